@@ -1,0 +1,83 @@
+"""The store port: the one small interface the sync job talks to.
+
+Two adapters implement it: `sync.local_store.LocalStore` (a folder of .xlsx workbooks) and
+`sync.google_store.GoogleStore` (Google Sheets and Drive). The job never knows which it has.
+
+Values travel as plain Python values: a tab read is a list of rows, each a list of cell values
+(str, int, float, bool, datetime.date/datetime, or None for an empty cell), trailing empty cells
+optional. Dates from Google arrive as serial numbers; the reader converts them where it expects dates.
+"""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+Rows = list[list[object]]
+Workbook = dict[str, Rows]
+"""Tab title -> rows of values, in the workbook's tab order."""
+
+
+@dataclass(frozen=True)
+class WorkbookRef:
+    """A class workbook as the store lists it."""
+
+    id: str                 # local: path relative to the school folder; Google: file id
+    name: str               # file name or spreadsheet title: what Problems calls it
+    modified: str = ""      # ISO time of the last change, when the store knows it
+    modified_by: str = ""   # who changed it last, when the store knows it
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A line chart of a tab's columns: one series per `series` column, x from `x_column`."""
+
+    title: str
+    x_column: int                  # 0-based column index of the categories
+    series: tuple[int, ...]        # 0-based column indexes of the numeric series
+    y_title: str = ""
+
+
+@dataclass
+class Tab:
+    """One owned tab to write: a header row, data rows and how it should look.
+
+    `formats` maps a column name to a number format ("0.0", "0", "dd/mm/yyyy", "@" for text).
+    `colour_by` maps a column name to {cell value: hex fill colour} for status colouring.
+    Values copied from teachers' cells are always written as plain text, never as formulas.
+    """
+
+    title: str
+    header: list[str]
+    rows: Rows
+    widths: dict[str, float] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    colour_by: dict[str, dict[str, str]] = field(default_factory=dict)
+    freeze_rows: int = 1
+    freeze_cols: int = 0
+    chart: Chart | None = None
+    note: str = ""                 # one line above the header, e.g. "Autumn 2026-27, synced ..."
+
+
+class Store(Protocol):
+    """What the sync job needs from wherever a school lives."""
+
+    display_name: str   # for logs and messages: a folder name or spreadsheet title, no pupil data
+
+    def lock(self) -> AbstractContextManager[None]:
+        """Hold the school's sync lock; raise `AlreadyRunning` if another sync holds it."""
+
+    def read_summary(self) -> Workbook:
+        """Every tab of the school's `Tracker summary` (Settings, Staff and the owned tabs)."""
+
+    def list_class_workbooks(self) -> list[WorkbookRef]:
+        """Every class workbook in the classes folder (this and earlier academic years)."""
+
+    def read_workbook(self, ref: WorkbookRef) -> Workbook:
+        """Every tab of one class workbook, in one read."""
+
+    def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> None:
+        """Replace the owned tabs for one class (`Class summary`, `Problems`) in one atomic write."""
+
+    def write_summary(self, tabs: list[Tab]) -> None:
+        """Replace the owned tabs of `Tracker summary` in one atomic write; people's tabs untouched."""
