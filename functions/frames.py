@@ -35,7 +35,8 @@ POSITIONS (engine input: one row per pupil x subject x window of one academic ye
 upn, subject, year (int 1-6), window (int 1..W), label (str, "" when none), value (float, NaN when
 no position), gd (bool), mark ("" | "ABS" | "NA"), source ("teacher" | "test" | "grid" | ""),
 judgement (str: the teacher's cell as read, "" when empty or unreadable), test_label, grid_label
-(str, "" when no suggestion), test_reason, grid_reason (str).
+(str, "" when no suggestion), test_reason, grid_reason (str), on_roll (bool: on roll at the
+window's end: joined on or before it, not left before it).
 
 BASELINES (engine input: at most one row per pupil x subject)
 -------------------------------------------------------------
@@ -51,6 +52,11 @@ baseline_window (int), progress (float), expected_progress (float), progress_sta
 PROGRESS_STATUSES, "" when no progress can be measured), target (float), target_label,
 falling_behind (bool), excelling (bool), watchlist ("falling behind" | "excelling" | ""),
 watchlist_reason (str), reasons (str: every reason of the row joined with "; ").
+
+SCHOOL (what aggregates take: ASSESSED merged with the pupil's PUPILS columns on upn)
+------------------------------------------------------------------------------------
+ASSESSED + class_name, pupil, date_of_birth, gender, pupil_premium, sen, eal, joined_on, left_on,
+"group:*" columns, and window_name (str: the window's name, e.g. "Autumn").
 """
 from __future__ import annotations
 
@@ -71,7 +77,7 @@ COMMENTS = ["workbook", "upn", "comment", "approved"]
 INTERVENTIONS = ["workbook", "upn", "subject", "intervention", "from_window", "to_window", "notes"]
 PROBLEMS = ["workbook", "tab", "cell", "found", "expected", "severity"]
 POSITIONS = ["upn", "subject", "year", "window", "label", "value", "gd", "mark", "source",
-             "judgement", "test_label", "grid_label", "test_reason", "grid_reason"]
+             "judgement", "test_label", "grid_label", "test_reason", "grid_reason", "on_roll"]
 BASELINES = ["upn", "subject", "label", "value", "gd", "window", "origin"]
 ASSESSED_EXTRA = ["expected", "expected_label", "status", "baseline", "baseline_label",
                   "baseline_window", "progress", "expected_progress", "progress_status", "target",
