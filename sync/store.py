@@ -70,6 +70,13 @@ class Store(Protocol):
     def read_summary(self) -> Workbook:
         """Every tab of the school's `Tracker summary` (Settings, Staff and the owned tabs)."""
 
+    def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
+        """Titles of tabs people made in a spreadsheet we write to (None: `Tracker summary`).
+
+        Known from the last read of that spreadsheet. The job writes beside such a tab, as
+        `<name> (tracker)`, and says so in Problems.
+        """
+
     def list_class_workbooks(self) -> list[WorkbookRef]:
         """Every class workbook in the classes folder (this and earlier academic years)."""
 
