@@ -1,0 +1,194 @@
+"""The command line: `python -m sync --help` is the map of the product.
+
+Every command turns the shell's named errors into one plain sentence and an exit code:
+0 done, 1 failed (outputs old or wholly new), 2 bad usage or settings, 3 already running.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sync.errors import TrackerError
+
+DEFAULT_DEMO_FOLDER = "demo-school"
+
+
+def plain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a TrackerError into its sentence on stderr and its exit code, without a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TrackerError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper
+
+
+def open_store(school: str | None, google: str | None):
+    """The store for a school folder (local mode) or a `Tracker summary` spreadsheet id."""
+    if google:
+        from sync.google import open_google_store
+
+        return open_google_store(google)
+    if not school:
+        raise click.UsageError("Name a school folder, or --google SPREADSHEET_ID.")
+    from sync.local_store import LocalStore
+
+    return LocalStore(Path(school))
+
+
+@click.group()
+@click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug). Logs never hold pupil data.")
+def cli(verbose: int) -> None:
+    """Pupil tracking for primary schools: sync class spreadsheets into summaries and reports.
+
+    Start with `python -m sync demo`, then open demo-school/Tracker summary.xlsx.
+    """
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("directory", default=DEFAULT_DEMO_FOLDER, type=click.Path(file_okay=False))
+@click.option("--seed", default=1, show_default=True, help="Same seed, same school.")
+@click.option("--framework", type=click.Choice(["points", "steps"]), default="points", show_default=True)
+@plain_errors
+def demo(directory: str, seed: int, framework: str) -> None:
+    """Build a realistic demo school in DIRECTORY, sync it and write its parent reports.
+
+    Example: python -m sync demo
+    """
+    from sync.demo import build_demo
+    from sync.job import run_sync
+    from sync.local_store import LocalStore
+
+    folder = Path(directory)
+    if folder.exists() and any(folder.iterdir()):
+        raise click.UsageError(f"{folder} is not empty; name a new folder or remove it first.")
+    click.echo(f"Building a demo school in {folder} ...")
+    build_demo(folder, seed=seed, framework=framework)
+    outcome = run_sync(LocalStore(folder), progress=_progress())
+    click.echo(outcome.summary_line())
+    written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None, jobs=2)
+    click.echo(f"Wrote {len(written)} parent reports.")
+    click.echo(
+        "\nWhere to look:\n"
+        f"  {folder / 'Tracker summary.xlsx'}   the head's summary tabs (start with Summary)\n"
+        f"  {folder / 'classes'}/                   the teachers' class workbooks\n"
+        f"  {folder / 'summaries'}/                 each class's Class summary and Problems\n"
+        f"  {folder / 'reports'}/                   parent reports (PDF)"
+    )
+
+
+@cli.command()
+@click.argument("school", required=False, type=click.Path(file_okay=False))
+@click.option("--google", metavar="SPREADSHEET_ID", help="Sync the school whose Tracker summary is this Google spreadsheet.")
+@click.option("--full", is_flag=True, help="Read every workbook, ignoring what the last run saw.")
+@click.option("--window", help="Use this window instead of the Settings' Current window.")
+@plain_errors
+def run(school: str | None, google: str | None, full: bool, window: str | None) -> None:
+    """Sync one school: read every class workbook, write the summaries.
+
+    Example: python -m sync run demo-school
+    """
+    from sync.job import run_sync
+
+    outcome = run_sync(open_store(school, google), full=full, window=window, progress=_progress())
+    click.echo(outcome.summary_line())
+
+
+@cli.command()
+@click.argument("school", required=False, type=click.Path(file_okay=False))
+@click.option("--google", metavar="SPREADSHEET_ID", help="Check a Google-mode school.")
+@click.option("--window", help="Use this window instead of the Settings' Current window.")
+@plain_errors
+def check(school: str | None, google: str | None, window: str | None) -> None:
+    """Read and validate every class workbook and print the problems; write nothing.
+
+    Example: python -m sync check demo-school
+    """
+    from sync.job import check_school
+
+    problems = check_school(open_store(school, google), window=window)
+    for row in problems.itertuples(index=False):
+        click.echo(f"{row.severity:7}  {row.workbook} / {row.tab} {row.cell}: "
+                   f"found {row.found!r}, expected {row.expected}")
+    errors = int((problems["severity"] == "error").sum())
+    click.echo(f"{errors} errors, {len(problems) - errors} warnings.")
+
+
+@cli.command()
+@click.argument("school", required=False, type=click.Path(file_okay=False))
+@click.option("--google", metavar="SPREADSHEET_ID", help="Write the reports of a Google-mode school.")
+@click.option("--window", help="The window to report on (default: the current window).")
+@click.option("--class", "class_name", help="Only this class.")
+@click.option("--pupil", "upn", metavar="UPN", help="Only this pupil.")
+@click.option("--jobs", default=1, show_default=True, help="Processes to render with.")
+@plain_errors
+def reports(school: str | None, google: str | None, window: str | None, class_name: str | None,
+            upn: str | None, jobs: int) -> None:
+    """Write a parent report for each pupil on roll.
+
+    Example: python -m sync reports demo-school --class Oak --jobs 2
+    """
+    written = _write_reports(open_store(school, google), window=window, class_name=class_name,
+                             upn=upn, jobs=jobs)
+    click.echo(f"Wrote {len(written)} parent reports.")
+
+
+@cli.command("new-class")
+@click.argument("school", type=click.Path(file_okay=False, exists=True))
+@click.option("--name", required=True, help="The class name, e.g. Oak.")
+@click.option("--year", required=True, type=click.IntRange(1, 6), help="Year group, 1 to 6.")
+@click.option("--teacher", default="", help="The class teacher's name.")
+@click.option("--pupils", type=click.Path(dir_okay=False, exists=True),
+              help="A CSV with the Pupils columns (UPN, First name, Last name, ...).")
+@plain_errors
+def new_class(school: str, name: str, year: int, teacher: str, pupils: str | None) -> None:
+    """Create a class workbook in SCHOOL/classes from the templates.
+
+    Example: python -m sync new-class demo-school --name Rowan --year 3 --pupils rowan.csv
+    """
+    from sync.new_class import create_class_workbook
+
+    path = create_class_workbook(Path(school), name=name, year=year, teacher=teacher,
+                                 pupils_csv=Path(pupils) if pupils else None)
+    click.echo(f"Created {path}.")
+
+
+@cli.command()
+@click.option("--port", type=int, envvar="PORT", default=8080, show_default=True)
+def serve(port: int) -> None:
+    """Run the web service on 127.0.0.1 (what App Engine runs, for trying locally)."""
+    from sync.web import create_app
+
+    create_app().run(host="127.0.0.1", port=port)
+
+
+def _write_reports(store, *, window, class_name, upn, jobs) -> list:
+    from sync.report_job import write_reports_for_school
+
+    return write_reports_for_school(store, window=window, class_name=class_name, upn=upn, jobs=jobs)
+
+
+def _progress() -> Callable[[str, int, int], None] | None:
+    """A one-line progress display on a terminal; nothing when output is piped or in CI."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{stage}: {done}/{total}".ljust(60), err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
