@@ -1,0 +1,40 @@
+"""Rounding as the spec asks: half up (away from zero) to a number of decimal places.
+
+Python's `round` and numpy's `round` round half to even (`round(2.25, 1) == 2.2`) and binary floats
+put many "halves" a hair below .5 (`2.675` is stored as 2.67499...). Heads check percentages by hand,
+so 12.25% must show as 12.3. We first round to 9 decimals to wipe float noise, then round half away
+from zero, as Excel's ROUND does.
+"""
+from __future__ import annotations
+
+from typing import TypeVar, overload
+
+import numpy as np
+import pandas as pd
+
+_NOISE_DECIMALS = 9
+
+T = TypeVar("T", pd.Series, np.ndarray)
+
+
+@overload
+def round_half_up(values: float, places: int = 1) -> float: ...
+@overload
+def round_half_up(values: T, places: int = 1) -> T: ...
+
+
+def round_half_up(values, places: int = 1):
+    """Round a float, numpy array or pandas Series half away from zero; NaN stays NaN.
+
+    >>> round_half_up(12.25), round_half_up(-0.25), round_half_up(2.675, 2)
+    (12.3, -0.3, 2.68)
+    """
+    scale = 10.0 ** places
+    scaled = np.round(np.asarray(values, dtype=float) * scale, _NOISE_DECIMALS)
+    rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
+    rounded = rounded + 0.0  # turn -0.0 into 0.0
+    if isinstance(values, pd.Series):
+        return pd.Series(rounded, index=values.index, name=values.name)
+    if np.ndim(rounded) == 0:
+        return float(rounded)
+    return rounded
