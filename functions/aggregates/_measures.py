@@ -1,0 +1,74 @@
+"""The measures every summary tab shares, computed once per row and summed per group.
+
+A row of the SCHOOL frame (functions/frames.py) is one pupil x subject x window. At one window:
+
+- *assessed*: the pupil has a position (a value), or the teacher marked `NA`. `NA` counts in the
+  denominator as not at expected; `ABS` and pupils with no position at all are left out.
+- *at expected or above*: status expected, above or greater depth; *greater depth*: status greater depth.
+- *falling behind*: on the watchlist as falling behind (`% watchlist` counts falling behind only).
+- *average progress*: the mean of `progress` over pupils who have one.
+
+Percentages are of the assessed pupils; all figures are rounded half up to one decimal and are
+blank (NaN) when there is nothing to divide by.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from functions.frames import AT_EXPECTED_OR_ABOVE, MARK_ABSENT, MARK_NOT_REQUIRED
+from functions.rounding import round_half_up
+
+MEASURE_COLUMNS = ["Pupils", "Assessed", "% expected or above", "% greater depth or above",
+                   "Average progress", "% watchlist"]
+COUNTS = ["pupils", "assessed", "at_expected", "greater_depth", "falling_behind", "progress_sum",
+          "progress_count"]
+
+
+def on_roll_at(school: pd.DataFrame, window: int) -> pd.DataFrame:
+    """The rows of one window for pupils on roll at its end (leavers drop out of that window)."""
+    return school[(school["window"] == window) & school["on_roll"].astype(bool)]
+
+
+def counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per-row 0/1 indicators (and progress sum/count) that sum to each measure's parts."""
+    mark = rows["mark"].fillna("")
+    assessed = (mark != MARK_ABSENT) & (rows["value"].notna() | (mark == MARK_NOT_REQUIRED))
+    status = rows["status"]
+    progress = rows["progress"].astype(float)
+    return pd.DataFrame({
+        "pupils": np.ones(len(rows), dtype=np.int64),
+        "assessed": assessed.astype(np.int64),
+        "at_expected": (assessed & status.isin(AT_EXPECTED_OR_ABOVE)).astype(np.int64),
+        "greater_depth": (assessed & (status == "greater depth")).astype(np.int64),
+        "falling_behind": (assessed & rows["falling_behind"].astype(bool)).astype(np.int64),
+        "progress_sum": progress.fillna(0.0),
+        "progress_count": progress.notna().astype(np.int64),
+    }, index=rows.index)
+
+
+def percent(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """100 x part / whole, rounded half up to one decimal; NaN where whole is 0."""
+    return round_half_up(100.0 * part / whole.where(whole > 0))
+
+
+def average(total: pd.Series, count: pd.Series) -> pd.Series:
+    """total / count, rounded half up to one decimal; NaN where count is 0."""
+    return round_half_up(total / count.where(count > 0))
+
+
+def measures(totals: pd.DataFrame) -> pd.DataFrame:
+    """Turn summed COUNTS into the MEASURE_COLUMNS, keeping the index (the group keys)."""
+    return pd.DataFrame({
+        "Pupils": totals["pupils"].astype(np.int64),
+        "Assessed": totals["assessed"].astype(np.int64),
+        "% expected or above": percent(totals["at_expected"], totals["assessed"]),
+        "% greater depth or above": percent(totals["greater_depth"], totals["assessed"]),
+        "Average progress": average(totals["progress_sum"], totals["progress_count"]),
+        "% watchlist": percent(totals["falling_behind"], totals["assessed"]),
+    }, index=totals.index)
+
+
+def subject_order(school: pd.DataFrame) -> list[str]:
+    """Subjects in the order the school frame first lists them (the Settings order)."""
+    return list(pd.unique(school["subject"]))

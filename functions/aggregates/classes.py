@@ -1,0 +1,24 @@
+"""The `Classes` tab: class x subject with the Summary measures."""
+from __future__ import annotations
+
+import pandas as pd
+
+from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, counts, measures, on_roll_at,
+                                            subject_order)
+
+CLASSES_COLUMNS = ["Class", "Subject", *MEASURE_COLUMNS]
+
+
+def classes(school: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Class x subject measures at `window`; classes ordered by their lowest year group, then name."""
+    rows = on_roll_at(school, window)
+    parts = counts(rows)
+    parts["Class"] = rows["class_name"]
+    parts["Subject"] = rows["subject"]
+    table = measures(parts.groupby(["Class", "Subject"], sort=False)[COUNTS].sum()).reset_index()
+    class_year = rows.groupby("class_name")["year"].min()
+    subjects = {s: i for i, s in enumerate(subject_order(school))}
+    ranks = pd.DataFrame({"year": table["Class"].map(class_year), "class": table["Class"],
+                          "subject": table["Subject"].map(subjects)})
+    order = ranks.sort_values(["year", "class", "subject"]).index
+    return table.loc[order, CLASSES_COLUMNS].reset_index(drop=True)
