@@ -1,0 +1,195 @@
+"""One school's results from its raw frames: the pure heart of a sync (no I/O).
+
+`assess_school` is the `determine_actions` of the product: the job reads the spreadsheets, hands
+the raw frames here, and writes back whatever this returns. Every decision in between — which
+pupils count, which position counts, statuses, progress, aggregates, what History keeps — is made
+here or below, and is testable with DataFrames alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from functions import aggregates, frames
+from functions.assess import assess
+from functions.baselines import build_baselines
+from functions.framework import Framework
+from functions.history import HISTORY_COLUMNS, merge_history
+from functions.positions import build_positions
+from functions.pupils import validate_pupils
+
+PROBLEM_COLUMNS = ["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]
+CLASS_SUMMARY_COLUMNS = {
+    "upn": "UPN", "pupil": "Pupil", "year": "Year", "subject": "Subject", "window_name": "Window",
+    "judgement": "Judgement", "value": "Value", "source": "Source", "expected_label": "Expected",
+    "status": "Status", "baseline_label": "Baseline", "progress": "Progress",
+    "expected_progress": "Expected progress", "progress_status": "Progress status",
+    "target_label": "Target", "test_label": "Test suggestion", "grid_label": "Grid suggestion",
+    "watchlist": "Watchlist", "reasons": "Reasons",
+}
+
+
+@dataclass(frozen=True)
+class SchoolParameters:
+    """What the school's Settings decide, as plain values."""
+
+    academic_year: str                 # "2026-27"
+    fw: Framework                      # with the school's windows applied
+    subjects: list[str]
+    window_ends: list[date]            # this academic year's, one per window
+    current_window: str | None = None  # None: the latest window with any judgement entered
+    locked_windows: list[str] = field(default_factory=list)
+    now: str = ""                      # "YYYY-MM-DD HH:MM:SS", for History's Recorded at
+
+
+@dataclass
+class SchoolResults:
+    """Everything a sync writes, as frames with the exact column names of the tabs."""
+
+    academic_year: str
+    window: int
+    window_name: str
+    school: pd.DataFrame               # SCHOOL frame of this year, every window
+    class_summary: pd.DataFrame        # Class summary columns, plus "workbook"
+    current_workbooks: list[str]
+    problems: pd.DataFrame             # PROBLEM_COLUMNS
+    summary: pd.DataFrame
+    groups: pd.DataFrame
+    classes: pd.DataFrame
+    completion: pd.DataFrame
+    watchlist: pd.DataFrame
+    progress_matrix: pd.DataFrame
+    interventions: pd.DataFrame
+    trends: pd.DataFrame
+    governors: pd.DataFrame
+    history: pd.DataFrame
+
+
+def previous_academic_year(academic_year: str) -> str:
+    """"2026-27" -> "2025-26"."""
+    start = int(academic_year[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def shift_year_ends(ends: list[date], years: int) -> list[date]:
+    return [end.replace(year=end.year + years) for end in ends]
+
+
+def current_window_index(cells: pd.DataFrame, fw: Framework, named: str | None) -> int:
+    """The window the summaries are about: the one named in Settings, else the latest window
+    with anything entered in Judgements this year, else the first."""
+    if named:
+        return list(fw.windows).index(named) + 1
+    judged = cells.loc[cells["tab"] == "Judgements", "window"]
+    indexes = [fw.windows.index(name) + 1 for name in set(judged) if name in fw.windows]
+    return max(indexes, default=1)
+
+
+def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame) -> SchoolResults:
+    """Raw frames of every class workbook (any academic year) -> every result a sync writes."""
+    fw = params.fw
+    pupils, problems = validate_pupils(data.pupils)
+    known = set(pupils["upn"])
+    cells = data.cells[data.cells["upn"].isin(known)]
+    ticks = data.ticks[data.ticks["upn"].isin(known)]
+    all_problems = [data.problems, problems]
+
+    this_year = params.academic_year
+    last_year = previous_academic_year(this_year)
+    by_year = {}
+    for year, ends in ((last_year, shift_year_ends(params.window_ends, -1)),
+                       (this_year, params.window_ends)):
+        year_pupils = pupils[pupils["academic_year"] == year]
+        year_cells = cells[(cells["academic_year"] == year) & (cells["window"] != "Baseline")]
+        year_ticks = ticks[ticks["academic_year"] == year]
+        window = (current_window_index(year_cells, fw, params.current_window)
+                  if year == this_year else len(fw.windows))
+        positions, year_problems = build_positions(year_cells, year_ticks, data.statements,
+                                                   year_pupils, fw, ends, params.subjects,
+                                                   current_window=window)
+        by_year[year] = (year_pupils, positions, window)
+        all_problems.append(year_problems)
+
+    last_pupils, last_positions, _ = by_year[last_year]
+    pupils_now, positions_now, window = by_year[this_year]
+    baseline_cells = cells[(cells["academic_year"] == this_year) & (cells["window"] == "Baseline")]
+    baselines = build_baselines(baseline_cells, last_positions, fw)
+    school = _school_frame(assess(positions_now, baselines, fw), pupils_now, fw)
+    school_last = _school_frame(assess(last_positions, build_baselines(
+        cells.iloc[0:0], last_positions.iloc[0:0], fw), fw), last_pupils, fw)
+
+    history_rows = pd.concat([_history_rows(school, this_year), _history_rows(school_last, last_year)],
+                             ignore_index=True)
+    history, history_problems = merge_history(existing_history, history_rows,
+                                              params.locked_windows, params.now)
+    all_problems.append(history_problems)
+
+    summary = aggregates.summary(school, window)
+    groups = aggregates.groups(school, window)
+    interventions = data.interventions[data.interventions["upn"].isin(set(pupils_now["upn"]))]
+    current = school[school["window"] == window]
+    return SchoolResults(
+        academic_year=this_year,
+        window=window,
+        window_name=fw.windows[window - 1],
+        school=school,
+        class_summary=_class_summary(current),
+        current_workbooks=sorted(set(pupils_now["workbook"])),
+        problems=_problem_table(all_problems),
+        summary=summary,
+        groups=groups,
+        classes=aggregates.classes(school, window),
+        completion=aggregates.completion(school, window),
+        watchlist=aggregates.watchlist(school, window),
+        progress_matrix=aggregates.progress_matrix(school, window),
+        interventions=aggregates.interventions(school, interventions, fw, window),
+        trends=aggregates.trends(school, school_last),
+        governors=aggregates.governors(summary, groups),
+        history=history,
+    )
+
+
+def _school_frame(assessed: pd.DataFrame, pupils: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """ASSESSED + the pupil's own columns (the SCHOOL frame of functions/frames.py)."""
+    pupil_columns = [c for c in pupils.columns if c not in ("row", "upn_cell", "academic_year", "year")]
+    on_roll_first = pupils.sort_values("left_on", na_position="first").drop_duplicates("upn")
+    school = assessed.merge(on_roll_first[pupil_columns], on="upn", how="left")
+    school["window_name"] = school["window"].map(lambda w: fw.windows[int(w) - 1])
+    return school
+
+
+def _history_rows(school: pd.DataFrame, academic_year: str) -> pd.DataFrame:
+    """One History row per pupil x subject x window with a position or a mark."""
+    recorded = school[(school["label"] != "") | (school["mark"] != "")]
+    return pd.DataFrame({
+        "Academic year": academic_year,
+        "Window": recorded["window_name"],
+        "UPN": recorded["upn"],
+        "Pupil": recorded["pupil"],
+        "Year": recorded["year"],
+        "Class": recorded["class_name"],
+        "Subject": recorded["subject"],
+        "Label": recorded["label"].where(recorded["label"] != "", recorded["mark"]),
+        "Value": recorded["value"],
+        "Source": recorded["source"].where(recorded["source"] != "", "teacher"),
+    }, columns=[c for c in HISTORY_COLUMNS if c != "Recorded at"])
+
+
+def _class_summary(current: pd.DataFrame) -> pd.DataFrame:
+    ordered = current.sort_values(["workbook", "pupil", "subject"])
+    table = ordered[list(CLASS_SUMMARY_COLUMNS)].rename(columns=CLASS_SUMMARY_COLUMNS)
+    table.insert(0, "workbook", ordered["workbook"])
+    return table.reset_index(drop=True)
+
+
+def _problem_table(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p[frames.PROBLEMS] for p in parts if p is not None and not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    table = pd.concat(parts, ignore_index=True).drop_duplicates()
+    table.columns = PROBLEM_COLUMNS
+    order = table["Severity"].map({"error": 0, "warning": 1})
+    return table.assign(_order=order).sort_values(["_order", "Workbook", "Tab"], kind="stable") \
+        .drop(columns="_order").reset_index(drop=True)
