@@ -1,0 +1,99 @@
+"""Reading what teachers type into a judgement cell: a framework label, a mark, or a problem.
+
+Spellings are normalised before lookup: case, spaces and dots are ignored, "plus" means "+", an
+en dash means "-" (`3W+`, ` 3 w+`, `3wplus`, `18gd`, `18 G.D.`, `40-60s+`, `ABS`, `na`). A whole
+number that a spreadsheet hands back as a float (16.0) is the label "16"; 16.5 is not a label.
+"""
+from __future__ import annotations
+
+import math
+import re
+from numbers import Real
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from functions.framework import Framework
+
+_DOT_NOT_IN_NUMBER = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_WHOLE_FLOAT_TEXT = re.compile(r"^(-?\d+)\.0+$")
+
+
+class ParsedLabel(NamedTuple):
+    """A parsed cell: `label` and `value` (NaN when none), `gd`, `mark` ("" | "ABS" | "NA"), and
+    `error` ("" or what was expected) when the cell could not be read."""
+
+    label: str
+    value: float
+    gd: bool
+    mark: str
+    error: str
+
+
+EMPTY = ParsedLabel("", math.nan, False, "", "")
+
+
+def normalise(text: str) -> str:
+    """The lookup key of a spelling: lower case, no spaces or dots, "plus" -> "+"."""
+    key = re.sub(r"\s+", "", text.lower()).replace("plus", "+").replace("\u2013", "-")
+    key = _DOT_NOT_IN_NUMBER.sub("", key)
+    whole = _WHOLE_FLOAT_TEXT.match(key)
+    return whole.group(1) if whole else key
+
+
+def expected_text(fw: Framework) -> str:
+    """What a judgement cell should hold, in words, e.g. "a points label such as 16 or 18 GD"."""
+    milestone = fw.end_of_year_value(3)
+    if fw.kind == "points":
+        examples = [fw.label_for(milestone - 2), fw.label_for(milestone, gd=True)]
+    else:
+        examples = [fw.label_for(milestone - 1), *list(fw.early)[2:3]]
+    return f"a {fw.name} label such as {' or '.join(examples)}, or {' or '.join(fw.marks)}"
+
+
+def _lookup(fw: Framework) -> dict[str, ParsedLabel]:
+    table = {normalise(label): ParsedLabel(label, float(value), gd, "", "")
+             for label, (value, gd) in fw.labels.items()}
+    table.update({normalise(mark): ParsedLabel("", math.nan, False, mark, "") for mark in fw.marks})
+    return table
+
+
+def _parse_with(raw: object, table: dict[str, ParsedLabel], expected: str) -> ParsedLabel:
+    if raw is None or isinstance(raw, float) and math.isnan(raw):
+        return EMPTY
+    if isinstance(raw, Real) and not isinstance(raw, bool):
+        if not float(raw).is_integer():
+            return ParsedLabel("", math.nan, False, "", expected)
+        raw = str(int(raw))
+    if not isinstance(raw, str):
+        return ParsedLabel("", math.nan, False, "", expected)
+    key = normalise(raw)
+    if not key:
+        return EMPTY
+    return table.get(key, ParsedLabel("", math.nan, False, "", expected))
+
+
+def parse_label(raw: object, fw: Framework) -> ParsedLabel:
+    """Read one judgement cell (str, int, float, None, or anything a store returns)."""
+    return _parse_with(raw, _lookup(fw), expected_text(fw))
+
+
+def parse_labels(raw: pd.Series, fw: Framework) -> pd.DataFrame:
+    """Read a column of judgement cells: columns label, value, gd, mark, error, same index.
+
+    Parses each distinct spelling once. Values are grouped by their text, which cannot merge two
+    cells that parse differently (16 and 16.0 and "16" all read as 16; True and "True" are errors).
+    """
+    table, expected = _lookup(fw), expected_text(fw)
+    present = raw.notna().to_numpy()
+    cells = raw[present]
+    codes, _ = pd.factorize(cells.astype(str))
+    _, firsts = np.unique(codes, return_index=True)
+    distinct = pd.DataFrame([_parse_with(cells.iloc[i], table, expected) for i in firsts],
+                            columns=ParsedLabel._fields)
+    out = pd.DataFrame({"label": "", "value": math.nan, "gd": False, "mark": "", "error": ""},
+                       index=raw.index)
+    for column in ParsedLabel._fields:
+        out.loc[present, column] = distinct[column].to_numpy()[codes]
+    return out
