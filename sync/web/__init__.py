@@ -1,0 +1,74 @@
+"""The Flask web service: the add-on's buttons and the nightly schedule (spec: interfaces.md).
+
+`create_app()` is the application factory gunicorn and `python -m sync serve` call; tests pass
+their own configuration and fakes for the sync job, the store and the HTTP session.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import requests
+from flask import Flask
+
+from sync.web.config import WebConfig
+from sync.web.routes import api, health, register_error_handlers, schedule
+from sync.web.service import OpenSchool, RunReports, RunSchool, Tracker
+
+CLOUD_TASKS_SCOPE = "https://www.googleapis.com/auth/cloud-tasks"
+
+
+def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
+               run_school: RunSchool | None = None, open_school: OpenSchool | None = None,
+               run_reports: RunReports | None = None,
+               session: requests.Session | None = None) -> Flask:
+    """Build the app. `config` is a `WebConfig`, or environment-like variables (default
+    `os.environ`); the collaborators default to the Google store, the sync job and the report job.
+    """
+    if not isinstance(config, WebConfig):
+        config = WebConfig.from_env(os.environ if config is None else config)
+    app = Flask(__name__, static_folder=None)
+    app.extensions["tracker"] = Tracker(
+        config=config,
+        open_school=open_school or _open_google_school,
+        run_school=run_school or _run_sync,
+        run_reports=run_reports or _write_reports,
+        session=session or _google_session(config),
+    )
+    app.register_blueprint(health)
+    app.register_blueprint(schedule)
+    app.register_blueprint(api)
+    register_error_handlers(app)
+    return app
+
+
+def _open_google_school(spreadsheet_id: str):
+    from sync.google import open_google_store
+
+    return open_google_store(spreadsheet_id)
+
+
+def _run_sync(store):
+    from sync.job import run_sync
+
+    return run_sync(store)
+
+
+def _write_reports(store, *, window: str | None, class_name: str | None):
+    from sync.report_job import write_reports_for_school
+
+    return write_reports_for_school(store, window=window, class_name=class_name, upn=None, jobs=1)
+
+
+def _google_session(config: WebConfig) -> requests.Session:
+    """A session for Google: authorised for Cloud Tasks when a queue is configured (certificates
+    are public, so a plain session does otherwise), rerouted when TRACKER_GOOGLE_API_ROOT is set."""
+    from sync.google.transport import mount_api_root
+
+    if config.tasks_queue:
+        import google.auth
+        from google.auth.transport.requests import AuthorizedSession
+
+        credentials, _ = google.auth.default(scopes=[CLOUD_TASKS_SCOPE])
+        return mount_api_root(AuthorizedSession(credentials))
+    return mount_api_root(requests.Session())

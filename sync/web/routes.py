@@ -1,0 +1,118 @@
+"""HTTP routes: parse the request, call the `Tracker`, answer JSON.
+
+Every error is `{"error": "<plain sentence>"}` with its status; see `register_error_handlers`.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from sync.errors import SettingsError, TrackerError
+from sync.web.auth import ROLES_FOR_REPORTS
+from sync.web.service import Tracker
+
+log = logging.getLogger(__name__)
+
+health = Blueprint("health", __name__)
+schedule = Blueprint("schedule", __name__, url_prefix="/tasks")
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+def tracker() -> Tracker:
+    return current_app.extensions["tracker"]
+
+
+@health.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    return {"status": "ok"}
+
+
+@schedule.get("/sync-all")
+def sync_all() -> ResponseReturnValue:
+    """The nightly run: each school's outcome; 503 when any should be retried, so cron retries."""
+    caller = tracker().check_scheduler(request.headers)
+    outcomes = tracker().sync_all()
+    log.info("sync-all by %s: %d schools", caller, len(outcomes))
+    answer: dict[str, object] = {"schools": [outcome.as_json() for outcome in outcomes]}
+    retry = [outcome for outcome in outcomes if outcome.retry]
+    if retry:
+        answer["error"] = (f"{len(retry)} of {len(outcomes)} schools did not finish; "
+                           "the schedule will try them again.")
+        return answer, 503
+    return answer
+
+
+@schedule.post("/sync-school")
+def sync_school_task() -> ResponseReturnValue:
+    """One Cloud Task: sync one school."""
+    tracker().check_scheduler(request.headers)
+    spreadsheet_id = _spreadsheet_id(_json_body())
+    return {"message": tracker().sync_one_task(spreadsheet_id)}
+
+
+@api.post("/sync")
+def sync_now() -> ResponseReturnValue:
+    spreadsheet_id = _spreadsheet_id(_json_body())
+    store, _ = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id)
+    return tracker().sync(spreadsheet_id, store)
+
+
+@api.get("/status")
+def status() -> ResponseReturnValue:
+    spreadsheet_id = _spreadsheet_id(request.args)
+    _, summary = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id)
+    return tracker().status(spreadsheet_id, summary, request.args.get("workbook", ""))
+
+
+@api.post("/reports")
+def reports() -> ResponseReturnValue:
+    body = _json_body()
+    spreadsheet_id = _spreadsheet_id(body)
+    store, _ = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id,
+                                      ROLES_FOR_REPORTS)
+    return tracker().reports(spreadsheet_id, store, window=_optional_text(body, "window"),
+                             class_name=_optional_text(body, "className"))
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise SettingsError('Send a JSON object, for example {"spreadsheetId": "..."}.')
+    return body
+
+
+def _spreadsheet_id(source: dict | object) -> str:
+    value = source.get("spreadsheetId") if hasattr(source, "get") else None
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError("Say which school: spreadsheetId is missing.")
+    return value.strip()
+
+
+def _optional_text(body: dict, key: str) -> str | None:
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise SettingsError(f"{key} should be text.")
+    return value.strip()
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Named errors become their status and plain sentence; anything else a 500 with no detail."""
+
+    @app.errorhandler(TrackerError)
+    def tracker_error(error: TrackerError) -> ResponseReturnValue:
+        return jsonify(error=str(error)), error.http_status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        return jsonify(error=error.description or error.name), error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> ResponseReturnValue:
+        # The message may quote pupil data: log the type only, answer a plain sentence.
+        log.error("unexpected %s in %s", type(error).__name__, request.path)
+        return jsonify(error="Something went wrong in the tracker service; try again later."), 500

@@ -1,0 +1,59 @@
+"""Fan-out on Cloud Tasks: one task per school on an existing queue (REST `tasks.create`).
+
+Each task is an HTTP request to this service's `POST /tasks/sync-school`, signed by Cloud Tasks
+with an OIDC token of the scheduler service account. Task names carry the school and the day, so
+enqueueing twice the same day (a retried cron) is refused by Cloud Tasks as a duplicate.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+
+import requests
+
+from sync.errors import AccessDenied, SettingsError, StoreUnavailable
+
+CLOUD_TASKS_ROOT = "https://cloudtasks.googleapis.com/v2"
+SYNC_SCHOOL_PATH = "/tasks/sync-school"
+DISPATCH_DEADLINE = "1800s"   # the most Cloud Tasks allows an HTTP target
+TIMEOUT_SECONDS = 30
+
+
+def school_task(queue: str, spreadsheet_id: str, *, service_url: str, service_account: str,
+                audience: str, day: date) -> dict[str, object]:
+    """The Cloud Tasks `Task` resource that asks this service to sync one school."""
+    body = json.dumps({"spreadsheetId": spreadsheet_id}).encode()
+    return {
+        "name": f"{queue}/tasks/sync-{spreadsheet_id}-{day:%Y%m%d}",
+        "dispatchDeadline": DISPATCH_DEADLINE,
+        "httpRequest": {
+            "httpMethod": "POST",
+            "url": service_url + SYNC_SCHOOL_PATH,
+            "headers": {"Content-Type": "application/json"},
+            "body": base64.b64encode(body).decode("ascii"),
+            "oidcToken": {"serviceAccountEmail": service_account, "audience": audience},
+        },
+    }
+
+
+def enqueue(session: requests.Session, queue: str, task: dict[str, object]) -> str:
+    """Create `task` on `queue`; returns "queued", or "already queued" for a duplicate name.
+
+    `session` must carry credentials allowed to create tasks (an `AuthorizedSession` on App
+    Engine); errors become the shell's named errors, in plain words.
+    """
+    url = f"{CLOUD_TASKS_ROOT}/{queue}/tasks"
+    try:
+        response = session.post(url, json={"task": task}, timeout=TIMEOUT_SECONDS)
+    except requests.RequestException as error:
+        raise StoreUnavailable("Cloud Tasks could not be reached; the next run will retry.") from error
+    if response.status_code == 409:
+        return "already queued"
+    if response.status_code == 404:
+        raise SettingsError("The Cloud Tasks queue in TRACKER_TASKS_QUEUE does not exist.")
+    if response.status_code in (401, 403):
+        raise AccessDenied("The service account may not add tasks to the Cloud Tasks queue.")
+    if response.status_code >= 400:
+        raise StoreUnavailable(f"Cloud Tasks answered {response.status_code}; the next run will retry.")
+    return "queued"
