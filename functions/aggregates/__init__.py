@@ -1,6 +1,7 @@
 """Aggregates for the head's summary tabs: pure functions from the SCHOOL frame to ready-to-write
 DataFrames whose columns are exactly the names each tab shows (spec/interfaces.md, spec/sheets.md)."""
 from functions.aggregates.classes import classes
+from functions.aggregates.groups import groups
 from functions.aggregates.summary import summary
 
-__all__ = ["classes", "summary"]
+__all__ = ["classes", "groups", "summary"]

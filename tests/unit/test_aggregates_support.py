@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from functions.frames import ASSESSED_EXTRA, POSITIONS
+from functions.frames import ASSESSED_EXTRA, CUSTOM_GROUP_PREFIX, POSITIONS
 
 WINDOW_NAMES = {1: "Autumn", 2: "Spring", 3: "Summer"}
 PUPIL_COLUMNS = ["class_name", "pupil", "date_of_birth", "gender", "pupil_premium", "sen", "eal",
@@ -38,7 +38,8 @@ def school(*rows: dict) -> pd.DataFrame:
             full["label"] = str(int(full["value"])) + (" GD" if full["gd"] else "")
         full["window_name"] = WINDOW_NAMES[full["window"]]
         filled.append(full)
-    columns = [*POSITIONS, *ASSESSED_EXTRA, *PUPIL_COLUMNS]
+    custom = list(dict.fromkeys(k for row in rows for k in row if k.startswith(CUSTOM_GROUP_PREFIX)))
+    columns = [*POSITIONS, *ASSESSED_EXTRA, *PUPIL_COLUMNS, *custom]
     frame = pd.DataFrame(filled, columns=columns)
     return frame.astype({"year": int, "window": int, "value": float, "progress": float,
                          "baseline": float, "baseline_window": int})

@@ -1,0 +1,99 @@
+"""The `Groups` tab: subject x pupil group, each compared with the pupils outside it.
+
+Groups: pupil premium, SEN support (`K`), EHCP (`E`), SEN (`K` or `E`), EAL, one per gender value,
+summer-born (born 1 April to 31 August; an unknown date of birth is not summer-born), and one per
+custom column of the Pupils tab: a column holding only `Y` (or `Yes`) and blanks is one group named
+after the column; any other column gives one group per value, "<column>: <value>". A group with no
+pupils on roll at the window has no row.
+
+`Gap` is the group's % expected or above minus that of the pupils outside it, in percentage points
+(negative: the group is behind), taken from the two rounded figures shown beside it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from functions.aggregates._measures import average, counts, on_roll_at, percent, subject_order
+from functions.frames import CUSTOM_GROUP_PREFIX
+from functions.rounding import round_half_up
+
+GROUPS_COLUMNS = ["Subject", "Group", "Pupils in group", "Pupils outside group",
+                  "% expected or above in group", "% expected or above outside group", "Gap",
+                  "Average progress in group", "Average progress outside group"]
+SUMMER_BORN_MONTHS = (4, 5, 6, 7, 8)
+YES_VALUES = {"Y", "YES"}
+_SUMMED = ["pupils", "assessed", "at_expected", "progress_sum", "progress_count"]
+
+
+def membership(rows: pd.DataFrame) -> pd.DataFrame:
+    """One boolean column per group (named as the tab shows it), one row per school row."""
+    sen = rows["sen"].fillna("").astype(str).str.strip().str.upper()
+    columns = {
+        "Pupil premium": _flag(rows["pupil_premium"]),
+        "SEN support (K)": sen == "K",
+        "EHCP (E)": sen == "E",
+        "SEN (K or E)": sen.isin(["K", "E"]),
+        "EAL": _flag(rows["eal"]),
+    }
+    columns.update(_categories("Gender", rows["gender"]))
+    born = pd.to_datetime(rows["date_of_birth"])
+    columns["Summer-born"] = born.dt.month.isin(SUMMER_BORN_MONTHS)
+    for column in [c for c in rows.columns if c.startswith(CUSTOM_GROUP_PREFIX)]:
+        columns.update(_custom(column.removeprefix(CUSTOM_GROUP_PREFIX), rows[column]))
+    return pd.DataFrame(columns, index=rows.index)
+
+
+def groups(school: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Subject x group: % expected or above and average progress in and outside each group."""
+    rows = on_roll_at(school, window)
+    members = membership(rows)
+    member_matrix = members.to_numpy(dtype=float)
+    parts = counts(rows)[_SUMMED].to_numpy(dtype=float)
+    inside_by_subject, total_by_subject = [], []
+    for subject in subject_order(rows):
+        in_subject = (rows["subject"] == subject).to_numpy()
+        inside = member_matrix[in_subject].T @ parts[in_subject]
+        inside_by_subject.append(pd.DataFrame(inside, columns=_SUMMED, index=pd.MultiIndex.from_product(
+            [[subject], members.columns], names=["Subject", "Group"])))
+        total_by_subject.append(np.broadcast_to(parts[in_subject].sum(axis=0), inside.shape))
+    if not inside_by_subject:
+        return pd.DataFrame(columns=GROUPS_COLUMNS)
+    inside = pd.concat(inside_by_subject)
+    outside = pd.DataFrame(np.vstack(total_by_subject), columns=_SUMMED, index=inside.index) - inside
+    table = _compare(inside, outside)
+    table = table[table["Pupils in group"] > 0].reset_index()
+    subjects = {s: i for i, s in enumerate(subject_order(school))}
+    order = table["Subject"].map(subjects).sort_values(kind="stable").index
+    return table.loc[order, GROUPS_COLUMNS].reset_index(drop=True)
+
+
+def _compare(inside: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
+    in_pct = percent(inside["at_expected"], inside["assessed"])
+    out_pct = percent(outside["at_expected"], outside["assessed"])
+    return pd.DataFrame({
+        "Pupils in group": inside["pupils"].astype(np.int64),
+        "Pupils outside group": outside["pupils"].astype(np.int64),
+        "% expected or above in group": in_pct,
+        "% expected or above outside group": out_pct,
+        "Gap": round_half_up(in_pct - out_pct),
+        "Average progress in group": average(inside["progress_sum"], inside["progress_count"]),
+        "Average progress outside group": average(outside["progress_sum"], outside["progress_count"]),
+    })
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    return values.fillna(False).astype(bool)
+
+
+def _categories(name: str, values: pd.Series) -> dict[str, pd.Series]:
+    text = values.fillna("").astype(str).str.strip()
+    return {f"{name}: {value}": text == value for value in sorted(set(text) - {""})}
+
+
+def _custom(name: str, values: pd.Series) -> dict[str, pd.Series]:
+    text = values.fillna("").astype(str).str.strip()
+    present = set(text) - {""}
+    if present and {value.upper() for value in present} <= YES_VALUES:
+        return {name: text != ""}
+    return _categories(name, text)
