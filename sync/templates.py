@@ -1,0 +1,358 @@
+"""Render the workbooks people own from the layout files in `sheets_templates/layouts/`.
+
+`new_class_workbook` writes a class workbook (the tabs of spec/sheets.md, with frozen headers,
+drop-downs, WT/A/M colours and protected header rows); `new_tracker_summary` writes a new
+`Tracker summary.xlsx` holding only Settings and Staff (the sync writes the rest). Both take their
+tabs, columns, widths, colours and lists from the layout files, so a school can restyle them
+without touching code. Files are saved deterministically: the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import tomllib
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from functions.framework import Framework
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "sheets_templates"
+FIXED_TIME = datetime(2026, 1, 1)
+"""Stamped into every workbook we create (document properties and zip entries), for determinism."""
+VALIDATION_LAST_ROW = 1000
+"""Drop-downs, colours and unlocked cells reach this row, well past any class."""
+_EXCEL_LIST_LIMIT = 255
+_UNLOCKED = Protection(locked=False)
+_LOCKED = Protection(locked=True)
+
+
+def load_layout(name: str, templates_dir: Path = TEMPLATES_DIR) -> dict[str, Any]:
+    """A parsed layout file, e.g. `load_layout("class_workbook")`."""
+    with open(templates_dir / "layouts" / f"{name}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_statements(templates_dir: Path, fw: Framework, subjects: list[str] | None = None) -> pd.DataFrame:
+    """Every statement of `statements/<subject>.csv` as subject, year, group, kpi, text.
+
+    `group` is the tracking point (points frameworks) or the band (steps), the value a grid's row 2
+    holds. Rows keep the file's order (teaching order) within each subject and year.
+    """
+    files = sorted((templates_dir / "statements").glob("*.csv"))
+    wanted = {s.casefold() for s in subjects} if subjects else None
+    parts = []
+    for file in files:
+        subject = file.stem.capitalize()
+        if wanted is not None and subject.casefold() not in wanted:
+            continue
+        table = pd.read_csv(file, dtype=str, keep_default_na=False)
+        group = table["point"] if fw.kind == "points" else table["band"]
+        parts.append(pd.DataFrame({
+            "subject": subject, "year": table["year"].astype(int), "group": group.astype(int),
+            "kpi": table["kpi"].str.strip().str.upper().eq("Y"), "text": table["statement"].str.strip(),
+        }))
+    columns = ["subject", "year", "group", "kpi", "text"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def judgement_labels(fw: Framework, year: int, layout: dict[str, Any] | None = None) -> list[str]:
+    """The labels a judgement drop-down offers for year group `year`, then the framework's marks.
+
+    From `years_below` years under the class's band (reaching the early-years positions for year 1,
+    so end-of-Reception baselines fit) to `above` positions past its end-of-year expectation.
+    """
+    rules = (layout or load_layout("class_workbook"))["labels"][fw.kind]
+    low = max(fw.scale_min, fw.end_of_year_value(year - 1) - rules["years_below"] * fw.per_year + 1)
+    high = min(fw.scale_max, fw.end_of_year_value(year) + rules["above"])
+    labels = [fw.label_for(v) for v in range(low, high + 1)]
+    if fw.gd_suffix and rules.get("gd_from_band"):
+        labels += [fw.label_for(v, gd=True) for v in range(fw.end_of_year_value(year - 1) + 1, high + 1)]
+    return labels + list(fw.marks)
+
+
+def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher: str,
+                       academic_year: str, fw: Framework, subjects: list[str],
+                       statements: pd.DataFrame, pupils: pd.DataFrame | None = None,
+                       judgements: pd.DataFrame | None = None, tests: pd.DataFrame | None = None,
+                       ticks: pd.DataFrame | None = None, comments: pd.DataFrame | None = None,
+                       interventions: pd.DataFrame | None = None,
+                       templates_dir: Path = TEMPLATES_DIR) -> None:
+    """Write a class workbook at `path`.
+
+    `statements` is `load_statements(...)` (only rows of `year_group` are used). The optional
+    frames hold data to fill in, with the tab's own column names: `pupils` the Pupils columns
+    (dates as dates), `judgements` / `tests` / `comments` / `interventions` keyed by `UPN`.
+    `ticks` is long: upn, subject, statement_no (1-based within the subject's grid), code.
+    Missing frames leave the tab with its headers (and the pupils' UPN and Name).
+    """
+    layout = load_layout("class_workbook", templates_dir)
+    context = _Context(layout, fw, year_group, subjects)
+    pupils = pupils if pupils is not None else pd.DataFrame(columns=["UPN", "First name", "Last name"])
+    names = _names(pupils)
+    data = {"Pupils": pupils, "Judgements": judgements, "Tests": tests, "Comments": comments,
+            "Interventions": interventions}
+    book = Workbook()
+    book.remove(book.active)
+    for spec in layout["tabs"]:
+        if spec["kind"] == "keys":
+            values = {"Class": class_name, "Year group": year_group, "Teacher": teacher,
+                      "Academic year": academic_year}
+            _keys_tab(book.create_sheet(spec["name"]), spec, [(k, values[k]) for k in spec["keys"]],
+                      layout["style"])
+        elif spec["kind"] == "table":
+            frame = data.get(spec["name"])
+            if frame is None and spec["name"] != "Interventions":
+                frame = names
+            _table_tab(book.create_sheet(spec["name"]), context, spec, frame, names)
+        else:
+            for subject in subjects:
+                chosen = statements[(statements["subject"].str.casefold() == subject.casefold())
+                                    & (statements["year"] == year_group)]
+                subject_ticks = None
+                if ticks is not None:
+                    subject_ticks = ticks[ticks["subject"].str.casefold() == subject.casefold()]
+                _grid_tab(book.create_sheet(spec["name"].format(subject=subject)), context, spec,
+                          chosen, names, subject_ticks)
+    save_workbook(book, path)
+
+
+def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[str, str]],
+                        templates_dir: Path = TEMPLATES_DIR) -> None:
+    """Write a new `Tracker summary.xlsx` with the Settings (key, value, help) and Staff tabs.
+
+    Keys missing from `settings` take the layout's defaults; unknown keys are refused, since
+    the sync would ignore them and a school would wonder why its setting did nothing.
+    """
+    layout = load_layout("tracker_summary", templates_dir)
+    known = [row["key"] for row in layout["settings"]]
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(unknown)}; known: {', '.join(known)}")
+    style = layout["style"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Settings"
+    rows = [(row["key"], settings.get(row["key"], row["default"]), row["help"]) for row in layout["settings"]]
+    _keys_tab(sheet, {"widths": [style["key_width"], style["value_width"], style["help_width"]]},
+              rows, style, protect=False)
+    for row in range(1, len(rows) + 1):
+        sheet.cell(row, 2).number_format = "@"
+        sheet.cell(row, 3).font = Font(italic=True, color="595959")
+        sheet.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    staff_spec = layout["staff"]
+    staff_sheet = book.create_sheet("Staff")
+    columns = staff_spec["columns"]
+    _header(staff_sheet, [c["name"] for c in columns], style["header_fill"])
+    for r, (email, role) in enumerate(staff, start=2):
+        staff_sheet.cell(r, 1, email)
+        staff_sheet.cell(r, 2, role)
+    for i, column in enumerate(columns, start=1):
+        staff_sheet.column_dimensions[get_column_letter(i)].width = column["width"]
+        if column.get("list") == "roles":
+            _drop_down(staff_sheet, staff_spec["roles"],
+                       [f"{get_column_letter(i)}2:{get_column_letter(i)}{VALIDATION_LAST_ROW}"])
+    staff_sheet.freeze_panes = "A2"
+    save_workbook(book, path)
+
+
+def save_workbook(book: Workbook, path: Path) -> None:
+    """Save with fixed timestamps (document properties and zip entries): same content, same bytes."""
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    book.properties.creator = "pupil tracker"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+
+
+class _Context:
+    """What every tab's renderer needs: layout, framework, year group, subjects, lists."""
+
+    def __init__(self, layout: dict[str, Any], fw: Framework, year_group: int, subjects: list[str]) -> None:
+        self.layout, self.style, self.fw, self.subjects = layout, layout["style"], fw, subjects
+        self.lists = {"labels": judgement_labels(fw, year_group, layout), "codes": layout["grid"]["codes"],
+                      "subjects": subjects, "windows": list(fw.windows)}
+
+    def expand(self, column: dict[str, Any]) -> list[str]:
+        """A layout column as the header names it stands for ("{subject} {window}" -> many)."""
+        each = column.get("each", "")
+        if each == "subject window":
+            return [column["name"].format(subject=s, window=w) for s in self.subjects for w in self.fw.windows]
+        if each == "subject":
+            return [column["name"].format(subject=s) for s in self.subjects]
+        return [column["name"]]
+
+
+def _names(pupils: pd.DataFrame) -> pd.DataFrame:
+    """UPN and Name ("First Last") of every pupil: the first two columns of most tabs."""
+    first = pupils.get("First name", pd.Series("", index=pupils.index)).fillna("").astype(str)
+    last = pupils.get("Last name", pd.Series("", index=pupils.index)).fillna("").astype(str)
+    return pd.DataFrame({"UPN": pupils["UPN"], "Name": (first + " " + last).str.strip()})
+
+
+def _header(sheet: Worksheet, names: list[str], fill: str, row: int = 1) -> None:
+    for col, name in enumerate(names, start=1):
+        cell = sheet.cell(row, col, name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.protection = _LOCKED
+
+
+def _write_rows(sheet: Worksheet, frame: pd.DataFrame, header: list[str], first_row: int) -> None:
+    """Write `frame`'s columns under the header names they match; NaN and None stay empty."""
+    positions = {name: i for i, name in enumerate(header, start=1)}
+    for name in (c for c in frame.columns if c in positions):
+        col = positions[name]
+        for offset, value in enumerate(frame[name].tolist()):
+            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+                continue
+            cell = sheet.cell(first_row + offset, col, value.date() if isinstance(value, pd.Timestamp) else value)
+            cell.protection = _UNLOCKED
+
+
+def _unlock_columns(sheet: Worksheet, first: int, last: int) -> None:
+    """Data cells a teacher has not typed in yet are unlocked through their column's style."""
+    for col in range(first, last + 1):
+        sheet.column_dimensions[get_column_letter(col)].protection = _UNLOCKED
+
+
+def _protect(sheet: Worksheet, style: dict[str, Any]) -> None:
+    """Lock header cells only; teachers may still resize, sort, filter and add or delete rows."""
+    if not style.get("protect", True):
+        return
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = protection.formatRows = protection.formatCells = False
+    protection.insertRows = protection.deleteRows = protection.sort = protection.autoFilter = False
+
+
+def _drop_down(sheet: Worksheet, values: list[str], ranges: list[str]) -> None:
+    formula = ",".join(values)
+    if len(formula) > _EXCEL_LIST_LIMIT:
+        raise ValueError(f"the drop-down list for {sheet.title} is longer than Excel allows")
+    validation = DataValidation(type="list", formula1=f'"{formula}"', allow_blank=True,
+                                errorStyle="warning", showErrorMessage=True,
+                                errorTitle="Not on the list",
+                                error="This value is not on the list. Keep it only if you are sure.")
+    for cells in ranges:
+        validation.add(cells)
+    sheet.add_data_validation(validation)
+
+
+def _keys_tab(sheet: Worksheet, spec: dict[str, Any], rows: list[tuple], style: dict[str, Any],
+              protect: bool = True) -> None:
+    """Key / value rows with no header row: the key column is shaded (and locked)."""
+    fill = PatternFill("solid", fgColor=style.get("key_fill", style["header_fill"]))
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(r, c, value)
+            cell.protection = _LOCKED if c == 1 else _UNLOCKED
+        sheet.cell(r, 1).font = Font(bold=True)
+        sheet.cell(r, 1).fill = fill
+    for i, width in enumerate(spec["widths"], start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    if protect:
+        _unlock_columns(sheet, 2, len(spec["widths"]))
+        _protect(sheet, style)
+
+
+def _table_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], frame: pd.DataFrame | None,
+               names: pd.DataFrame) -> None:
+    """A header row and one row per pupil (or intervention), with widths, lists and formats."""
+    header, lists = [], {}
+    for column in spec["columns"]:
+        for name in context.expand(column):
+            header.append(name)
+            position = len(header)
+            letter = get_column_letter(position)
+            sheet.column_dimensions[letter].width = column["width"]
+            if "format" in column:
+                sheet.column_dimensions[letter].number_format = column["format"]
+            if column.get("list") == "labels":
+                sheet.column_dimensions[letter].number_format = "@"
+            if "list" in column:
+                values = column["list"]
+                lists.setdefault(tuple(values if isinstance(values, list) else context.lists[values]), []).append(letter)
+    _header(sheet, header, context.style["header_fill"])
+    if frame is not None:
+        if "UPN" in frame.columns and "Name" in header and "Name" not in frame.columns:
+            frame = frame.merge(names, on="UPN", how="left", sort=False)
+        _write_rows(sheet, frame, header, first_row=2)
+        _apply_formats(sheet, spec, context, header, len(frame))
+    for values, letters in lists.items():
+        _drop_down(sheet, list(values), [f"{x}2:{x}{VALIDATION_LAST_ROW}" for x in letters])
+    _unlock_columns(sheet, 1, len(header) + spec.get("spare_columns", 0))
+    sheet.freeze_panes = spec["freeze"]
+    _protect(sheet, context.style)
+
+
+def _apply_formats(sheet: Worksheet, spec: dict[str, Any], context: _Context, header: list[str],
+                   count: int) -> None:
+    """Cells we wrote carry their own style, so give them their column's format and wrapping."""
+    for column in spec["columns"]:
+        if "format" not in column and not column.get("wrap"):
+            continue
+        for name in context.expand(column):
+            col = header.index(name) + 1
+            for row in range(2, count + 2):
+                cell = sheet.cell(row, col)
+                if "format" in column:
+                    cell.number_format = column["format"]
+                if column.get("wrap"):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _grid_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], statements: pd.DataFrame,
+              names: pd.DataFrame, ticks: pd.DataFrame | None) -> None:
+    """Row 1 statement texts (wrapped), row 2 their point or band, then one row per pupil."""
+    grid = context.layout["grid"]
+    fixed = [c["name"] for c in spec["columns"]]
+    header = fixed + statements["text"].tolist()
+    _header(sheet, header, context.style["header_fill"])
+    kpi_fill = PatternFill("solid", fgColor=grid["kpi_fill"])
+    first = len(fixed) + 1
+    for offset, (group, kpi) in enumerate(zip(statements["group"].tolist(), statements["kpi"].tolist())):
+        cell = sheet.cell(2, first + offset, int(group))
+        cell.protection = _LOCKED
+        cell.alignment = Alignment(horizontal="center")
+        if kpi:
+            sheet.cell(1, first + offset).fill = kpi_fill
+    for col, column in enumerate(spec["columns"], start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = column["width"]
+        sheet.cell(2, col).fill = PatternFill("solid", fgColor=context.style["header_fill"])
+    last_letter = get_column_letter(max(len(header), first))
+    for col in range(first, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = grid["statement_width"]
+    sheet.row_dimensions[1].height = grid["statement_row_height"]
+    rows = names
+    if ticks is not None and len(ticks):
+        wide = ticks.pivot(index="upn", columns="statement_no", values="code")
+        wide.columns = [header[first - 1 + int(no) - 1] for no in wide.columns]
+        rows = names.merge(wide, left_on="UPN", right_index=True, how="left", sort=False)
+    _write_rows(sheet, rows, header, first_row=3)
+    data_range = f"{get_column_letter(first)}3:{last_letter}{VALIDATION_LAST_ROW}"
+    if len(header) >= first:
+        _drop_down(sheet, context.lists["codes"], [data_range])
+        for code, colour in grid["colours"].items():
+            sheet.conditional_formatting.add(data_range, CellIsRule(
+                operator="equal", formula=[f'"{code}"'], fill=PatternFill("solid", fgColor=colour,
+                                                                        bgColor=colour)))
+    _unlock_columns(sheet, 1, len(header))
+    sheet.freeze_panes = spec["freeze"]
+    _protect(sheet, context.style)
