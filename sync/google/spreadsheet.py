@@ -1,0 +1,92 @@
+"""What one `spreadsheets.get` answers, as the store needs it: tab values and the tabs' layout.
+
+One request reads every tab: a fields mask asks for each tab's properties, its cells' effective
+values (UNFORMATTED_VALUE semantics: numbers, dates as serial numbers, text, booleans, errors), and
+what a write needs to know (our developer metadata, chart and protected range ids).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.store import Rows, Workbook
+
+OWNED_KEY = "tracker-owned"
+_LAYOUT = ("sheets(properties(sheetId,title,index),developerMetadata(metadataId,metadataKey),"
+           "charts(chartId),protectedRanges(protectedRangeId))")
+LAYOUT_FIELDS = "properties(title)," + _LAYOUT
+READ_FIELDS = LAYOUT_FIELDS.replace("sheets(properties(sheetId,title,index),",
+                                    "sheets(properties(sheetId,title,index),data(rowData(values(effectiveValue))),")
+ERROR_TEXT = {"NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!",
+              "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "#LOADING", "ERROR": "#ERROR!"}
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """One existing tab, as far as a write cares."""
+
+    sheet_id: int
+    title: str
+    owned: bool                       # carries our `tracker-owned` developer metadata
+    chart_ids: tuple[int, ...] = ()
+    protected: bool = False
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The tabs of one spreadsheet, in order."""
+
+    title: str
+    sheets: tuple[SheetInfo, ...]
+
+    def by_title(self) -> dict[str, SheetInfo]:
+        return {sheet.title: sheet for sheet in self.sheets}
+
+
+def parse_layout(answer: dict) -> Layout:
+    """The Layout in a `spreadsheets.get` answer."""
+    sheets = tuple(
+        SheetInfo(sheet_id=int(sheet["properties"].get("sheetId", 0)),
+                  title=sheet["properties"]["title"],
+                  owned=any(meta.get("metadataKey") == OWNED_KEY for meta in sheet.get("developerMetadata", [])),
+                  chart_ids=tuple(int(chart["chartId"]) for chart in sheet.get("charts", [])),
+                  protected=bool(sheet.get("protectedRanges")))
+        for sheet in answer.get("sheets", []))
+    return Layout(title=answer.get("properties", {}).get("title", ""), sheets=sheets)
+
+
+def cell_value(cell: dict) -> object:
+    """A CellData's effective value as a plain Python value (None when empty)."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    if "numberValue" in value:
+        return value["numberValue"]
+    if "stringValue" in value:
+        return value["stringValue"]
+    if "boolValue" in value:
+        return value["boolValue"]
+    if "errorValue" in value:
+        return ERROR_TEXT.get(value["errorValue"].get("type", "ERROR"), "#ERROR!")
+    return None
+
+
+def _rows(sheet: dict) -> Rows:
+    rows: Rows = []
+    for grid in sheet.get("data", []):
+        start_row, start_col = grid.get("startRow", 0), grid.get("startColumn", 0)
+        for offset, row in enumerate(grid.get("rowData", [])):
+            while len(rows) <= start_row + offset:
+                rows.append([])
+            values = [cell_value(cell) for cell in row.get("values", [])]
+            while values and values[-1] is None:
+                values.pop()
+            rows[start_row + offset] = [None] * start_col + values if values else []
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def parse_values(answer: dict) -> Workbook:
+    """Tab title -> rows of values, in tab order, from a `spreadsheets.get` answer with grid data."""
+    sheets = sorted(answer.get("sheets", []), key=lambda sheet: sheet["properties"].get("index", 0))
+    return {sheet["properties"]["title"]: _rows(sheet) for sheet in sheets}

@@ -1,0 +1,129 @@
+"""GoogleStore: the Store port (sync/store.py) on Google Sheets and Drive.
+
+Requests per sync: one `spreadsheets.get` per spreadsheet read (every tab's values at once), one
+Drive `files.list` per 1,000 class workbooks, one `spreadsheets.batchUpdate` per spreadsheet written.
+A write reuses the tab layout that the read of the same spreadsheet returned; only a spreadsheet
+written without being read first costs one small layout read. If the layout went stale (a teacher
+renamed or deleted a tab after our read, or a timed-out write was applied after all), Google rejects
+the whole batch with a 400, and we read the layout again and retry once.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from urllib.parse import quote
+
+import requests
+
+from sync.errors import SettingsError
+from sync.google.batch import plan_write
+from sync.google.client import DRIVE_FILES, SHEETS, GoogleClient, RequestCounts, RequestRejected, build_client
+from sync.google.lock import school_lock
+from sync.google.pacer import Pacer
+from sync.google.retry import Retrier
+from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values
+from sync.store import Tab, Workbook, WorkbookRef
+
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+LIST_FIELDS = "nextPageToken,files(id,name,modifiedTime,lastModifyingUser(emailAddress))"
+Problems = list[dict[str, str]]
+
+
+class GoogleStore:
+    """One school's `Tracker summary` spreadsheet and its `Classes folder` on Drive."""
+
+    def __init__(self, spreadsheet_id: str, *, session: requests.Session | None = None,
+                 client: GoogleClient | None = None, classes_folder: str = "",
+                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None) -> None:
+        if client is None:
+            timing = {"clock": clock or time.monotonic, "sleep": sleep or time.sleep}
+            client = build_client(session, pacer=Pacer(**timing) if clock else None, retrier=Retrier(**timing))
+        self.spreadsheet_id, self.client, self.classes_folder = spreadsheet_id, client, classes_folder
+        self.display_name = f"Google spreadsheet {spreadsheet_id}"
+        self.problems: Problems = []
+        self._layouts: dict[str, Layout] = {}
+
+    @property
+    def counts(self) -> RequestCounts:
+        """Reads, writes and retries so far, for the Sync log."""
+        return self.client.counts
+
+    @property
+    def account_email(self) -> str:
+        """Who Drive names as `lastModifyingUser` after our own writes."""
+        return self.client.account_email
+
+    def lock(self) -> AbstractContextManager[None]:
+        return school_lock(self.spreadsheet_id)
+
+    def set_classes_folder(self, folder_id: str) -> None:
+        """The Drive folder id from the Settings tab (`Classes folder`), known after read_summary."""
+        self.classes_folder = folder_id
+
+    def read_summary(self) -> Workbook:
+        values = self._read(self.spreadsheet_id, "reading the Tracker summary spreadsheet")
+        self.display_name = self._layouts[self.spreadsheet_id].title or self.display_name
+        return values
+
+    def list_class_workbooks(self) -> list[WorkbookRef]:
+        if not self.classes_folder:
+            raise SettingsError("The Settings tab has no Classes folder: paste the Drive folder's id there.")
+        folder = self.classes_folder.replace("\\", "\\\\").replace("'", "\\'")
+        params = {"q": f"'{folder}' in parents and mimeType = '{SPREADSHEET_MIME}' and trashed = false",
+                  "fields": LIST_FIELDS, "pageSize": "1000", "orderBy": "name",
+                  "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
+        refs: list[WorkbookRef] = []
+        while True:
+            answer = self.client.request("GET", DRIVE_FILES, params=params, kind="read",
+                                         what="listing the Classes folder")
+            refs += [WorkbookRef(id=item["id"], name=item.get("name", ""), modified=item.get("modifiedTime", ""),
+                                 modified_by=item.get("lastModifyingUser", {}).get("emailAddress", ""))
+                     for item in answer.get("files", [])]
+            if not answer.get("nextPageToken"):
+                return refs
+            params = {**params, "pageToken": answer["nextPageToken"]}
+
+    def read_workbook(self, ref: WorkbookRef) -> Workbook:
+        return self._read(ref.id, f"reading the class workbook '{ref.name}'")
+
+    def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> Problems:
+        """Replace `Class summary` and `Problems` in the class workbook; returns tabs written beside."""
+        return self._write(ref.id, tabs, f"writing the class workbook '{ref.name}'")
+
+    def write_summary(self, tabs: list[Tab]) -> Problems:
+        """Replace the owned tabs of `Tracker summary`; returns tabs written beside a person's tab."""
+        return self._write(self.spreadsheet_id, tabs, "writing the Tracker summary spreadsheet")
+
+    def _url(self, spreadsheet_id: str) -> str:
+        return f"{SHEETS}/{quote(spreadsheet_id, safe='')}"
+
+    def _read(self, spreadsheet_id: str, what: str) -> Workbook:
+        answer = self.client.request("GET", self._url(spreadsheet_id), params={"fields": READ_FIELDS},
+                                     kind="read", what=what)
+        self._layouts[spreadsheet_id] = parse_layout(answer)
+        return parse_values(answer)
+
+    def _fresh_layout(self, spreadsheet_id: str, what: str) -> Layout:
+        answer = self.client.request("GET", self._url(spreadsheet_id), params={"fields": LAYOUT_FIELDS},
+                                     kind="read", what=what)
+        return parse_layout(answer)
+
+    def _write(self, spreadsheet_id: str, tabs: list[Tab], what: str) -> Problems:
+        cached = self._layouts.pop(spreadsheet_id, None)
+        layout = cached or self._fresh_layout(spreadsheet_id, what)
+        plan = plan_write(tabs, layout)
+        try:
+            self._send(spreadsheet_id, plan.requests, what)
+        except RequestRejected as error:
+            if error.status != 400:
+                raise
+            plan = plan_write(tabs, self._fresh_layout(spreadsheet_id, what))
+            self._send(spreadsheet_id, plan.requests, what)
+        self.problems += plan.problems
+        return plan.problems
+
+    def _send(self, spreadsheet_id: str, requests_: list[dict], what: str) -> None:
+        if requests_:
+            self.client.request("POST", f"{self._url(spreadsheet_id)}:batchUpdate", kind="write", what=what,
+                                body={"requests": requests_}, params={"fields": "spreadsheetId"})
