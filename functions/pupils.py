@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
+from functions.frames import PROBLEMS
+
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 """Remainder 0..22 -> check letter: the alphabet without I, O and S."""
 
@@ -27,3 +31,66 @@ def upn_check_letter(upn12: str) -> str:
     values = [int(ch) if ch.isdigit() else CHECK_LETTERS.index(ch) for ch in body]
     total = sum(weight * value for weight, value in zip(range(2, 14), values))
     return CHECK_LETTERS[total % 23]
+
+
+def _shape_ok(upns: pd.Series) -> pd.Series:
+    return upns.str.fullmatch(rf"[A-Z]\d{{11}}[\d{CHECK_LETTERS}]").fillna(False).astype(bool)
+
+
+def _check_letters(upns: pd.Series) -> pd.Series:
+    """The check letter each well-formed UPN should start with (a map over unique values)."""
+    unique = upns.drop_duplicates()
+    letters = dict(zip(unique, unique.str[1:].map(upn_check_letter)))
+    return upns.map(letters)
+
+
+def validate_pupils(pupils: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the PUPILS rows that identify one pupil; return them and the PROBLEMS found.
+
+    Errors (row left out): blank UPN; a UPN that is not a letter, 11 digits and a digit or
+    letter; the same UPN twice in one workbook (the later row); the same UPN on roll in two
+    workbooks of one academic year — rows with `left_on` are moves and always kept, of the rest
+    the first (in frame order) is kept. Warning (row kept): a wrong check letter.
+    """
+    upns = pupils["upn"].astype(str)
+    blank = upns.eq("")
+    malformed = ~blank & ~_shape_ok(upns)
+    well_formed = ~blank & ~malformed
+    expected_letter = pd.Series("", index=pupils.index, dtype=object)
+    expected_letter[well_formed] = _check_letters(upns[well_formed])
+    wrong_letter = well_formed & upns.str[0].ne(expected_letter)
+    repeated = well_formed & pupils.duplicated(["workbook", "upn"])
+    on_roll = well_formed & ~repeated & pupils["left_on"].isna()
+    first_workbook = pupils[on_roll].groupby(["academic_year", "upn"])["workbook"].transform("first")
+    in_two = pd.Series(False, index=pupils.index)
+    in_two[on_roll] = pupils.loc[on_roll].duplicated(["academic_year", "upn"])
+    problems = pd.concat([
+        _problems(pupils, blank, "", "the pupil's UPN (this pupil is left out)", "error"),
+        _problems(pupils, malformed, upns, "a UPN: a letter, 11 digits, then a digit or a letter "
+                  "(this pupil is left out)", "error"),
+        _problems(pupils, wrong_letter, upns, "check letter " + expected_letter, "warning"),
+        _problems(pupils, repeated, "a UPN already in this tab",
+                  "each pupil once (this row is left out)", "error"),
+        _problems(pupils, in_two, "the same UPN on roll in " + first_workbook.reindex(pupils.index),
+                  "one class at a time: a Left on date in the class the pupil moved from "
+                  "(this row is left out)", "error"),
+    ], ignore_index=True)
+    keep = well_formed & ~repeated & ~in_two
+    return pupils[keep].reset_index(drop=True), problems
+
+
+def _problems(pupils: pd.DataFrame, mask: pd.Series, found: object, expected: object,
+              severity: str) -> pd.DataFrame:
+    rows = pupils[mask]
+    frame = pd.DataFrame({"workbook": rows["workbook"], "tab": "Pupils", "cell": rows["upn_cell"],
+                          "found": found, "expected": expected, "severity": severity},
+                         index=rows.index)
+    return frame[PROBLEMS].astype(str)
+
+
+def rows_of_pupils(frame: pd.DataFrame, pupils: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` (CELLS, TICKS, COMMENTS, ...) whose (workbook, upn) is a kept pupil:
+    a pupil left out by `validate_pupils` takes their other rows with them."""
+    kept = pd.MultiIndex.from_frame(pupils[["workbook", "upn"]].astype(str))
+    mine = pd.MultiIndex.from_frame(frame[["workbook", "upn"]].astype(str))
+    return frame[mine.isin(kept)].reset_index(drop=True)
