@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
 
 from functions.framework import Framework
 
@@ -31,6 +32,7 @@ FIXED_TIME = datetime(2026, 1, 1)
 VALIDATION_LAST_ROW = 1000
 """Drop-downs, colours and unlocked cells reach this row, well past any class."""
 _EXCEL_LIST_LIMIT = 255
+_CORE_PART = "docProps/core.xml"
 _UNLOCKED = Protection(locked=False)
 _LOCKED = Protection(locked=True)
 
@@ -165,19 +167,22 @@ def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[
 
 
 def save_workbook(book: Workbook, path: Path) -> None:
-    """Save with fixed timestamps (document properties and zip entries): same content, same bytes."""
-    book.properties.created = FIXED_TIME
-    book.properties.modified = FIXED_TIME
-    book.properties.creator = "pupil tracker"
+    """Save with fixed timestamps (document properties and zip entries): same content, same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml, so that part is written again after.
+    """
     buffer = io.BytesIO()
     book.save(buffer)
+    book.properties.created = book.properties.modified = FIXED_TIME
+    book.properties.creator = "pupil tracker"
+    core = tostring(book.properties.to_tree())
     buffer.seek(0)
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, core if info.filename == _CORE_PART else source.read(info.filename))
 
 
 class _Context:
