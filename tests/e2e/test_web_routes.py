@@ -1,0 +1,273 @@
+"""Every route of the web service with good and bad credentials, through Flask's test client.
+
+Tokens are real RS256 signatures; certificates come through the injected fake Google session.
+"""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from sync.errors import SchoolNotFound, StoreUnavailable
+from tests.e2e.test_web_support import (ADDON_AUDIENCE, OTHER_SCHOOL, SCHEDULER_AUDIENCE,
+                                        SCHEDULER_EMAIL, SCHOOL, FakeJob, FakeStore, SigningKey,
+                                        fake_google_session, web_config)
+from sync.web import create_app
+
+TEACHER = "teacher@school.example"
+
+
+@pytest.fixture(scope="module")
+def key() -> SigningKey:
+    return SigningKey.generate("google-key-1")
+
+
+@pytest.fixture(scope="module")
+def impostor() -> SigningKey:
+    """A key Google never published, claiming the real key's id: a forged signature."""
+    return SigningKey.generate("google-key-1")
+
+
+class School:
+    """The app under test with its fakes, and a way to call it as someone."""
+
+    def __init__(self, key: SigningKey, **config: object) -> None:
+        self.key = key
+        self.job = FakeJob()
+        self.stores = {SCHOOL: FakeStore("Test school"), OTHER_SCHOOL: FakeStore("Other school")}
+        self.opened: list[str] = []
+        self.reports_written: list[tuple] = []
+        self.session, self.google = fake_google_session(key)
+        self.app = create_app(web_config(**config), run_school=self.job,
+                              open_school=self.open_school, run_reports=self.run_reports,
+                              session=self.session)
+        self.client = self.app.test_client()
+
+    def open_school(self, spreadsheet_id: str) -> FakeStore:
+        self.opened.append(spreadsheet_id)
+        store = self.stores[spreadsheet_id]
+        if isinstance(store, Exception):
+            raise store
+        return store
+
+    def run_reports(self, store, *, window, class_name):
+        self.reports_written.append((store.display_name, window, class_name))
+        return ["Oak/Ada.pdf", "Oak/Ben.pdf"]
+
+    def token(self, email: str = TEACHER, **claims: object) -> str:
+        return self.key.mint(email, claims.pop("audience", ADDON_AUDIENCE), **claims)
+
+    def call(self, route: str, token: str | None, body: dict | None = None, headers=None):
+        headers = dict(headers or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        body = {"spreadsheetId": SCHOOL} if body is None else body
+        if route == "status":
+            return self.client.get("/api/status", query_string=body, headers=headers)
+        return self.client.post(f"/api/{route}", json=body, headers=headers)
+
+
+@pytest.fixture
+def school(key: SigningKey) -> School:
+    return School(key)
+
+
+API_ROUTES = ["sync", "status", "reports"]
+
+
+def test_healthz_answers_without_credentials(school: School) -> None:
+    answer = school.client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json == {"status": "ok"}
+
+
+def test_a_teacher_in_staff_syncs_the_school_once(school: School) -> None:
+    answer = school.call("sync", school.token())
+    assert answer.status_code == 200, answer.json
+    assert school.job.runs == ["Test school"]
+    assert answer.json["message"] == "Synced Test school: 2 workbooks read, 0 problems."
+    assert answer.json["outcome"]["workbooks_read"] == 2
+
+
+def test_staff_emails_and_roles_match_without_regard_to_case(school: School) -> None:
+    answer = school.call("reports", school.token("head@school.example"))
+    assert answer.status_code == 200, answer.json
+
+
+@pytest.mark.parametrize("route", API_ROUTES)
+def test_no_token_is_refused_before_the_school_is_opened(school: School, route: str) -> None:
+    answer = school.call(route, None)
+    assert answer.status_code == 401
+    assert "Sign in" in answer.json["error"]
+    assert school.opened == [] and school.job.runs == []
+
+
+@pytest.mark.parametrize("route", API_ROUTES)
+@pytest.mark.parametrize("forgery", ["forged signature", "expired", "wrong audience",
+                                     "wrong issuer", "unverified email", "not a JWT",
+                                     "basic scheme"])
+def test_bad_tokens_get_401_and_do_no_work(school: School, impostor: SigningKey, route: str,
+                                           forgery: str) -> None:
+    tokens = {
+        "forged signature": lambda: impostor.mint(TEACHER, ADDON_AUDIENCE),
+        "expired": lambda: school.token(expires_in=-120),
+        "wrong audience": lambda: school.token(audience="someone-else.apps.googleusercontent.com"),
+        "wrong issuer": lambda: school.token(issuer="https://accounts.evil.example"),
+        "unverified email": lambda: school.token(email_verified=False),
+        "not a JWT": lambda: "not-a-token",
+    }
+    if forgery == "basic scheme":
+        answer = school.call(route, None, headers={"Authorization": "Basic " + school.token()})
+    else:
+        answer = school.call(route, tokens[forgery]())
+    assert answer.status_code == 401, answer.json
+    assert set(answer.json) == {"error"}
+    assert school.opened == [] and school.job.runs == [] and school.reports_written == []
+
+
+@pytest.mark.parametrize("route", API_ROUTES)
+def test_a_verified_email_not_in_staff_gets_403(school: School, route: str) -> None:
+    answer = school.call(route, school.token("parent@gmail.example"))
+    assert answer.status_code == 403
+    assert "Staff tab" in answer.json["error"]
+    assert school.job.runs == [] and school.reports_written == []
+
+
+def test_a_teacher_may_not_create_parent_reports(school: School) -> None:
+    answer = school.call("reports", school.token(TEACHER))
+    assert answer.status_code == 403
+    assert answer.json == {"error": "Only the head or an admin can do this; ask them to."}
+    assert school.reports_written == []
+
+
+def test_an_admin_creates_parent_reports_for_a_class(school: School) -> None:
+    answer = school.call("reports", school.token("admin@school.example"),
+                         {"spreadsheetId": SCHOOL, "window": "Spring", "className": "Oak"})
+    assert answer.status_code == 200
+    assert answer.json == {"message": "Wrote 2 parent reports.", "reports": 2}
+    assert school.reports_written == [("Test school", "Spring", "Oak")]
+
+
+@pytest.mark.parametrize("route", API_ROUTES)
+def test_a_school_the_service_does_not_look_after_is_404_and_never_opened(school: School,
+                                                                          route: str) -> None:
+    answer = school.call(route, school.token(), {"spreadsheetId": "1SomeoneElsesSheet"})
+    assert answer.status_code == 404
+    assert school.opened == []
+
+
+@pytest.mark.parametrize("body", [{}, {"spreadsheetId": ""}, {"spreadsheetId": 7}])
+def test_a_missing_spreadsheet_id_is_400(school: School, body: dict) -> None:
+    answer = school.call("sync", school.token(), body)
+    assert answer.status_code == 400
+    assert answer.json == {"error": "Say which school: spreadsheetId is missing."}
+
+
+def test_a_body_that_is_not_json_is_400(school: School) -> None:
+    answer = school.client.post("/api/sync", data="spreadsheetId=x",
+                                headers={"Authorization": f"Bearer {school.token()}"})
+    assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("error, status", [
+    (SchoolNotFound("The Tracker summary spreadsheet cannot be opened."), 404),
+    (StoreUnavailable("Google did not answer; nothing was written."), 503)])
+def test_store_errors_keep_their_status_and_sentence(school: School, error: Exception,
+                                                     status: int) -> None:
+    school.stores[SCHOOL] = error
+    answer = school.call("sync", school.token())
+    assert answer.status_code == status
+    assert answer.json == {"error": str(error)}
+
+
+def test_certificates_unreachable_is_503_not_401(key: SigningKey) -> None:
+    school = School(key)
+
+    def unreachable(request, **kwargs):
+        raise requests.ConnectionError("no route to host")
+    school.google.send = unreachable  # the certificate endpoint cannot be reached
+    answer = school.call("sync", school.token())
+    assert answer.status_code == 503
+
+
+def test_status_lists_the_last_run_and_this_class_problems(school: School) -> None:
+    school.stores[SCHOOL].extra_tabs = {
+        "Sync log": [["Started", "Finished", "Window", "Problems", "Outcome"],
+                     ["2026-11-01 19:00:00", "2026-11-01 19:01:00", "Autumn", 3, "complete"],
+                     ["2026-11-02 19:00:00", "2026-11-02 19:02:00", "Autumn", 2.0, "complete"]],
+        "Problems": [["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"],
+                     ["Oak 2026-27", "Judgements", "C4", "17x", "a points label", "error"],
+                     ["Ash 2026-27", "Tests", "B2", "51/50", "a score up to 50", "error"],
+                     ["Oak 2026-27", "Pupils", "A7", "A12345678901Z", "check letter", "warning"]]}
+    answer = school.call("status", school.token(), {"spreadsheetId": SCHOOL,
+                                                    "workbook": "oak 2026-27"})
+    assert answer.status_code == 200
+    assert answer.json["running"] is False
+    assert answer.json["lastRun"] == {"started": "2026-11-02 19:00:00",
+                                      "finished": "2026-11-02 19:02:00", "window": "Autumn",
+                                      "problems": "2", "outcome": "complete"}
+    assert answer.json["problemCount"] == 2
+    assert [p["cell"] for p in answer.json["problems"]] == ["C4", "A7"]
+    assert answer.json["problems"][0] == {"workbook": "Oak 2026-27", "tab": "Judgements",
+                                          "cell": "C4", "found": "17x",
+                                          "expected": "a points label", "severity": "error"}
+
+
+def test_status_of_a_school_never_synced_has_no_run_and_no_problems(school: School) -> None:
+    answer = school.call("status", school.token())
+    assert answer.json == {"running": False, "lastRun": None, "problemCount": 0, "problems": []}
+
+
+# --- the schedule --------------------------------------------------------------------------
+
+
+def test_cron_header_is_refused_off_app_engine(school: School) -> None:
+    answer = school.client.get("/tasks/sync-all", headers={"X-Appengine-Cron": "true"})
+    assert answer.status_code == 401
+    assert school.job.runs == []
+
+
+def test_cron_header_is_trusted_on_app_engine(key: SigningKey) -> None:
+    school = School(key, on_app_engine=True)
+    answer = school.client.get("/tasks/sync-all", headers={"X-Appengine-Cron": "true"})
+    assert answer.status_code == 200, answer.json
+    assert sorted(school.job.runs) == ["Other school", "Test school"]
+    assert [s["outcome"] for s in answer.json["schools"]] == ["done", "done"]
+
+
+def test_scheduler_token_of_the_configured_account_runs_sync_all(school: School) -> None:
+    token = school.token(SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE)
+    answer = school.client.get("/tasks/sync-all", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert len(school.job.runs) == 2
+
+
+def test_a_staff_token_cannot_start_the_schedule(school: School) -> None:
+    token = school.token(TEACHER, audience=SCHEDULER_AUDIENCE)
+    answer = school.client.get("/tasks/sync-all", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 403
+    assert school.job.runs == []
+
+
+@pytest.mark.parametrize("claims", [{"audience": ADDON_AUDIENCE}, {"expires_in": -120},
+                                    {"issuer": "https://accounts.evil.example"},
+                                    {"email_verified": False}])
+def test_bad_scheduler_tokens_get_401(school: School, claims: dict) -> None:
+    token = school.token(SCHEDULER_EMAIL, **{"audience": SCHEDULER_AUDIENCE, **claims})
+    answer = school.client.get("/tasks/sync-all", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401
+    assert school.job.runs == []
+
+
+def test_a_cloud_task_syncs_one_school(school: School) -> None:
+    token = school.token(SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE)
+    answer = school.client.post("/tasks/sync-school", json={"spreadsheetId": OTHER_SCHOOL},
+                                headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert school.job.runs == ["Other school"]
+
+
+def test_a_cloud_task_needs_the_scheduler_token(school: School) -> None:
+    answer = school.client.post("/tasks/sync-school", json={"spreadsheetId": SCHOOL},
+                                headers={"Authorization": f"Bearer {school.token()}"})
+    assert answer.status_code == 401   # a staff token has the add-on's audience, not the service's
+    assert school.job.runs == []
