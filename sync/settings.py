@@ -1,0 +1,213 @@
+"""The school's `Settings` and `Staff` tabs (in `Tracker summary`) as one checked `Settings` value.
+
+Any bad setting raises `SettingsError` with one plain sentence naming the setting; a sync never
+starts on settings it would have to guess.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from functions.framework import Framework, FrameworkError, load_framework
+from sync.errors import SettingsError
+from sync.reader.dates import parse_date
+from sync.reader.names import canonical_lookup, likely_typo, normalise
+from sync.reader.table import is_blank
+from sync.reader.values import parse_academic_year, parse_text
+from sync.store import Rows, Workbook
+
+KEYS = ("School name", "Academic year", "Framework", "Windows", "Window ends", "Current window",
+        "Locked windows", "Subjects", "Classes folder", "Reports folder")
+DEFAULT_SUBJECTS = ("Reading", "Writing", "Maths")
+BUILT_IN_FRAMEWORKS = ("points", "steps")
+ROLES = ("Teacher", "Head", "Admin")
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    email: str   # lower case
+    role: str    # one of ROLES
+
+
+@dataclass(frozen=True)
+class Settings:
+    school_name: str
+    academic_year: str                  # "2026-27"
+    framework: Framework                # with the school's windows applied
+    windows: tuple[str, ...]
+    window_ends: tuple[date, ...]       # one per window, inside the academic year, increasing
+    current_window: str | None          # None: the latest window with any judgement
+    locked_windows: tuple[str, ...]
+    subjects: tuple[str, ...]
+    classes_folder: str
+    reports_folder: str
+    staff: tuple[StaffMember, ...]
+
+
+def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | None) -> Settings:
+    """Read `Settings` and `Staff` from the summary workbook and load the chosen framework.
+
+    `templates_dir` is `sheets_templates/` (built-in frameworks live in its `frameworks/`); a
+    framework file named by path is looked for in `school_dir`, then in `templates_dir`.
+    """
+    tabs = {normalise(title): rows for title, rows in summary.items()}
+    if "settings" not in tabs:
+        raise SettingsError("The Tracker summary has no Settings tab.")
+    values = _key_values(tabs["settings"])
+    academic_year = _required(values, "Academic year")
+    year = parse_academic_year(academic_year)
+    if year is None:
+        raise SettingsError("Academic year must be written like 2026-27.")
+    framework = _framework(_text(values, "Framework") or "points", templates_dir, school_dir)
+    names = _list(values, "Windows")
+    ends = _window_ends(values.get("Window ends"), year)
+    try:
+        framework = framework.with_windows(
+            names or list(framework.windows),
+            [f"{end:%m-%d}" for end in ends] if ends is not None else None)
+    except FrameworkError as error:
+        raise SettingsError(f"Windows: {error}") from error
+    windows = framework.windows
+    window_ends = ends if ends is not None else _place_in_year(framework.window_ends, year)
+    return Settings(
+        school_name=_text(values, "School name"),
+        academic_year=year,
+        framework=framework,
+        windows=windows,
+        window_ends=window_ends,
+        current_window=_window(values.get("Current window"), windows, "Current window"),
+        locked_windows=tuple(_window(name, windows, "Locked windows")
+                             for name in _list(values, "Locked windows")),
+        subjects=_subjects(values),
+        classes_folder=_text(values, "Classes folder") or "classes",
+        reports_folder=_text(values, "Reports folder") or "reports",
+        staff=_staff(tabs.get("staff", [])),
+    )
+
+
+def _key_values(rows: Rows) -> dict[str, object]:
+    """Known key -> its value (the next non-empty cell of the row); a misspelt key is an error."""
+    lookup = canonical_lookup(KEYS)
+    values: dict[str, object] = {}
+    for row in rows:
+        cells = [value for value in row if not is_blank(value)]
+        if not cells:
+            continue
+        key = lookup.get(normalise(cells[0]))
+        if key is None:
+            if (guess := likely_typo(str(cells[0]), KEYS)) is not None:
+                raise SettingsError(f'Settings: "{str(cells[0]).strip()}" is not a setting; '
+                                    f"did you mean {guess}?")
+            continue
+        values.setdefault(key, cells[1] if len(cells) > 1 else None)
+    return values
+
+
+def _text(values: dict[str, object], key: str) -> str:
+    return parse_text(values.get(key)) or ""
+
+
+def _required(values: dict[str, object], key: str) -> object:
+    if is_blank(values.get(key)):
+        raise SettingsError(f"{key} is missing from the Settings tab.")
+    return values[key]
+
+
+def _list(values: dict[str, object], key: str) -> list[str]:
+    text = _text(values, key)
+    return [item for item in _LIST_SEPARATOR.split(text) if item] if text else []
+
+
+def _framework(choice: str, templates_dir: Path, school_dir: Path | None) -> Framework:
+    if choice.casefold() in BUILT_IN_FRAMEWORKS:
+        path = templates_dir / "frameworks" / f"{choice.casefold()}.toml"
+    else:
+        given = Path(choice)
+        places = [given] if given.is_absolute() else [
+            *([school_dir / given] if school_dir else []), templates_dir / given,
+            templates_dir / "frameworks" / given]
+        path = next((place for place in places if place.is_file()), None)
+        if path is None:
+            raise SettingsError(f'Framework: no file "{choice}" in the school folder or the templates; '
+                                f"use points, steps or a framework file.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"Framework: the file {path.name} cannot be read.") from error
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"Framework: the file {path.name} is not valid TOML ({error}).") from error
+    try:
+        return load_framework(data, source=path.name)
+    except FrameworkError as error:
+        raise SettingsError(f"Framework: {error}") from error
+
+
+def _window_ends(value: object, academic_year: str) -> tuple[date, ...] | None:
+    """Window ends as dates inside the academic year, increasing; None when not set."""
+    if is_blank(value):
+        return None
+    items = _LIST_SEPARATOR.split(value.strip()) if isinstance(value, str) else [value]
+    days = [parse_date(item) for item in items if not is_blank(item)]
+    if any(day is None for day in days):
+        raise SettingsError("Window ends must be dates such as 20/12/2026, separated by commas.")
+    ends = tuple(day.date() for day in days)  # type: ignore[union-attr]
+    first, last = _year_bounds(academic_year)
+    if not all(first <= end <= last for end in ends):
+        raise SettingsError(f"Window ends must fall inside the academic year {academic_year}.")
+    if list(ends) != sorted(set(ends)):
+        raise SettingsError("Window ends must be in order, earliest first, each a different day.")
+    return ends
+
+
+def _year_bounds(academic_year: str) -> tuple[date, date]:
+    start = int(academic_year[:4])
+    return date(start, 9, 1), date(start + 1, 8, 31)
+
+
+def _place_in_year(month_days: tuple[str, ...], academic_year: str) -> tuple[date, ...]:
+    """Framework defaults "MM-DD" as dates: September to December in the first calendar year."""
+    start = int(academic_year[:4])
+    return tuple(date(start if int(md[:2]) >= 9 else start + 1, int(md[:2]), int(md[3:]))
+                 for md in month_days)
+
+
+def _window(value: object, windows: tuple[str, ...], key: str) -> str | None:
+    if is_blank(value):
+        return None
+    name = canonical_lookup(windows).get(normalise(value))
+    if name is None:
+        raise SettingsError(f"{key} must name one of the windows: {', '.join(windows)}.")
+    return name
+
+
+def _subjects(values: dict[str, object]) -> tuple[str, ...]:
+    subjects = _list(values, "Subjects") or list(DEFAULT_SUBJECTS)
+    if len({normalise(subject) for subject in subjects}) != len(subjects):
+        raise SettingsError("Subjects lists the same subject twice.")
+    return tuple(subjects)
+
+
+def _staff(rows: Rows) -> tuple[StaffMember, ...]:
+    """Staff rows under an `Email`, `Role` header; a row with a bad email or role is an error."""
+    filled = [(number, row) for number, row in enumerate(rows, start=1)
+              if any(not is_blank(value) for value in row)]
+    if not filled:
+        return ()
+    header = {normalise(value): i for i, value in enumerate(filled[0][1]) if not is_blank(value)}
+    if "email" not in header or "role" not in header:
+        raise SettingsError("The Staff tab needs an Email column and a Role column.")
+    roles = canonical_lookup(ROLES)
+    staff = []
+    for number, row in filled[1:]:
+        cell = lambda name: row[header[name]] if header[name] < len(row) else None  # noqa: E731
+        email, role = parse_text(cell("email")) or "", roles.get(normalise(cell("role") or ""))
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise SettingsError(f"Staff row {number}: the Email is not an email address.")
+        if role is None:
+            raise SettingsError(f"Staff row {number}: the Role must be Teacher, Head or Admin.")
+        staff.append(StaffMember(email.casefold(), role))
+    return tuple(staff)
