@@ -1,0 +1,57 @@
+"""Next steps for a parent report: the statements a pupil has still to achieve, in the teacher's words.
+
+The statements come from the pupil's `<Subject> grid` (STATEMENTS frame: row 1 text, row 2 group);
+the pupil's ticks from the TICKS frame. A statement is achieved when its cell reads `A` or `M`
+(blank and `WT` are not yet achieved). We look at the group the pupil is working towards next — the
+point after their current one (points), or the band of their next step (steps) — and later groups
+when that one is already complete, and keep grid order.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from functions.framework import Framework
+
+ACHIEVED_CODES = ("A", "M")
+MAX_NEXT_STEPS = 3
+
+
+def next_group(value: float | None, year: int, fw: Framework) -> int:
+    """The grid group (point or band) a pupil at `value` in year `year` works on next.
+
+    Without a position this year we start at the beginning of the pupil's own year:
+    the first point after last year's milestone, or the pupil's year band.
+    """
+    if value is None or math.isnan(value):
+        return fw.end_of_year_value(year - 1) + 1 if fw.kind == "points" else year
+    following = int(math.floor(value)) + 1
+    return following if fw.kind == "points" else fw.band_of(following)
+
+
+def next_steps(statements: pd.DataFrame, ticks: pd.DataFrame, *, upn: str, subject: str,
+               academic_year: str, group: int, limit: int = MAX_NEXT_STEPS) -> list[str]:
+    """Up to `limit` statement texts of `subject`, from `group` up, that `upn` has not achieved.
+
+    The pupil's grid is the workbook their ticks come from; a pupil with no ticks at all gets the
+    statements of the first workbook (by name) that lists the subject, since every statement is
+    then still to do.
+    """
+    pupil_ticks = ticks[(ticks["upn"] == upn) & (ticks["subject"] == subject)
+                        & (ticks["academic_year"] == academic_year)]
+    subject_statements = statements[statements["subject"] == subject]
+    if subject_statements.empty:
+        return []
+    workbooks = pupil_ticks["workbook"].unique()
+    workbook = workbooks[0] if len(workbooks) else sorted(subject_statements["workbook"].unique())[0]
+    grid = subject_statements[(subject_statements["workbook"] == workbook)
+                              & (subject_statements["group"] >= group)]
+    codes = pupil_ticks[pupil_ticks["workbook"] == workbook].set_index("statement_no")["raw"]
+    achieved = grid["statement_no"].map(codes).map(_is_achieved, na_action="ignore").fillna(False)
+    todo = grid[~achieved.astype(bool)].sort_values(["group", "statement_no"])
+    return [str(text).strip() for text in todo["text"].head(limit)]
+
+
+def _is_achieved(raw: object) -> bool:
+    return str(raw).strip().upper() in ACHIEVED_CODES

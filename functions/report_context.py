@@ -1,0 +1,120 @@
+"""What a parent report says about one pupil, as a plain dict the report template renders.
+
+Input: the SCHOOL frame rows of one pupil (every window of this year, see functions/frames.py),
+their comment, next steps and the school's settings. Output: strings, numbers and booleans only,
+so the dict can cross to a worker process and into Jinja2 as it is. The wording a parent reads for
+each status lives in the template, where a school may change it; here are only the facts.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from functions.framework import Framework
+from functions.frames import MARK_ABSENT, MARK_NOT_REQUIRED
+from functions.ladder_chart import ladder_svg
+
+UNIT = {"points": ("point", "points"), "steps": ("step", "steps")}
+
+
+def pupil_names(rows: pd.DataFrame) -> tuple[str, str]:
+    """(first, last) name of the pupil of `rows`.
+
+    SCHOOL carries `first_name`/`last_name` when the job merges them from PUPILS; otherwise we fall
+    back to `pupil` ("First Last") split at its last space.
+    """
+    first = rows.iloc[0]
+    if "first_name" in rows.columns and "last_name" in rows.columns:
+        return str(first["first_name"]), str(first["last_name"])
+    given, _, family = str(first["pupil"]).rpartition(" ")
+    return (given, family) if given else (family, "")
+
+
+def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw: Framework,
+                   school_name: str, academic_year: str, comment: str, approved: bool,
+                   next_steps: Mapping[str, list[str]]) -> dict:
+    """The context of one pupil's report at `window` (1-based) from their SCHOOL rows."""
+    first, last = pupil_names(rows)
+    now = rows[rows["window"] == window]
+    subjects = [_subject(group.sort_values("window"), window=window, window_names=window_names,
+                         fw=fw, who=first or "Your child", next_steps=next_steps.get(subject, []))
+                for subject, group in rows.groupby("subject", sort=False)
+                if (group["window"] == window).any()]
+    return {
+        "school_name": school_name,
+        "academic_year": academic_year,
+        "window_name": window_names[window - 1],
+        "is_last_window": window == len(window_names),
+        "first_name": first,
+        "last_name": last,
+        "class_name": str(now["class_name"].iloc[0]),
+        "year_group": int(now["year"].iloc[0]),
+        "framework": fw.kind,
+        "unit": UNIT[fw.kind][1],
+        "comment": comment.strip(),
+        "draft": not approved,
+        "subjects": subjects,
+    }
+
+
+def _subject(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw: Framework,
+             who: str, next_steps: list[str]) -> dict:
+    now = rows[rows["window"] == window].iloc[0]
+    so_far = rows[rows["window"] <= window]
+    by_window = so_far.set_index("window")
+    values = [float(by_window["value"].get(w, math.nan)) for w in range(1, len(window_names) + 1)]
+    gd = [bool(by_window["gd"].get(w, False)) for w in range(1, len(window_names) + 1)]
+    earlier = so_far[(so_far["window"] < window) & so_far["value"].notna()]
+    baseline_window = _int_or_none(now["baseline_window"])
+    measurable = not math.isnan(now["progress"]) and baseline_window not in (None, window)
+    start_value = float(now["baseline"]) if baseline_window == 0 else None
+    return {
+        "name": str(now["subject"]),
+        "label": str(now["label"]) if not math.isnan(now["value"]) else "",
+        "status": str(now["status"]),
+        "absent": now["mark"] == MARK_ABSENT,
+        "not_required": now["mark"] == MARK_NOT_REQUIRED,
+        "source": str(now["source"]),
+        "expected_label": str(now["expected_label"]),
+        "last_label": str(earlier["label"].iloc[-1]) if len(earlier) else "",
+        "last_window_name": window_names[int(earlier["window"].iloc[-1]) - 1] if len(earlier) else "",
+        "progress_measurable": measurable,
+        "progress": _signed(now["progress"], fw) if measurable else "",
+        "expected_progress": _amount(now["expected_progress"], fw) if measurable else "",
+        "progress_status": str(now["progress_status"]) if measurable else "",
+        "progress_since": _since(baseline_window, window_names),
+        "target_label": str(now["target_label"]),
+        "next_steps": list(next_steps),
+        "chart_svg": ladder_svg(fw, year=int(now["year"]), window_names=window_names,
+                                values=values, gd=gd, start_value=start_value,
+                                target=_float_or_none(now["target"]),
+                                target_label=str(now["target_label"]), who=who),
+    }
+
+
+def _since(baseline_window: int | None, window_names: Sequence[str]) -> str:
+    if baseline_window is None:
+        return ""
+    if baseline_window == 0:
+        return "since the start of the year"
+    return f"since {window_names[baseline_window - 1]}"
+
+
+def _amount(value: float, fw: Framework) -> str:
+    number = f"{value:g}"
+    one, many = UNIT[fw.kind]
+    return f"{number} {one if abs(value) == 1 else many}"
+
+
+def _signed(value: float, fw: Framework) -> str:
+    return ("+" if value > 0 else "") + _amount(value, fw)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _float_or_none(value: object) -> float | None:
+    return None if pd.isna(value) else float(value)

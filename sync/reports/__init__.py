@@ -1,0 +1,1 @@
+"""Parent reports: render each pupil's context to HTML and PDF, and put the files where they belong."""

@@ -1,0 +1,95 @@
+"""Where finished reports go. `ReportSink` is the port; `LocalFolderSink` writes PDFs to
+`<out_dir>/<academic year>/<window>/<class>/<Last> <First>.pdf`. A Google Drive sink (the PDF and
+a Google Doc per pupil in the school's Reports folder) implements the same two methods.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from sync.reports.names import safe_name
+
+MANIFEST = ".reports.json"
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    """Where one pupil's report for one window belongs."""
+
+    academic_year: str
+    window_name: str
+    class_name: str
+    stem: str   # "<Last> <First>", already safe and unique in the class (sync.reports.names)
+    key: str    # the pupil's stable key (sync.reports.names.pupil_key): replaces their old report
+
+
+class ReportSink(Protocol):
+    """Stores reports. `prepare` runs once in the parent process before any `write`; `write` may
+    run in worker processes, one call per pupil, so it must not touch another pupil's files."""
+
+    def prepare(self, targets: list[ReportTarget]) -> None:
+        """Forget the earlier reports of these pupils for the same window (a renamed pupil's old file)."""
+
+    def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
+        """Store one report, replacing the pupil's earlier one for the window; return where it went."""
+
+
+@dataclass(frozen=True)
+class LocalFolderSink:
+    """Reports as PDF files under `out_dir` (a school's `reports/` folder)."""
+
+    out_dir: Path
+
+    def folder(self, target: ReportTarget) -> Path:
+        return (self.out_dir / safe_name(target.academic_year) / safe_name(target.window_name)
+                / safe_name(target.class_name))
+
+    def path(self, target: ReportTarget) -> Path:
+        return self.folder(target) / f"{target.stem}.pdf"
+
+    def prepare(self, targets: list[ReportTarget]) -> None:
+        """Per class folder, a small manifest maps pupil keys to file names, so that a pupil whose
+        file name changed (a new surname, a namesake who left) loses the old file instead of
+        having two."""
+        by_folder: dict[Path, list[ReportTarget]] = {}
+        for target in targets:
+            by_folder.setdefault(self.folder(target), []).append(target)
+        for folder, group in by_folder.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            manifest = _read_manifest(folder / MANIFEST)
+            wanted = {f"{t.stem}.pdf" for t in group}
+            for target in group:
+                old = manifest.get(target.key)
+                if old and old not in wanted and safe_name(old) == old:
+                    (folder / old).unlink(missing_ok=True)
+                manifest[target.key] = f"{target.stem}.pdf"
+            _write_atomically(folder / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
+
+    def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
+        path = self.path(target)
+        _write_atomically(path, pdf)
+        return str(path)
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
