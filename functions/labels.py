@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from numbers import Real
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -80,20 +80,25 @@ def parse_label(raw: object, fw: Framework) -> ParsedLabel:
 
 
 def parse_labels(raw: pd.Series, fw: Framework) -> pd.DataFrame:
-    """Read a column of judgement cells: columns label, value, gd, mark, error, same index.
-
-    Parses each distinct spelling once. Values are grouped by their text, which cannot merge two
-    cells that parse differently (16 and 16.0 and "16" all read as 16; True and "True" are errors).
-    """
+    """Read a column of judgement cells: columns label, value, gd, mark, error, same index."""
     table, expected = _lookup(fw), expected_text(fw)
+    return map_distinct(raw, lambda cell: _parse_with(cell, table, expected), EMPTY)
+
+
+def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: tuple) -> pd.DataFrame:
+    """Apply `parse` once per distinct cell of `raw` (a NamedTuple per cell) and spread the results
+    back over every row; `empty` (a NamedTuple) fills the missing cells.
+
+    Cells are grouped by their text, which never merges two cells that parse differently here
+    (16, 16.0 and "16" read alike; True and "True" are both errors).
+    """
+    fields = type(empty)._fields
     present = raw.notna().to_numpy()
     cells = raw[present]
     codes, _ = pd.factorize(cells.astype(str))
     _, firsts = np.unique(codes, return_index=True)
-    distinct = pd.DataFrame([_parse_with(cells.iloc[i], table, expected) for i in firsts],
-                            columns=ParsedLabel._fields)
-    out = pd.DataFrame({"label": "", "value": math.nan, "gd": False, "mark": "", "error": ""},
-                       index=raw.index)
-    for column in ParsedLabel._fields:
+    distinct = pd.DataFrame([parse(cells.iloc[i]) for i in firsts], columns=fields)
+    out = pd.DataFrame(dict(zip(fields, empty)), index=raw.index)
+    for column in fields:
         out.loc[present, column] = distinct[column].to_numpy()[codes]
     return out

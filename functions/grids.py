@@ -1,0 +1,113 @@
+"""Statement grids: from WT / A / M ticks to a suggested point or step, with the counts behind it.
+
+A statement is achieved when ticked `A` or `M`, mastered when `M`. Codes are read ignoring case and
+spaces; any other code is a problem (error) and counts as blank. A pupil whose grid row has no valid
+tick gets no suggestion.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from functions import frames
+from functions.framework import Framework
+from functions.rounding import round_half_up
+from functions.scores import labels_for
+
+CODES = ("WT", "A", "M")
+EXPECTED_CODE = "WT, A or M (or blank)"
+KEYS = ["upn", "subject"]
+SUGGESTIONS = KEYS + ["value", "gd", "label", "reason"]
+
+
+def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.DataFrame,
+                     fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suggestions per pupil x subject from TICKS and STATEMENTS, and the problems found.
+
+    `bands` (upn, subject, band) gives the band assessed: points, the pupil's year group; steps,
+    the year band or the band of the pupil's latest judgement this year when that is lower.
+    """
+    ticks = ticks.reset_index(drop=True)
+    code = ticks["raw"].astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+    problems = _code_problems(ticks[~code.isin(CODES) & (code != "")])
+    valid = ticks[code.isin(CODES)].assign(achieved=code.isin(["A", "M"]), mastered=code == "M")
+    ticked = valid.merge(statements[["workbook", "subject", "statement_no", "group"]],
+                         on=["workbook", "subject", "statement_no"])
+    pupils = ticked.drop_duplicates(KEYS)[KEYS + ["workbook"]].merge(bands, on=KEYS)
+    if pupils.empty:
+        return pd.DataFrame(columns=SUGGESTIONS), problems
+    counts = ticked.groupby(KEYS + ["group"], as_index=False)[["achieved", "mastered"]].sum()
+    totals = statements.groupby(["workbook", "subject", "group"]).size().rename("total").reset_index()
+    suggest = _points if fw.kind == "points" else _steps
+    return suggest(pupils, counts, totals, fw)[SUGGESTIONS].reset_index(drop=True), problems
+
+
+def _with_counts(rows: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.merge(counts, on=KEYS + ["group"], how="left").merge(
+        totals, on=["workbook", "subject", "group"], how="left")
+    return rows.fillna({"achieved": 0, "mastered": 0, "total": 0}).astype(
+        {"achieved": int, "mastered": int, "total": int})
+
+
+def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
+    shares = round_half_up(100 * part / whole.where(whole > 0), 0)
+    return shares.map(lambda p: f"{p:.0f}%")
+
+
+def _points(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
+            fw: Framework) -> pd.DataFrame:
+    """Highest point P of the band with every point up to P secured; GD at the milestone."""
+    previous = np.array(fw.end_of_year)[pupils["band"].to_numpy() - 1]
+    steps = np.arange(1, fw.per_year + 1)
+    rows = pupils.loc[pupils.index.repeat(fw.per_year)].assign(
+        step=np.tile(steps, len(pupils)), group=np.repeat(previous, fw.per_year) + np.tile(steps, len(pupils)))
+    rows = _with_counts(rows, counts, totals)
+    rows["secure"] = rows["achieved"] >= fw.grid.achieved * rows["total"] - 1e-9
+    rows["run"] = rows.groupby(KEYS)["secure"].cummin()
+    milestone = rows["step"] == fw.per_year
+    rows["deep"] = milestone & rows["run"] & (rows["total"] > 0) & (
+        rows["achieved"] == rows["total"]) & (rows["mastered"] >= fw.grid.gd_mastered * rows["total"] - 1e-9)
+    subject = rows["subject"].str.lower()
+    rows["words"] = (rows["achieved"].astype(str) + " of " + rows["total"].astype(str) + " point "
+                     + rows["group"].astype(str) + " " + subject + " statements achieved ("
+                     + _percent(rows["achieved"], rows["total"]) + ")")
+    rows.loc[rows["deep"], "words"] += (", " + rows["mastered"].astype(str) + " mastered ("
+                                        + _percent(rows["mastered"], rows["total"]) + ")")
+    grouped = rows.groupby(KEYS, sort=False)
+    out = grouped.agg(workbook=("workbook", "first"), secured=("run", "sum"),
+                      gd=("deep", "any"), words=("words", "; ".join)).reset_index()
+    first = grouped["group"].first().to_numpy() - 1
+    out["value"] = (first + out["secured"]).astype(float)
+    out["label"] = labels_for(out["value"].to_numpy(), out["gd"].to_numpy(), fw)
+    out["reason"] = "suggested " + out["label"] + ": " + out["words"]
+    return out
+
+
+def _steps(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
+           fw: Framework) -> pd.DataFrame:
+    """The step of the assessed band from the shares achieved (a) and mastered (m)."""
+    rows = _with_counts(pupils.assign(group=pupils["band"]), counts, totals)
+    rows = rows[rows["total"] > 0].reset_index(drop=True)
+    a, m = rows["achieved"] / rows["total"], rows["mastered"] / rows["total"]
+    rule = fw.grid
+    top = (a >= rule.top_achieved - 1e-9) & (m >= rule.top_mastered - 1e-9)
+    step = np.select([top] + [a >= t.from_share - 1e-9 for t in rule.thresholds],
+                     [rule.top_step] + [t.step for t in rule.thresholds], default=rule.thresholds[-1].step)
+    index = pd.Series(step, index=rows.index, dtype=object).map({s: i for i, s in enumerate(fw.steps)})
+    rows["value"] = (len(fw.steps) * (rows["band"] - 1) + index + 1).astype(float)
+    rows["gd"] = False
+    rows["label"] = labels_for(rows["value"].to_numpy(), rows["gd"].to_numpy(), fw)
+    rows["reason"] = ("suggested " + rows["label"] + ": " + rows["achieved"].astype(str) + " of "
+                      + rows["total"].astype(str) + " Band " + rows["band"].astype(str) + " "
+                      + rows["subject"].str.lower() + " statements achieved ("
+                      + _percent(rows["achieved"], rows["total"]) + ")")
+    rows.loc[top, "reason"] += (", " + rows["mastered"].astype(str) + " mastered ("
+                                + _percent(rows["mastered"], rows["total"]) + ")")
+    return rows
+
+
+def _code_problems(bad: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"workbook": bad["workbook"], "tab": bad["subject"] + " grid",
+                         "cell": bad["cell"], "found": bad["raw"].astype(str),
+                         "expected": EXPECTED_CODE, "severity": "error"},
+                        columns=frames.PROBLEMS).reset_index(drop=True)

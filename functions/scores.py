@@ -1,0 +1,130 @@
+"""Test scores: what teachers type in `Tests`, as a percentage, and the benchmark's suggestion.
+
+How a number is read: a whole number is a percentage (`72` and `1` mean 72% and 1%); a number with
+a fractional part, or written with a decimal point, that is at most 1 is a fraction, because a cell
+formatted as a percentage holds 0.72 for 72% (so `0.72` and `1.0` mean 72% and 100%). `72%` is a
+percentage and `36/50` a score out of a maximum. Over 100%, over the maximum or below 0 is a problem.
+A mark (`ABS`, `NA`) means no test this window: no suggestion and no problem.
+"""
+from __future__ import annotations
+
+import math
+import re
+from numbers import Real
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from functions.framework import Framework
+from functions.labels import map_distinct
+
+EXPECTED_SCORE = "a percentage from 0 to 100 (72 or 72%), a fraction (0.72) or a score (36/50)"
+_NUMBER = r"\d+(?:\.\d+)?|\.\d+"
+_PERCENT = re.compile(rf"^({_NUMBER})%$")
+_OUT_OF = re.compile(rf"^({_NUMBER})/({_NUMBER})$")
+_PLAIN = re.compile(rf"^({_NUMBER})$")
+NOISE_DECIMALS = 9  # 0.6 * 100 is 60.00000000000001: wipe float noise before comparing
+
+
+class Score(NamedTuple):
+    """A read test cell: `percent` (NaN when none), `mark` for ABS/NA, `error` when unreadable."""
+
+    percent: float
+    mark: str
+    error: str
+
+
+def _checked(percent: float, whole: str = "100%") -> Score:
+    if percent > 100:
+        return Score(math.nan, "", f"a score no higher than {whole}")
+    return Score(round(percent, NOISE_DECIMALS), "", "")
+
+
+def parse_score(raw: object, fw: Framework) -> Score:
+    """Read one `Tests` cell as a percentage."""
+    if raw is None or isinstance(raw, float) and math.isnan(raw):
+        return Score(math.nan, "", "")
+    if isinstance(raw, Real) and not isinstance(raw, bool):
+        return _from_number(float(raw), isinstance(raw, float))
+    if not isinstance(raw, str):
+        return Score(math.nan, "", EXPECTED_SCORE)
+    text = re.sub(r"\s+", "", raw)
+    if not text:
+        return Score(math.nan, "", "")
+    if text.upper() in fw.marks:
+        return Score(math.nan, text.upper(), "")
+    if match := _PERCENT.match(text):
+        return _checked(float(match.group(1)))
+    if match := _OUT_OF.match(text):
+        got, out_of = float(match.group(1)), float(match.group(2))
+        if out_of == 0:
+            return Score(math.nan, "", EXPECTED_SCORE)
+        return _checked(got / out_of * 100, f"the maximum of {match.group(2)}")
+    if match := _PLAIN.match(text):
+        return _from_number(float(match.group(1)), "." in text)
+    return Score(math.nan, "", EXPECTED_SCORE)
+
+
+def parse_scores(raw: pd.Series, fw: Framework) -> pd.DataFrame:
+    """Read a column of `Tests` cells: columns percent, mark, error, same index."""
+    return map_distinct(raw, lambda cell: parse_score(cell, fw), Score(math.nan, "", ""))
+
+
+def _from_number(number: float, written_as_decimal: bool) -> Score:
+    if number < 0:
+        return Score(math.nan, "", EXPECTED_SCORE)
+    if written_as_decimal and number <= 1:
+        return _checked(number * 100)
+    return _checked(number)
+
+
+def percent_text(percent: float) -> str:
+    """72.0 -> "72%", 59.99 -> "59.99%" (as typed, not rounded away)."""
+    return f"{percent:g}%"
+
+
+def benchmark_suggestions(percent: pd.Series, expected: pd.Series, fw: Framework) -> pd.DataFrame:
+    """Suggested positions from test percentages, relative to E for the window (vectorised).
+
+    Returns columns value, gd, label, reason on the same index; NaN/"" where the percentage is
+    NaN or the framework has no benchmark. Each benchmark row's lower bound is inclusive.
+    """
+    out = pd.DataFrame({"value": math.nan, "gd": False, "label": "", "reason": ""},
+                       index=percent.index)
+    scored = percent.notna().to_numpy()
+    if not fw.benchmark or not scored.any():
+        return out
+    bounds = np.array([row.from_percent for row in reversed(fw.benchmark)])
+    row_of = len(bounds) - np.searchsorted(bounds, percent.to_numpy()[scored], side="right")
+    offsets = np.array([row.offset for row in fw.benchmark])[row_of]
+    gd = np.array([row.gd for row in fw.benchmark], dtype=bool)[row_of]
+    words = np.array([_row_words(fw, i) for i in range(len(fw.benchmark))], dtype=object)[row_of]
+    value = np.clip(expected.to_numpy()[scored] + offsets, fw.scale_min, fw.scale_max)
+    labels = labels_for(value, gd, fw)
+    texts = percent[scored].map(percent_text).to_numpy()
+    out.loc[scored, "value"] = value
+    out.loc[scored, "gd"] = gd
+    out.loc[scored, "label"] = labels
+    out.loc[scored, "reason"] = "suggested " + labels + ": test " + texts + " (" + words + ")"
+    return out
+
+
+def labels_for(value: np.ndarray, gd: np.ndarray, fw: Framework) -> np.ndarray:
+    """Labels of many values, computed once per distinct (value, gd); "" where value is NaN."""
+    keys = pd.MultiIndex.from_arrays([value, gd])
+    distinct = keys.unique()
+    names = {(v, g): "" if math.isnan(v) else fw.label_for(v, bool(g)) for v, g in distinct}
+    return np.array([names[k] for k in distinct], dtype=object)[distinct.get_indexer(keys)]
+
+
+def _row_words(fw: Framework, i: int) -> str:
+    row = fw.benchmark[i]
+    upper = fw.benchmark[i - 1].from_percent if i else None
+    span = (f"{row.from_percent:g}% and over" if upper is None else
+            f"under {upper:g}%" if row.from_percent == 0 else
+            f"{row.from_percent:g} to under {upper:g}%")
+    where = ("expected" if row.offset == 0 else
+             f"{-row.offset} below expected" if row.offset < 0 else f"{row.offset} above expected")
+    extras = [w for w in ("greater depth" if row.gd else "", row.flag) if w]
+    return ", ".join([f"{span}: {where}", *extras])
