@@ -1,0 +1,138 @@
+"""Bounded retry on a fake clock: backoff grows, jitter is bounded, Retry-After is honoured,
+and the retrier gives up after its time budget with a plain sentence."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timezone
+
+import pytest
+import requests
+
+from sync.errors import StoreUnavailable
+from sync.google.retry import Retrier, RetryPolicy, retry_after
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class FixedRandom(random.Random):
+    def __init__(self, value: float) -> None:
+        super().__init__()
+        self.value = value
+
+    def random(self) -> float:
+        return self.value
+
+
+def answer(status: int, body: dict | None = None, **headers: str) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body or {}).encode()
+    response.headers.update({name.replace('_', '-'): value for name, value in headers.items()})
+    return response
+
+
+def script(*outcomes: requests.Response | Exception):
+    """A `send` that plays the outcomes in order (an exception is raised)."""
+    queue = list(outcomes)
+
+    def send() -> requests.Response:
+        outcome = queue.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    return send
+
+
+def retrier(clock: FakeClock, rng: random.Random, **policy: float) -> Retrier:
+    return Retrier(RetryPolicy(**policy), clock=clock, sleep=clock.sleep, rng=rng)
+
+
+def test_backoff_doubles_until_the_cap():
+    clock = FakeClock()
+    outcomes = [answer(503)] * 7 + [answer(200)]
+    # random() = 0.5 puts every wait at 3/4 of its cap: caps 1, 2, 4, 8, 16, 32, 32
+    retrier(clock, FixedRandom(0.5), first_delay=1, max_delay=32).call(script(*outcomes), "testing")
+    assert clock.sleeps == [0.75, 1.5, 3, 6, 12, 24, 24]
+
+
+def test_jitter_stays_between_half_and_all_of_the_cap():
+    clock, rng = FakeClock(), random.Random(7)
+    waits = Retrier(RetryPolicy(first_delay=1, max_delay=8), clock=clock, sleep=clock.sleep, rng=rng)
+    for attempt, cap in [(0, 1), (1, 2), (2, 4), (3, 8), (4, 8), (9, 8)]:
+        samples = [waits.backoff(attempt) for _ in range(200)]
+        assert min(samples) >= cap / 2 and max(samples) <= cap
+        assert max(samples) - min(samples) > cap / 4        # it does vary
+
+
+def test_retry_after_seconds_is_a_floor_on_the_wait():
+    clock = FakeClock()
+    send = script(answer(429, Retry_After="30"), answer(200))
+    response = retrier(clock, FixedRandom(0.5)).call(send, "testing")
+    assert response.status_code == 200
+    assert clock.sleeps == [30]
+
+
+def test_retry_after_shorter_than_the_backoff_does_not_shorten_it():
+    clock = FakeClock()
+    send = script(answer(503), answer(503), answer(429, Retry_After="1"), answer(200))
+    retrier(clock, FixedRandom(0.0), first_delay=4).call(send, "testing")
+    assert clock.sleeps == [2, 4, 8]
+
+
+def test_retry_after_as_an_http_date_counts_from_now():
+    now = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
+    response = answer(503, Retry_After="Mon, 02 Mar 2026 10:00:45 GMT")
+    assert retry_after(response, now=now) == 45
+
+
+def test_gives_up_after_the_time_budget_with_a_plain_sentence():
+    clock = FakeClock()
+    send = script(*[answer(500)] * 50)
+    with pytest.raises(StoreUnavailable) as caught:
+        retrier(clock, FixedRandom(0.999999), first_delay=1, max_delay=32, give_up_after=100).call(
+            send, "reading the class workbook 'Year 3 Oak'")
+    # waits of about 1, 2, 4, 8, 16, 32, 32 = 95 s; the next 32 s would pass 100 s: it stops at try 8
+    assert len(clock.sleeps) == 7 and 94 < clock.now <= 100
+    message = str(caught.value)
+    assert message.startswith("Google did not answer while reading the class workbook 'Year 3 Oak'")
+    assert "8 tries" in message and "HTTP 500" in message and "run the sync again later" in message
+
+
+def test_dropped_connections_are_retried():
+    clock = FakeClock()
+    send = script(requests.ConnectionError("reset"), requests.Timeout("slow"), answer(200))
+    assert retrier(clock, FixedRandom(0.5)).call(send, "testing").status_code == 200
+    assert len(clock.sleeps) == 2
+
+
+def test_a_bad_request_is_returned_at_once():
+    clock = FakeClock()
+    response = retrier(clock, FixedRandom(0.5)).call(script(answer(400)), "testing")
+    assert response.status_code == 400 and clock.sleeps == []
+
+
+def test_rate_limit_403_is_retried_but_permission_denied_is_not():
+    clock = FakeClock()
+    limited = answer(403, {"error": {"code": 403, "errors": [{"reason": "userRateLimitExceeded"}]}})
+    denied = answer(403, {"error": {"code": 403, "status": "PERMISSION_DENIED"}})
+    response = retrier(clock, FixedRandom(0.5)).call(script(limited, denied), "testing")
+    assert response is denied and len(clock.sleeps) == 1
+
+
+def test_retries_are_counted():
+    clock = FakeClock()
+    retry = retrier(clock, FixedRandom(0.5))
+    retry.call(script(answer(500), answer(502), answer(200)), "testing")
+    assert retry.retries == 2
