@@ -51,7 +51,10 @@ expected (float), expected_label, status (one of STATUSES), baseline (float), ba
 baseline_window (int), progress (float), expected_progress (float), progress_status (one of
 PROGRESS_STATUSES, "" when no progress can be measured), target (float), target_label,
 falling_behind (bool), excelling (bool), watchlist ("falling behind" | "excelling" | ""),
-watchlist_reason (str), reasons (str: every reason of the row joined with "; ").
+watchlist_reason (str), reasons (str: every reason of the row joined with "; "),
+baseline_status (one of STATUSES: the baseline judged against the expectation at its own window,
+i.e. the end of the previous year for window 0; "not assessed" when there is no baseline; the
+Progress matrix needs it).
 
 SCHOOL (what aggregates take: ASSESSED merged with the pupil's PUPILS columns on upn)
 ------------------------------------------------------------------------------------
@@ -82,5 +85,5 @@ BASELINES = ["upn", "subject", "label", "value", "gd", "window", "origin"]
 ASSESSED_EXTRA = ["expected", "expected_label", "status", "baseline", "baseline_label",
                   "baseline_window", "progress", "expected_progress", "progress_status", "target",
                   "target_label", "falling_behind", "excelling", "watchlist", "watchlist_reason",
-                  "reasons"]
+                  "reasons", "baseline_status"]
 CUSTOM_GROUP_PREFIX = "group:"
