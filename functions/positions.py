@@ -1,0 +1,156 @@
+"""POSITIONS from the cells of one academic year: which position counts for each pupil x subject x
+window, and the problems found on the way.
+
+The teacher's judgement wins; a mark (ABS / NA) is never replaced by a suggestion; otherwise the test
+suggestion, else the grid suggestion (grids are read for the current window only, since a grid shows
+what a pupil can do now). Unreadable judgements are problems and count as empty.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from functions import frames
+from functions.framework import Framework
+from functions.grids import grid_suggestions
+from functions.labels import parse_labels
+from functions.scores import benchmark_suggestions, parse_scores
+
+KEYS = ["upn", "subject", "window"]
+FALL_WARNING = 2   # a judgement this many below the previous window's is worth a second look
+
+
+def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame,
+                    pupils: pd.DataFrame, fw: Framework, window_ends: list[date],
+                    subjects: list[str], current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One POSITIONS row per pupil x subject x window of `fw.windows`, and a PROBLEMS frame."""
+    pupils = pupils.drop_duplicates("upn", keep="last")
+    grid = _skeleton(pupils, fw, window_ends, subjects)
+    cells = cells[cells["subject"].isin(subjects) & cells["window"].isin(fw.windows)].assign(
+        window=lambda c: c["window"].map({name: i + 1 for i, name in enumerate(fw.windows)}).astype(int))
+    cells = cells.merge(pupils[["upn", "year"]], on="upn")
+    judged, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
+    tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
+    grid = grid.merge(judged, on=KEYS, how="left").merge(tested, on=KEYS, how="left")
+    graded, grid_problems = _grids(grid, ticks, statements, fw, current_window)
+    grid = grid.merge(graded, on=KEYS, how="left")
+    grid = _choose(grid.fillna({"judgement": "", "mark": "", "gd_j": False, "test_label": "",
+                                "test_reason": "", "grid_label": "", "grid_reason": "",
+                                "gd_t": False, "gd_g": False}))
+    problems = pd.concat([judged_problems, test_problems, grid_problems, _falls(judged, fw)],
+                         ignore_index=True)
+    return grid[frames.POSITIONS].reset_index(drop=True), problems[frames.PROBLEMS]
+
+
+def _skeleton(pupils: pd.DataFrame, fw: Framework, window_ends: list[date],
+              subjects: list[str]) -> pd.DataFrame:
+    windows = pd.DataFrame({"window": range(1, len(fw.windows) + 1),
+                            "end": pd.to_datetime(pd.Series(window_ends))})
+    grid = (pupils[["upn", "year", "joined_on", "left_on"]]
+            .merge(pd.DataFrame({"subject": subjects}), how="cross")
+            .merge(windows, how="cross"))
+    joined = pd.to_datetime(grid["joined_on"])
+    left = pd.to_datetime(grid["left_on"])
+    grid["on_roll"] = (joined.isna() | (joined <= grid["end"])) & (left.isna() | (left >= grid["end"]))
+    return grid.astype({"year": int}).sort_values(KEYS).reset_index(drop=True)
+
+
+def _problems(rows: pd.DataFrame, found: pd.Series, expected: str | pd.Series,
+              severity: str) -> pd.DataFrame:
+    return pd.DataFrame({"workbook": rows["workbook"], "tab": rows["tab"], "cell": rows["cell"],
+                         "found": found, "expected": expected, "severity": severity},
+                        columns=frames.PROBLEMS)
+
+
+def _judgements(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Readable judgements (label, value, gd, mark) per key; unreadable ones and, in steps, a band
+    above the pupil's year group are errors and count as empty."""
+    cells = cells.drop_duplicates(KEYS, keep="last")
+    parsed = parse_labels(cells["raw"], fw)
+    unreadable = parsed["error"] != ""
+    above = pd.Series(False, index=cells.index)
+    if fw.kind == "steps":
+        band = np.floor((parsed["value"] - 1) / len(fw.steps)) + 1
+        above = band > cells["year"]
+    problems = pd.concat([
+        _problems(cells[unreadable], cells.loc[unreadable, "raw"].astype(str),
+                  parsed.loc[unreadable, "error"], "error"),
+        _problems(cells[above], parsed.loc[above, "label"],
+                  "a step in the pupil's year band or below: higher attainers deepen within their "
+                  "band (up to " + cells.loc[above, "year"].astype(str) + "s+)", "error"),
+    ])
+    kept = ~unreadable & ~above
+    judged = pd.DataFrame({
+        "upn": cells["upn"], "subject": cells["subject"], "window": cells["window"],
+        "judgement": parsed["label"].where(parsed["mark"] == "", parsed["mark"]),
+        "value_j": parsed["value"], "gd_j": parsed["gd"], "mark": parsed["mark"],
+        "cell_j": cells["cell"], "workbook_j": cells["workbook"]})[kept]
+    return judged, problems
+
+
+def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Test suggestions relative to E for each window; over 100% or the maximum is an error."""
+    cells = cells.drop_duplicates(KEYS, keep="last")
+    scores = parse_scores(cells["raw"], fw)
+    bad = scores["error"] != ""
+    problems = _problems(cells[bad], cells.loc[bad, "raw"].astype(str), scores.loc[bad, "error"],
+                         "error")
+    end_before = np.array(fw.end_of_year)[cells["year"].to_numpy() - 1]
+    expected = pd.Series(end_before + cells["window"].to_numpy() * fw.per_year / len(fw.windows),
+                         index=cells.index)
+    suggested = benchmark_suggestions(scores["percent"], expected, fw)
+    tested = pd.DataFrame({"upn": cells["upn"], "subject": cells["subject"],
+                           "window": cells["window"], "value_t": suggested["value"],
+                           "gd_t": suggested["gd"], "test_label": suggested["label"],
+                           "test_reason": suggested["reason"]})[suggested["label"] != ""]
+    return tested, problems
+
+
+def _grids(grid: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame, fw: Framework,
+           current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Grid suggestions for the current window, in the band the spec asks for."""
+    now = grid[grid["window"] == current_window]
+    band = now["year"]
+    if fw.kind == "steps":
+        latest = (grid[grid["window"] <= current_window].dropna(subset=["value_j"])
+                  .groupby(["upn", "subject"], as_index=False)["value_j"].last())
+        latest = now[["upn", "subject"]].merge(latest, on=["upn", "subject"], how="left")["value_j"]
+        judged_band = np.floor((latest.to_numpy() - 1) / len(fw.steps)) + 1
+        band = pd.Series(np.fmin(band.to_numpy(), judged_band), index=now.index).clip(lower=1)
+    bands = pd.DataFrame({"upn": now["upn"], "subject": now["subject"], "band": band.astype(int)})
+    suggested, problems = grid_suggestions(ticks[ticks["subject"].isin(set(grid["subject"]))],
+                                           statements, bands, fw)
+    graded = suggested.rename(columns={"value": "value_g", "gd": "gd_g", "label": "grid_label",
+                                       "reason": "grid_reason"}).assign(window=current_window)
+    return graded, problems
+
+
+def _choose(grid: pd.DataFrame) -> pd.DataFrame:
+    """Judgement, else (unless a mark) test, else grid."""
+    judged = grid["value_j"].notna()
+    free = ~judged & (grid["mark"] == "")
+    tested = free & grid["value_t"].notna()
+    graded = free & ~tested & grid["value_g"].notna()
+    grid["source"] = np.select([judged, tested, graded], ["teacher", "test", "grid"], default="")
+    grid["value"] = grid["value_j"].where(judged, grid["value_t"].where(tested, grid["value_g"].where(graded)))
+    grid["gd"] = grid["gd_j"].where(judged, grid["gd_t"].where(tested, grid["gd_g"] & graded)).astype(bool)
+    grid["label"] = grid["judgement"].where(judged, grid["test_label"].where(
+        tested, grid["grid_label"].where(graded, "")))
+    return grid
+
+
+def _falls(judged: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """A judgement FALL_WARNING or more below the previous window's judgement: a warning."""
+    values = judged.dropna(subset=["value_j"]).sort_values(KEYS)
+    previous = values.groupby(["upn", "subject"])["value_j"].shift(1)
+    previous_window = values.groupby(["upn", "subject"])["window"].shift(1)
+    fell = (values["window"] - previous_window == 1) & (previous - values["value_j"] >= FALL_WARNING)
+    rows = values[fell]
+    before = previous[fell].map(fw.label_for)
+    return pd.DataFrame({
+        "workbook": rows["workbook_j"], "tab": "Judgements", "cell": rows["cell_j"],
+        "found": rows["judgement"] + " after " + before + " at the last window",
+        "expected": f"a judgement less than {FALL_WARNING} below the last window's (check it)",
+        "severity": "warning"}, columns=frames.PROBLEMS)
