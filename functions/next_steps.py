@@ -48,10 +48,11 @@ def next_steps(statements: pd.DataFrame, ticks: pd.DataFrame, *, upn: str, subje
     grid = subject_statements[(subject_statements["workbook"] == workbook)
                               & (subject_statements["group"] >= group)]
     codes = pupil_ticks[pupil_ticks["workbook"] == workbook].set_index("statement_no")["raw"]
-    achieved = grid["statement_no"].map(codes).map(_is_achieved, na_action="ignore").fillna(False)
-    todo = grid[~achieved.astype(bool)].sort_values(["group", "statement_no"])
+    achieved = grid["statement_no"].map(codes).map(_is_achieved).astype(bool)
+    todo = grid[~achieved].sort_values(["group", "statement_no"])
     return [str(text).strip() for text in todo["text"].head(limit)]
 
 
 def _is_achieved(raw: object) -> bool:
-    return str(raw).strip().upper() in ACHIEVED_CODES
+    """`A` or `M` in any case and spacing; a missing tick (NaN) is not achieved."""
+    return isinstance(raw, str) and raw.strip().upper() in ACHIEVED_CODES
