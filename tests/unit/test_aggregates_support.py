@@ -20,7 +20,7 @@ DEFAULTS = {
     "baseline": float("nan"), "baseline_label": "", "baseline_window": 0,
     "progress": float("nan"), "expected_progress": float("nan"), "progress_status": "",
     "target": float("nan"), "target_label": "", "falling_behind": False, "excelling": False,
-    "watchlist": "", "watchlist_reason": "", "reasons": "",
+    "watchlist": "", "watchlist_reason": "", "reasons": "", "baseline_status": "not assessed",
     "class_name": "Oak", "pupil": "Ann Able", "date_of_birth": pd.Timestamp("2018-01-15"),
     "gender": "F", "pupil_premium": False, "sen": "N", "eal": False,
     "joined_on": pd.NaT, "left_on": pd.NaT,
