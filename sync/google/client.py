@@ -101,8 +101,8 @@ class GoogleClient:
         except ValueError:
             reason = ""
         if response.status_code in (401, 403):
-            return AccessDenied(f"The service account {self.account_email or ''} may not do this: "
-                                f"{what}. Share the file or folder with it.".replace("  ", " "))
+            account = self.account_email or "the service account"
+            return AccessDenied(f"Google refused access while {what}: share the file or folder with {account}.")
         if response.status_code == 404:
             return SchoolNotFound(f"Google could not find what we needed while {what}; "
                                   "check the id and that it is shared with the service account.")
