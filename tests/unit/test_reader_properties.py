@@ -1,0 +1,47 @@
+"""Arbitrary cell values never crash the reader, and nothing typed under a known column is lost
+silently: every non-empty cell is a CELLS row, a problem, or in a row whose UPN cell is a problem."""
+import datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sync.reader import check_pupils, combine, read_class_workbook
+from sync.reader.table import is_blank
+from tests.unit.reader_workbooks import ANN, BOB, SUBJECTS, WINDOWS, class_tab
+
+cell_values = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
+    st.text(max_size=30), st.sampled_from(["#REF!", "#N/A", "=A1+1", "16", "18 GD", "3w+", "ABS",
+                                           " ", "😀", "x" * 5000, ANN, BOB, "03/04/2019"]),
+    st.dates(), st.datetimes())
+rows = st.lists(st.lists(cell_values, max_size=8), max_size=8)
+JUDGEMENT_HEADER = ["UPN", "Name", "Reading Autumn", "maths  SPRING", "Writing Baseline", "Other"]
+
+
+def workbook(pupil_rows, judgement_rows):
+    return {"Class": class_tab(), "Pupils": [["UPN", "First name", "Date of birth", "Year", "Group"],
+                                             [ANN, "Ann"], [BOB, "Bob"], *pupil_rows],
+            "Judgements": [JUDGEMENT_HEADER, *judgement_rows]}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows, rows)
+def test_arbitrary_values_never_crash(pupil_rows, judgement_rows):
+    data = read_class_workbook("Oak.xlsx", workbook(pupil_rows, judgement_rows), SUBJECTS, WINDOWS)
+    check_pupils(combine([data]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from([ANN, BOB, None, "", "bad"]),
+                          st.lists(cell_values, min_size=4, max_size=4)), max_size=8))
+def test_every_judgement_cell_is_a_cell_row_or_a_problem(judgements):
+    judgement_rows = [[upn, "name", *values] for upn, values in judgements]
+    data = read_class_workbook("Oak.xlsx", workbook([], judgement_rows), SUBJECTS, WINDOWS)
+    kept = set(data.cells["cell"])
+    problems = set(data.problems.loc[data.problems["tab"] == "Judgements", "cell"])
+    for number, (_, values) in enumerate(judgements, start=2):
+        for letter, value in zip("CDEF", values):
+            if letter == "F" or is_blank(value):      # F is the school's own column
+                continue
+            cell = f"{letter}{number}"
+            assert cell in kept or cell in problems or f"A{number}" in problems, cell
