@@ -1,0 +1,229 @@
+"""Drive v3 routes: files list/get/create/update/delete/copy/export, with q, fields and paging."""
+from __future__ import annotations
+
+import base64
+import copy
+import csv
+import email.parser
+import email.policy
+import io
+import json
+import re
+from typing import Any, Callable
+
+from . import docs, fieldmask
+from .a1 import Box
+from .call import Call, Reply
+from .load import workbook_bytes
+from .model import ApiError, read_values
+from .world import DOCUMENT, FOLDER, SPREADSHEET, DriveFile, World
+
+Route = Callable[[Call], Any]
+ROUTES: dict[str, Route] = {}
+READS = {"files.list", "files.get", "files.export"}
+DEFAULT_FIELDS = "kind,id,name,mimeType"
+_CLAUSE = re.compile(
+    r"""^\s*(?:'(?P<parent>(?:[^'\\]|\\.)*)'\s+in\s+parents"""
+    r"""|(?P<field>mimeType|name|trashed|modifiedTime|createdTime)\s*(?P<op>!=|=|>=|<=|>|<|contains)\s*"""
+    r"""(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|true|false))\s*$""")
+
+
+def route(method_id: str) -> Callable[[Route], Route]:
+    def register(function: Route) -> Route:
+        ROUTES[method_id] = function
+        return function
+    return register
+
+
+def invalid(location: str, message: str = "Invalid Value") -> ApiError:
+    error = ApiError(400, "INVALID_ARGUMENT", message)
+    error.body = lambda: {"error": {"code": 400, "message": message, "errors": [  # type: ignore[method-assign]
+        {"message": message, "domain": "global", "reason": "invalid",
+         "locationType": "parameter", "location": location}]}}
+    return error
+
+
+def _split_and(query: str) -> list[str]:
+    """Split on " and " outside quotes; "or" and parentheses are not supported (400)."""
+    parts, current, quote = [], "", ""
+    tokens = re.split(r"(\s+and\s+|'|\")", query)
+    for token in tokens:
+        if token in ("'", '"'):
+            quote = "" if quote == token else (quote or token)
+            current += token
+        elif not quote and re.fullmatch(r"\s+and\s+", token or ""):
+            parts.append(current)
+            current = ""
+        else:
+            current += token or ""
+    return parts + [current]
+
+
+def matcher(query: str) -> Callable[[DriveFile], bool]:
+    """A Drive `q` -> a predicate. Supports the clauses a sync uses, joined by `and`."""
+    tests = []
+    for clause in _split_and(query):
+        match = _CLAUSE.match(clause)
+        if not match:
+            raise invalid("q")
+        if match["parent"] is not None:
+            parent = match["parent"]
+            tests.append(lambda f, p=parent: p in f.parents)
+            continue
+        raw = match["value"]
+        value: Any = raw == "true" if raw in ("true", "false") else re.sub(r"\\(.)", r"\1", raw[1:-1])
+        tests.append(_compare(match["field"], match["op"], value))
+    return lambda item: all(test(item) for test in tests)
+
+
+def _compare(name: str, op: str, value: Any) -> Callable[[DriveFile], bool]:
+    def have(item: DriveFile) -> Any:
+        return {"mimeType": item.mime_type, "name": item.name, "trashed": item.trashed,
+                "modifiedTime": item.resource("")["modifiedTime"],
+                "createdTime": item.resource("")["createdTime"]}[name]
+    operations = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
+                  "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
+                  "contains": lambda a, b: str(b).lower() in str(a).lower()}
+    return lambda item: operations[op](have(item), value)
+
+
+def _shaped(call: Call, item: DriveFile, default: str = DEFAULT_FIELDS) -> dict[str, Any]:
+    return fieldmask.apply(item.resource(call.email), fieldmask.parse(call.arg("fields") or default))
+
+
+@route("files.list")
+def files_list(call: Call) -> dict[str, Any]:
+    world = call.world
+    wanted = matcher(call.arg("q")) if call.arg("q") else (lambda item: True)
+    found = [f for f in world.files.values() if world.can_see(f, call.email) and wanted(f)
+             and (not f.trashed or "trashed" in (call.arg("q") or ""))]
+    order = (call.arg("orderBy") or "").split(",")[0].split()
+    if order:
+        key = {"name": lambda f: f.name.lower(), "modifiedTime": lambda f: f.modified,
+               "createdTime": lambda f: f.created}.get(order[0])
+        if key is None:
+            raise invalid("orderBy")
+        found.sort(key=key, reverse=order[-1] == "desc")
+    size = int(call.arg("pageSize") or 100)
+    if not 1 <= size <= 1000:
+        raise invalid("pageSize")
+    start = int(base64.urlsafe_b64decode(call.arg("pageToken")).decode()) if call.arg("pageToken") else 0
+    page = found[start:start + size]
+    out: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False,
+                           "files": [f.resource(call.email) for f in page]}
+    if start + size < len(found):
+        out["nextPageToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+    return fieldmask.apply(out, fieldmask.parse(call.arg("fields") or
+                                                "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)"))
+
+
+@route("files.get")
+def files_get(call: Call) -> dict[str, Any]:
+    return _shaped(call, call.world.file(call.params["fileId"], call.email))
+
+
+def _metadata_and_media(call: Call) -> tuple[dict[str, Any], bytes | None, str]:
+    """The File metadata and the uploaded content (multipart or media upload, else none)."""
+    kind = call.arg("uploadType")
+    if kind is None:
+        return call.body or {}, None, ""
+    if kind == "media":
+        return {}, call.body or b"", call.headers.get("content-type", "application/octet-stream")
+    if kind != "multipart":
+        raise invalid("uploadType", "The stand-in supports media and multipart uploads only.")
+    header = f"Content-Type: {call.headers.get('content-type')}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + call.body)
+    parts = list(message.iter_parts())
+    if len(parts) != 2:
+        raise invalid("body", "A multipart upload has a metadata part and a media part.")
+    meta = json.loads(parts[0].get_content())
+    media = parts[1].get_payload(decode=True) or b""
+    return meta, media, parts[1].get_content_type()
+
+
+def _store_media(item: DriveFile, media: bytes, media_type: str) -> None:
+    if item.mime_type == DOCUMENT:
+        item.document = docs.from_upload(media, media_type)
+    else:
+        item.content = media
+
+
+@route("files.create")
+def files_create(call: Call) -> dict[str, Any]:
+    meta, media, media_type = _metadata_and_media(call)
+    parents = meta.get("parents") or []
+    for parent in parents:
+        if call.world.file(parent, call.email).mime_type != FOLDER:
+            raise invalid("parents", "The parent is not a folder.")
+    mime = meta.get("mimeType") or media_type or "application/octet-stream"
+    item = call.world.add_file(meta.get("name") or "Untitled", mime, call.email, parents)
+    if media is not None:
+        _store_media(item, media, media_type)
+    return _shaped(call, item)
+
+
+@route("files.update")
+def files_update(call: Call) -> dict[str, Any]:
+    item = call.world.file(call.params["fileId"], call.email)
+    meta, media, media_type = _metadata_and_media(call)
+    if meta.get("name"):
+        item.name = meta["name"]
+        if item.id in call.world.books:
+            call.world.books[item.id].properties["title"] = item.name
+    if meta.get("trashed") is not None:
+        item.trashed = bool(meta["trashed"])
+    removed = set(filter(None, (call.arg("removeParents") or "").split(",")))
+    added = [p for p in (call.arg("addParents") or "").split(",") if p]
+    for parent in added:
+        call.world.file(parent, call.email)
+    item.parents = [p for p in item.parents if p not in removed] + added
+    if media is not None:
+        _store_media(item, media, media_type)
+    call.world.touched(item.id, call.email)
+    return _shaped(call, item)
+
+
+@route("files.delete")
+def files_delete(call: Call) -> Reply:
+    item = call.world.file(call.params["fileId"], call.email)
+    if item.owner != call.email:
+        raise ApiError(403, "PERMISSION_DENIED", "The user does not have sufficient permissions for this file.")
+    call.world.delete(item.id)
+    return Reply(204)
+
+
+@route("files.copy")
+def files_copy(call: Call) -> dict[str, Any]:
+    item = call.world.file(call.params["fileId"], call.email)
+    meta = call.body or {}
+    twin = call.world.add_file(meta.get("name") or f"Copy of {item.name}", item.mime_type,
+                               call.email, meta.get("parents") or item.parents, item.content)
+    twin.document = copy.deepcopy(item.document)
+    if item.id in call.world.books:
+        book = copy.deepcopy(call.world.books[item.id])
+        book.id, book.properties["title"] = twin.id, twin.name
+        call.world.books[twin.id] = book
+    return _shaped(call, twin)
+
+
+@route("files.export")
+def files_export(call: Call) -> Reply:
+    item = call.world.file(call.params["fileId"], call.email)
+    wanted = call.arg("mimeType") or ""
+    if item.mime_type == SPREADSHEET and wanted == "text/csv":
+        return Reply(200, sheet_csv(call.world, item.id), "text/csv")
+    if item.mime_type == SPREADSHEET and wanted.endswith("spreadsheetml.sheet"):
+        return Reply(200, workbook_bytes(call.world.books[item.id]), wanted)
+    if item.mime_type == DOCUMENT and wanted in ("text/plain", "text/html"):
+        return Reply(200, docs.export(item.document or [], wanted), wanted)
+    raise invalid("mimeType", "Export only supports Docs Editors files." if item.mime_type not in
+                  (SPREADSHEET, DOCUMENT) else "The requested conversion is not supported.")
+
+
+def sheet_csv(world: World, book_id: str) -> bytes:
+    """The first sheet as CSV, as Drive exports it."""
+    sheet = world.books[book_id].sheets[0]
+    _, rows = read_values(sheet, Box(None, None, None, None), "FORMATTED_VALUE", "FORMATTED_STRING", "ROWS")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().rstrip("\r\n").encode()

@@ -1,0 +1,134 @@
+"""Everything the stand-in holds: Drive files, the spreadsheets behind them, who may see what."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .model import ApiError, Spreadsheet, new_id, new_spreadsheet
+
+FOLDER = "application/vnd.google-apps.folder"
+SPREADSHEET = "application/vnd.google-apps.spreadsheet"
+DOCUMENT = "application/vnd.google-apps.document"
+
+
+def rfc3339(seconds: float) -> str:
+    stamp = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class DriveFile:
+    id: str
+    name: str
+    mime_type: str
+    parents: list[str]
+    created: float
+    modified: float
+    modified_by: str
+    owner: str
+    shared_with: set[str] = field(default_factory=set)
+    trashed: bool = False
+    content: bytes = b""
+    document: list[dict[str, Any]] | None = None   # a converted Google Doc: blocks of content
+
+    def resource(self, viewer: str) -> dict[str, Any]:
+        """The full Drive v3 File resource as `viewer` sees it."""
+        def user(email: str) -> dict[str, Any]:
+            return {"kind": "drive#user", "displayName": email.split("@")[0], "emailAddress": email,
+                    "me": email == viewer, "permissionId": str(abs(hash(email)) % 10**20)}
+        out: dict[str, Any] = {
+            "kind": "drive#file", "id": self.id, "name": self.name, "mimeType": self.mime_type,
+            "parents": self.parents, "trashed": self.trashed, "createdTime": rfc3339(self.created),
+            "modifiedTime": rfc3339(self.modified), "lastModifyingUser": user(self.modified_by),
+            "owners": [user(self.owner)], "version": str(int(self.modified * 1000)),
+            "webViewLink": f"https://drive.google.com/file/d/{self.id}/view"}
+        if self.mime_type not in (FOLDER, SPREADSHEET, DOCUMENT):
+            out["size"] = str(len(self.content))
+        return out
+
+
+class NotFound(ApiError):
+    def __init__(self, file_id: str) -> None:
+        message = f"File not found: {file_id}."
+        super().__init__(404, "NOT_FOUND", message)
+        self.errors = [{"message": message, "domain": "global", "reason": "notFound",
+                        "location": "fileId", "locationType": "parameter"}]
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": 404, "message": self.message, "errors": self.errors}}
+
+
+def sheets_not_found() -> ApiError:
+    return ApiError(404, "NOT_FOUND", "Requested entity was not found.")
+
+
+def sheets_forbidden() -> ApiError:
+    return ApiError(403, "PERMISSION_DENIED", "The caller does not have permission")
+
+
+@dataclass
+class World:
+    files: dict[str, DriveFile] = field(default_factory=dict)
+    books: dict[str, Spreadsheet] = field(default_factory=dict)
+    clock: Callable[[], float] = time.time
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    last_stamp: float = 0.0
+
+    def stamp(self) -> float:
+        """Now, strictly later than any stamp before: modifiedTime moves on every write."""
+        self.last_stamp = max(self.clock(), self.last_stamp + 0.001)
+        return self.last_stamp
+
+    def can_see(self, item: DriveFile, email: str) -> bool:
+        seen: set[str] = set()
+        todo = [item]
+        while todo:
+            here = todo.pop()
+            if email in here.shared_with or "anyone" in here.shared_with:
+                return True
+            seen.add(here.id)
+            todo += [self.files[p] for p in here.parents if p in self.files and p not in seen]
+        return False
+
+    def file(self, file_id: str, email: str) -> DriveFile:
+        """A file the caller may see, else Drive's 404 (Drive hides what is not shared)."""
+        item = self.files.get(file_id)
+        if item is None or not self.can_see(item, email):
+            raise NotFound(file_id)
+        return item
+
+    def book(self, spreadsheet_id: str, email: str) -> Spreadsheet:
+        """A spreadsheet the caller may open: 404 when none, 403 when not shared, as Sheets does."""
+        item = self.files.get(spreadsheet_id)
+        if item is None or spreadsheet_id not in self.books or item.trashed:
+            raise sheets_not_found()
+        if not self.can_see(item, email):
+            raise sheets_forbidden()
+        return self.books[spreadsheet_id]
+
+    def add_file(self, name: str, mime_type: str, owner: str, parents: list[str] | None = None,
+                 content: bytes = b"", file_id: str | None = None,
+                 shared_with: set[str] | None = None) -> DriveFile:
+        now = self.stamp()
+        item = DriveFile(file_id or new_id(33 if mime_type == FOLDER else 44), name, mime_type,
+                         list(parents or []), now, now, owner, owner,
+                         {owner} | (shared_with or set()), content=content)
+        self.files[item.id] = item
+        if mime_type == SPREADSHEET:
+            self.books[item.id] = new_spreadsheet(name, item.id)
+        return item
+
+    def touched(self, file_id: str, email: str) -> None:
+        item = self.files[file_id]
+        item.modified, item.modified_by = self.stamp(), email
+        if file_id in self.books:
+            item.name = self.books[file_id].properties["title"]
+
+    def delete(self, file_id: str) -> None:
+        for child in [f.id for f in self.files.values() if file_id in f.parents]:
+            self.delete(child)
+        self.files.pop(file_id, None)
+        self.books.pop(file_id, None)
