@@ -1,0 +1,60 @@
+"""The `Trends` tab: % at expected or above at each window, this year against the same year groups
+last year (this year's year 4 against last year's year 4, not the same pupils a year younger).
+
+`trends_by_year` is the long table (window x subject x year, plus `All`); `trends` is its chartable
+whole-school view, the tab itself: one row per window, two columns per subject,
+"<Subject>" (this year) and "<Subject> last year". Last year counts only the year groups this year has.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from functions.aggregates._measures import counts, percent, subject_order
+
+TRENDS_BY_YEAR_COLUMNS = ["Window", "Subject", "Year", "% expected or above",
+                          "% expected or above last year"]
+
+
+def _percentages(school: pd.DataFrame, years: list[int]) -> pd.Series:
+    rows = school[school["on_roll"].astype(bool) & school["year"].isin(years)]
+    parts = counts(rows)[["assessed", "at_expected"]]
+    parts[["window", "subject", "year"]] = rows[["window", "subject", "year"]]
+    parts["year"] = parts["year"].astype(int)
+    by_year = parts.groupby(["window", "subject", "year"])[["assessed", "at_expected"]].sum()
+    whole = parts.groupby(["window", "subject"])[["assessed", "at_expected"]].sum()
+    whole.index = pd.MultiIndex.from_tuples([(w, s, "All") for w, s in whole.index])
+    totals = pd.concat([by_year, whole])
+    return percent(totals["at_expected"], totals["assessed"])
+
+
+def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFrame:
+    """Window x subject x year (1-6, then `All`) with this year's and last year's percentages."""
+    years = sorted(pd.unique(this_year["year"]).astype(int))
+    now, before = _percentages(this_year, years), _percentages(last_year, years)
+    keys = now.index.union(before.index, sort=False)
+    table = pd.DataFrame({"% expected or above": now.reindex(keys),
+                          "% expected or above last year": before.reindex(keys)})
+    table.index.names = ["window", "Subject", "Year"]
+    table = table.reset_index()
+    subjects = {s: i for i, s in enumerate(subject_order(pd.concat([this_year, last_year])))}
+    year_rank = table["Year"].map(lambda y: 7 if y == "All" else y)  # a few unique values
+    order = table.assign(s=table["Subject"].map(subjects), y=year_rank).sort_values(
+        ["window", "s", "y"]).index
+    table = table.loc[order].reset_index(drop=True)
+    names = pd.concat([last_year, this_year]).drop_duplicates("window", keep="last").set_index(
+        "window")["window_name"]
+    table.insert(0, "Window", table.pop("window").map(names))
+    return table[TRENDS_BY_YEAR_COLUMNS]
+
+
+def trends(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFrame:
+    """One row per window: `Window`, then "<Subject>" and "<Subject> last year" for each subject."""
+    whole = trends_by_year(this_year, last_year)
+    whole = whole[whole["Year"] == "All"]
+    columns = {"Window": whole["Window"].drop_duplicates().tolist()}
+    for subject in pd.unique(whole["Subject"]):
+        rows = whole[whole["Subject"] == subject].set_index("Window")
+        columns[subject] = rows["% expected or above"].reindex(columns["Window"]).tolist()
+        columns[f"{subject} last year"] = (
+            rows["% expected or above last year"].reindex(columns["Window"]).tolist())
+    return pd.DataFrame(columns)
