@@ -10,7 +10,7 @@
  *                        add-on runs in the Tracker summary itself.
  */
 var TRACKER = {
-  backendUrl: 'https://tracker-dot-YOUR-PROJECT.nw.r.appspot.com',
+  backendUrl: 'https://YOUR-PROJECT.nw.r.appspot.com',
   schoolSpreadsheetId: ''
 };
 

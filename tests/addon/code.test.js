@@ -89,7 +89,7 @@ test('Sync now posts the school id with the identity token and toasts the answer
   addon.syncNow();
   assert.equal(seen.fetches.length, 1);
   const {url, options} = seen.fetches[0];
-  assert.equal(url, 'https://tracker-dot-YOUR-PROJECT.nw.r.appspot.com/api/sync');
+  assert.equal(url, 'https://YOUR-PROJECT.nw.r.appspot.com/api/sync');
   assert.equal(options.method, 'post');
   assert.equal(options.headers.Authorization, 'Bearer id-token-of-the-user');
   assert.equal(options.contentType, 'application/json');
@@ -148,7 +148,7 @@ test('Check my class asks for this workbook and lists its problems with links', 
   const {addon, seen} = loadAddon([{status: 200, body: status}]);
   addon.checkMyClass();
   const {url, options} = seen.fetches[0];
-  assert.equal(url, 'https://tracker-dot-YOUR-PROJECT.nw.r.appspot.com/api/status' +
+  assert.equal(url, 'https://YOUR-PROJECT.nw.r.appspot.com/api/status' +
       `?spreadsheetId=${SCHOOL_ID}&workbook=Oak%202026-27`);
   assert.equal(options.method, 'get');
   assert.equal(options.payload, undefined);
