@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import requests
 from flask import Flask
 
+from sync.store import Store
 from sync.web.config import WebConfig
 from sync.web.routes import api, health, register_error_handlers, schedule
 from sync.web.service import OpenSchool, RunReports, RunSchool, Tracker
@@ -42,19 +43,19 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
     return app
 
 
-def _open_google_school(spreadsheet_id: str):
-    from sync.google import open_google_store
+def _open_google_school(spreadsheet_id: str) -> Store:
+    from sync.google.store import GoogleStore
 
-    return open_google_store(spreadsheet_id)
+    return GoogleStore(spreadsheet_id)
 
 
-def _run_sync(store):
+def _run_sync(store: Store) -> object:
     from sync.job import run_sync
 
     return run_sync(store)
 
 
-def _write_reports(store, *, window: str | None, class_name: str | None):
+def _write_reports(store: Store, *, window: str | None, class_name: str | None) -> list:
     from sync.report_job import write_reports_for_school
 
     return write_reports_for_school(store, window=window, class_name=class_name, upn=None, jobs=1)

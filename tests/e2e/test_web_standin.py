@@ -1,0 +1,118 @@
+"""The web service on a real server (127.0.0.1) against the Google stand-in: ID tokens signed by the
+stand-in's key and verified with certificates fetched through TRACKER_GOOGLE_API_ROOT, the Staff
+tab read by the real Google store, and the per-school lock under a slow Google answer."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from sync.store import Tab
+from sync.web import create_app
+from sync.web.config import WebConfig
+from tests.google_standin import StandIn, mint_id_token
+from tests.google_standin.oauth import new_key
+
+AUDIENCE = "1234-addon.apps.googleusercontent.com"
+HEAD = "head@school.example"
+
+
+@pytest.fixture
+def standin(monkeypatch) -> Iterator[StandIn]:
+    with StandIn() as google:
+        monkeypatch.setenv("TRACKER_GOOGLE_API_ROOT", google.api_root)
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(google.key_file))
+        yield google
+
+
+@pytest.fixture
+def school(standin: StandIn) -> str:
+    return standin.create_spreadsheet("Tracker summary", {
+        "Settings": [["School name", "Stand-in Primary"], ["Academic year", "2026-27"]],
+        "Staff": [["Email", "Role"], [HEAD, "Head"]],
+    })
+
+
+def summary_touch(store) -> object:
+    """A sync's Google round trip in miniature, under the store's own lock: read the summary,
+    write one owned tab in one atomic request."""
+    with store.lock():
+        store.read_summary()
+        store.write_summary([Tab("Sync log", ["Started", "Outcome"],
+                                 [["2026-11-02 19:00:00", "complete"]])])
+
+    class Outcome:
+        def summary_line(self) -> str:
+            return "Synced."
+
+        def as_dict(self) -> dict:
+            return {}
+    return Outcome()
+
+
+@pytest.fixture
+def server(school: str) -> Iterator[str]:
+    """The app with the real Google store and session, served on 127.0.0.1 by werkzeug."""
+    app = create_app(WebConfig(schools=(school,), oauth_audiences=(AUDIENCE,)),
+                     run_school=summary_touch)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=10)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_status_reads_staff_from_google_and_checks_tokens_with_the_standins_certificates(
+        standin: StandIn, school: str, server: str) -> None:
+    url = f"{server}/api/status"
+    good = requests.get(url, params={"spreadsheetId": school},
+                        headers=bearer(mint_id_token(HEAD, AUDIENCE)), timeout=30)
+    assert good.status_code == 200, good.text
+    assert good.json()["lastRun"] is None
+    assert any("oauth2/v1/certs" in record.path for record in standin.state.auth_requests)
+
+    forged = requests.get(url, params={"spreadsheetId": school},
+                          headers=bearer(mint_id_token(HEAD, AUDIENCE, key=new_key())), timeout=30)
+    assert forged.status_code == 401
+    stranger = requests.get(url, params={"spreadsheetId": school},
+                            headers=bearer(mint_id_token("parent@example.org", AUDIENCE)), timeout=30)
+    assert stranger.status_code == 403
+
+
+def test_a_sync_through_the_api_writes_the_summary_and_status_then_shows_it(
+        standin: StandIn, school: str, server: str) -> None:
+    token = mint_id_token(HEAD, AUDIENCE)
+    answer = requests.post(f"{server}/api/sync", json={"spreadsheetId": school},
+                           headers=bearer(token), timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert standin.read_spreadsheet(school)["Sync log"][-1] == ["2026-11-02 19:00:00", "complete"]
+    status = requests.get(f"{server}/api/status", params={"spreadsheetId": school},
+                          headers=bearer(token), timeout=30).json()
+    assert status["lastRun"] == {"started": "2026-11-02 19:00:00", "outcome": "complete"}
+
+
+def test_ten_triggers_while_google_holds_the_first_sync_give_one_sync_and_nine_409s(
+        standin: StandIn, school: str, server: str) -> None:
+    token = mint_id_token(HEAD, AUDIENCE)
+    # Google answers every write after 3 s: the first sync is held inside its write while the
+    # other nine triggers (a certificate fetch and a summary read each, milliseconds) arrive.
+    standin.faults.add("slow", when=lambda request: request.kind == "write", times=0, delay=3.0)
+
+    def trigger(_: int) -> requests.Response:
+        return requests.post(f"{server}/api/sync", json={"spreadsheetId": school},
+                             headers=bearer(token), timeout=90)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(trigger, range(10)))
+    assert sorted(answer.status_code for answer in answers) == [200] + [409] * 9
+    writes = [r for r in standin.requests if r.kind == "write"]
+    assert len(writes) == 1
