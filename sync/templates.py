@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -109,8 +110,9 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
         if spec["kind"] == "keys":
             values = {"Class": class_name, "Year group": year_group, "Teacher": teacher,
                       "Academic year": academic_year}
-            _keys_tab(book.create_sheet(spec["name"]), spec, [(k, values[k]) for k in spec["keys"]],
-                      layout["style"])
+            sheet = book.create_sheet(spec["name"])
+            _keys_tab(sheet, spec, [(k, values[k]) for k in spec["keys"]], layout["style"])
+            sheet.cell(1, 1).comment = Comment(spec["help"], "Tracker", width=320, height=90)
         elif spec["kind"] == "table":
             frame = data.get(spec["name"])
             if frame is None and spec["name"] != "Interventions":
@@ -130,10 +132,11 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
 
 def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[str, str]],
                         templates_dir: Path = TEMPLATES_DIR) -> None:
-    """Write a new `Tracker summary.xlsx` with the Settings (key, value, help) and Staff tabs.
+    """Write a new `Tracker summary.xlsx` with the Settings (key, value) and Staff tabs.
 
     Keys missing from `settings` take the layout's defaults; unknown keys are refused, since
-    the sync would ignore them and a school would wonder why its setting did nothing.
+    the sync would ignore them and a school would wonder why its setting did nothing. Each key's
+    help text is a note on its cell: a third column would be read as the value of a blank setting.
     """
     layout = load_layout("tracker_summary", templates_dir)
     known = [row["key"] for row in layout["settings"]]
@@ -144,13 +147,11 @@ def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[
     book = Workbook()
     sheet = book.active
     sheet.title = "Settings"
-    rows = [(row["key"], settings.get(row["key"], row["default"]), row["help"]) for row in layout["settings"]]
-    _keys_tab(sheet, {"widths": [style["key_width"], style["value_width"], style["help_width"]]},
-              rows, style, protect=False)
-    for row in range(1, len(rows) + 1):
-        sheet.cell(row, 2).number_format = "@"
-        sheet.cell(row, 3).font = Font(italic=True, color="595959")
-        sheet.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    rows = [(row["key"], settings.get(row["key"], row["default"])) for row in layout["settings"]]
+    _keys_tab(sheet, {"widths": [style["key_width"], style["value_width"]]}, rows, style, protect=False)
+    for r, row in enumerate(layout["settings"], start=1):
+        sheet.cell(r, 1).comment = Comment(row["help"], "Tracker", width=320, height=90)
+        sheet.cell(r, 2).number_format = "@"
     staff_spec = layout["staff"]
     staff_sheet = book.create_sheet("Staff")
     columns = staff_spec["columns"]
@@ -239,6 +240,8 @@ def _write_rows(sheet: Worksheet, frame: pd.DataFrame, header: list[str], first_
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
                 continue
             cell = sheet.cell(first_row + offset, col, value.date() if isinstance(value, pd.Timestamp) else value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"            # a name like "=IMPORTXML(...)" stays text
             if unlocked is None:
                 cell.protection = _UNLOCKED
                 unlocked = cell._style
@@ -309,6 +312,8 @@ def _table_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], frame:
             if "list" in column:
                 values = column["list"]
                 lists.setdefault(tuple(values if isinstance(values, list) else context.lists[values]), []).append(letter)
+    if frame is not None and spec.get("spare_columns"):
+        header += [str(c) for c in frame.columns if c not in header]   # a school's own groups
     _header(sheet, header, context.style["header_fill"])
     if frame is not None:
         if "UPN" in frame.columns and "Name" in header and "Name" not in frame.columns:
