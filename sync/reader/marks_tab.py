@@ -5,7 +5,7 @@ import pandas as pd
 
 from functions.frames import CELLS
 from sync.reader.problems import ProblemLog
-from sync.reader.table import Table, is_blank, is_error_value
+from sync.reader.table import Table, blank_mask, is_error_value
 from sync.reader.values import clean_upn
 
 BASELINE = "Baseline"
@@ -26,7 +26,7 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
             problems.add(table.title, f"A{table.header_row}", "", "a UPN column")
         return pd.Series(dtype=str)
     upns = table.values("UPN").map(clean_upn)
-    has_values = ~table.body[used].map(is_blank).all(axis=1) if used else upns.ne("")
+    has_values = ~blank_mask(table.body[used]).all(axis=1) if used else upns.ne("")
     in_use = upns[has_values]
     blank = in_use.eq("")
     unknown = ~blank & ~in_use.isin(pupil_upns)
@@ -50,7 +50,7 @@ def long_cells(table: Table, upns: pd.Series, columns: dict[str, int]) -> pd.Dat
     wide = table.body.loc[upns.index, list(columns.values())]
     wide.columns = list(columns)
     long = wide.melt(ignore_index=False, var_name="name", value_name="raw")
-    long = long[~long["raw"].map(is_blank)]
+    long = long[~blank_mask(long[["raw"]])["raw"]]
     letters = {name: table.letter_at(position) for name, position in columns.items()}
     long["row"] = long.index.astype(int)
     long["cell"] = long["name"].map(letters) + long.index.astype(str)
