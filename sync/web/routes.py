@@ -5,6 +5,7 @@ Every error is `{"error": "<plain sentence>"}` with its status; see `register_er
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -114,5 +115,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
         # The message may quote pupil data: log the type only, answer a plain sentence.
-        log.error("unexpected %s in %s", type(error).__name__, request.path)
+        log.error("unexpected %s in %s at:\n%s", type(error).__name__, request.path,
+                  "".join(traceback.format_tb(error.__traceback__)))
         return jsonify(error="Something went wrong in the tracker service; try again later."), 500
