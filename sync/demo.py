@@ -173,12 +173,18 @@ def _standings(rng: np.random.Generator, frame: pd.DataFrame, config: dict[str, 
     lowered = (gap["pupil_premium"] * frame["pupil_premium"] + gap["sen_support"] * (frame["sen"] == "K")
                + gap["ehcp"] * (frame["sen"] == "E") + gap["eal_year1"] * frame["eal"] * (frame["cohort"] == 1))
     normal = NormalDist()
+    # each current cohort is a little stronger or weaker than the national picture; the leavers
+    # (cohort 7) sit on it, so last year's year 6 results land near the national figures
+    cohort_shared = rng.normal(0, rules["cohort_spread"], 8)
     for subject in SUBJECTS:
+        cohort_effect = cohort_shared + rng.normal(0, rules["cohort_spread"] / 2, 8)
+        cohort_effect[7] = 0.0
         latent = (rules["shared"] * shared + np.sqrt(1 - rules["shared"] ** 2) * rng.standard_normal(count)
                   - lowered.to_numpy())
         share = pd.Series(latent).groupby(frame["cohort"]).rank(pct=True) - 0.5 / frame.groupby(
             "cohort")["cohort"].transform("size")
-        frame[f"standing_{subject}"] = share.map(normal.inv_cdf).to_numpy()
+        frame[f"standing_{subject}"] = (share.map(normal.inv_cdf).to_numpy()
+                                        + cohort_effect[frame["cohort"].to_numpy()])
 
 
 # ---------------------------------------------------------------------------------------------
