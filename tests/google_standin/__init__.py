@@ -13,6 +13,7 @@ as a school's would be. See server.py for faults, quotas and the request log.
 from __future__ import annotations
 
 import json
+import secrets
 import tempfile
 import threading
 from pathlib import Path
@@ -23,7 +24,7 @@ from .faults import Faults
 from .load import cell_from_python, python_from_cell
 from .metadata import all_metadata
 from .model import read_values, render
-from .oauth import mint_id_token
+from .oauth import Token, mint_id_token
 from .quotas import Quotas
 from .server import RequestRecord, StandInServer, State, TOKEN_PATH
 from .world import FOLDER, SPREADSHEET, World
@@ -97,6 +98,13 @@ class StandIn:
     def count(self, kind: str | None = None) -> int:
         """API requests served so far ("read", "write" or all)."""
         return sum(1 for r in self.requests if kind is None or r.kind == kind)
+
+    def access_token(self, email: str | None = None, scopes: tuple[str, ...] = ("drive", "spreadsheets")) -> str:
+        """An access token as the token endpoint would issue, without the JWT round trip."""
+        token = "ya29.standin-direct-" + secrets.token_urlsafe(16)
+        self.state.accounts.tokens[token] = Token(email or self.service_account, frozenset(scopes),
+                                                  self.world.clock() + 3600)
+        return token
 
     def new_key_file(self, email: str) -> Path:
         """A service-account key file the stand-in will accept (token_uri points here)."""

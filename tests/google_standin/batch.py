@@ -6,6 +6,7 @@ The route runs them on a deep copy and keeps it only when every request succeede
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, Callable
 
 from .model import ApiError, Sheet, Spreadsheet, bad_request
@@ -51,7 +52,7 @@ def set_masked(target: dict[str, Any], source: dict[str, Any], fields: str | Non
         target.update(copy.deepcopy(source))
         return
     for path in (p.strip() for p in fields.split(",")):
-        keys = path.split(".")
+        keys = re.split(r"[./]", path)
         here, there = target, source
         for key in keys[:-1]:
             here = here.setdefault(key, {})
@@ -78,6 +79,14 @@ def _check_inside(sheet: Sheet, row1: int, col1: int) -> None:
 def _without_sheet_id(grid_range: dict[str, Any]) -> dict[str, Any]:
     """Google leaves sheetId 0 out of the ranges it answers with (a proto default)."""
     return {k: v for k, v in grid_range.items() if v is not None and not (k == "sheetId" and v == 0)}
+
+
+def _without_defaults(value: Any, keep: tuple[str, ...] = ()) -> Any:
+    """Google never answers with proto defaults (0, false, empty): drop them, except `keep`."""
+    if isinstance(value, dict):
+        cleaned = {k: _without_defaults(v, keep) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if k in keep or v not in (0, False, None, {}, [])}
+    return value
 
 
 @handles("addSheet")
@@ -114,10 +123,8 @@ def update_sheet_properties(book: Spreadsheet, body: dict[str, Any]) -> dict[str
         raise bad_request(f'A sheet with the name "{new["title"]}" already exists. Please enter another name.')
     if new.get("hidden") and all(s.properties.get("hidden") for s in book.sheets if s is not sheet):
         raise bad_request("You can't hide all the sheets in a document.")
-    if not new.get("hidden"):
-        new.pop("hidden", None)
     index = new.pop("index", sheet.properties["index"])
-    sheet.properties = new
+    sheet.properties = _without_defaults(new, keep=("sheetId", "rowCount", "columnCount"))
     book.sheets.remove(sheet)
     book.sheets.insert(min(index, len(book.sheets)), sheet)
     book.reindex()
@@ -281,8 +288,8 @@ def add_conditional_format_rule(book: Spreadsheet, body: dict[str, Any]) -> dict
 @handles("mergeCells")
 def merge_cells(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     sheet, row0, col0, row1, col1 = _box(book, body.get("range") or {})
-    merge = {"startRowIndex": row0, "endRowIndex": row1, "startColumnIndex": col0,
-             "endColumnIndex": col1, "sheetId": sheet.id}
+    merge = _without_sheet_id({"startRowIndex": row0, "endRowIndex": row1, "startColumnIndex": col0,
+                               "endColumnIndex": col1, "sheetId": sheet.id})
     kind = body.get("mergeType") or "MERGE_ALL"
     if kind == "MERGE_ROWS":
         sheet.merges += [merge | {"startRowIndex": r, "endRowIndex": r + 1} for r in range(row0, row1)]

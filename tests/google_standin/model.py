@@ -6,6 +6,7 @@ kept, not computed: reading one gives its text, so tests can see that a value be
 """
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import itertools
 import random
@@ -177,6 +178,11 @@ class Spreadsheet:
         """An A1 range -> its sheet and box; 400 "Unable to parse range" like Google."""
         try:
             title, cells = split_range(text, [s.title for s in self.sheets])
+            named = next((n["range"] for n in self.named_ranges if n.get("name") == cells), None)
+            if named is not None:
+                return self.sheet_by_id(named.get("sheetId")), Box(
+                    named.get("startRowIndex"), named.get("startColumnIndex"),
+                    named.get("endRowIndex"), named.get("endColumnIndex"))
             sheet = self.sheets[0] if title is None else self.sheet_by_title(title)
             if sheet is None:
                 raise RangeError(text)
@@ -266,7 +272,8 @@ def render(cell: dict[str, Any], option: str, date_option: str = "SERIAL_NUMBER"
     if not value:
         return ""
     if "formulaValue" in value:
-        return value["formulaValue"]
+        result = arithmetic(value["formulaValue"]) if option != "FORMULA" else None
+        return value["formulaValue"] if result is None else _number(result)
     if "stringValue" in value:
         return value["stringValue"]
     if "boolValue" in value:
@@ -277,6 +284,23 @@ def render(cell: dict[str, Any], option: str, date_option: str = "SERIAL_NUMBER"
     if option == "FORMATTED_VALUE" or (is_date and date_option == "FORMATTED_STRING"):
         return format_number(number, kind)
     return _number(number)
+
+
+def arithmetic(formula: str) -> float | None:
+    """The value of a formula made only of numbers and + - * / ( ), else None (not computed)."""
+    try:
+        tree = ast.parse(formula[1:], mode="eval")
+    except SyntaxError:
+        return None
+    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Add, ast.Sub, ast.Mult,
+               ast.Div, ast.USub, ast.UAdd)
+    if not all(isinstance(node, allowed) for node in ast.walk(tree)):
+        return None
+    try:
+        result = eval(compile(tree, "<formula>", "eval"), {"__builtins__": {}})  # noqa: S307 - arithmetic only
+    except ZeroDivisionError:
+        return None
+    return float(result) if isinstance(result, (int, float)) else None
 
 
 def format_number(number: float, number_format: dict[str, Any]) -> str:
@@ -317,7 +341,9 @@ def write_values(sheet: Sheet, box: Box, values: list[list[Any]], user_entered: 
     height, width = len(rows), max((len(r) for r in rows), default=0)
     limit_rows = (box.row1 - row0) if box.row1 is not None else None
     limit_cols = (box.col1 - col0) if box.col1 is not None else None
-    if box.row1 is not None and box.col1 is not None and (height > limit_rows or width > limit_cols):
+    anchor = limit_rows == 1 and limit_cols == 1
+    if box.row1 is not None and box.col1 is not None and not anchor and (
+            height > limit_rows or width > limit_cols):
         raise bad_request(f"Requested writing within range [{where}], but tried writing "
                           f"{'to row [' + str(row0 + height) + ']' if height > limit_rows else 'to column [' + get_column_letter(col0 + width) + ']'}")
     for r, row in enumerate(rows):

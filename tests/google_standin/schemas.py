@@ -22,7 +22,7 @@ _SCALARS = {"string": "string", "integer": "integer", "number": "number", "boole
 def _convert(node: dict[str, Any]) -> dict[str, Any]:
     """One discovery schema node -> a nullable JSON Schema node."""
     if "$ref" in node:
-        return {"anyOf": [{"type": "null"}, {"$ref": f"#/definitions/{node['$ref']}"}]}
+        return {"$ref": f"#/definitions/{node['$ref']}"}  # every definition allows null itself
     kind = node.get("type", "any")
     if kind == "object":
         out: dict[str, Any] = {"type": ["object", "null"]}

@@ -79,6 +79,8 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    wbufsize = -1                       # one write per answer: no Nagle / delayed-ACK stalls
+    disable_nagle_algorithm = True
     server: "StandInServer"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -105,6 +107,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(raw)
+        self.wfile.flush()
 
     def _serve(self) -> None:
         state = self.server.state
@@ -161,8 +164,10 @@ class Handler(BaseHTTPRequestHandler):
             return 429, exceeded_body(route.kind), {}, json_type
         for name in query:
             if name not in route.parameters:
+                if (route.method_id, name) not in state.unknown_params:
+                    print(f"stand-in: unknown query parameter {name!r} for {route.method_id}",
+                          file=sys.stderr)
                 state.unknown_params.append((route.method_id, name))
-                print(f"stand-in: unknown query parameter {name!r} for {route.method_id}", file=sys.stderr)
         if route.handler is None:
             return 501, ApiError(501, "UNIMPLEMENTED", f"The stand-in does not serve {route.method_id}.").body(), {}, json_type
         try:
