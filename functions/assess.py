@@ -1,41 +1,45 @@
 """ASSESSED from POSITIONS and BASELINES: expected position, status, progress, target, watchlist and
 the reasons for each, for a whole school's long frame at once (vectorised; no per-row Python).
 
-`functions.assess_one` gives the same answers for one pupil and subject, written the plain way;
-a property test holds the two together.
+Statuses are computed as small integer codes and turned into words at the end; reasons are built
+once per distinct combination (functions.distinct). `functions.assess_one` gives the same answers
+for one pupil and subject, written the plain way; a property test holds the two together.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from functions import frames
+from functions.distinct import distinct_rows, labels_for
 from functions.framework import Framework
-from functions.scores import labels_for
 
 KEYS = ["upn", "subject"]
-NOT_ASSESSED = "not assessed"
+STATUS_WORDS = np.array(frames.STATUSES, dtype=object)   # codes 0..5, 5 = not assessed
+NOT_ASSESSED = 5
+PROGRESS_WORDS = np.array(("",) + frames.PROGRESS_STATUSES, dtype=object)  # 0 = not measurable
 NO_POSITION = "not assessed: no judgement, test or grid suggestion"
+FALLING_RULES = ("well below expected", "progress less than expected",
+                 "no progress at two windows in a row")
+EXCELLING_RULES = ("above expected", "greater depth", "progress more than expected")
 
 
-def status_of(value: np.ndarray, gd: np.ndarray, expected: np.ndarray, ceiling: np.ndarray,
-              fw: Framework) -> np.ndarray:
-    """Attainment status words from d = value - expected; "not assessed" where value is NaN."""
+def status_codes(value: np.ndarray, gd: np.ndarray, expected: np.ndarray, ceiling: np.ndarray,
+                 fw: Framework) -> np.ndarray:
+    """Index into STATUS_WORDS from d = value - expected; NOT_ASSESSED where value is NaN."""
     d = value - expected
     deep = (gd & (d >= fw.gd_from)) if fw.greater_depth == "gd" else (value >= ceiling)
-    return np.select(
-        [np.isnan(value), deep, d <= fw.well_below, d <= fw.below, d <= fw.expected],
-        [NOT_ASSESSED, "greater depth", "well below", "below", "expected"],
-        default="above").astype(object)
+    return np.select([np.isnan(value), deep, d <= fw.well_below, d <= fw.below, d <= fw.expected],
+                     [NOT_ASSESSED, 4, 0, 1, 2], default=3)
 
 
-def progress_status_of(progress: np.ndarray, expected_progress: np.ndarray,
-                       fw: Framework) -> np.ndarray:
-    """Progress status words from p = progress - expected progress; "" where not measurable."""
+def progress_codes(progress: np.ndarray, expected_progress: np.ndarray, fw: Framework) -> np.ndarray:
+    """Index into PROGRESS_WORDS from p = progress - expected progress; 0 where not measurable."""
     p = progress - expected_progress
     return np.select([np.isnan(p), p <= fw.progress_less_than, p >= fw.progress_more_than],
-                     ["", "less than expected", "more than expected"],
-                     default="expected").astype(object)
+                     [0, 1, 3], default=2)
 
 
 def ceiling_of(years: np.ndarray, fw: Framework) -> np.ndarray:
@@ -46,140 +50,164 @@ def ceiling_of(years: np.ndarray, fw: Framework) -> np.ndarray:
 
 def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """POSITIONS + the ASSESSED columns of functions/frames.py (a new frame, same row order)."""
-    out = positions.reset_index(drop=True).copy()
-    W, per_window = len(fw.windows), fw.per_year / len(fw.windows)
+    out = positions.reset_index(drop=True)
+    per_window = fw.per_year / len(fw.windows)
     year, window = out["year"].to_numpy(int), out["window"].to_numpy(int)
     value, gd = out["value"].to_numpy(float), out["gd"].to_numpy(bool)
-    end_of_year = np.array(fw.end_of_year, dtype=float)
-    expected = end_of_year[year - 1] + window * per_window
-    out["expected"] = expected
-    out["expected_label"] = labels_for(expected, np.zeros(len(out), bool), fw)
-    status = status_of(value, gd, expected, ceiling_of(year, fw), fw)
-    out["status"] = status
+    expected = np.array(fw.end_of_year, dtype=float)[year - 1] + window * per_window
+    status = status_codes(value, gd, expected, ceiling_of(year, fw), fw)
 
-    base = _baselines(out, baselines)
-    w0 = base["window"].to_numpy(float)
-    measurable = ~np.isnan(value) & ~np.isnan(base["value"].to_numpy(float)) & (window > w0)
-    out["baseline"] = base["value"].to_numpy(float)
-    out["baseline_label"] = base["label"].to_numpy(object)
-    out["baseline_window"] = base["window"].fillna(0).astype(int).to_numpy()
-    out["progress"] = np.where(measurable, value - out["baseline"].to_numpy(), np.nan)
-    out["expected_progress"] = np.where(measurable, (window - w0) * per_window, np.nan)
-    out["progress_status"] = progress_status_of(out["progress"].to_numpy(),
-                                                out["expected_progress"].to_numpy(), fw)
-    out["baseline_status"] = _baseline_status(base, year, fw)
-    _targets(out, value, year, window, fw)
-    _watchlist(out)
-    out["reasons"] = _reasons(out, base["origin"].to_numpy(object), fw)
-    return out[list(positions.columns) + frames.ASSESSED_EXTRA]
+    groups = out.groupby(KEYS, sort=False).ngroup().to_numpy()
+    base = _baselines(out, groups, baselines, fw)
+    base_value, base_window = base["value"][groups], base["window"][groups]
+    measurable = ~np.isnan(value) & ~np.isnan(base_value) & (window > base_window)
+    progress = np.where(measurable, value - base_value, np.nan)
+    expected_progress = np.where(measurable, (window - base_window) * per_window, np.nan)
+    progress_code = progress_codes(progress, expected_progress, fw)
+    target, target_gd = _targets(value, year, window, fw)
+    falling, excelling, rules = _watchlist(status, progress_code, _stalled(out, groups))
+
+    columns = {
+        "expected": expected,
+        "expected_label": labels_for(expected, np.zeros(len(out), bool), fw),
+        "status": STATUS_WORDS[status],
+        "baseline": base_value,
+        "baseline_label": base["label"][groups],
+        "baseline_window": base_window.astype(int),
+        "progress": progress, "expected_progress": expected_progress,
+        "progress_status": PROGRESS_WORDS[progress_code],
+        "target": target, "target_label": labels_for(target, target_gd, fw),
+        "falling_behind": falling, "excelling": excelling,
+        "watchlist": np.select([falling, excelling], ["falling behind", "excelling"], default=""),
+        "baseline_status": STATUS_WORDS[_baseline_status(base, groups, year, fw)],
+    }
+    watch_first, watch = distinct_rows(rules)
+    watch_texts = _watch_words(falling[watch_first], [rule[watch_first] for rule in rules])
+    columns["watchlist_reason"] = watch_texts[watch]
+    columns["reasons"] = _reasons(out, columns, status, progress_code, base, groups, watch, fw)
+    assessed = out.assign(**{name: columns[name] for name in frames.ASSESSED_EXTRA})
+    return assessed[list(positions.columns) + frames.ASSESSED_EXTRA]
 
 
-def _baselines(out: pd.DataFrame, baselines: pd.DataFrame) -> pd.DataFrame:
-    """Each row's baseline: its BASELINES row, else the first position of this year."""
-    given = out[KEYS].merge(baselines[KEYS + ["label", "value", "gd", "window", "origin"]],
-                            on=KEYS, how="left")
-    firsts = (out.loc[out["value"].notna(), KEYS + ["window", "label", "value", "gd"]]
-              .sort_values("window", kind="stable").drop_duplicates(KEYS))
-    firsts["origin"] = ""
-    first = out[KEYS].merge(firsts, on=KEYS, how="left")
+def _baselines(out: pd.DataFrame, groups: np.ndarray, baselines: pd.DataFrame,
+               fw: Framework) -> dict[str, np.ndarray]:
+    """Per pupil x subject (group): its BASELINES row, else its first position of this year."""
+    group_rows = np.unique(groups, return_index=True)[1]
+    given = out.loc[group_rows, KEYS].merge(
+        baselines[KEYS + ["value", "gd", "window", "origin"]].drop_duplicates(KEYS),
+        on=KEYS, how="left")
+    placed = np.flatnonzero(out["value"].notna().to_numpy())
+    placed = placed[np.lexsort((out["window"].to_numpy()[placed], groups[placed]))]
+    first_rows = placed[np.unique(groups[placed], return_index=True)[1]]
+    first = pd.DataFrame({"value": out["value"].to_numpy()[first_rows],
+                          "gd": out["gd"].to_numpy()[first_rows],
+                          "window": out["window"].to_numpy()[first_rows]},
+                         index=groups[first_rows]).reindex(range(len(group_rows)))
     missing = given["value"].isna().to_numpy()
-    chosen = given.copy()
-    for column in ["label", "value", "gd", "window", "origin"]:
-        chosen[column] = given[column].where(~missing, first[column])
-    chosen["label"] = chosen["label"].fillna("")
-    chosen["origin"] = chosen["origin"].fillna("")
-    chosen["gd"] = chosen["gd"].fillna(False).astype(bool)
-    return chosen
+    value = np.where(missing, first["value"], given["value"]).astype(float)
+    gd = np.where(missing, first["gd"].fillna(False), given["gd"].fillna(False)).astype(bool)
+    window = np.where(missing, first["window"].fillna(0), given["window"]).astype(float)
+    origin = np.where(missing, "", given["origin"].fillna("")).astype(object)
+    return {"value": value, "gd": gd, "window": window, "origin": origin,
+            "origin_code": pd.factorize(origin)[0], "label": labels_for(value, gd, fw)}
 
 
-def _baseline_status(base: pd.DataFrame, year: np.ndarray, fw: Framework) -> np.ndarray:
+def _baseline_status(base: dict[str, np.ndarray], groups: np.ndarray, year: np.ndarray,
+                     fw: Framework) -> np.ndarray:
     """The baseline against the expectation at its own window (window 0: the end of last year)."""
-    w0 = base["window"].fillna(0).to_numpy(int)
+    w0 = base["window"][groups]
     of_year = np.where(w0 == 0, year - 1, year)
     expected = np.array(fw.end_of_year, dtype=float)[year - 1] + w0 * fw.per_year / len(fw.windows)
-    return status_of(base["value"].to_numpy(float), base["gd"].to_numpy(bool), expected,
-                     ceiling_of(of_year, fw), fw)
+    return status_codes(base["value"][groups], base["gd"][groups], expected,
+                        ceiling_of(of_year, fw), fw)
 
 
-def _targets(out: pd.DataFrame, value: np.ndarray, year: np.ndarray, window: np.ndarray,
-             fw: Framework) -> None:
+def _targets(value: np.ndarray, year: np.ndarray, window: np.ndarray,
+             fw: Framework) -> tuple[np.ndarray, np.ndarray]:
     """End-of-year expectation, unless reached; then continue (capped) or deepen by policy."""
     end = np.array(fw.end_of_year, dtype=float)[year]
     reached = value >= end
     if fw.target_policy == "continue":
         onwards = np.fmin(value + (len(fw.windows) - window) * fw.per_year / len(fw.windows),
                           ceiling_of(year, fw))
-        target, gd = np.where(reached, onwards, end), np.zeros(len(out), bool)
-    else:
-        target = np.where(reached, np.fmax(value, end + fw.deepen_offset), end)
-        gd = reached & fw.deepen_gd
-    out["target"] = target
-    out["target_label"] = labels_for(target, gd, fw)
+        return np.where(reached, onwards, end), np.zeros(len(value), bool)
+    return np.where(reached, np.fmax(value, end + fw.deepen_offset), end), reached & fw.deepen_gd
 
 
-def _stalled(out: pd.DataFrame) -> np.ndarray:
+def _stalled(out: pd.DataFrame, groups: np.ndarray) -> np.ndarray:
     """No progress since the last position, at this and at the last position (two in a row)."""
-    placed = out.loc[out["value"].notna(), KEYS + ["window", "value"]].sort_values(KEYS + ["window"])
-    by_pupil = placed.groupby(KEYS, sort=False)["value"]
-    last, before = by_pupil.shift(1), by_pupil.shift(2)
-    stalled = pd.Series(False, index=out.index)
-    stalled[placed.index] = (placed["value"] <= last) & (last <= before)
-    return stalled.to_numpy()
+    placed = np.flatnonzero(out["value"].notna().to_numpy())
+    placed = placed[np.lexsort((out["window"].to_numpy()[placed], groups[placed]))]
+    value, group = out["value"].to_numpy()[placed], groups[placed]
+    stalled = np.zeros(len(out), bool)
+    same = (group[2:] == group[1:-1]) & (group[1:-1] == group[:-2])
+    stalled[placed[2:]] = same & (value[2:] <= value[1:-1]) & (value[1:-1] <= value[:-2])
+    return stalled
 
 
-def _watchlist(out: pd.DataFrame) -> None:
-    status, progress_status = out["status"].to_numpy(object), out["progress_status"].to_numpy(object)
-    falling_rules = [(status == "well below", "well below expected"),
-                     (progress_status == "less than expected", "progress less than expected"),
-                     (_stalled(out), "no progress at two windows in a row")]
-    excelling_rules = [(status == "above", "above expected"),
-                       (status == "greater depth", "greater depth"),
-                       (progress_status == "more than expected", "progress more than expected")]
-    falling = np.logical_or.reduce([rule for rule, _ in falling_rules])
-    excelling = np.logical_or.reduce([rule for rule, _ in excelling_rules])
-    out["falling_behind"], out["excelling"] = falling, excelling
-    out["watchlist"] = np.select([falling, excelling], ["falling behind", "excelling"], default="")
-    falling_words = _join_where(falling_rules, ", ")
-    excelling_words = _join_where(excelling_rules, ", ")
-    out["watchlist_reason"] = np.where(falling, "falling behind: " + falling_words, np.where(
-        excelling, "excelling: " + excelling_words, "")).astype(object)
+def _watchlist(status: np.ndarray, progress_code: np.ndarray,
+               stalled: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """falling behind, excelling, and the six rule flags (FALLING_RULES + EXCELLING_RULES)."""
+    rules = [status == 0, progress_code == 1, stalled, status == 3, status == 4, progress_code == 3]
+    falling = rules[0] | rules[1] | rules[2]
+    return falling, ~falling & (rules[3] | rules[4] | rules[5]), rules
 
 
-def _join_where(pieces: list[tuple[np.ndarray, object]], separator: str) -> np.ndarray:
-    """Per row, the texts whose condition holds, joined with `separator` ("" when none)."""
-    joined = np.full(len(pieces[0][0]), "", dtype=object)
-    for condition, text in pieces:
-        glue = np.where(joined == "", "", separator).astype(object)
-        joined = np.where(condition, joined + glue + text, joined)
-    return joined
+def _watch_words(falling: np.ndarray, rules: list[np.ndarray]) -> np.ndarray:
+    """The watchlist reason of each distinct combination of rules (few rows)."""
+    texts = []
+    for i, is_falling in enumerate(falling):
+        held = [words for rule, words in zip(rules, FALLING_RULES + EXCELLING_RULES) if rule[i]]
+        falling_words = [w for w in held if w in FALLING_RULES]
+        texts.append(f"falling behind: {', '.join(falling_words)}" if is_falling else
+                     f"excelling: {', '.join(held)}" if held else "")
+    return np.array(texts, dtype=object)
 
 
-def _number(values: np.ndarray, signed: bool = False) -> np.ndarray:
-    """Numbers as reasons write them ("+2", "3", "-1"), formatted once per distinct value."""
-    codes, distinct = pd.factorize(values)
-    texts = np.array([f"{v:+g}" if signed else f"{v:g}" for v in distinct] + [""], dtype=object)
-    return texts[codes]
+def _number(x: float, signed: bool = False) -> str:
+    return f"{x:+g}" if signed else f"{x:g}"
 
 
-def _reasons(out: pd.DataFrame, origin: np.ndarray, fw: Framework) -> np.ndarray:
-    """Every reason of each row, joined with "; "."""
-    status, label = out["status"].to_numpy(object), out["label"].to_numpy(object)
-    window_names = np.array(fw.windows, dtype=object)[out["window"].to_numpy(int) - 1]
-    assessed = status != NOT_ASSESSED
-    mark = out["mark"].to_numpy(object)
-    status_words = np.where(
-        assessed, status + ": " + label + " where " + out["expected_label"].to_numpy(object)
-        + " was expected at " + window_names + " of year " + _number(out["year"].to_numpy(float)),
-        np.where(mark != "", "not assessed: marked " + mark, NO_POSITION).astype(object))
-    first_window = np.array(fw.windows, dtype=object)[np.clip(out["baseline_window"].to_numpy(int) - 1,
-                                                              0, None)]
-    since = np.where(origin != "", origin, "first position, " + first_window).astype(object)
-    progress_status = out["progress_status"].to_numpy(object)
-    progress_words = ("progress " + progress_status + ": " + _number(out["progress"].to_numpy(), True)
-                      + " since " + out["baseline_label"].to_numpy(object) + " (" + since + ") where "
-                      + _number(out["expected_progress"].to_numpy()) + " was expected")
-    test_reason, grid_reason = out["test_reason"].to_numpy(object), out["grid_reason"].to_numpy(object)
-    watch = out["watchlist_reason"].to_numpy(object)
-    return _join_where([(np.ones(len(out), bool), status_words), (test_reason != "", test_reason),
-                        (grid_reason != "", grid_reason), (progress_status != "", progress_words),
-                        (watch != "", watch)], "; ")
+def _reasons(out: pd.DataFrame, columns: dict[str, np.ndarray], status: np.ndarray,
+             progress_code: np.ndarray, base: dict[str, np.ndarray], groups: np.ndarray,
+             watch: np.ndarray, fw: Framework) -> np.ndarray:
+    """Every reason of each row, joined with "; " (built once per distinct combination)."""
+    value, gd = out["value"].to_numpy(float), out["gd"].to_numpy(bool)
+    year, window, mark = out["year"].to_numpy(int), out["window"].to_numpy(int), out["mark"].to_numpy()
+    origin = base["origin"][groups]
+
+    def status_words(i: int) -> str:
+        if status[i] == NOT_ASSESSED:
+            return f"not assessed: marked {mark[i]}" if mark[i] else NO_POSITION
+        return (f"{STATUS_WORDS[status[i]]}: {fw.label_for(value[i], gd[i])} where "
+                f"{columns['expected_label'][i]} was expected at {fw.windows[window[i] - 1]} "
+                f"of year {year[i]}")
+
+    def progress_words(i: int) -> str:
+        if progress_code[i] == 0:
+            return ""
+        since = origin[i] or f"first position, {fw.windows[columns['baseline_window'][i] - 1]}"
+        return (f"progress {PROGRESS_WORDS[progress_code[i]]}: "
+                f"{_number(columns['progress'][i], signed=True)} since "
+                f"{columns['baseline_label'][i]} ({since}) where "
+                f"{_number(columns['expected_progress'][i])} was expected")
+
+    status_first, status_key = distinct_rows([status, value, gd, year, window, mark])
+    progress_first, progress_key = distinct_rows(
+        [progress_code, columns["progress"], columns["baseline"], base["gd"][groups],
+         columns["baseline_window"], columns["expected_progress"], base["origin_code"][groups]])
+    test_key, test_texts = pd.factorize(out["test_reason"].to_numpy(object))
+    grid_key, grid_texts = pd.factorize(out["grid_reason"].to_numpy(object))
+    pieces = [(status_key, [status_words(i) for i in status_first]), (test_key, test_texts),
+              (grid_key, grid_texts), (progress_key, [progress_words(i) for i in progress_first]),
+              (watch, _distinct_texts(watch, columns["watchlist_reason"]))]
+    first, key = distinct_rows([codes for codes, _ in pieces])
+    joined = ["; ".join(t for t in (texts[codes[i]] for codes, texts in pieces) if t) for i in first]
+    return np.array(joined, dtype=object)[key]
+
+
+def _distinct_texts(codes: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """texts[i] for the first row of each code, indexed by code."""
+    found = np.empty(codes.max() + 1 if len(codes) else 0, dtype=object)
+    found[codes[::-1]] = texts[::-1]
+    return found

@@ -12,7 +12,7 @@ import pandas as pd
 from functions import frames
 from functions.framework import Framework
 from functions.rounding import round_half_up
-from functions.scores import labels_for
+from functions.distinct import labels_for
 
 CODES = ("WT", "A", "M")
 EXPECTED_CODE = "WT, A or M (or blank)"

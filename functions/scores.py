@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from functions.framework import Framework
+from functions.distinct import labels_for
 from functions.labels import map_distinct
 
 EXPECTED_SCORE = "a percentage from 0 to 100 (72 or 72%), a fraction (0.72) or a score (36/50)"
@@ -108,14 +109,6 @@ def benchmark_suggestions(percent: pd.Series, expected: pd.Series, fw: Framework
     out.loc[scored, "label"] = labels
     out.loc[scored, "reason"] = "suggested " + labels + ": test " + texts + " (" + words + ")"
     return out
-
-
-def labels_for(value: np.ndarray, gd: np.ndarray, fw: Framework) -> np.ndarray:
-    """Labels of many values, computed once per distinct (value, gd); "" where value is NaN."""
-    keys = pd.MultiIndex.from_arrays([value, gd])
-    distinct = keys.unique()
-    names = {(v, g): "" if math.isnan(v) else fw.label_for(v, bool(g)) for v, g in distinct}
-    return np.array([names[k] for k in distinct], dtype=object)[distinct.get_indexer(keys)]
 
 
 def _row_words(fw: Framework, i: int) -> str:

@@ -1,0 +1,36 @@
+"""Work once per distinct combination of values, then spread the results over every row.
+
+A school's long frame repeats the same few combinations (status, label, year, window...) millions
+of times; building texts only for the distinct combinations keeps string work out of the hot path.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from functions.framework import Framework
+
+
+def distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse): the row of the first occurrence of each distinct combination of
+    `columns` (NaN equals NaN), and each row's combination number, so `x[first][inverse]` is the
+    per-row value of anything that depends only on `columns`."""
+    key, size = np.zeros(len(columns[0]), np.int64), 1
+    for column in columns:
+        codes, distinct = pd.factorize(column, use_na_sentinel=False)
+        if size * (len(distinct) + 1) >= 2 ** 62:      # keep the combined key inside int64
+            key, size = pd.factorize(key)[0], int(key.max()) + 1
+        key, size = key * (len(distinct) + 1) + codes, size * (len(distinct) + 1)
+    key = pd.factorize(key)[0]
+    first = np.empty(key.max() + 1 if len(key) else 0, np.int64)
+    first[key[::-1]] = np.arange(len(key))[::-1]  # repeated indexes: the last write (first row) wins
+    return first, key
+
+
+def labels_for(value: np.ndarray, gd: np.ndarray, fw: Framework) -> np.ndarray:
+    """Labels of many values, computed once per distinct (value, gd); "" where value is NaN."""
+    first, inverse = distinct_rows([value, gd])
+    names = [("" if math.isnan(value[i]) else fw.label_for(value[i], bool(gd[i]))) for i in first]
+    return np.array(names, dtype=object)[inverse] if len(value) else np.array([], dtype=object)
