@@ -53,6 +53,7 @@ def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[st
         "year_group": int(now["year"].iloc[0]),
         "framework": fw.kind,
         "unit": UNIT[fw.kind][1],
+        "per_year": fw.per_year,
         "comment": comment.strip(),
         "draft": not approved,
         "subjects": subjects,

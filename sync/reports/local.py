@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -84,10 +84,11 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path` and rename it over: readers see old or new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    temporary = path.with_name(f".tmp-{uuid.uuid4().hex}{path.suffix}")
     try:
-        with os.fdopen(handle, "wb") as file:
+        with open(temporary, "xb") as file:
             file.write(data)
         os.replace(temporary, path)
     except BaseException:

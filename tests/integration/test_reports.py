@@ -1,0 +1,156 @@
+"""Parent reports end to end on a synthetic class: PDFs written where they belong, one pupil each,
+readable for the awkward cases (no judgements, joined mid-year, absent, a very long comment)."""
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from functions.framework import load_framework
+from functions.report_context import report_context
+from sync.reports.render import render_html
+from sync.reports.synthetic import synthetic_school
+from sync.reports.write import write_reports
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "sheets_templates"
+FW = load_framework(tomllib.loads((TEMPLATES / "frameworks" / "points.toml").read_text()), "points.toml")
+WINDOWS = list(FW.windows)
+LONG_COMMENT = " ".join(["Sam listens well, asks thoughtful questions and helps others."] * 60 +
+                        ["Unbreakable" * 30, "The very last sentence of the comment."])
+
+
+def rename(school: pd.DataFrame, upn: str, first: str, last: str) -> pd.DataFrame:
+    mine = school["upn"] == upn
+    school.loc[mine, ["first_name", "last_name", "pupil"]] = [first, last, f"{first} {last}"]
+    return school
+
+
+@pytest.fixture(scope="module")
+def awkward_class():
+    """Eight pupils of class Oak (year 1) with every awkward case in one class."""
+    school, statements, ticks, comments = synthetic_school(FW, pupils=8, per_class=8)
+    upns = list(school["upn"].unique())
+    nothing = school["upn"] == upns[0]                                   # no judgements yet
+    school.loc[nothing, ["value", "baseline", "progress", "baseline_window", "target"]] = math.nan
+    school.loc[nothing, ["label", "status", "source", "progress_status", "target_label"]] = \
+        ["", "not assessed", "", "", ""]
+    school = school[~((school["upn"] == upns[1]) & (school["window"] == 1))].copy()   # joined in Spring
+    joined = school["upn"] == upns[1]
+    school.loc[joined, ["baseline", "baseline_window"]] = [school.loc[joined, "value"].iloc[0], 2]
+    absent = (school["upn"] == upns[2]) & (school["window"] == 2)        # away at Spring
+    school.loc[absent, ["value", "progress"]] = math.nan
+    school.loc[absent, ["label", "mark", "status", "progress_status"]] = ["", "ABS", "not assessed", ""]
+    comments.loc[comments["upn"] == upns[3], "comment"] = LONG_COMMENT
+    rename(school, upns[4], "<script>alert(1)</script>", "../../Evil")
+    rename(school, upns[6], "Jo", "Twin")
+    rename(school, upns[7], "Jo", "Twin")                                 # same name, same class
+    return school, statements, ticks, comments, upns
+
+
+def write(awkward_class, out_dir: Path, **kwargs) -> list[Path]:
+    school, statements, ticks, comments, _ = awkward_class
+    return write_reports(school, statements, ticks, comments, school_name="Hill Primary",
+                         academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
+                         out_dir=out_dir, templates_dir=TEMPLATES, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def rendered(awkward_class, tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("reports")
+    files = write(awkward_class, out_dir, jobs=2)
+    return out_dir, {f: PdfReader(f) for f in files}
+
+
+def text_of(reader: PdfReader) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_one_pdf_per_pupil_in_the_class_folder_with_safe_unique_names(rendered):
+    out_dir, pdfs = rendered
+    folder = out_dir / "2026-27" / "Spring" / "Oak"
+    assert all(f.parent == folder for f in pdfs)
+    names = sorted(f.name for f in pdfs)
+    assert len(names) == 8
+    assert {"Twin Jo.pdf", "Twin Jo (2).pdf"} <= set(names)
+    assert not any(p.name.startswith(".tmp") for p in folder.iterdir())
+    assert [p for p in out_dir.rglob("*.pdf") if folder not in p.parents] == []   # nothing escaped
+
+
+def test_no_report_names_another_pupil_or_shows_any_upn(awkward_class, rendered):
+    school, *_, upns = awkward_class
+    _, pdfs = rendered
+    people = school.drop_duplicates("upn").set_index("upn")
+    for reader in pdfs.values():
+        text = text_of(reader)
+        own = [u for u in upns if f"{people.at[u, 'first_name']} {people.at[u, 'last_name']}" in text]
+        assert len(own) == 1 or "Twin" in text                 # the twins share a full name
+        assert not any(upn in text for upn in upns)
+        others = [u for u in upns if u not in own and people.at[u, "last_name"] != "Twin"]
+        assert not any(f"{people.at[u, 'first_name']} {people.at[u, 'last_name']}" in text for u in others)
+
+
+def pdf_of(rendered, last: str, first: str) -> tuple[str, int]:
+    _, pdfs = rendered
+    reader = next(r for f, r in pdfs.items() if f.name == f"{last} {first}.pdf")
+    return text_of(reader), len(reader.pages)
+
+
+def test_awkward_pupils_all_render_with_plain_words(awkward_class, rendered):
+    school, *_, upns = awkward_class
+    people = school.drop_duplicates("upn").set_index("upn")
+    name = {u: (people.at[u, "last_name"], people.at[u, "first_name"]) for u in upns}
+    nothing, pages = pdf_of(rendered, *name[upns[0]])
+    assert "Not assessed yet this year" in nothing and pages <= 3
+    joined, pages = pdf_of(rendered, *name[upns[1]])
+    assert "has been assessed twice this year" in joined and pages <= 3
+    absent, pages = pdf_of(rendered, *name[upns[2]])
+    assert "was away when the assessments took place" in absent and pages <= 3
+    long, pages = pdf_of(rendered, *name[upns[3]])
+    assert "The very last sentence of the comment." in long and 2 <= pages <= 4
+
+
+def test_draft_is_marked_only_on_unapproved_reports(awkward_class, rendered):
+    _, _, _, comments, upns = awkward_class
+    school = awkward_class[0].drop_duplicates("upn").set_index("upn")
+    for upn in (upns[0], upns[1]):      # synthetic comments: even pupils approved, odd not
+        text, _ = pdf_of(rendered, school.at[upn, "last_name"], school.at[upn, "first_name"])
+        approved = bool(comments.set_index("upn").at[upn, "approved"])
+        assert ("DRAFT" in text) is (not approved)
+
+
+def test_names_and_comments_are_escaped_in_the_html(awkward_class):
+    school, statements, ticks, comments, upns = awkward_class
+    rows = school[school["upn"] == upns[4]]
+    html = render_html(report_context(rows, window=2, window_names=WINDOWS, fw=FW,
+                                      school_name="<i>Hill</i>", academic_year="2026-27",
+                                      comment="<script>steal()</script>", approved=True,
+                                      next_steps={"Maths": ["<b>bold</b> claim"]}), TEMPLATES)
+    assert "<script>" not in html and "<i>Hill" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;steal()&lt;/script&gt;" in html and "&lt;b&gt;bold&lt;/b&gt; claim" in html
+
+
+def test_a_rerun_replaces_the_pupils_report_even_after_a_change_of_name(awkward_class, tmp_path):
+    school, statements, ticks, comments, upns = awkward_class
+    first = write(awkward_class, tmp_path, upn=upns[7])
+    assert [f.name for f in first] == ["Twin Jo (2).pdf"]                 # named as in a class run
+    renamed = rename(school.copy(), upns[7], "Jo", "Newname")
+    second = write_reports(renamed, statements, ticks, comments, school_name="Hill Primary",
+                           academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
+                           out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[7])
+    assert [f.name for f in second] == ["Newname Jo.pdf"]
+    assert sorted(p.name for p in second[0].parent.glob("*.pdf")) == ["Newname Jo.pdf"]
+
+
+def test_pupils_not_on_roll_at_the_window_get_no_report(awkward_class, tmp_path):
+    school, statements, ticks, comments, upns = awkward_class
+    left = school.copy()
+    left.loc[(left["upn"] == upns[5]) & (left["window"] == 2), "on_roll"] = False
+    files = write_reports(left, statements, ticks, comments, school_name="Hill Primary",
+                          academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
+                          out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[5])
+    assert files == []
