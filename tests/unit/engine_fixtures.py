@@ -18,3 +18,26 @@ def framework_data(name: str) -> dict:
 @cache
 def shipped(name: str) -> Framework:
     return load_framework(framework_data(name), f"{name}.toml")
+
+
+def positions_frame(rows: list[dict], fw: Framework) -> "pd.DataFrame":
+    """POSITIONS rows from short dicts: upn, year, window and `label` (or `mark`); the rest defaults.
+
+    A label is read with the framework, so tests speak in labels teachers type ("15", "3w+").
+    """
+    import pandas as pd
+
+    from functions import frames
+    from functions.labels import parse_label
+
+    full = []
+    for row in rows:
+        parsed = parse_label(row.get("label", ""), fw)
+        full.append({"upn": row.get("upn", "U1"), "subject": row.get("subject", "Reading"),
+                     "year": row["year"], "window": row["window"], "label": parsed.label,
+                     "value": parsed.value, "gd": parsed.gd, "mark": row.get("mark", ""),
+                     "source": "teacher" if parsed.label else "", "judgement": parsed.label,
+                     "test_label": "", "grid_label": "", "test_reason": row.get("test_reason", ""),
+                     "grid_reason": "", "on_roll": True})
+    return pd.DataFrame(full, columns=frames.POSITIONS).astype(
+        {"year": int, "window": int, "value": float, "gd": bool, "on_roll": bool})

@@ -1,0 +1,207 @@
+"""Status, progress, targets, watchlist and reasons, with the spec's numbers."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from functions import frames
+from functions.assess import assess
+from functions.assess_one import assess_pupil
+from tests.unit.engine_fixtures import framework_data, positions_frame, shipped
+from functions.framework import load_framework
+
+POINTS, STEPS = shipped("points"), shipped("steps")
+NO_BASELINES = pd.DataFrame(columns=frames.BASELINES)
+
+
+def one(fw, year, window, label="", mark="", baselines=NO_BASELINES, earlier=()):
+    """The ASSESSED row of a pupil judged `label` at `window`, after `earlier` (window, label)."""
+    rows = [{"year": year, "window": w, "label": lab} for w, lab in earlier]
+    rows.append({"year": year, "window": window, "label": label, "mark": mark})
+    return assess(positions_frame(rows, fw), baselines, fw).iloc[-1]
+
+
+@pytest.mark.parametrize("label, status", [("15", "below"), ("14", "well below"), ("13", "well below"),
+                                           ("16", "expected"), ("17", "above"), ("16 GD", "greater depth"),
+                                           ("17 GD", "greater depth"), ("15 GD", "below")])
+def test_points_year_3_autumn_statuses(label, status):
+    row = one(POINTS, 3, 1, label)
+    assert (row["expected"], row["expected_label"], row["status"]) == (16, "16", status)
+
+
+def test_points_reason_names_value_expectation_window_and_year():
+    assert one(POINTS, 3, 1, "15")["reasons"].startswith(
+        "below: 15 where 16 was expected at Autumn of year 3")
+
+
+@pytest.mark.parametrize("label, status", [("4w+", "expected"), ("4s", "expected"),
+                                           ("4s+", "greater depth"), ("4w", "below"),
+                                           ("4b+", "well below"), ("4b", "well below")])
+def test_steps_year_4_summer_statuses(label, status):
+    row = one(STEPS, 4, 3, label)
+    assert (row["expected_label"], row["status"]) == ("4s", status)
+
+
+def test_steps_year_4_autumn_4w_is_above_and_4s_plus_greater_depth():
+    assert one(STEPS, 4, 1, "4w")["status"] == "above"
+    assert one(STEPS, 4, 1, "4s+")["status"] == "greater depth"
+    assert one(STEPS, 4, 1, "4b")["expected_label"] == "4b"
+
+
+@pytest.mark.parametrize("label, target", [("15", "18"), ("17", "18"), ("18", "18"), ("19", "19"),
+                                           ("18 GD", "18")])
+def test_points_target_is_18_unless_reached_at_summer(label, target):
+    assert one(POINTS, 3, 3, label)["target_label"] == target
+
+
+def test_points_target_once_reached_adds_progress_still_to_come():
+    # Autumn of year 3 at 18 (already the year's 18): 18 + 2 windows x 1 point = 20, no ceiling.
+    assert one(POINTS, 3, 1, "18")["target"] == 20
+    assert one(POINTS, 3, 1, "16")["target"] == 18
+
+
+def test_steps_target_is_capped_at_ys_plus():
+    # Spring of year 3 at 3s (17): 17 + 2 steps = 19, capped at 3s+ (18).
+    assert one(STEPS, 3, 2, "3s")["target_label"] == "3s+"
+    assert one(STEPS, 3, 2, "3w")["target_label"] == "3s"
+
+
+def test_deepen_policy_targets_greater_depth_once_reached():
+    data = framework_data("points")
+    data["targets"]["policy"] = "deepen"
+    deepen = load_framework(data, "points.toml")
+    assert one(deepen, 3, 1, "18")["target_label"] == "18 GD"
+    assert one(deepen, 3, 1, "16")["target_label"] == "18"
+
+
+def test_no_position_and_marks_are_not_assessed_with_their_reason():
+    absent = one(POINTS, 3, 1, mark="ABS")
+    assert (absent["status"], absent["reasons"]) == ("not assessed", "not assessed: marked ABS")
+    nothing = one(POINTS, 3, 1)
+    assert nothing["status"] == "not assessed"
+    assert nothing["reasons"] == "not assessed: no judgement, test or grid suggestion"
+    assert nothing["target"] == 18 and math.isnan(nothing["progress"])
+
+
+def test_progress_from_first_position_of_the_year():
+    # Autumn 15, Summer 18: progress 3; expected (3 - 1) x 3 / 3 = 2; p = 1 -> more than expected.
+    row = one(POINTS, 3, 3, "18", earlier=[(1, "15")])
+    assert (row["baseline"], row["baseline_window"], row["progress"], row["expected_progress"]) == (
+        15, 1, 3, 2)
+    assert row["progress_status"] == "more than expected"
+    assert "progress more than expected: +3 since 15 (first position, Autumn) where 2 was expected" \
+        in row["reasons"]
+
+
+def test_no_progress_is_measured_at_the_baseline_window_itself():
+    row = one(POINTS, 3, 1, "15")
+    assert math.isnan(row["progress"]) and row["progress_status"] == ""
+
+
+def test_progress_from_a_baseline_counts_from_the_start_of_the_year():
+    baseline = pd.DataFrame([{"upn": "U1", "subject": "Reading", "label": "15", "value": 15.0,
+                              "gd": False, "window": 0, "origin": "Summer 2025-26"}])
+    row = one(POINTS, 3, 1, "15", baselines=baseline)
+    # expected progress at Autumn from window 0 = 1; progress 0; p = -1 -> less than expected.
+    assert (row["progress"], row["expected_progress"], row["progress_status"]) == (
+        0, 1, "less than expected")
+    assert row["baseline_status"] == "expected"   # 15 at the end of year 2
+    assert row["watchlist"] == "falling behind"
+    assert row["watchlist_reason"] == "falling behind: progress less than expected"
+
+
+def test_steps_pupil_at_5s_end_of_year_5_is_expected_progress_at_6s():
+    baseline = pd.DataFrame([{"upn": "U1", "subject": "Reading", "label": "5s", "value": 29.0,
+                              "gd": False, "window": 0, "origin": "Summer"}])
+    row = one(STEPS, 6, 3, "6s", baselines=baseline)
+    assert (row["progress"], row["expected_progress"], row["progress_status"], row["status"]) == (
+        6, 6, "expected", "expected")
+    # two steps short of expected progress is "less than expected" in steps; one is not
+    assert one(STEPS, 6, 3, "6w", baselines=baseline)["progress_status"] == "less than expected"
+    assert one(STEPS, 6, 3, "6w+", baselines=baseline)["progress_status"] == "expected"
+
+
+def test_watchlist_no_progress_at_two_windows_in_a_row():
+    stuck = one(POINTS, 3, 3, "16", earlier=[(1, "16"), (2, "16")])
+    assert stuck["falling_behind"]
+    assert "no progress at two windows in a row" in stuck["watchlist_reason"]
+    once = one(POINTS, 3, 3, "16", earlier=[(1, "15"), (2, "16")])
+    assert "no progress" not in once["watchlist_reason"]
+
+
+def test_watchlist_excelling_and_falling_behind_are_exclusive():
+    above = one(POINTS, 3, 1, "17")
+    assert (above["excelling"], above["falling_behind"], above["watchlist"]) == (True, False, "excelling")
+    assert above["watchlist_reason"] == "excelling: above expected"
+    low = one(POINTS, 3, 1, "14")
+    assert low["watchlist_reason"] == "falling behind: well below expected"
+
+
+def test_assessed_has_every_column_in_the_contract_order():
+    out = assess(positions_frame([{"year": 3, "window": 1, "label": "15"}], POINTS), NO_BASELINES, POINTS)
+    assert list(out.columns) == frames.POSITIONS + frames.ASSESSED_EXTRA
+
+
+labels = {name: sorted(shipped(name).labels) for name in ("points", "steps")}
+
+
+@st.composite
+def pupils(draw, name):
+    """Positions of a few pupils and subjects across the windows, with some gaps and marks."""
+    fw = shipped(name)
+    rows = []
+    for upn in ["A", "B", "C"][:draw(st.integers(1, 3))]:
+        year = draw(st.integers(1, 6))
+        for subject in ["Reading", "Maths"][:draw(st.integers(1, 2))]:
+            for window in draw(st.permutations(range(1, len(fw.windows) + 1))):
+                kind = draw(st.sampled_from(["label", "label", "label", "mark", "none"]))
+                label = draw(st.sampled_from(labels[name])) if kind == "label" else ""
+                if fw.kind == "steps" and label and fw.band_of(fw.labels[label][0]) > year:
+                    label = ""
+                rows.append({"upn": upn, "subject": subject, "year": year, "window": window,
+                             "label": label, "mark": "NA" if kind == "mark" else ""})
+    return rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["points", "steps"]), st.data())
+def test_one_pupil_path_agrees_with_vectorised_path(name, data):
+    fw = shipped(name)
+    positions = positions_frame(data.draw(pupils(name)), fw)
+    baselines = pd.DataFrame(columns=frames.BASELINES)
+    if data.draw(st.booleans()):
+        label = data.draw(st.sampled_from(labels[name]))
+        value, gd = fw.labels[label]
+        baselines = pd.DataFrame([{"upn": "A", "subject": "Reading", "label": label,
+                                   "value": float(value), "gd": gd, "window": 0, "origin": "Baseline column"}])
+    fast = assess(positions, baselines, fw)
+    for (upn, subject), rows in positions.groupby(["upn", "subject"]):
+        base = baselines[(baselines["upn"] == upn) & (baselines["subject"] == subject)]
+        slow = assess_pupil(rows.to_dict("records"), base.iloc[0] if len(base) else None, fw)
+        for index, expected in zip(rows.index, slow):
+            got = fast.loc[index, frames.ASSESSED_EXTRA].to_dict()
+            for column, want in expected.items():
+                if isinstance(want, float) and math.isnan(want):
+                    assert math.isnan(got[column]), column
+                else:
+                    assert got[column] == want, column
+
+
+@given(st.sampled_from(["points", "steps"]), st.integers(1, 6), st.data())
+def test_expected_progress_adds_up_to_a_year(name, year, data):
+    fw = shipped(name).with_windows(data.draw(st.sampled_from(
+        [list(names) for names, _ in shipped(name).windows_by_count.values()])))
+    W = len(fw.windows)
+    baseline = pd.DataFrame([{"upn": "U1", "subject": "Reading", "label": "", "value": float(
+        fw.end_of_year_value(year - 1)), "gd": False, "window": 0, "origin": "Baseline column"}])
+    rows = [{"year": year, "window": w, "label": fw.label_for(fw.expected_value(year, w))}
+            for w in range(1, W + 1)]
+    out = assess(positions_frame(rows, fw), baseline, fw)
+    # A pupil exactly on the path makes exactly the expected progress at every window.
+    assert list(out["expected_progress"]) == [w * fw.per_year / W for w in range(1, W + 1)]
+    assert list(out["progress"]) == list(out["expected_progress"])
+    assert set(out["status"]) == {"expected"} and set(out["progress_status"]) == {"expected"}
+    assert out["expected"].iloc[-1] == fw.end_of_year_value(year)
