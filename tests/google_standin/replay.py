@@ -59,8 +59,11 @@ class Replay:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw
+        if not self._known_ids(request["uri"], response):
+            self.skipped += 1
+            return
         uri = self._swap_text(request["uri"])
-        if not self.supported(request["method"], uri, body) or not self._known_ids(uri, response):
+        if not self.supported(request["method"], uri, body):
             self.skipped += 1
             return
         url = urlsplit(uri)
@@ -79,18 +82,17 @@ class Replay:
                                      (recorded_status, answer.status_code), differences))
 
     def _known_ids(self, uri: str, response: dict[str, Any]) -> bool:
-        """A spreadsheet or file we never saw created can only be replayed if Google said 404/403."""
+        """Recorded ids of files we never saw created can only be replayed for Google's 404/403."""
         url = urlsplit(uri)
         parts = url.path.split("/")
         for marker in ("spreadsheets", "files"):
             if marker in parts and parts.index(marker) + 1 < len(parts):
                 target = parts[parts.index(marker) + 1].split(":")[0]
-                if target and target not in self.ids.values():
+                if target and target not in self.ids:
                     status = response["status"]["code"]
-                    if status == 403:
+                    if status == 403:  # Google's answer for a spreadsheet not shared with us
                         self.ids[target] = self.standin.create_spreadsheet("private", shared_with=())
-                        return False  # the URI was already swapped: replay next time it is used
-                    return status == 404
+                    return status in (403, 404)
         return True
 
     def _learn(self, recorded: Any, actual: Any) -> None:

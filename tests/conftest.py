@@ -1,0 +1,20 @@
+"""Shared fixtures. The Google stand-in: an in-process fake of Sheets, Drive and OAuth."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.google_standin import StandIn
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """The stand-in on a free port of 127.0.0.1; fails the test if it ever broke Google's schemas.
+
+    Has .api_root, .key_file, .requests, .faults, .quotas and helpers (create_spreadsheet,
+    create_folder, read_spreadsheet, edit, ...): see tests/google_standin/__init__.py.
+    """
+    with StandIn() as google:
+        yield google
+        assert google.schema_errors == [], "the stand-in sent a response its schema rejects"
