@@ -90,8 +90,9 @@ def main() -> None:
     args = parser.parse_args()
     inputs = school_inputs(args.school) if args.school else synthetic_inputs(args.pupils)
     with tempfile.TemporaryDirectory() as out:
-        run = lambda jobs: write_reports(**inputs, out_dir=Path(out), templates_dir=TEMPLATES,  # noqa: E731
-                                         jobs=jobs)
+        def run(jobs: int) -> list[Path]:
+            return write_reports(**inputs, out_dir=Path(out), templates_dir=TEMPLATES, jobs=jobs)
+
         weasyprint.HTML(string="<p>warm up</p>").write_pdf()
         one, files = timed(lambda: run(1))
         two, _ = timed(lambda: run(2))

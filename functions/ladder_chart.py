@@ -118,7 +118,8 @@ def _pupil_marks(fw: Framework, values: Sequence[float], gd: Sequence[bool],
         label = fw.label_for(int(value), gd=bool(deeper))
         marks.append(f'<circle class="pupil" data-column="{column}" data-label={quoteattr(label)} '
                      f'cx="{x}" cy="{y}" r="4.5" fill="{PUPIL_COLOUR}"/>')
-        marks.append(f'<text x="{x}" y="{y - 8}" text-anchor="middle" font-weight="bold" '
+        # above and to the left of the dot: clear of the line rising to the right and of the target
+        marks.append(f'<text x="{x - 6}" y="{y - 6}" text-anchor="end" font-weight="bold" '
                      f'fill="{PUPIL_COLOUR}">{escape(label)}</text>')
     return marks
 
@@ -145,4 +146,5 @@ def _legend(who: str) -> list[str]:
             f'<text x="{LEFT + 28}" y="{pupil_y + 3.5}" fill="#333">{escape(who)}</text>',
             f'<line x1="{LEFT}" x2="{LEFT + 22}" y1="{expected_y}" y2="{expected_y}" '
             f'stroke="{EXPECTED_COLOUR}" stroke-width="2" stroke-dasharray="5,4"/>',
-            f'<text x="{LEFT + 28}" y="{expected_y + 3.5}" fill="#333">expected for the time of year</text>']
+            f'<text x="{LEFT + 28}" y="{expected_y + 3.5}" fill="#333">'
+            'expected for the time of year</text>']

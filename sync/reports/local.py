@@ -32,7 +32,7 @@ class ReportSink(Protocol):
     run in worker processes, one call per pupil, so it must not touch another pupil's files."""
 
     def prepare(self, targets: list[ReportTarget]) -> None:
-        """Forget the earlier reports of these pupils for the same window (a renamed pupil's old file)."""
+        """Forget these pupils' earlier reports for the window (a renamed pupil's old file)."""
 
     def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
         """Store one report, replacing the pupil's earlier one for the window; return where it went."""

@@ -13,7 +13,8 @@ from functions.framework import Framework
 
 SUBJECTS = ("Reading", "Writing", "Maths")
 FIRST = ("Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harun", "Isla", "Jack")
-CLASSES = ("Oak", "Ash", "Birch", "Elm", "Hazel", "Maple", "Rowan", "Willow", "Yew", "Lime", "Pine", "Larch")
+CLASSES = ("Oak", "Ash", "Birch", "Elm", "Hazel", "Maple", "Rowan", "Willow", "Yew", "Lime", "Pine",
+           "Larch")
 LAST = ("Adams", "Begum", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hussain", "Iqbal", "Jones")
 
 
@@ -26,7 +27,7 @@ def synthetic_school(fw: Framework, *, pupils: int, per_class: int = 30, academi
     pupil["upn"] = [f"A{801000000000 + n:012d}" for n in pupil["n"]]
     pupil["first_name"] = [FIRST[n % len(FIRST)] + _suffix(n, len(FIRST)) for n in pupil["n"]]
     pupil["last_name"] = [LAST[(n // 3) % len(LAST)] + _suffix(n, 3 * len(LAST)) for n in pupil["n"]]
-    pupil["class_name"] = [CLASSES[(n // per_class) % len(CLASSES)] + _suffix(n // per_class, len(CLASSES))
+    pupil["class_name"] = [CLASSES[(c := n // per_class) % len(CLASSES)] + _suffix(c, len(CLASSES))
                            for n in pupil["n"]]
     pupil["year"] = [(n // per_class) % 6 + 1 for n in pupil["n"]]
     rows = pupil.merge(pd.DataFrame({"subject": SUBJECTS}), how="cross").merge(
@@ -59,7 +60,8 @@ def synthetic_school(fw: Framework, *, pupils: int, per_class: int = 30, academi
     statements, ticks = _grids(fw, pupil, academic_year, rng)
     comments = pd.DataFrame({
         "workbook": pupil["class_name"] + ".xlsx", "upn": pupil["upn"],
-        "comment": [f"{f} has worked hard this term and enjoys reading with friends." for f in pupil["first_name"]],
+        "comment": [f"{f} has worked hard this term and enjoys reading with friends."
+                    for f in pupil["first_name"]],
         "approved": pupil["n"] % 2 == 0})
     return school, statements, ticks, comments
 
@@ -71,13 +73,14 @@ def _suffix(n: int, every: int) -> str:
 def _grids(fw: Framework, pupil: pd.DataFrame, academic_year: str,
            rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Four statements per point (points) or twelve per band (steps), for every class and subject."""
-    groups = range(fw.scale_min if fw.kind == "points" else 1, (fw.scale_max if fw.kind == "points" else 6) + 1)
+    groups = range(fw.scale_min, fw.scale_max + 1) if fw.kind == "points" else range(1, 7)
     per = 4 if fw.kind == "points" else 12
     base = pd.DataFrame([(g, i) for g in groups for i in range(per)], columns=["group", "i"])
     base["statement_no"] = range(1, len(base) + 1)
     base["column"] = ""
     base["kpi"] = False
-    classes = pupil[["class_name"]].drop_duplicates().assign(workbook=lambda f: f["class_name"] + ".xlsx")
+    classes = pupil[["class_name"]].drop_duplicates()
+    classes["workbook"] = classes["class_name"] + ".xlsx"
     statements = classes[["workbook"]].merge(pd.DataFrame({"subject": SUBJECTS}), how="cross").merge(
         base, how="cross")
     statements["text"] = (statements["subject"] + " statement " + statements["group"].astype(str)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from functions.framework import Framework
-from functions.next_steps import next_group, next_steps
+from functions.next_steps import next_groups, next_steps
 from functions.report_context import pupil_names, report_context
 from sync.reports.local import LocalFolderSink, ReportSink, ReportTarget
 from sync.reports.names import pupil_key, report_stems
@@ -83,7 +83,7 @@ def _next_steps(now: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame
     return {str(row.subject): next_steps(
                 statements, ticks, upn=str(row.upn), subject=str(row.subject),
                 academic_year=academic_year,
-                group=next_group(row.value if pd.notna(row.value) else None, int(row.year), fw))
+                groups=next_groups(row.value if pd.notna(row.value) else None, int(row.year), fw))
             for row in now.itertuples(index=False)}
 
 

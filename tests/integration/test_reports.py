@@ -81,17 +81,21 @@ def test_one_pdf_per_pupil_in_the_class_folder_with_safe_unique_names(rendered):
     assert [p for p in out_dir.rglob("*.pdf") if folder not in p.parents] == []   # nothing escaped
 
 
+def full_name(people: pd.DataFrame, upn: str) -> str:
+    return f"{people.at[upn, 'first_name']} {people.at[upn, 'last_name']}"
+
+
 def test_no_report_names_another_pupil_or_shows_any_upn(awkward_class, rendered):
     school, *_, upns = awkward_class
     _, pdfs = rendered
     people = school.drop_duplicates("upn").set_index("upn")
     for reader in pdfs.values():
         text = text_of(reader)
-        own = [u for u in upns if f"{people.at[u, 'first_name']} {people.at[u, 'last_name']}" in text]
+        own = [u for u in upns if full_name(people, u) in text]
         assert len(own) == 1 or "Twin" in text                 # the twins share a full name
         assert not any(upn in text for upn in upns)
         others = [u for u in upns if u not in own and people.at[u, "last_name"] != "Twin"]
-        assert not any(f"{people.at[u, 'first_name']} {people.at[u, 'last_name']}" in text for u in others)
+        assert not any(full_name(people, u) in text for u in others)
 
 
 def pdf_of(rendered, last: str, first: str) -> tuple[str, int]:

@@ -73,8 +73,9 @@ def test_the_scale_stretches_to_a_pupil_far_below_and_labels_greater_depth():
 
 
 def test_steps_rungs_are_labelled_as_teachers_write_them():
-    root = ET.fromstring(ladder_svg(framework("steps"), year=3, window_names=["Autumn", "Spring", "Summer"],
-                                    values=[14.0, 16.0, 17.0], gd=[False] * 3, start_value=None, target=17.0))
+    root = ET.fromstring(ladder_svg(framework("steps"), year=3,
+                                    window_names=["Autumn", "Spring", "Summer"],
+                                    values=[14.0, 16.0, 17.0], gd=[False] * 3, target=17.0))
     rungs = rung_y(root)
     # value 6(B - 1) + k + 1: 14 = 3b+, 16 = 3w+, 17 = 3s
     assert pupil_marks(root) == {1: rungs["3b+"], 2: rungs["3w+"], 3: rungs["3s"]}
