@@ -1,0 +1,97 @@
+"""Drive v3 as the stand-in serves it: listing by folder with paging, uploads, exports, sharing."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from tests.google_standin import StandIn
+
+FOLDER = "application/vnd.google-apps.folder"
+SHEET = "application/vnd.google-apps.spreadsheet"
+
+
+@pytest.fixture
+def api(standin: StandIn) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["Authorization"] = f"Bearer {standin.access_token()}"
+    return session
+
+
+def files_url(standin: StandIn, rest: str = "", upload: bool = False) -> str:
+    return f"{standin.api_root}/www.googleapis.com/{'upload/' if upload else ''}drive/v3/files{rest}"
+
+
+def test_listing_a_folder_pages_with_next_page_token(standin, api) -> None:
+    folder = standin.create_folder("Classes")
+    made = {standin.create_spreadsheet(f"Class {n}", parents=[folder]) for n in range(5)}
+    standin.create_spreadsheet("Elsewhere")
+    seen, pages, token = set(), 0, None
+    while True:
+        params = {"q": f"'{folder}' in parents and mimeType = '{SHEET}' and trashed = false",
+                  "pageSize": 2, "fields": "nextPageToken,files(id,name,modifiedTime,lastModifyingUser)"}
+        if token:
+            params["pageToken"] = token
+        page = api.get(files_url(standin), params=params).json()
+        pages += 1
+        seen |= {f["id"] for f in page["files"]}
+        token = page.get("nextPageToken")
+        if not token:
+            break
+    assert seen == made
+    assert pages == 3                     # 2 + 2 + 1
+
+
+def test_a_query_the_stand_in_cannot_read_is_refused_like_drive(standin, api) -> None:
+    answer = api.get(files_url(standin), params={"q": "fullText contains 'x' or name = 'y'"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["errors"][0]["location"] == "q"
+
+
+def test_files_not_shared_with_the_service_account_are_not_found(standin, api) -> None:
+    hidden = standin.create_folder("Staff only", shared_with=())
+    answer = api.get(files_url(standin, f"/{hidden}"))
+    assert answer.status_code == 404
+    assert answer.json()["error"]["message"] == f"File not found: {hidden}."
+    shared = standin.create_folder("Classes")
+    inside = standin.create_spreadsheet("4B", parents=[shared], shared_with=())
+    assert api.get(files_url(standin, f"/{inside}")).status_code == 200   # shared through its folder
+
+
+def test_html_uploaded_as_a_google_doc_keeps_headings_tables_and_images(standin, api) -> None:
+    folder = standin.create_folder("Reports")
+    html = ("<html><head><style>p{}</style></head><body><h1>Ann Smith</h1><p>Reading: expected</p>"
+            "<table><tr><th>Subject</th><th>Now</th></tr><tr><td>Maths</td><td>16</td></tr></table>"
+            "<img src=\"data:image/png;base64,AAAA\"></body></html>")
+    boundary = "standin-boundary"
+    body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+            + json.dumps({"name": "Ann Smith", "mimeType": "application/vnd.google-apps.document",
+                          "parents": [folder]})
+            + f"\r\n--{boundary}\r\nContent-Type: text/html\r\n\r\n{html}\r\n--{boundary}--").encode()
+    made = api.post(files_url(standin, upload=True), params={"uploadType": "multipart"}, data=body,
+                    headers={"Content-Type": f"multipart/related; boundary={boundary}"})
+    assert made.status_code == 200, made.text
+    doc = made.json()["id"]
+    text = api.get(files_url(standin, f"/{doc}/export"), params={"mimeType": "text/plain"}).text
+    assert text == "Ann Smith\nReading: expected\nSubject\tNow\nMaths\t16"
+    page = api.get(files_url(standin, f"/{doc}/export"), params={"mimeType": "text/html"}).text
+    assert "<h1>Ann Smith</h1>" in page and '<img src="data:image/png;base64,AAAA">' in page
+
+
+def test_a_spreadsheet_exports_its_first_sheet_as_csv(standin, api) -> None:
+    book = standin.create_spreadsheet("4B", {"Pupils": [["a1", "B2"]]})
+    answer = api.get(files_url(standin, f"/{book}/export"), params={"mimeType": "text/csv"})
+    assert answer.text == "a1,B2"
+
+
+def test_a_file_we_create_can_be_renamed_moved_and_deleted(standin, api) -> None:
+    first, second = standin.create_folder("A"), standin.create_folder("B")
+    made = api.post(files_url(standin), json={"name": "report.pdf", "parents": [first]}).json()
+    moved = api.patch(files_url(standin, f"/{made['id']}"), params={
+        "addParents": second, "removeParents": first, "fields": "id,name,parents"},
+        json={"name": "Ann.pdf"}).json()
+    assert moved == {"id": made["id"], "name": "Ann.pdf", "parents": [second]}
+    assert api.delete(files_url(standin, f"/{made['id']}")).status_code == 204
+    assert api.get(files_url(standin, f"/{made['id']}")).status_code == 404
