@@ -23,7 +23,7 @@ from .a1 import Box
 from .faults import Faults
 from .load import cell_from_python, python_from_cell
 from .metadata import all_metadata
-from .model import read_values, render
+from .model import read_values
 from .oauth import Token, mint_id_token
 from .quotas import Quotas
 from .server import RequestRecord, StandInServer, State, TOKEN_PATH
@@ -183,7 +183,3 @@ class StandIn:
     def metadata(self, spreadsheet_id: str) -> list[dict[str, Any]]:
         """Every developer metadata entry of a spreadsheet, wherever it is located."""
         return [entry for _, entry in all_metadata(self.world.books[spreadsheet_id])]
-
-    def formatted(self, spreadsheet_id: str, tab: str, row: int, col: int) -> Any:
-        sheet = self.world.books[spreadsheet_id].sheet_by_title(tab)
-        return render(sheet.cells.get((row, col), {}), "FORMATTED_VALUE") if sheet else ""
