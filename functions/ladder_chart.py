@@ -118,9 +118,10 @@ def _pupil_marks(fw: Framework, values: Sequence[float], gd: Sequence[bool],
         label = fw.label_for(int(value), gd=bool(deeper))
         marks.append(f'<circle class="pupil" data-column="{column}" data-label={quoteattr(label)} '
                      f'cx="{x}" cy="{y}" r="4.5" fill="{PUPIL_COLOUR}"/>')
-        # above and to the left of the dot: clear of the line rising to the right and of the target
-        marks.append(f'<text x="{x - 6}" y="{y - 6}" text-anchor="end" font-weight="bold" '
-                     f'fill="{PUPIL_COLOUR}">{escape(label)}</text>')
+        # above left of the dot, on a white halo so that no line crossing it hides the label
+        text = f'x="{x - 6}" y="{y - 6}" text-anchor="end" font-weight="bold"'
+        marks.append(f'<text {text} fill="white" stroke="white" stroke-width="3">{escape(label)}</text>')
+        marks.append(f'<text {text} fill="{PUPIL_COLOUR}">{escape(label)}</text>')
     return marks
 
 
