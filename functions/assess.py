@@ -7,8 +7,6 @@ for one pupil and subject, written the plain way; a property test holds the two 
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 import pandas as pd
 
