@@ -204,7 +204,7 @@ def _positions(rng: np.random.Generator, pupils: pd.DataFrame, config: dict[str,
         cuts = _cuts(config, subject)
         anchor = np.where(pupils["cohort"] == 7, 2, 3)
         steps = rng.normal(0, rules["drift"], (len(pupils), len(TIMES)))
-        for i, time in enumerate(TIMES):
+        for time in TIMES:
             later = (np.array(TIMES) > time)[None, :] & (np.array(TIMES)[None, :] <= anchor[:, None])
             standing = pupils[f"standing_{subject}"].to_numpy() - (steps * later).sum(axis=1)
             parts.append(pd.DataFrame({"upn": pupils["upn"], "subject": subject, "time": time,
@@ -331,11 +331,11 @@ def _judgements(demo: _Demo, members: pd.DataFrame, academic: int, due: pd.DataF
     before = demo.positions[demo.positions["upn"].isin(members["upn"])
                             & (demo.positions["academic"] == academic - 1)
                             & (demo.positions["window"] == len(demo.fw.windows))]
-    source = members.set_index("upn")["baseline_from"]
-    needed = source.reindex(before["upn"]).to_numpy()
-    newcomer = members.set_index("upn")["in_0"].reindex(before["upn"]).to_numpy() == False  # noqa: E712
-    year_one = before["year"].to_numpy() == 0
-    wanted = (needed == "reception") & year_one | (needed == "previous school") & newcomer & (academic == 1)
+    by_upn = members.set_index("upn")
+    needed = before["upn"].map(by_upn["baseline_from"])
+    year_one = before["year"] == 0
+    arrived_this_year = (needed == "previous school") & (academic == 1)
+    wanted = (needed == "reception") & year_one | arrived_this_year
     baselines = before[wanted].assign(column=lambda f: f["subject"] + " Baseline")
     return frame.join(baselines.pivot(index="upn", columns="column", values="label"), on="UPN")
 

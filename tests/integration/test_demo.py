@@ -147,6 +147,11 @@ def test_mid_year_arrivals_and_departures_are_recorded(points_school):
     now, before = points_school.pupils("2026-27"), points_school.pupils("2025-26")
     assert now["Joined on"].notna().sum() >= 1 and now["Left on"].notna().sum() >= 1
     assert before["Joined on"].notna().sum() >= 1 and before["Left on"].notna().sum() >= 1
+    arrivals = set(now.loc[now["Joined on"].notna(), "UPN"]) - set(before["UPN"])
+    assert arrivals, "a pupil new to the school this year"
+    judged = points_school.judgements("2026-27")
+    baselines = judged[judged["UPN"].isin(arrivals) & judged["column"].str.endswith("Baseline")]
+    assert len(baselines) == 3 * len(arrivals)   # the previous school's judgements
 
 
 def test_last_years_year_6_summer_lands_near_national_figures(points_school):
