@@ -45,7 +45,8 @@ class StandIn:
         self.service_account = service_account
         self._key_dir = key_dir or Path(tempfile.mkdtemp(prefix="standin-keys-"))
         self.key_file = self.new_key_file(service_account)
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> "StandIn":

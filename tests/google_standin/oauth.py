@@ -45,6 +45,12 @@ def certificate_pem(key: rsa.RSAPrivateKey, name: str) -> str:
 
 
 @functools.cache
+def service_account_key(email: str) -> rsa.RSAPrivateKey:
+    """One key per service account per process: making RSA keys is slow, tests make many stand-ins."""
+    return new_key()
+
+
+@functools.cache
 def id_token_key() -> tuple[str, rsa.RSAPrivateKey]:
     """The key (kid, private key) that signs ID tokens, one per process."""
     return secrets.token_hex(20), new_key()
@@ -103,7 +109,7 @@ class Accounts:
 
     def key_file(self, email: str, token_uri: str, project: str = "standin-project") -> dict[str, str]:
         """A service-account key file (as JSON) whose token_uri points at the stand-in."""
-        key = new_key()
+        key = service_account_key(email)
         key_id = secrets.token_hex(20)
         self.keys[key_id] = (email, certificate_pem(key, email))
         return {"type": "service_account", "project_id": project, "private_key_id": key_id,
