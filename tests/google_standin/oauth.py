@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import json
 import secrets
 import time
 from dataclasses import dataclass, field
