@@ -212,10 +212,10 @@ def _names(pupils: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"UPN": pupils["UPN"], "Name": (first + " " + last).str.strip()})
 
 
-def _header(sheet: Worksheet, names: list[str], fill: str, row: int = 1) -> None:
-    """Bold, shaded, wrapped and locked header cells."""
+def _header(sheet: Worksheet, names: list[str], fill: str) -> None:
+    """Row 1: bold, shaded, wrapped and locked header cells."""
     for col, name in enumerate(names, start=1):
-        cell = sheet.cell(row, col, name)
+        cell = sheet.cell(1, col, name)
         if col == 1:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=fill)
