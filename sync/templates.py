@@ -337,6 +337,7 @@ def _apply_formats(sheet: Worksheet, spec: dict[str, Any], context: _Context, he
             col = header.index(name) + 1
             for row in range(2, count + 2):
                 cell = sheet.cell(row, col)
+                cell.protection = _UNLOCKED      # an empty cell made here must stay editable
                 if "format" in column:
                     cell.number_format = column["format"]
                 if column.get("wrap"):

@@ -134,6 +134,7 @@ def test_frozen_panes_drop_downs_colours_and_protection(tmp_path, points):
         assert sheet.protection.sheet and not sheet.protection.password
         assert sheet["A1"].protection.locked
     assert not pupils["A2"].protection.locked
+    assert not pupils["J2"].protection.locked and pupils["J2"].number_format == "dd/mm/yyyy"
     assert grid["C2"].protection.locked and not grid["C3"].protection.locked
     assert grid["C1"].alignment.wrap_text
 
