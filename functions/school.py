@@ -18,7 +18,6 @@ from functions.baselines import build_baselines
 from functions.framework import Framework
 from functions.history import HISTORY_COLUMNS, merge_history
 from functions.positions import build_positions
-from functions.pupils import validate_pupils
 
 PROBLEM_COLUMNS = ["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]
 CLASS_SUMMARY_COLUMNS = {
@@ -88,13 +87,11 @@ def current_window_index(cells: pd.DataFrame, fw: Framework, named: str | None) 
 
 
 def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame) -> SchoolResults:
-    """Raw frames of every class workbook (any academic year) -> every result a sync writes."""
+    """Raw frames of every class workbook (any academic year), pupils already validated
+    (`sync.reader.check_pupils`) -> every result a sync writes."""
     fw = params.fw
-    pupils, problems = validate_pupils(data.pupils)
-    known = set(pupils["upn"])
-    cells = data.cells[data.cells["upn"].isin(known)]
-    ticks = data.ticks[data.ticks["upn"].isin(known)]
-    all_problems = [data.problems, problems]
+    pupils, cells, ticks = data.pupils, data.cells, data.ticks
+    all_problems = [data.problems]
 
     this_year = params.academic_year
     last_year = previous_academic_year(this_year)
@@ -115,7 +112,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     last_pupils, last_positions, _ = by_year[last_year]
     pupils_now, positions_now, window = by_year[this_year]
     baseline_cells = cells[(cells["academic_year"] == this_year) & (cells["window"] == "Baseline")]
-    baselines = build_baselines(baseline_cells, last_positions, fw)
+    baselines = build_baselines(baseline_cells, last_positions, fw, previous_year=last_year)
     school = _school_frame(assess(positions_now, baselines, fw), pupils_now, fw)
     school_last = _school_frame(assess(last_positions, build_baselines(
         cells.iloc[0:0], last_positions.iloc[0:0], fw), fw), last_pupils, fw)

@@ -119,10 +119,9 @@ def check(school: str | None, google: str | None, window: str | None) -> None:
     from sync.job import check_school
 
     problems = check_school(open_store(school, google), window=window)
-    for row in problems.itertuples(index=False):
-        click.echo(f"{row.severity:7}  {row.workbook} / {row.tab} {row.cell}: "
-                   f"found {row.found!r}, expected {row.expected}")
-    errors = int((problems["severity"] == "error").sum())
+    for workbook, tab, cell, found, expected, severity in problems.itertuples(index=False):
+        click.echo(f"{severity:7}  {workbook} / {tab} {cell}: found {found!r}, expected {expected}")
+    errors = int((problems["Severity"] == "error").sum())
     click.echo(f"{errors} errors, {len(problems) - errors} warnings.")
 
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from functions import frames
 from functions.school import SchoolParameters, SchoolResults, assess_school
 from sync.outputs import class_tabs, summary_tabs
-from sync.reader import ClassWorkbookData, combine, read_class_workbook
+from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.settings import Settings, load_settings
 from sync.store import Store, WorkbookRef
 
@@ -74,11 +73,11 @@ def read_school(store: Store, *, progress: Progress | None = None) -> SchoolRead
     parts = []
     for done, ref in enumerate(refs, start=1):
         parts.append(read_class_workbook(ref.name, store.read_workbook(ref), settings.subjects,
-                                         list(settings.fw.windows)))
+                                         list(settings.windows)))
         if progress:
             progress("Reading class workbooks", done, len(refs))
     log.info("read %d class workbooks of %s", len(refs), store.display_name)
-    return SchoolRead(settings=settings, data=combine(parts), refs=refs, summary=summary,
+    return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs, summary=summary,
                       history=_owned_table(summary, "History"),
                       sync_log=_owned_table(summary, "Sync log"))
 
@@ -86,7 +85,7 @@ def read_school(store: Store, *, progress: Progress | None = None) -> SchoolRead
 def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolParameters:
     return SchoolParameters(
         academic_year=settings.academic_year,
-        fw=settings.fw,
+        fw=settings.framework,
         subjects=list(settings.subjects),
         window_ends=list(settings.window_ends),
         current_window=window or settings.current_window or None,
@@ -109,7 +108,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         outcome.window = results.window_name
         outcome.workbooks_read = len(school.refs)
         outcome.problems = len(results.problems)
-        outcome.errors = int((results.problems["severity"] == "error").sum())
+        outcome.errors = int((results.problems["Severity"] == "error").sum())
         current = [ref for ref in school.refs if ref.name in set(results.current_workbooks)]
         for done, ref in enumerate(current, start=1):
             store.write_class_outputs(ref, class_tabs(results, ref.name))

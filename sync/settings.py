@@ -90,13 +90,15 @@ def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | Non
 
 
 def _key_values(rows: Rows) -> dict[str, object]:
-    """Known key -> its value (the next non-empty cell of the row); a misspelt key is an error."""
+    """Known key -> its value (the cell right after the key; any further cell is help text for
+    people); a misspelt key is an error."""
     lookup = canonical_lookup(KEYS)
     values: dict[str, object] = {}
     for row in rows:
-        cells = [value for value in row if not is_blank(value)]
-        if not cells:
+        filled = [i for i, value in enumerate(row) if not is_blank(value)]
+        if not filled:
             continue
+        cells = list(row[filled[0]:filled[0] + 2])
         key = lookup.get(normalise(cells[0]))
         if key is None:
             if (guess := likely_typo(str(cells[0]), KEYS)) is not None:
