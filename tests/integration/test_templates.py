@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from functions.framework import Framework, load_framework
 from sync.errors import SettingsError
@@ -202,3 +204,20 @@ def test_a_pupils_csv_without_a_upn_column_is_refused(tmp_path):
     with pytest.raises(SettingsError, match="no UPN column") as caught:
         read_pupils_csv(csv)
     assert "Ann" not in str(caught.value)
+
+
+PUPILS_COLUMNS = ["UPN", "First name", "Last name", "Year", "Date of birth", "Gender",
+                  "Pupil premium", "SEN", "EAL", "Joined on", "Left on"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(column=st.sampled_from(PUPILS_COLUMNS), data=st.data())
+def test_pupils_csv_headers_match_whatever_their_case_and_spacing(tmp_path_factory, column, data):
+    flips = data.draw(st.lists(st.booleans(), min_size=len(column), max_size=len(column)))
+    spelt = "".join(ch.upper() if flip else ch.lower() for ch, flip in zip(column, flips))
+    spelt = data.draw(st.sampled_from(["", " ", "  "])) + spelt.replace(" ", data.draw(
+        st.sampled_from([" ", "  "]))) + data.draw(st.sampled_from(["", " "]))
+    header = ["UPN", spelt] if column != "UPN" else [spelt]
+    csv = tmp_path_factory.mktemp("csv") / "pupils.csv"
+    csv.write_text(",".join(f'"{h}"' for h in header) + "\n" + ",".join(["A801200005001", "x"][:len(header)]) + "\n")
+    assert column in read_pupils_csv(csv).columns
