@@ -8,7 +8,7 @@ file; this module only holds the model's own rules (E = end_of_year(Y-1) + w * p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -65,14 +65,14 @@ class Framework:
     end_of_year: tuple[int, ...]                # index 0 = EYFS, then years 1..6
     windows: tuple[str, ...]
     window_ends: tuple[str, ...]                # "MM-DD", one per window
-    windows_by_count: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]]
+    windows_by_count: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(hash=False)
     marks: tuple[str, ...]                      # e.g. ("ABS", "NA")
     marks_in_percentages: tuple[str, ...]       # marks counted as "not at expected" in percentages
     scale_min: int
     scale_max: int
     gd_suffix: str                              # points: "GD"; steps: "" (no GD marking)
     steps: tuple[str, ...]                      # steps: step names of a band, lowest first
-    early: Mapping[str, int]                    # steps: early-years label -> value
+    early: Mapping[str, int] = field(hash=False)  # steps: early-years label -> value
     well_below: float
     below: float
     expected: float

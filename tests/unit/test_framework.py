@@ -125,3 +125,9 @@ def test_inconsistent_files_are_refused_naming_the_key(name, change, key):
     message = _broken(name, change)
     assert message.startswith(f"{name}.toml: key '{key}' ")
     assert message.endswith(".") and "\n" not in message
+
+
+def test_a_framework_is_a_value_usable_as_a_cache_key():
+    renamed = STEPS.with_windows(list(STEPS.windows))
+    assert renamed == STEPS and hash(renamed) == hash(STEPS)
+    assert STEPS.with_windows(["Spring", "Summer"]) != STEPS
