@@ -16,10 +16,12 @@ def mark_columns(subjects: list[str], windows: list[str]) -> dict[str, tuple[str
     return {f"{subject} {window}": (subject, window) for subject in subjects for window in windows}
 
 
-def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: ProblemLog) -> pd.Series:
+def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: ProblemLog,
+               *, repeats_allowed: bool = False) -> pd.Series:
     """The UPN of each body row that has any value in the `used` columns and names a pupil.
 
-    Such a row whose UPN is blank, not in the Pupils tab or repeated is an error and is left out.
+    Such a row whose UPN is blank, not in the Pupils tab or (unless `repeats_allowed`, as in
+    Interventions, where a pupil may take part in several) repeated is an error and is left out.
     """
     if "UPN" not in table.columns:
         if not table.body.empty:
@@ -30,7 +32,7 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
     in_use = upns[has_values]
     blank = in_use.eq("")
     unknown = ~blank & ~in_use.isin(pupil_upns)
-    repeated = ~blank & ~unknown & in_use.duplicated()
+    repeated = ~blank & ~unknown & in_use.duplicated() & (not repeats_allowed)
     cells = table.cells("UPN")[has_values]
     values = table.values("UPN")[has_values]
     for mask, expected in ((blank, "the pupil's UPN (this row is ignored)"),

@@ -33,7 +33,7 @@ def read_interventions(table: Table, workbook: str, subjects: list[str], windows
     """One row per intervention; a row with an unknown subject or window, or no intervention
     name, is an error and is left out."""
     used = [position for name, position in table.columns.items() if name not in ("UPN", "Name")]
-    upns = pupil_rows(table, pupil_upns, used, problems)
+    upns = pupil_rows(table, pupil_upns, used, problems, repeats_allowed=True)
     rows = _restricted(table, upns.index)
     subject = _choice(rows, "Subject", subjects, problems, required=True)
     from_window = _choice(rows, "From", windows, problems, required=True)
