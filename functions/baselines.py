@@ -36,3 +36,13 @@ def build_baselines(baseline_cells: pd.DataFrame, previous_year_positions: pd.Da
                      ignore_index=True)
     return both.drop_duplicates(["upn", "subject"], keep="first")[frames.BASELINES] \
         .astype({"value": float, "gd": bool, "window": int}).reset_index(drop=True)
+
+
+def baseline_problems(baseline_cells: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """PROBLEMS for Baseline cells that cannot be read (they are left out of BASELINES)."""
+    parsed = parse_labels(baseline_cells["raw"], fw)
+    bad = parsed["error"] != ""
+    rows = baseline_cells[bad]
+    return pd.DataFrame({"workbook": rows["workbook"], "tab": rows["tab"], "cell": rows["cell"],
+                         "found": rows["raw"].astype(str), "expected": parsed.loc[bad, "error"],
+                         "severity": "error"}, columns=frames.PROBLEMS).reset_index(drop=True)

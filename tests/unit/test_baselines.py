@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from functions import frames
-from functions.baselines import build_baselines
+from functions.baselines import baseline_problems, build_baselines
 from tests.unit.engine_fixtures import positions_frame, shipped
 
 POINTS = shipped("points")
@@ -45,3 +45,11 @@ def test_unreadable_or_marked_baseline_cells_fall_back_to_last_year():
 def test_nothing_to_go_on_gives_no_rows():
     out = build_baselines(baseline_cells(), LAST_YEAR.iloc[0:0], POINTS)
     assert out.empty and list(out.columns) == frames.BASELINES
+
+
+def test_unreadable_baseline_cells_are_errors_with_their_cell():
+    problems = baseline_problems(baseline_cells(("U1", "E2", "twelve"), ("U2", "E3", "NA"),
+                                                ("U3", "E4", "12")), POINTS)
+    assert problems.to_dict("records") == [{
+        "workbook": "1A", "tab": "Judgements", "cell": "E2", "found": "twelve",
+        "expected": "a points label such as 16 or 18 GD, or ABS or NA", "severity": "error"}]
