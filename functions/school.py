@@ -14,7 +14,7 @@ import pandas as pd
 
 from functions import aggregates, frames
 from functions.assess import assess
-from functions.baselines import build_baselines
+from functions.baselines import baseline_problems, build_baselines
 from functions.framework import Framework
 from functions.history import HISTORY_COLUMNS, merge_history
 from functions.positions import build_positions
@@ -113,6 +113,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     pupils_now, positions_now, window = by_year[this_year]
     baseline_cells = cells[(cells["academic_year"] == this_year) & (cells["window"] == "Baseline")]
     baselines = build_baselines(baseline_cells, last_positions, fw, previous_year=last_year)
+    all_problems.append(baseline_problems(baseline_cells, fw))
     school = _school_frame(assess(positions_now, baselines, fw), pupils_now, fw)
     school_last = _school_frame(assess(last_positions, build_baselines(
         cells.iloc[0:0], last_positions.iloc[0:0], fw), fw), last_pupils, fw)

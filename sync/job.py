@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from functions.school import SchoolParameters, SchoolResults, assess_school
-from sync.outputs import class_tabs, summary_tabs
+from functions.school import SchoolParameters, assess_school
+from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
+from sync.outputs import (SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab, summary_tabs,
+                          sync_log_tab, with_extra_problems, with_sync_log, write_beside)
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.settings import Settings, load_settings
 from sync.store import Store, WorkbookRef
@@ -65,11 +67,18 @@ class SyncOutcome:
         return dict(self.__dict__)
 
 
-def read_school(store: Store, *, progress: Progress | None = None) -> SchoolRead:
-    """Read settings and every class workbook; a bad workbook becomes problems, never a stop."""
-    summary = store.read_summary()
-    settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
-    refs = store.list_class_workbooks()
+def read_school(store: Store, *, progress: Progress | None = None, summary: dict | None = None,
+                settings: Settings | None = None, refs: list[WorkbookRef] | None = None) -> SchoolRead:
+    """Read settings and every class workbook; a bad workbook becomes problems, never a stop.
+    What the caller has already read is passed in and not read again."""
+    if summary is None:
+        summary = store.read_summary()
+    if settings is None:
+        settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
+        if hasattr(store, "set_classes_folder"):
+            store.set_classes_folder(settings.classes_folder)
+    if refs is None:
+        refs = store.list_class_workbooks()
     parts = []
     for done, ref in enumerate(refs, start=1):
         parts.append(read_class_workbook(ref.name, store.read_workbook(ref), settings.subjects,
@@ -96,29 +105,79 @@ def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolPar
 
 def run_sync(store: Store, *, full: bool = False, window: str | None = None,
              now: datetime | None = None, progress: Progress | None = None) -> SyncOutcome:
-    """Sync one school end to end. Raises a TrackerError subclass on an expected failure."""
+    """Sync one school end to end. Raises a TrackerError subclass on an expected failure.
+
+    When the store can tell who last changed each workbook (Google mode) and nothing changed
+    since the last sync, only the Sync log is written. When anything changed, every workbook is
+    read: the school's figures need every class.
+    """
     now = now or datetime.now(timezone.utc)
     stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     outcome = SyncOutcome(school=store.display_name, started=stamp)
     began = time.monotonic()
     with store.lock():
-        school = read_school(store, progress=progress)
-        results = assess_school(school.data, parameters(school.settings, window=window, now=stamp),
+        summary = store.read_summary()
+        settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
+        if hasattr(store, "set_classes_folder"):
+            store.set_classes_folder(settings.classes_folder)
+        refs = store.list_class_workbooks()
+        state = parse_state(summary.get(SYNC_STATE_TAB) or [])
+        fingerprint = settings_fingerprint(summary)
+        if not full and _nothing_changed(store, refs, state, fingerprint):
+            outcome.outcome = "no changes"
+            outcome.workbooks_skipped = len(refs)
+            outcome.finished = _clock()
+            outcome.api_calls = _api_calls(store) + 1
+            store.write_summary([sync_log_tab(_owned_table(summary, "Sync log"), outcome)])
+            return outcome
+        school = read_school(store, progress=progress, summary=summary, settings=settings, refs=refs)
+        results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                                 existing_history=school.history)
         outcome.window = results.window_name
-        outcome.workbooks_read = len(school.refs)
-        outcome.problems = len(results.problems)
-        outcome.errors = int((results.problems["Severity"] == "error").sum())
-        current = [ref for ref in school.refs if ref.name in set(results.current_workbooks)]
+        outcome.workbooks_read = len(refs)
+        beside: list[dict] = []
+        current = [ref for ref in refs if ref.name in set(results.current_workbooks)]
         for done, ref in enumerate(current, start=1):
-            store.write_class_outputs(ref, class_tabs(results, ref.name))
+            tabs, problems = write_beside(class_tabs(results, ref.name), store.foreign_tabs(ref), ref.name)
+            beside += problems + list(store.write_class_outputs(ref, tabs))
             if progress:
                 progress("Writing class summaries", done, len(current))
-        outcome.finished = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        outcome.api_calls = getattr(store, "reads", 0) + getattr(store, "writes", 0) + 1
-        store.write_summary(summary_tabs(results, school, store.foreign_tabs(None), outcome))
+        tabs = summary_tabs(results)
+        tabs.append(state_tab(refs, fingerprint))
+        tabs, problems = write_beside(tabs, store.foreign_tabs(None), "Tracker summary")
+        outcome.problems = len(results.problems) + len(beside) + len(problems)
+        outcome.errors = int((results.problems["Severity"] == "error").sum())
+        outcome.finished = _clock()
+        outcome.api_calls = _api_calls(store) + 1
+        tabs = with_sync_log(with_extra_problems(tabs, beside + problems), school.sync_log, outcome)
+        store.write_summary(tabs)
     log.info("synced %s in %.1fs", store.display_name, time.monotonic() - began)
     return outcome
+
+
+def _clock() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _api_calls(store: Store) -> int:
+    """Requests (Google) or file reads and writes (local) so far."""
+    counts = getattr(store, "counts", None)
+    if counts is not None:
+        return counts.reads + counts.writes
+    return getattr(store, "reads", 0) + getattr(store, "writes", 0)
+
+
+def _nothing_changed(store: Store, refs: list[WorkbookRef], state: pd.DataFrame, fingerprint: str) -> bool:
+    """True when the store knows who changed what (Google) and no one but us changed anything."""
+    account = getattr(store, "account_email", "")
+    if not account or state.empty or not refs:
+        return False
+    settings_row = state[state["id"] == SETTINGS_ROW_ID]
+    if settings_row.empty or settings_row["modified"].iloc[0] != fingerprint:
+        return False
+    listing = pd.DataFrame({"id": [r.id for r in refs], "modified": [r.modified for r in refs],
+                            "modified_by": [r.modified_by for r in refs]})
+    return not changed_workbooks(listing, state[state["id"] != SETTINGS_ROW_ID], account).any()
 
 
 def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:

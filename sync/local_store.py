@@ -99,15 +99,16 @@ class LocalStore:
         self.reads += 1
         return self._read(self.folder / ref.id)
 
-    def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> None:
+    def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> list[dict]:
         book = XlsxWorkbook()
         book.remove(book.active)
         for tab in tabs:
             render_tab(book.create_sheet(tab.title), tab)
         _mark_owned(book, [tab.title for tab in tabs])
         self._replace(self.folder / SUMMARIES_FOLDER / ref.name, book)
+        return []
 
-    def write_summary(self, tabs: list[Tab]) -> None:
+    def write_summary(self, tabs: list[Tab]) -> list[dict]:
         """Replace our tabs of `Tracker summary`, keeping people's tabs and the tab order."""
         book = load_workbook(self.summary_path)
         owned = _owned_titles(book)
@@ -123,6 +124,7 @@ class LocalStore:
             render_tab(book.create_sheet(tab.title, index), tab)
         _mark_owned(book, sorted(owned | {tab.title for tab in tabs}))
         self._replace(self.summary_path, book)
+        return []
 
     def _read(self, path: Path) -> Workbook:
         try:

@@ -1,21 +1,24 @@
 """Which tabs a sync writes, in which order, from the results of `functions.school`."""
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from functions.changes import STATE_HEADER, SYNC_STATE_TAB
 from functions.school import PROBLEM_COLUMNS, SchoolResults
-from sync.store import Chart, Tab
+from sync.store import Chart, Tab, WorkbookRef
 from sync.tabs import frame_to_tab
 
 if TYPE_CHECKING:
-    from sync.job import SchoolRead, SyncOutcome
+    from sync.job import SyncOutcome
 
 SYNC_LOG_COLUMNS = ["Started", "Finished", "Window", "Workbooks read", "Workbooks skipped",
                     "Problems", "Errors", "API calls", "Outcome"]
-SUMMARY_TAB_ORDER = ["Summary", "Groups", "Classes", "Completion", "Watchlist", "Progress matrix",
-                     "Interventions", "Trends", "Governors", "History", "Problems", "Sync log"]
+BESIDE = " (tracker)"
+SETTINGS_ROW_ID = "(Settings and Staff)"
 
 
 def class_tabs(results: SchoolResults, workbook: str) -> list[Tab]:
@@ -29,48 +32,79 @@ def class_tabs(results: SchoolResults, workbook: str) -> list[Tab]:
     ]
 
 
-def summary_tabs(results: SchoolResults, school: SchoolRead, foreign: set[str],
-                 outcome: SyncOutcome) -> list[Tab]:
-    """Every owned tab of `Tracker summary`, beside any person's tab of the same name."""
-    problems = results.problems.copy()
-    titles = {}
-    for title in SUMMARY_TAB_ORDER:
-        titles[title] = f"{title} (tracker)" if title in foreign else title
-        if title in foreign:
-            problems.loc[len(problems)] = ["Tracker summary", title, "",
-                                           f"a tab named '{title}' that a person made",
-                                           f"the sync's own tab; it wrote '{title} (tracker)' instead",
-                                           "warning"]
+def summary_tabs(results: SchoolResults) -> list[Tab]:
+    """Every owned tab of `Tracker summary` but the Sync log, which is added last
+    (`with_sync_log`), when the run's figures are known."""
     note = f"{results.window_name} {results.academic_year}"
     frames = {
         "Summary": results.summary, "Groups": results.groups, "Classes": results.classes,
         "Completion": results.completion, "Watchlist": results.watchlist,
         "Progress matrix": results.progress_matrix, "Interventions": results.interventions,
         "Trends": results.trends, "Governors": results.governors, "History": results.history,
-        "Problems": problems[PROBLEM_COLUMNS],
-        "Sync log": _sync_log(school.sync_log, outcome),
+        "Problems": results.problems[PROBLEM_COLUMNS],
     }
     tabs = []
-    for title in SUMMARY_TAB_ORDER:
-        frame = frames[title]
+    for title, frame in frames.items():
         chart = _trends_chart(frame) if title == "Trends" else None
-        dated = title not in ("History", "Problems", "Sync log")
-        tabs.append(frame_to_tab(titles[title], frame, note=note if dated else "", chart=chart))
+        dated = title not in ("History", "Problems")
+        tabs.append(frame_to_tab(title, frame, note=note if dated else "", chart=chart))
     return tabs
 
 
+def write_beside(tabs: list[Tab], foreign: set[str], workbook: str) -> tuple[list[Tab], list[dict]]:
+    """Rename each tab whose title a person's tab already has to `<title> (tracker)`, with a
+    warning for Problems: the sync never writes over a tab it does not own."""
+    problems = []
+    for tab in tabs:
+        if tab.title in foreign:
+            problems.append(dict(zip(PROBLEM_COLUMNS, [
+                workbook, tab.title, "", f"a tab named '{tab.title}' that a person made",
+                f"the sync's own tab; it wrote '{tab.title}{BESIDE}' instead", "warning"])))
+            tab.title = f"{tab.title}{BESIDE}"
+    return tabs, problems
+
+
+def with_extra_problems(tabs: list[Tab], problems: list[dict]) -> list[Tab]:
+    """Add problems found while writing (tabs written beside a person's) to the Problems tab."""
+    for tab in tabs:
+        if tab.title in ("Problems", f"Problems{BESIDE}") and problems:
+            tab.rows += [[row.get(column, "") for column in PROBLEM_COLUMNS] for row in problems]
+    return tabs
+
+
+def with_sync_log(tabs: list[Tab], previous: pd.DataFrame, outcome: SyncOutcome) -> list[Tab]:
+    return tabs + [sync_log_tab(previous, outcome)]
+
+
+def sync_log_tab(previous: pd.DataFrame, outcome: SyncOutcome) -> Tab:
+    """The Sync log: every earlier run's row as read, then this run's."""
+    row = pd.DataFrame([[outcome.started, outcome.finished, outcome.window, outcome.workbooks_read,
+                         outcome.workbooks_skipped, outcome.problems, outcome.errors,
+                         outcome.api_calls, outcome.outcome]], columns=SYNC_LOG_COLUMNS)
+    if not previous.empty and list(previous.columns) == SYNC_LOG_COLUMNS:
+        row = pd.concat([previous, row], ignore_index=True)
+    return frame_to_tab("Sync log", row)
+
+
+def settings_fingerprint(summary: dict) -> str:
+    """A digest of the people's tabs of `Tracker summary` (Settings, Staff): a change there
+    means the next sync must run in full."""
+    people = {title: rows for title, rows in summary.items() if title.strip().lower() in ("settings", "staff")}
+    return hashlib.sha256(json.dumps(people, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def state_tab(refs: list[WorkbookRef], fingerprint: str) -> Tab:
+    """The hidden `Sync state` tab: what each workbook looked like when we last read it, and a
+    digest of the Settings (row id SETTINGS_ROW_ID), for the next incremental sync."""
+    rows = [[ref.id, ref.modified, ref.modified_by] for ref in refs]
+    rows.append([SETTINGS_ROW_ID, fingerprint, ""])
+    return Tab(title=SYNC_STATE_TAB, header=list(STATE_HEADER), rows=rows, hidden=True)
+
+
 def _trends_chart(trends: pd.DataFrame) -> Chart | None:
-    numeric = [i for i, column in enumerate(trends.columns) if i > 0 and pd.api.types.is_numeric_dtype(trends[column])]
+    numeric = [i for i, column in enumerate(trends.columns)
+               if i > 0 and pd.api.types.is_numeric_dtype(trends[column])]
     if trends.empty or not numeric:
         return None
     return Chart(title="% at expected or above, by window", x_column=0, series=tuple(numeric),
                  y_title="% expected or above")
-
-
-def _sync_log(previous: pd.DataFrame, outcome: SyncOutcome) -> pd.DataFrame:
-    row = pd.DataFrame([[outcome.started, outcome.finished, outcome.window, outcome.workbooks_read,
-                         outcome.workbooks_skipped, outcome.problems, outcome.errors,
-                         outcome.api_calls, outcome.outcome]], columns=SYNC_LOG_COLUMNS)
-    if previous.empty or list(previous.columns) != SYNC_LOG_COLUMNS:
-        return row
-    return pd.concat([previous, row], ignore_index=True)

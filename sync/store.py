@@ -1,7 +1,7 @@
 """The store port: the one small interface the sync job talks to.
 
 Two adapters implement it: `sync.local_store.LocalStore` (a folder of .xlsx workbooks) and
-`sync.google_store.GoogleStore` (Google Sheets and Drive). The job never knows which it has.
+`sync.google.store.GoogleStore` (Google Sheets and Drive). The job never knows which it has.
 
 Values travel as plain Python values: a tab read is a list of rows, each a list of cell values
 (str, int, float, bool, datetime.date/datetime, or None for an empty cell), trailing empty cells
@@ -56,7 +56,8 @@ class Tab:
     freeze_rows: int = 1
     freeze_cols: int = 0
     chart: Chart | None = None
-    note: str = ""                 # one line above the header, e.g. "Autumn 2026-27, synced ..."
+    note: str = ""                 # one line above the header, e.g. "Autumn 2026-27"
+    hidden: bool = False           # bookkeeping tabs people need not see (Sync state)
 
 
 class Store(Protocol):
@@ -83,8 +84,10 @@ class Store(Protocol):
     def read_workbook(self, ref: WorkbookRef) -> Workbook:
         """Every tab of one class workbook, in one read."""
 
-    def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> None:
-        """Replace the owned tabs for one class (`Class summary`, `Problems`) in one atomic write."""
+    def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> list[dict]:
+        """Replace the owned tabs for one class (`Class summary`, `Problems`) in one atomic write.
+        Returns PROBLEMS rows for anything it had to write beside a person's tab."""
 
-    def write_summary(self, tabs: list[Tab]) -> None:
-        """Replace the owned tabs of `Tracker summary` in one atomic write; people's tabs untouched."""
+    def write_summary(self, tabs: list[Tab]) -> list[dict]:
+        """Replace the given owned tabs of `Tracker summary` in one atomic write (other tabs, ours
+        or people's, untouched). Returns PROBLEMS rows as `write_class_outputs` does."""

@@ -77,6 +77,8 @@ def render_tab(sheet: Worksheet, tab: Tab) -> None:
         sheet.freeze_panes = f"{get_column_letter(tab.freeze_cols + 1)}{top + tab.freeze_rows}"
     if tab.header:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(tab.header))}{last_row}"
+    if tab.hidden:
+        sheet.sheet_state = "hidden"
     if tab.chart and tab.rows:
         sheet.add_chart(_line_chart(sheet, tab, top, last_row), f"{get_column_letter(len(tab.header) + 2)}{top}")
 

@@ -55,14 +55,16 @@ def _replace_existing(sheet: SheetInfo, tab: Tab) -> list[dict]:
     grid_fields = ",".join(f"gridProperties.{name}" for name in _grid(tab))
     return [*({"deleteEmbeddedObject": {"objectId": chart}} for chart in sheet.chart_ids),
             {"updateCells": {"range": {"sheetId": sheet.sheet_id}, "fields": "*"}},
-            {"updateSheetProperties": {"properties": {"sheetId": sheet.sheet_id, "gridProperties": _grid(tab)},
-                                       "fields": grid_fields}},
+            {"updateSheetProperties": {"properties": {"sheetId": sheet.sheet_id, "gridProperties": _grid(tab),
+                                                      "hidden": tab.hidden},
+                                       "fields": f"{grid_fields},hidden"}},
             {"updateDimensionProperties": {"range": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS"},
                                            "properties": {"pixelSize": DEFAULT_PIXELS}, "fields": "pixelSize"}}]
 
 
 def _add_new(sheet_id: int, title: str, tab: Tab) -> list[dict]:
-    return [{"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": _grid(tab)}}},
+    return [{"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": _grid(tab),
+                                         "hidden": tab.hidden}}},
             {"createDeveloperMetadata": {"developerMetadata": {
                 "metadataKey": OWNED_KEY, "metadataValue": "1", "visibility": "DOCUMENT",
                 "location": {"sheetId": sheet_id}}}}]

@@ -57,6 +57,11 @@ class GoogleStore:
     def lock(self) -> AbstractContextManager[None]:
         return school_lock(self.spreadsheet_id)
 
+    def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
+        """Tabs without our developer metadata in the spreadsheet last read (None: the summary)."""
+        layout = self._layouts.get(self.spreadsheet_id if ref is None else ref.id)
+        return {sheet.title for sheet in layout.sheets if not sheet.owned} if layout else set()
+
     def set_classes_folder(self, folder_id: str) -> None:
         """The Drive folder id from the Settings tab (`Classes folder`), known after read_summary."""
         self.classes_folder = folder_id
