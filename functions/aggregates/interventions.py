@@ -39,7 +39,7 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
     from_prior = prior.reindex(pd.MultiIndex.from_frame(spans[["upn", "subject"]])).to_numpy()
     start = np.where(spans["start"].to_numpy() == 0, from_prior, start)
     end = values.reindex(pd.MultiIndex.from_frame(spans[["upn", "subject", "end"]])).to_numpy()
-    progress = end - start
+    progress = np.asarray(end - start, dtype=float)  # object dtype when no one takes part
     measured = ~np.isnan(progress)
     spans = spans.assign(
         pupils=1, measured=measured.astype(int), progress=np.where(measured, progress, 0.0),
