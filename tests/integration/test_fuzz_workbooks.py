@@ -1,0 +1,215 @@
+"""Fuzzed class workbooks: hypothesis corrupts a real .xlsx class workbook (arbitrary cell values,
+formulas, error values, huge, empty, emoji and right-to-left text, merged cells, duplicated and
+missing UPNs, renamed, hidden and missing tabs, extra header rows) in a school folder beside one
+good workbook, and the whole local sync runs.
+
+Every run ends (complete, or a plain TrackerError); every value it could not use is in Problems
+with its address (its own cell, its row's UPN cell, the pupil's row in Pupils, or the tab itself
+when the tab cannot be read); the good workbook's outputs are what it gets when synced alone.
+
+Formulas are written by openpyxl, which stores no cached value; Excel and LibreOffice always do,
+and the store reads cached values, so here a formula reads as an empty cell.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from sync.errors import TrackerError
+from sync.job import run_sync
+from sync.local_store import LocalStore
+from sync.reader.table import ERROR_VALUES
+from sync.reader.values import clean_upn
+from sync.xlsx import read_values
+from tests.integration.fuzz_school import FUZZED, GOOD, build_school
+
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+TABS = ["Class", "Pupils", "Judgements", "Tests", "Reading grid", "Comments", "Interventions"]
+REQUIRED = {"class": "Class", "pupils": "Pupils", "judgements": "Judgements"}
+MARK_TABS = ("judgements", "tests")
+SPECIAL = ["=1/0", "=A1", "=SUM(A1:A3)", "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "",
+           "   ", "x" * 32767, "😀📚✏️", "مرحبا بالعالم", "\u202egnp.exe", "שלום", "ABS", "NA",
+           "16", "18 GD", "18gd", " 17 ", "104%", "23/50", "Y", "TRUE"]
+TITLES = ["Judgments", "PUPILS", " Tests ", "Sheet1", "📚", "Reading Grid", "Class summary",
+          "judgements (old)"]
+
+values = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+    st.booleans(),
+    st.dates(min_value=date(1900, 3, 1), max_value=date(2100, 1, 1)),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),
+)
+tabs = st.sampled_from(TABS)
+cell_edit = st.tuples(st.just("cell"), tabs, st.integers(1, 9), st.integers(1, 14), values)
+structure_edit = st.one_of(
+    st.tuples(st.just("merge"), tabs, st.integers(1, 8), st.integers(1, 12), st.integers(0, 2),
+              st.integers(0, 2)),
+    st.tuples(st.just("hide"), tabs),
+    st.tuples(st.just("rename"), tabs, st.sampled_from(TITLES)),
+    st.tuples(st.just("delete"), tabs),
+    st.tuples(st.just("header_rows"), tabs, st.integers(1, 2)),
+    st.tuples(st.just("dup_upn"), tabs, st.integers(2, 7), st.integers(2, 7)),
+    st.tuples(st.just("blank_upn"), tabs, st.integers(2, 7)),
+)
+edits = st.tuples(st.lists(cell_edit, max_size=25), st.lists(structure_edit, max_size=3))
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory) -> tuple[Path, dict]:
+    """The school with an untouched copy of the workbook to corrupt, and the good workbook's
+    outputs when it is synced alone."""
+    alone = tmp_path_factory.mktemp("alone")
+    build_school(alone, with_fuzzed=False)
+    run_sync(LocalStore(alone), now=NOW)
+    expected = read_values(alone / "summaries" / GOOD)
+    source = tmp_path_factory.mktemp("source")
+    build_school(source)
+    return source, expected
+
+
+def corrupt(path: Path, cells: list[tuple], structure: list[tuple]) -> None:
+    """Apply the edits to the workbook at `path`: cell values first, then merges and tab changes."""
+    book = load_workbook(path)
+    for _, tab, row, column, value in cells:
+        if tab in book.sheetnames:
+            book[tab].cell(row, column).value = value
+    for edit in structure:
+        kind, tab = edit[0], edit[1]
+        if tab not in book.sheetnames:
+            continue
+        sheet = book[tab]
+        if kind == "merge":
+            _, _, row, column, down, across = edit
+            sheet.merge_cells(start_row=row, start_column=column, end_row=row + down,
+                              end_column=column + across)
+        elif kind == "hide" and sum(s.sheet_state == "visible" for s in book.worksheets) > 1:
+            sheet.sheet_state = "hidden"
+        elif kind == "rename" and edit[2] not in book.sheetnames:
+            sheet.title = edit[2]
+        elif kind == "delete" and len(book.sheetnames) > 1 and sheet.sheet_state == "visible" and \
+                sum(s.sheet_state == "visible" for s in book.worksheets) > 1:
+            book.remove(sheet)
+        elif kind == "header_rows":
+            sheet.insert_rows(1, edit[2])
+            sheet.cell(1, 1).value = "Oak class: autumn term"
+        elif kind == "dup_upn":
+            sheet.cell(edit[3], 1).value = sheet.cell(edit[2], 1).value
+        elif kind == "blank_upn":
+            sheet.cell(edit[2], 1).value = None
+    book.save(path)
+
+
+def unusable(value: object) -> bool:
+    """A value no judgement or test score can be: worked out by kind, not by the product's parser
+    (points labels and scores always hold a digit; ABS and NA are marks)."""
+    if isinstance(value, bool | date):
+        return True
+    if not isinstance(value, str) or not value.strip():
+        return False
+    text = value.strip()
+    if text.upper() in ERROR_VALUES:
+        return True
+    return not any(ch.isdigit() for ch in text) and text.upper() not in ("ABS", "NA")
+
+
+def _norm(value: object) -> str:
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+def check_problems_cover(book: dict[str, list[list[object]]], problems: list[dict],
+                         placed: bool) -> None:
+    """Every unusable value under a mark column of Judgements or Tests is answered in Problems."""
+    titles = {_norm(title): title for title in book}
+    for key, name in REQUIRED.items():
+        if key not in titles:
+            assert any(p["Tab"] == name and p["Cell"] == "" for p in problems), f"missing tab {name}"
+    addressed = {(p["Tab"], p["Cell"]) for p in problems}
+    if not placed:  # the workbook could not be placed (no Pupils tab, no academic year, ...)
+        assert any(p["Severity"] == "error" for p in problems)
+        return
+    pupil_rows = _pupil_rows(book.get(titles.get("pupils", ""), []))
+    for key in MARK_TABS:
+        title = titles.get(key)
+        rows = book.get(title) or []
+        if not rows or "upn" not in [_norm(v) for v in rows[0]]:
+            continue  # no header in row 1 (extra rows inserted): the tab-level problem answers
+        header = [_norm(v) for v in rows[0]]
+        upn_at = header.index("upn")
+        marks = [i for i, name in enumerate(header)
+                 if re.fullmatch(r"(reading|writing|maths) (autumn|spring|summer|baseline)", name)]
+        for number, row in enumerate(rows[1:], start=2):
+            for i in marks:
+                if i >= len(row) or not unusable(row[i]):
+                    continue
+                cell = f"{_letter(i)}{number}"
+                upn = clean_upn(row[upn_at]) if upn_at < len(row) else ""
+                answered = ((title, cell) in addressed or (title, f"{_letter(upn_at)}{number}") in addressed
+                            or any((titles.get("pupils"), f"{_letter(c)}{r}") in addressed
+                                   for r, c in pupil_rows.get(upn, [])))
+                assert answered, f"{title}!{cell} holds {row[i]!r} and Problems says nothing"
+
+
+def _pupil_rows(rows: list[list[object]]) -> dict[str, list[tuple[int, int]]]:
+    """UPN -> every (row, column) of the Pupils tab that holds it."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if isinstance(value, str) and clean_upn(value):
+                found.setdefault(clean_upn(value), []).append((number, column))
+    return found
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(index + 1)
+
+
+def _problems(folder: Path) -> list[dict]:
+    rows = read_values(folder / "Tracker summary.xlsx")["Problems"]
+    header = rows[0]
+    return [dict(zip(header, ["" if v is None else str(v) for v in row])) for row in rows[1:]
+            if row and row[0] == FUZZED]
+
+
+def sync_fuzzed(school: tuple[Path, dict], tmp_path_factory, corruption: tuple) -> None:
+    source, expected = school
+    folder = tmp_path_factory.mktemp("fuzz")
+    shutil.copytree(source, folder, dirs_exist_ok=True)
+    corrupt(folder / "classes" / FUZZED, *corruption)
+    try:
+        run_sync(LocalStore(folder), now=NOW)
+    except TrackerError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert read_values(folder / "summaries" / GOOD) == expected
+    check_problems_cover(read_values(folder / "classes" / FUZZED), _problems(folder),
+                         placed=(folder / "summaries" / FUZZED).exists())
+    shutil.rmtree(folder)
+
+
+FUZZ_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                           HealthCheck.too_slow])
+
+
+@settings(max_examples=12, **FUZZ_SETTINGS)
+@given(corruption=edits)
+def test_a_fuzzed_workbook_never_stops_a_sync_and_every_unusable_cell_is_a_problem(
+        school, tmp_path_factory, corruption):
+    sync_fuzzed(school, tmp_path_factory, corruption)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, **FUZZ_SETTINGS)
+@given(corruption=edits)
+def test_many_fuzzed_workbooks(school, tmp_path_factory, corruption):
+    sync_fuzzed(school, tmp_path_factory, corruption)
