@@ -451,6 +451,9 @@ def _make_messy(demo: _Demo, tabs: dict[str, pd.DataFrame], cohort: int, form: i
         column = f"Reading {window}" if cohort == 3 else f"Maths {window}"
         rows = judgements.index[[0, 1, 2]] if cohort == 3 else judgements.index[[3]]
         judgements.loc[rows, column] = judgements.loc[rows, column].map(_respelt)
+    if (cohort, form) == (1, 0):                     # a label the framework does not know
+        column = f"Maths {window}"
+        judgements.loc[judgements.index[8], column] = f"{judgements.loc[judgements.index[8], column]}?"
     if (cohort, form) == (2, 1):                     # an absence
         judgements.loc[judgements.index[5], f"Reading {window}"] = "ABS"
         tabs["tests"].loc[tabs["tests"].index[5], f"Reading {window}"] = "ABS"
