@@ -31,9 +31,9 @@ def upn(n: int) -> str:
     return upn_check_letter(body) + body
 
 
-def _pupils(first_upn: int, count: int) -> pd.DataFrame:
+def _pupils(first_upn: int, count: int, first: list[str], last: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"UPN": [upn(first_upn + i) for i in range(count)],
-                         "First name": FIRST[:count], "Last name": LAST[:count],
+                         "First name": first[:count], "Last name": last[:count],
                          "Date of birth": [date(2018, 1 + i, 3) for i in range(count)]})
 
 
@@ -44,23 +44,26 @@ def _judgements(pupils: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     return frame
 
 
-def build_school(folder: Path, *, with_fuzzed: bool = True) -> None:
+def build_school(folder: Path, *, with_fuzzed: bool = True, first: list[str] = FIRST,
+                 last: list[str] = LAST, comments: list[str] | None = None,
+                 class_name: str = "Ash", teacher: str = "Ms Teacher") -> None:
     """Write the school: the good class (year 3, 4 pupils) and, unless told not to, the class the
-    tests corrupt (year 4, 6 pupils with their own UPNs)."""
+    tests corrupt (year 4, 6 pupils with their own UPNs). `first`, `last`, `comments`,
+    `class_name` and `teacher` change the good class's people and words."""
     fw = framework()
     statements = load_statements(TEMPLATES_DIR, fw, SUBJECTS)
     new_tracker_summary(folder / "Tracker summary.xlsx",
                         {"School name": "Fuzz Primary", "Academic year": ACADEMIC_YEAR,
                          "Current window": "Autumn"}, [("head@fuzz.sch.uk", "Head")])
-    classes = [(GOOD, "Ash", 3, _pupils(1, 4))]
+    classes = [(GOOD, class_name, 3, _pupils(1, 4, first, last), comments or ["Works hard."] * 4)]
     if with_fuzzed:
-        classes.append((FUZZED, "Oak", 4, _pupils(101, 6)))
-    for name, class_name, year, pupils in classes:
+        classes.append((FUZZED, "Oak", 4, _pupils(101, 6, FIRST, LAST), ["Works hard."] * 6))
+    for name, class_name, year, pupils, words in classes:
         labels = [label for label in judgement_labels(fw, year) if label not in fw.marks][-6:]
         new_class_workbook(folder / "classes" / name, class_name=class_name, year_group=year,
-                           teacher="Ms Teacher", academic_year=ACADEMIC_YEAR, fw=fw,
+                           teacher=teacher, academic_year=ACADEMIC_YEAR, fw=fw,
                            subjects=SUBJECTS, statements=statements, pupils=pupils,
                            judgements=_judgements(pupils, labels),
                            tests=pd.DataFrame({"UPN": pupils["UPN"], "Maths Autumn": [55] * len(pupils)}),
-                           comments=pd.DataFrame({"UPN": pupils["UPN"], "Comment": "Works hard.",
+                           comments=pd.DataFrame({"UPN": pupils["UPN"], "Comment": words,
                                                   "Approved": "Y"}))
