@@ -7,7 +7,6 @@ each status lives in the template, where a school may change it; here are only t
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -65,15 +64,16 @@ def _subject(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw
     now = rows[rows["window"] == window].iloc[0]
     so_far = rows[rows["window"] <= window]
     by_window = so_far.set_index("window")
-    values = [float(by_window["value"].get(w, math.nan)) for w in range(1, len(window_names) + 1)]
-    gd = [bool(by_window["gd"].get(w, False)) for w in range(1, len(window_names) + 1)]
+    windows = range(1, len(window_names) + 1)
+    values = by_window["value"].astype("float64").reindex(windows).tolist()
+    gd = by_window["gd"].reindex(windows, fill_value=False).astype(bool).tolist()
     earlier = so_far[(so_far["window"] < window) & so_far["value"].notna()]
     baseline_window = _int_or_none(now["baseline_window"])
-    measurable = not math.isnan(now["progress"]) and baseline_window not in (None, window)
+    measurable = pd.notna(now["progress"]) and baseline_window not in (None, window)
     start_value = float(now["baseline"]) if baseline_window == 0 else None
     return {
         "name": str(now["subject"]),
-        "label": str(now["label"]) if not math.isnan(now["value"]) else "",
+        "label": str(now["label"]) if pd.notna(now["value"]) else "",
         "status": str(now["status"]),
         "absent": now["mark"] == MARK_ABSENT,
         "not_required": now["mark"] == MARK_NOT_REQUIRED,

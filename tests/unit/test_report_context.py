@@ -126,3 +126,13 @@ def test_subjects_keep_their_order_and_only_those_with_a_row_at_the_window():
 def test_names_fall_back_to_splitting_the_pupil_column_at_the_last_space():
     frame = pd.DataFrame([{"pupil": "Mary Jane Smith"}])
     assert pupil_names(frame) == ("Mary Jane", "Smith")
+
+
+def test_nullable_number_columns_read_the_same_as_floats():
+    rows = pd.DataFrame([STEADY[0], row(2, NAN, status="not assessed", mark="ABS")]).astype(
+        {"value": "Float64", "progress": "Float64", "baseline_window": "Int64"})
+    maths = report_context(rows, window=2, window_names=WINDOWS, fw=FW, school_name="Hill Primary",
+                           academic_year="2026-27", comment="", approved=True,
+                           next_steps={})["subjects"][0]
+    assert (maths["label"], maths["last_label"], maths["progress_measurable"]) == ("", "16", False)
+    assert marks_drawn(maths["chart_svg"]) == ["15", "16"]
