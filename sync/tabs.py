@@ -38,11 +38,21 @@ def plain_value(value: object) -> object:
     return str(value)
 
 
+def _text(value: object) -> object:
+    """A cell of a column shown as text: whole numbers without ".0", blanks stay blank."""
+    value = plain_value(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
+
+
 def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Chart | None = None,
                  layout: dict | None = None) -> Tab:
     """One tab from one frame: its columns are the header, its rows the data."""
     layout = layout or load_layout()
     header = [str(column) for column in frame.columns]
+    as_text = set(layout.get("text_columns", {}).get(title, []))
+    frame = frame.assign(**{c: frame[c].map(_text) for c in as_text if c in frame.columns})
     rows = [[plain_value(value) for value in row] for row in frame.itertuples(index=False, name=None)]
     colours = layout.get("colours", {})
     colour_by = {

@@ -79,8 +79,19 @@ def render_tab(sheet: Worksheet, tab: Tab) -> None:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(tab.header))}{last_row}"
     if tab.hidden:
         sheet.sheet_state = "hidden"
+    _print_to_page_width(sheet, top)
     if tab.chart and tab.rows:
         sheet.add_chart(_line_chart(sheet, tab, top, last_row), f"{get_column_letter(len(tab.header) + 2)}{top}")
+
+
+def _print_to_page_width(sheet: Worksheet, header_row: int) -> None:
+    """Printed, a tab is landscape, one page wide, with its header row repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def _line_chart(sheet: Worksheet, tab: Tab, top: int, last_row: int) -> LineChart:
@@ -93,4 +104,9 @@ def _line_chart(sheet: Worksheet, tab: Tab, top: int, last_row: int) -> LineChar
         chart.add_data(Reference(sheet, min_col=column + 1, min_row=top, max_row=last_row),
                        titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=spec.x_column + 1, min_row=top + 1, max_row=last_row))
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100  # percentages: an honest scale
+    chart.y_axis.delete = chart.x_axis.delete = False
+    for series in chart.series:
+        series.smooth = False  # straight lines between windows: no invented curve
+        series.marker.symbol = "circle"  # a window with one point still shows
     return chart
