@@ -213,3 +213,45 @@ def test_a_fuzzed_workbook_never_stops_a_sync_and_every_unusable_cell_is_a_probl
 @given(corruption=edits)
 def test_many_fuzzed_workbooks(school, tmp_path_factory, corruption):
     sync_fuzzed(school, tmp_path_factory, corruption)
+
+
+GOOGLE_VALUES = ["😀📚✏️", "#REF!", "#N/A", True, "x" * 5000, "مرحبا", "", 1e9, -3, "=1/0"]
+
+
+def test_a_fuzzed_spreadsheet_read_through_the_google_stand_in_gives_problems_not_a_crash(
+        school, standin):
+    """Google mode (reader level): the same class workbook with hostile values in one pupil's
+    judgement cells, made in the stand-in and read by GoogleStore: error values are problems at
+    their cells, every other value goes on to the engine with its address."""
+    from sync.google.store import GoogleStore
+    from sync.reader import check_pupils, combine, read_class_workbook
+    from sync.store import WorkbookRef
+    from tests.integration.fuzz_school import SUBJECTS
+
+    source, _ = school
+    book = read_values(source / "classes" / FUZZED)
+    judgements = [list(row) for row in book["Judgements"]]
+    columns = range(2, min(len(judgements[0]), 2 + len(GOOGLE_VALUES)))
+    for column, value in zip(columns, GOOGLE_VALUES):
+        judgements[1][column] = value
+    book["Judgements"] = judgements
+    book["Pupils"] = [[v.date().isoformat() if isinstance(v, datetime) else v for v in row]
+                      for row in book["Pupils"]]
+    classes = standin.create_folder("Classes")
+    spreadsheet = standin.create_spreadsheet(FUZZED, book, parents=[classes])
+    summary = standin.create_spreadsheet("Tracker summary", {"Settings": [["Classes folder", classes]]})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(standin.key_file))
+        patch.setenv("TRACKER_GOOGLE_API_ROOT", standin.api_root)
+        values = GoogleStore(summary, classes_folder=classes).read_workbook(WorkbookRef(spreadsheet, FUZZED))
+    data = check_pupils(combine([read_class_workbook(FUZZED, values, SUBJECTS,
+                                                     ["Autumn", "Spring", "Summer"])]))
+    assert len(data.pupils) == 6
+    written = dict(zip((f"{_letter(c)}2" for c in columns), GOOGLE_VALUES))
+    errors = {cell for cell, value in written.items() if str(value).startswith("#")}
+    problem_cells = set(data.problems.loc[data.problems["tab"] == "Judgements", "cell"])
+    assert errors <= problem_cells
+    # Every other non-blank value reaches the engine with its address, which reports what it
+    # cannot read (the local fuzz test checks that end to end).
+    passed_on = set(data.cells.loc[data.cells["upn"] == clean_upn(judgements[1][0]), "cell"])
+    assert {cell for cell, value in written.items() if value not in ("", "=1/0")} - errors <= passed_on
