@@ -1,0 +1,69 @@
+"""One demo school, built and synced once per test session, shared by the local-mode e2e tests.
+
+Building and syncing the demo costs about 15 s of CPU, so tests never sync the shared folder
+again: a test that needs to change or re-sync the school works on `copy_school(...)`.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from sync.demo import build_demo
+from sync.job import SyncOutcome, run_sync
+from sync.local_store import LocalStore
+from sync.xlsx import read_values
+
+FIRST_SYNC = datetime(2026, 11, 22, 8, 0, 0, tzinfo=timezone.utc)
+PEOPLE_TABS = ("Settings", "Staff")
+
+
+@dataclass(frozen=True)
+class SyncedSchool:
+    """The demo school after one sync, with what its people-owned files held before it."""
+
+    folder: Path
+    pristine: Path                       # the same school as built, never synced
+    teacher_files_before: dict[str, str]  # classes/<file> -> sha256 of its bytes
+    people_tabs_before: dict[str, list]   # Settings and Staff of Tracker summary, every cell
+    outcome: SyncOutcome
+
+    @property
+    def summary_path(self) -> Path:
+        return self.folder / "Tracker summary.xlsx"
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by path relative to it."""
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def people_tabs(summary_path: Path) -> dict[str, list]:
+    values = read_values(summary_path)
+    return {title: values[title] for title in PEOPLE_TABS}
+
+
+def copy_school(school: Path, destination: Path) -> Path:
+    """A private copy of a school folder (metadata kept), for a test that syncs or edits it."""
+    shutil.copytree(school, destination, copy_function=shutil.copy2)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def synced_school(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncedSchool]:
+    """The demo school (seed 1, points) synced once at FIRST_SYNC. Read it; never sync or edit it."""
+    root = tmp_path_factory.mktemp("demo")
+    pristine = root / "pristine"
+    build_demo(pristine, seed=1, framework="points")
+    folder = copy_school(pristine, root / "school")
+    teacher_files = file_digests(folder / "classes")
+    people = people_tabs(folder / "Tracker summary.xlsx")
+    outcome = run_sync(LocalStore(folder), now=FIRST_SYNC)
+    yield SyncedSchool(folder=folder, pristine=pristine, teacher_files_before=teacher_files,
+                       people_tabs_before=people, outcome=outcome)
