@@ -12,6 +12,7 @@ Times are for context (shared machines are noisy); the bar is "a few seconds" an
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import time
@@ -146,6 +147,7 @@ def main() -> None:
                              "Label": frame["label"], "Value": frame["value"],
                              "Source": frame["source"]})
 
+    began = time.perf_counter()
     print("engine:")
     timed([("assess + join", school)], rows)
     s = state["school"]
@@ -166,6 +168,9 @@ def main() -> None:
     aggregates.governors(results["summary"], results["groups"])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak_mb:,.0f} MB")
+    seconds = time.perf_counter() - began
+    print("RESULT " + json.dumps({"rows": rows, "seconds": round(seconds, 2),
+                                  "rows_per_second": round(rows / seconds), "peak_mb": round(peak_mb)}))
 
 
 if __name__ == "__main__":

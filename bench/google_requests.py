@@ -11,6 +11,7 @@ time the 60-a-minute quota imposes on each, measured with the pacer on a simulat
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 from sync.google.store import GoogleStore
@@ -74,6 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'workbooks':>9} {'ours r/w':>10} {'naive r/w':>11} {'ratio':>6} "
           f"{'quota s ours':>12} {'paced s':>8} {'quota s naive':>13} {'429s':>5}")
+    measured = []
     for size in args.sizes:
         ours = one_school(size)
         naive_reads, naive_writes = naive_counts(size)
@@ -81,6 +83,11 @@ def main() -> None:
         print(f"{size:>9} {ours['reads']:>5}/{ours['writes']:<4} {naive_reads:>6}/{naive_writes:<4} {ratio:>6.1f} "
               f"{quota_seconds(ours['reads'], ours['writes']):>12.0f} {ours['paced']:>8.1f} "
               f"{quota_seconds(naive_reads, naive_writes):>13.0f} {ours['refused']:>5}")
+        measured.append({"workbooks": size, "reads": ours["reads"], "writes": ours["writes"],
+                         "naive_reads": naive_reads, "naive_writes": naive_writes, "ratio": round(ratio, 1),
+                         "quota_seconds": quota_seconds(ours["reads"], ours["writes"]),
+                         "paced_seconds": round(ours["paced"], 1), "refused_429": ours["refused"]})
+    print("RESULT " + json.dumps({"sizes": measured}))
 
 
 if __name__ == "__main__":
