@@ -55,6 +55,9 @@ def cli(verbose: int) -> None:
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # WeasyPrint warns once per report about optional font libraries: noise for a teacher.
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 
 
 @cli.command()
@@ -78,6 +81,7 @@ def demo(directory: str, seed: int, framework: str) -> None:
     build_demo(folder, seed=seed, framework=framework)
     outcome = run_sync(LocalStore(folder), progress=_progress())
     click.echo(outcome.summary_line())
+    click.echo("Writing a parent report for every pupil (about a minute) ...")
     written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None, jobs=2)
     click.echo(f"Wrote {len(written)} parent reports.")
     click.echo(
