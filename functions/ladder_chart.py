@@ -45,10 +45,11 @@ class _Scale:
 
 
 def ladder_svg(fw: Framework, *, year: int, window_names: Sequence[str],
-               values: Sequence[float], gd: Sequence[bool], start_value: float | None = None,
+               values: Sequence[float | None], gd: Sequence[bool],
+               start_value: float | None = None,
                target: float | None = None, target_label: str = "",
                who: str = "Your child") -> str:
-    """SVG of year `year`'s ladder with the pupil's `values` (one per window, NaN where none).
+    """SVG of year `year`'s ladder with the pupil's `values` (one per window, None or NaN where none).
 
     `start_value` is the pupil's position at the start of the year (a baseline from last year),
     drawn in the first column when known; `target` is the end-of-year target, shown as
@@ -120,7 +121,8 @@ def _pupil_marks(fw: Framework, values: Sequence[float], gd: Sequence[bool],
                      f'cx="{x}" cy="{y}" r="4.5" fill="{PUPIL_COLOUR}"/>')
         # above left of the dot, on a white halo so that no line crossing it hides the label
         text = f'x="{x - 6}" y="{y - 6}" text-anchor="end" font-weight="bold"'
-        marks.append(f'<text {text} fill="white" stroke="white" stroke-width="3">{escape(label)}</text>')
+        marks.append(f'<text {text} fill="white" stroke="white" stroke-width="3">'
+                     f'{escape(label)}</text>')
         marks.append(f'<text {text} fill="{PUPIL_COLOUR}">{escape(label)}</text>')
     return marks
 

@@ -34,13 +34,21 @@ def pupil_names(rows: pd.DataFrame) -> tuple[str, str]:
 def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw: Framework,
                    school_name: str, academic_year: str, comment: str, approved: bool,
                    next_steps: Mapping[str, list[str]]) -> dict:
-    """The context of one pupil's report at `window` (1-based) from their SCHOOL rows."""
+    """The context of one pupil's report at `window` (1-based) from their SCHOOL rows.
+
+    One pupil has only a handful of rows (subjects x windows), so they are read as records:
+    plain Python is quicker here than pandas operations on tiny frames.
+    """
     first, last = pupil_names(rows)
-    now = rows[rows["window"] == window]
-    subjects = [_subject(group.sort_values("window"), window=window, window_names=window_names,
-                         fw=fw, who=first or "Your child", next_steps=next_steps.get(subject, []))
-                for subject, group in rows.groupby("subject", sort=False)
-                if (group["window"] == window).any()]
+    records = rows.sort_values("window", kind="stable").to_dict("records")
+    by_subject: dict[str, list[dict]] = {}
+    for record in records:
+        by_subject.setdefault(str(record["subject"]), []).append(record)
+    now = next(r for r in records if r["window"] == window)
+    subjects = [_subject(history, window=window, window_names=window_names, fw=fw,
+                         who=first or "Your child", next_steps=next_steps.get(subject, []))
+                for subject, history in by_subject.items()
+                if any(r["window"] == window for r in history)]
     return {
         "school_name": school_name,
         "academic_year": academic_year,
@@ -48,8 +56,8 @@ def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[st
         "is_last_window": window == len(window_names),
         "first_name": first,
         "last_name": last,
-        "class_name": str(now["class_name"].iloc[0]),
-        "year_group": int(now["year"].iloc[0]),
+        "class_name": str(now["class_name"]),
+        "year_group": int(now["year"]),
         "framework": fw.kind,
         "unit": UNIT[fw.kind][1],
         "per_year": fw.per_year,
@@ -59,37 +67,37 @@ def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[st
     }
 
 
-def _subject(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw: Framework,
+def _subject(history: list[dict], *, window: int, window_names: Sequence[str], fw: Framework,
              who: str, next_steps: list[str]) -> dict:
-    now = rows[rows["window"] == window].iloc[0]
-    so_far = rows[rows["window"] <= window]
-    by_window = so_far.set_index("window")
+    """One subject's part of the report from its rows in window order."""
+    now = next(r for r in history if r["window"] == window)
+    value_at = {r["window"]: _float_or_none(r["value"]) for r in history if r["window"] <= window}
+    gd_at = {r["window"]: bool(r["gd"]) for r in history if r["window"] <= window}
     windows = range(1, len(window_names) + 1)
-    values = by_window["value"].astype("float64").reindex(windows).tolist()
-    gd = by_window["gd"].reindex(windows, fill_value=False).astype(bool).tolist()
-    earlier = so_far[(so_far["window"] < window) & so_far["value"].notna()]
+    earlier = [r for r in history if r["window"] < window and value_at[r["window"]] is not None]
     baseline_window = _int_or_none(now["baseline_window"])
     measurable = pd.notna(now["progress"]) and baseline_window not in (None, window)
-    start_value = float(now["baseline"]) if baseline_window == 0 else None
+    start_value = _float_or_none(now["baseline"]) if baseline_window == 0 else None
     return {
         "name": str(now["subject"]),
-        "label": str(now["label"]) if pd.notna(now["value"]) else "",
+        "label": str(now["label"]) if value_at[window] is not None else "",
         "status": str(now["status"]),
         "absent": now["mark"] == MARK_ABSENT,
         "not_required": now["mark"] == MARK_NOT_REQUIRED,
         "source": str(now["source"]),
         "expected_label": str(now["expected_label"]),
-        "last_label": str(earlier["label"].iloc[-1]) if len(earlier) else "",
-        "last_window_name": window_names[int(earlier["window"].iloc[-1]) - 1] if len(earlier) else "",
+        "last_label": str(earlier[-1]["label"]) if earlier else "",
+        "last_window_name": window_names[int(earlier[-1]["window"]) - 1] if earlier else "",
         "progress_measurable": measurable,
-        "progress": _signed(now["progress"], fw) if measurable else "",
-        "expected_progress": _amount(now["expected_progress"], fw) if measurable else "",
+        "progress": _signed(float(now["progress"]), fw) if measurable else "",
+        "expected_progress": _amount(float(now["expected_progress"]), fw) if measurable else "",
         "progress_status": str(now["progress_status"]) if measurable else "",
         "progress_since": _since(baseline_window, window_names),
         "target_label": str(now["target_label"]),
         "next_steps": list(next_steps),
         "chart_svg": ladder_svg(fw, year=int(now["year"]), window_names=window_names,
-                                values=values, gd=gd, start_value=start_value,
+                                values=[value_at.get(w) for w in windows],
+                                gd=[gd_at.get(w, False) for w in windows], start_value=start_value,
                                 target=_float_or_none(now["target"]),
                                 target_label=str(now["target_label"]), who=who),
     }

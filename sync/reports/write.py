@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from functions.frames import STATEMENTS
 from functions.framework import Framework
 from functions.next_steps import next_groups, next_steps
 from functions.report_context import pupil_names, report_context
@@ -19,6 +20,7 @@ from sync.reports.names import pupil_key, report_stems
 from sync.reports.render import html_to_pdf, render_html
 
 log = logging.getLogger(__name__)
+_NO_STATEMENTS = pd.DataFrame(columns=STATEMENTS)
 
 
 def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame,
@@ -36,10 +38,11 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
     if class_name is not None:
         on_roll = on_roll[on_roll["class_name"] == class_name]
     stems = _stems(on_roll)
-    chosen = on_roll["upn"].unique() if upn is None else [u for u in on_roll["upn"].unique() if u == upn]
+    chosen = [u for u in on_roll["upn"].unique() if upn is None or u == upn]
     rows_by_pupil = dict(tuple(school[school["upn"].isin(chosen)].groupby("upn", sort=False)))
     comment_of = _comments(comments)
     ticks_of = dict(tuple(ticks[ticks["upn"].isin(chosen)].groupby("upn", sort=False)))
+    statements_of = {str(subject): group for subject, group in statements.groupby("subject")}
     no_ticks = ticks.iloc[0:0]
     work = []
     for pupil in chosen:
@@ -48,11 +51,12 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
         context = report_context(
             rows, window=window, window_names=window_names, fw=fw, school_name=school_name,
             academic_year=academic_year, comment=text, approved=approved,
-            next_steps=_next_steps(rows[rows["window"] == window], statements,
+            next_steps=_next_steps(rows[rows["window"] == window], statements_of,
                                    ticks_of.get(pupil, no_ticks), fw, academic_year))
         now = rows[rows["window"] == window].iloc[0]
         target = ReportTarget(academic_year=academic_year, window_name=window_names[window - 1],
-                              class_name=str(now["class_name"]), stem=stems[pupil], key=pupil_key(pupil))
+                              class_name=str(now["class_name"]), stem=stems[pupil],
+                              key=pupil_key(pupil))
         work.append((context, target))
     sink.prepare([target for _, target in work])
     written = _render_all(work, sink, templates_dir, jobs)
@@ -78,10 +82,12 @@ def _comments(comments: pd.DataFrame) -> dict[str, tuple[str, bool]]:
             for r in latest.itertuples(index=False)}
 
 
-def _next_steps(now: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame, fw: Framework,
-                academic_year: str) -> dict[str, list[str]]:
+def _next_steps(now: pd.DataFrame, statements: dict[str, pd.DataFrame], ticks: pd.DataFrame,
+                fw: Framework, academic_year: str) -> dict[str, list[str]]:
+    """Subject -> next steps for one pupil (`statements` split by subject, `ticks` the pupil's)."""
     return {str(row.subject): next_steps(
-                statements, ticks, upn=str(row.upn), subject=str(row.subject),
+                statements.get(str(row.subject), _NO_STATEMENTS), ticks, upn=str(row.upn),
+                subject=str(row.subject),
                 academic_year=academic_year,
                 groups=next_groups(row.value if pd.notna(row.value) else None, int(row.year), fw))
             for row in now.itertuples(index=False)}
