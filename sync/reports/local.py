@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from sync.errors import StoreUnavailable
 from sync.reports.names import safe_name
 
 MANIFEST = ".reports.json"
@@ -71,7 +72,11 @@ class LocalFolderSink:
 
     def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
         path = self.path(target)
-        _write_atomically(path, pdf)
+        try:
+            _write_atomically(path, pdf)
+        except OSError as error:   # the file name is the pupil's: keep it out of the message
+            raise StoreUnavailable(f"A parent report for class {target.class_name} could not be "
+                                   f"written ({error.strerror or 'file error'}).") from None
         return str(path)
 
 

@@ -158,3 +158,16 @@ def test_pupils_not_on_roll_at_the_window_get_no_report(awkward_class, tmp_path)
                           academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
                           out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[5])
     assert files == []
+
+
+def test_a_file_that_cannot_be_written_fails_without_naming_the_pupil(tmp_path):
+    from sync.errors import StoreUnavailable
+    from sync.reports.local import LocalFolderSink, ReportTarget
+
+    target = ReportTarget("2026-27", "Spring", "Oak", "Twin Jo", "key")
+    sink = LocalFolderSink(tmp_path)
+    sink.path(target).mkdir(parents=True)          # a folder where the PDF should go
+    with pytest.raises(StoreUnavailable) as failure:
+        sink.write(target, b"%PDF", "")
+    assert "Twin" not in str(failure.value) and "Oak" in str(failure.value)
+    assert failure.value.__cause__ is None and failure.value.__suppress_context__
