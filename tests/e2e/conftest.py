@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sync.demo import build_demo
@@ -47,6 +48,23 @@ def file_digests(folder: Path) -> dict[str, str]:
 def people_tabs(summary_path: Path) -> dict[str, list]:
     values = read_values(summary_path)
     return {title: values[title] for title in PEOPLE_TABS}
+
+
+def tab_frame(rows: list[list[object]]) -> pd.DataFrame:
+    """An owned tab as a frame: header in row 1, or in row 2 under a one-cell note."""
+    rows = [row for row in rows if any(value not in (None, "") for value in row)]
+    filled = sum(value not in (None, "") for value in rows[0])
+    header_at = 1 if filled == 1 and len(rows) > 1 else 0
+    header = list(rows[header_at])
+    body = [list(row) + [None] * (len(header) - len(row)) for row in rows[header_at + 1:]]
+    return pd.DataFrame([row[: len(header)] for row in body], columns=header)
+
+
+def all_owned_cells(school: Path) -> dict[str, dict[str, list]]:
+    """Every tab of every file the sync writes: Tracker summary and summaries/*."""
+    outputs = sorted(path for path in (school / "summaries").glob("*.xlsx") if path.is_file())
+    files = [school / "Tracker summary.xlsx", *outputs]
+    return {path.name: read_values(path) for path in files}
 
 
 def copy_school(school: Path, destination: Path) -> Path:

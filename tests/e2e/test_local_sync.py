@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from sync.job import run_sync
 from sync.local_store import LocalStore
 from sync.xlsx import read_values
-from tests.e2e.conftest import FIRST_SYNC, SyncedSchool, copy_school, file_digests, people_tabs
+from tests.e2e.conftest import (FIRST_SYNC, SyncedSchool, all_owned_cells, copy_school,
+                                file_digests, people_tabs, tab_frame)
 
 CLASS_SUMMARY_COLUMNS = ["UPN", "Pupil", "Year", "Subject", "Window", "Judgement", "Value", "Source",
                          "Expected", "Status", "Baseline", "Progress", "Expected progress",
@@ -44,25 +45,9 @@ POINTS_LABEL = re.compile(r"^\d+( GD)?$")
 # Reading the files back
 
 
-def tab_frame(rows: list[list[object]]) -> pd.DataFrame:
-    """An owned tab as a frame: header in row 1, or in row 2 under a one-cell note."""
-    rows = [row for row in rows if any(value not in (None, "") for value in row)]
-    filled = sum(value not in (None, "") for value in rows[0])
-    header_at = 1 if filled == 1 and len(rows) > 1 else 0
-    header = list(rows[header_at])
-    body = [list(row) + [None] * (len(header) - len(row)) for row in rows[header_at + 1:]]
-    return pd.DataFrame([row[: len(header)] for row in body], columns=header)
-
-
 def this_year_class_files(school: Path) -> list[Path]:
     """This year's class workbooks: the demo names them `2026-27 <Class> (Year N).xlsx`."""
     return sorted((school / "classes").glob(f"{THIS_YEAR} *.xlsx"))
-
-
-def all_owned_cells(school: Path) -> dict[str, dict[str, list]]:
-    """Every tab of every file the sync writes: Tracker summary and summaries/*."""
-    files = [school / "Tracker summary.xlsx", *sorted((school / "summaries").glob("*.xlsx"))]
-    return {path.name: read_values(path) for path in files}
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +102,7 @@ def test_each_class_of_this_year_gets_a_summary_workbook(synced_school: SyncedSc
         assert list(class_summary.columns) == CLASS_SUMMARY_COLUMNS
         assert set(class_summary["Window"]) == {"Autumn"}
         assert set(class_summary["Subject"]) == {"Reading", "Writing", "Maths"}
-        problems = tab_frame(tabs["Problems"]) if len(tabs["Problems"]) > 1 else \
-            pd.DataFrame(columns=tabs["Problems"][0])
+        problems = tab_frame(tabs["Problems"])
         assert list(problems.columns) == PROBLEMS_COLUMNS
         mine = tracker_problems[tracker_problems["Workbook"] == name]
         assert sorted(map(tuple, problems.astype(str).values)) == \
