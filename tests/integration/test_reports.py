@@ -171,3 +171,18 @@ def test_a_file_that_cannot_be_written_fails_without_naming_the_pupil(tmp_path):
         sink.write(target, b"%PDF", "")
     assert "Twin" not in str(failure.value) and "Oak" in str(failure.value)
     assert failure.value.__cause__ is None and failure.value.__suppress_context__
+
+
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("../../etc/passwd", "etc-passwd"), ("Smith/Jones Ann", "Smith-Jones Ann"), ("CON", "CON_"),
+    ("  .hidden  ", "hidden"), ("a\x00b", "a-b"), ("", "report"), ("O'Brien Zoë", "O'Brien Zoë"),
+])
+def test_names_from_pupil_data_cannot_act_as_paths(raw, safe):
+    from sync.reports.names import safe_name
+    assert safe_name(raw) == safe
+
+
+def test_namesakes_are_numbered_in_name_then_upn_order_ignoring_case():
+    from sync.reports.names import report_stems
+    stems = report_stems([("B2", "jo", "twin"), ("A1", "Jo", "Twin"), ("C3", "Al", "Twin")])
+    assert stems == {"C3": "Twin Al", "A1": "Twin Jo", "B2": "twin jo (2)"}
