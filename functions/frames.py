@@ -58,7 +58,8 @@ Progress matrix needs it).
 
 SCHOOL (what aggregates take: ASSESSED merged with the pupil's PUPILS columns on upn)
 ------------------------------------------------------------------------------------
-ASSESSED + workbook, class_name, pupil, first_name, last_name, date_of_birth, gender, pupil_premium, sen, eal, joined_on, left_on,
+ASSESSED + workbook, class_name, pupil, first_name, last_name, date_of_birth, gender,
+pupil_premium, sen, eal, joined_on, left_on,
 "group:*" columns, and window_name (str: the window's name, e.g. "Autumn").
 """
 from __future__ import annotations
