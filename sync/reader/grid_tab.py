@@ -48,9 +48,10 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
     upns = pupil_rows(_with_body(table, pupils), pupil_upns, list(columns.values()), problems)
     long = long_cells(table, upns, columns)
     errors = long["raw"].map(is_error_value).astype(bool)
-    problems.add_frame(pd.DataFrame({"tab": table.title, "cell": long["cell"][errors],
-                                     "found": long["raw"][errors], "expected": "blank, WT, A or M",
-                                     "severity": "error"}))
+    if errors.any():
+        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": long["cell"][errors],
+                                         "found": long["raw"][errors],
+                                         "expected": "blank, WT, A or M", "severity": "error"}))
     long = long[~errors]
     ticks = pd.DataFrame({"workbook": workbook, "academic_year": academic_year, "upn": long["upn"],
                           "subject": subject, "statement_no": long["name"].astype(int),

@@ -1,6 +1,7 @@
 """`Judgements` and `Tests`: one row per pupil, one `<Subject> <Window>` column per cell kept."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from functions.frames import CELLS
@@ -33,31 +34,33 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
     blank = in_use.eq("")
     unknown = ~blank & ~in_use.isin(pupil_upns)
     repeated = ~blank & ~unknown & in_use.duplicated() & (not repeats_allowed)
-    cells = table.cells("UPN")[has_values]
-    values = table.values("UPN")[has_values]
     for mask, expected in ((blank, "the pupil's UPN (this row is ignored)"),
                            (unknown, "a UPN from the Pupils tab (this row is ignored)"),
                            (repeated, "one row per pupil (this row is ignored)")):
-        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": cells[mask],
-                                         "found": values[mask].astype(object), "expected": expected,
-                                         "severity": "error"}))
+        if mask.any():  # building a frame per check costs more than the check: only when needed
+            problems.add_frame(pd.DataFrame({
+                "tab": table.title, "cell": table.cells("UPN")[has_values][mask],
+                "found": table.values("UPN")[has_values][mask].astype(object),
+                "expected": expected, "severity": "error"}))
     return in_use[~(blank | unknown | repeated)]
 
 
 def long_cells(table: Table, upns: pd.Series, columns: dict[str, int]) -> pd.DataFrame:
-    """One row per non-empty cell of `columns` (name -> position) in the rows of `upns`:
-    row, column name, cell (A1), upn and raw value."""
+    """One row per non-empty cell of `columns` (name -> position) in the rows of `upns`, column
+    by column: row, column name, cell (A1), upn and raw value."""
     if not columns or upns.empty:
         return pd.DataFrame(columns=["row", "name", "cell", "upn", "raw"])
     wide = table.body.loc[upns.index, list(columns.values())]
-    wide.columns = list(columns)
-    long = wide.melt(ignore_index=False, var_name="name", value_name="raw")
-    long = long[~blank_mask(long[["raw"]])["raw"]]
-    letters = {name: table.letter_at(position) for name, position in columns.items()}
-    long["row"] = long.index.astype(int)
-    long["cell"] = long["name"].map(letters) + long.index.astype(str)
-    long["upn"] = upns.reindex(long.index).to_numpy()
-    return long.reset_index(drop=True)
+    # column-major flattening, as DataFrame.melt would give, without melt's per-call overhead
+    filled = ~blank_mask(wide).to_numpy().T.reshape(-1)
+    raw = wide.to_numpy(dtype=object).T.reshape(-1)[filled]
+    rows = np.tile(upns.index.to_numpy(dtype=int), len(columns))[filled]
+    names = np.repeat(np.array(list(columns), dtype=object), len(upns))[filled]
+    letters = np.repeat(np.array([table.letter_at(p) for p in columns.values()], dtype=object),
+                        len(upns))[filled]
+    return pd.DataFrame({
+        "row": rows, "name": names, "cell": letters + rows.astype(str).astype(object),
+        "upn": np.tile(upns.to_numpy(dtype=object), len(columns))[filled], "raw": raw})
 
 
 def read_marks(table: Table, tab: str, workbook: str, academic_year: str, subjects: list[str],
@@ -69,9 +72,10 @@ def read_marks(table: Table, tab: str, workbook: str, academic_year: str, subjec
     upns = pupil_rows(table, pupil_upns, list(columns.values()), problems)
     long = long_cells(table, upns, columns)
     errors = long["raw"].map(is_error_value).astype(bool)
-    problems.add_frame(pd.DataFrame({"tab": table.title, "cell": long["cell"][errors],
-                                     "found": long["raw"][errors], "expected": "a value, not an error",
-                                     "severity": "error"}))
+    if errors.any():
+        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": long["cell"][errors],
+                                         "found": long["raw"][errors],
+                                         "expected": "a value, not an error", "severity": "error"}))
     long = long[~errors]
     subject_window = long["name"].map(known)
     return pd.DataFrame({

@@ -40,9 +40,10 @@ def read_interventions(table: Table, workbook: str, subjects: list[str], windows
     to_window = _choice(rows, "To", windows, problems, required=False)
     name = parsed_column(rows, "Intervention", parse_text, "text", problems, "")
     unnamed = name.eq("") & ("Intervention" in table.columns)
-    problems.add_frame(pd.DataFrame({"tab": table.title, "cell": _cells(rows, "Intervention")[unnamed],
-                                     "found": "", "expected": "the intervention's name",
-                                     "severity": "error"}))
+    if unnamed.any():
+        problems.add_frame(pd.DataFrame({
+            "tab": table.title, "cell": _cells(rows, "Intervention")[unnamed], "found": "",
+            "expected": "the intervention's name", "severity": "error"}))
     frame = pd.DataFrame({
         "workbook": workbook, "upn": upns, "subject": subject, "intervention": name,
         "from_window": from_window, "to_window": to_window,
@@ -71,8 +72,9 @@ def _choice(table: Table, name: str, allowed: list[str], problems: ProblemLog,
     chosen = values.map(lambda value: "" if is_blank(value) else lookup.get(normalise(value)))
     chosen = chosen.astype(object).where(chosen.ne("") | ~required, None)
     bad = chosen.isna()
-    expected = "one of " + ", ".join(allowed) + ("" if required else " or blank")
-    problems.add_frame(pd.DataFrame({"tab": table.title, "cell": _cells(table, name)[bad],
-                                     "found": values[bad], "expected": expected,
-                                     "severity": "error"}))
+    if bad.any():
+        expected = "one of " + ", ".join(allowed) + ("" if required else " or blank")
+        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": _cells(table, name)[bad],
+                                         "found": values[bad], "expected": expected,
+                                         "severity": "error"}))
     return chosen

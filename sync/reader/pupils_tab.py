@@ -74,9 +74,10 @@ def parsed_column(table: Table, name: str, parse: Callable[[object], object], ex
     parsed = values.map(parse).astype(object)
     parsed[empty] = blank
     bad = ~empty & parsed.isna()
-    problems.add_frame(pd.DataFrame({"tab": table.title, "cell": table.cells(name)[bad],
-                                     "found": values[bad], "expected": expected,
-                                     "severity": "error"}))
+    if bad.any():
+        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": table.cells(name)[bad],
+                                         "found": values[bad], "expected": expected,
+                                         "severity": "error"}))
     return parsed
 
 
@@ -104,7 +105,7 @@ def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemL
     frame[["pupil_premium", "eal"]] = frame[["pupil_premium", "eal"]].fillna(False).astype(bool)
     frame["sen"] = frame["sen"].fillna("N")
     no_year = frame["year"].isna()
-    if "Year" in table.columns:
+    if "Year" in table.columns and no_year.any():
         problems.add_frame(pd.DataFrame({
             "tab": table.title, "cell": table.cells("Year")[no_year & table.values("Year").map(is_blank)],
             "found": "", "expected": "a year group from 1 to 6 (here or in the Class tab)",
@@ -120,8 +121,9 @@ def _group_values(table: Table, header: str, position: int, problems: ProblemLog
     values = table.body[position]
     parsed = values.map(parse_text)
     bad = parsed.isna()
-    letter = get_column_letter(position + 1)
-    problems.add_frame(pd.DataFrame({"tab": table.title, "cell": letter + values.index[bad].astype(str),
-                                     "found": values[bad], "expected": f"a value for {header}",
-                                     "severity": "error"}))
+    if bad.any():
+        letter = get_column_letter(position + 1)
+        problems.add_frame(pd.DataFrame({
+            "tab": table.title, "cell": letter + values.index[bad].astype(str),
+            "found": values[bad], "expected": f"a value for {header}", "severity": "error"}))
     return parsed.fillna("").astype(str)

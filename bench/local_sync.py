@@ -1,0 +1,127 @@
+"""Local sync of the demo school against the I/O floor of spec/quality.md (bar: ratio <= 1.5).
+
+    python bench/local_sync.py [--repeat 5] [--profile] [--framework points|steps]
+
+The sync: `run_sync` on a fresh copy of the freshly built demo school (12 classes this year and
+12 last year, about 360 pupils), as `python -m sync demo` runs it.
+The floor: in the same process, reading the same input files with openpyxl read-only (every cell
+of every tab) plus writing the same output cells (every tab the sync wrote, values only) with
+openpyxl write-only. Both are repeated, interleaved, and the medians compared; wall time and CPU
+time are both reported because shared machines are noisy (CPU time is the steadier of the two).
+`--profile` then runs one more sync under cProfile and prints where the time goes.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sync.demo import build_demo  # noqa: E402
+from sync.job import run_sync  # noqa: E402
+from sync.local_store import LocalStore  # noqa: E402
+from sync.xlsx import read_values  # noqa: E402
+
+BAR = 1.5
+
+
+def input_files(school: Path) -> list[Path]:
+    """What a sync reads: Tracker summary and every class workbook."""
+    return [school / "Tracker summary.xlsx", *sorted((school / "classes").glob("*.xlsx"))]
+
+
+def output_cells(school: Path) -> dict[str, dict[str, list[list[object]]]]:
+    """What a sync wrote, file by file and tab by tab: Tracker summary (all its tabs) and summaries/."""
+    files = [school / "Tracker summary.xlsx", *sorted((school / "summaries").glob("*.xlsx"))]
+    return {path.name: read_values(path) for path in files}
+
+
+def floor(inputs: list[Path], outputs: dict[str, dict[str, list[list[object]]]], into: Path) -> None:
+    """Read every input cell read-only, then write every output cell write-only."""
+    for path in inputs:
+        book = load_workbook(path, read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for _ in sheet.iter_rows(values_only=True):
+                pass
+        book.close()
+    for name, tabs in outputs.items():
+        book = Workbook(write_only=True)
+        for title, rows in tabs.items():
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        book.save(into / name)
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def sync_copy(pristine: Path, work: Path, run: int) -> Path:
+    folder = work / f"sync-{run}"
+    shutil.copytree(pristine, folder)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--framework", choices=["points", "steps"], default="points")
+    parser.add_argument("--profile", action="store_true", help="profile one more sync")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as temporary:
+        work = Path(temporary)
+        pristine = work / "pristine"
+        build_demo(pristine, seed=1, framework=args.framework)
+        inputs = input_files(pristine)
+        first = sync_copy(pristine, work, 0)
+        run_sync(LocalStore(first))  # warm-up (imports, caches); its outputs define the floor's cells
+        outputs = output_cells(first)
+        cells = sum(len(row) for tabs in outputs.values() for rows in tabs.values() for row in rows)
+        floor_dir = work / "floor"
+        floor_dir.mkdir()
+
+        syncs, floors = [], []
+        for run in range(1, args.repeat + 1):
+            folder = sync_copy(pristine, work, run)
+            syncs.append(timed(lambda: run_sync(LocalStore(folder))))
+            floors.append(timed(lambda: floor(inputs, outputs, floor_dir)))
+            shutil.rmtree(folder)
+
+        print(f"demo school ({args.framework}): {len(inputs)} input files, {len(outputs)} output "
+              f"files, {cells} output cells; {args.repeat} runs, medians")
+        for index, what in ((0, "wall"), (1, "CPU")):
+            sync_time = statistics.median(t[index] for t in syncs)
+            floor_time = statistics.median(t[index] for t in floors)
+            ratio = sync_time / floor_time
+            verdict = "within" if ratio <= BAR else "OVER"
+            print(f"  {what:4}: sync {sync_time:6.2f} s, I/O floor {floor_time:6.2f} s, "
+                  f"ratio {ratio:4.2f} ({verdict} the bar of {BAR})")
+
+        if args.profile:
+            folder = sync_copy(pristine, work, args.repeat + 1)
+            profiler = cProfile.Profile()
+            profiler.runcall(run_sync, LocalStore(folder))
+            for order in ("cumulative", "tottime"):
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(30)
+                print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
