@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,6 +17,7 @@ from sync.web import create_app
 from sync.web.config import WebConfig
 from tests.google_standin import StandIn, mint_id_token
 from tests.google_standin.oauth import new_key
+from tests.integration.google_school import demo_school, serve
 
 AUDIENCE = "1234-addon.apps.googleusercontent.com"
 HEAD = "head@school.example"
@@ -54,17 +56,29 @@ def summary_touch(store) -> object:
     return Outcome()
 
 
-@pytest.fixture
-def server(school: str) -> Iterator[str]:
-    """The app with the real Google store and session, served on 127.0.0.1 by werkzeug."""
-    app = create_app(WebConfig(schools=(school,), oauth_audiences=(AUDIENCE,)),
-                     run_school=summary_touch)
+@contextmanager
+def serve_app(app) -> Iterator[str]:
+    """An app served on 127.0.0.1 by werkzeug, in a thread, until the test ends."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(school: str) -> Iterator[str]:
+    """The app with the real Google store and session, and a miniature sync."""
+    with serve_app(create_app(WebConfig(schools=(school,), oauth_audiences=(AUDIENCE,)),
+                              run_school=summary_touch)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    """The demo's year 5 classes (two this year, two last year) as a local-mode folder."""
+    return demo_school(tmp_path_factory.mktemp("web") / "school", (5,))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -116,3 +130,26 @@ def test_ten_triggers_while_google_holds_the_first_sync_give_one_sync_and_nine_4
     assert sorted(answer.status_code for answer in answers) == [200] + [409] * 9
     writes = [r for r in standin.requests if r.kind == "write"]
     assert len(writes) == 1
+
+
+def test_a_head_presses_sync_now_and_the_real_sync_writes_the_schools_summary(
+        standin: StandIn, demo_folder) -> None:
+    """POST /api/sync with the default collaborators: the real run_sync on the real Google store."""
+    school = serve(standin, demo_folder)
+    head = "okonkwo@hazelbrook.example"      # the demo's Staff tab: Head
+    with serve_app(create_app(WebConfig(schools=(school,), oauth_audiences=(AUDIENCE,)))) as url:
+        answer = requests.post(f"{url}/api/sync", json={"spreadsheetId": school},
+                               headers=bearer(mint_id_token(head, AUDIENCE)), timeout=600)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["outcome"]["outcome"] == "complete"
+        assert body["outcome"]["workbooks_read"] == 4
+        assert "4 workbooks read" in body["message"]
+        teacher = requests.post(f"{url}/api/sync", json={"spreadsheetId": school},
+                                headers=bearer(mint_id_token("parent@example.org", AUDIENCE)), timeout=60)
+        assert teacher.status_code == 403
+    tabs = standin.read_spreadsheet(school)
+    assert tabs["Summary"][1][:3] == ["Year", "Subject", "Pupils"]
+    assert {(str(row[0]), row[1]) for row in tabs["Summary"][2:]} >= {("5", "Reading"), ("5", "Writing"), ("5", "Maths")}
+    assert tabs["Sync log"][-1][-1] == "complete"
+    assert standin.schema_errors == []
