@@ -1,31 +1,44 @@
-"""Requests per Google-mode sync through the stand-in, against the naive gspread pattern.
+"""Requests per Google-mode sync: the real job (`sync.job.run_sync`) through the stand-in.
 
     python -m bench.google_requests [--sizes 1 14 200]
 
-For each school size it drives GoogleStore the way a full sync does (read Tracker summary, list the
-Classes folder, read and write every class workbook, write the summary), counts the requests the
-stand-in served, and prints them beside the naive gspread pattern's count (each workbook opened,
-each tab read with its own call, each owned tab written as clear + values + format calls) and the
-time the 60-a-minute quota imposes on each, measured with the pacer on a simulated clock.
+Each school is the demo school's Tracker summary with N class workbooks of this year, made from the
+demo's twelve (copies get their own class name and UPNs, so every pupil is on roll once). For each
+size it runs a full sync and then a sync with nothing changed, on a simulated clock with the
+stand-in's 60-a-minute quotas switched on, and prints:
+
+  - our reads and writes per full sync, and the requests of the sync with nothing changed;
+  - the naive gspread pattern on the same school (each spreadsheet opened, each tab read with its
+    own call, each owned tab written as clear + values + format calls), and the ratio;
+  - the time the quota itself imposes on our requests and on the naive ones, the time our pacer
+    actually took (simulated seconds), and how many requests Google refused with 429.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
 
+from functions.pupils import upn_check_letter
+from sync.demo import build_demo
 from sync.google.store import GoogleStore
-from sync.store import Tab
-from tests.google_standin import StandIn
+from sync.job import run_sync
+from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
+from tests.google_standin import TEACHER, StandIn
+from tests.google_standin.load import _set_setting, book_from_xlsx
+from tests.google_standin.world import FOLDER
 
-CLASS_TABS = ["Pupils", "Judgements", "Tests", "Statements", "Comments", "Interventions"]
-SUMMARY_TABS = ["Settings", "Staff"]
-CLASS_OUTPUTS = ["Class summary", "Problems"]
-SUMMARY_OUTPUTS = ["Summary", "History", "Groups", "Watchlist", "Trends", "Sync log", "Sync state"]
-CALLS_PER_NAIVE_WRITE = 3      # clear or add the worksheet, update the values, format the header
+NOW = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
+THIS_YEAR = "2026-27"
+CLASS_OUTPUTS = 2             # Class summary, Problems
+CALLS_PER_NAIVE_WRITE = 3     # clear or add the worksheet, update the values, format the header
 
 
 class SimClock:
+    """Seconds that pass only when someone sleeps: the pacer's and the quota's shared clock."""
+
     def __init__(self) -> None:
         self.now = 0.0
 
@@ -41,53 +54,90 @@ def quota_seconds(reads: int, writes: int) -> float:
     return max(((count - 1) // 60) * 60 for count in (reads, writes) if count)
 
 
-def naive_counts(workbooks: int) -> tuple[int, int]:
-    reads = 1 + len(SUMMARY_TABS) + 1 + workbooks * (1 + len(CLASS_TABS))
-    writes = (workbooks * len(CLASS_OUTPUTS) + len(SUMMARY_OUTPUTS)) * CALLS_PER_NAIVE_WRITE
+def _copy_of(book, copy: int) -> None:
+    """Make a copy of a demo class its own class: `<name> <copy>` and UPNs from another LA code."""
+    class_tab = book.sheet_by_title("Class")
+    name_cell = class_tab.cells[(0, 1)]["userEnteredValue"]
+    name_cell["stringValue"] = f"{name_cell['stringValue']} {copy}"
+    book.properties["title"] = f"{THIS_YEAR} {name_cell['stringValue']}"
+    pupils = book.sheet_by_title("Pupils")
+    upns = {cell["userEnteredValue"]["stringValue"] for (row, column), cell in pupils.cells.items()
+            if column == 0 and row > 0}
+    renamed = {upn: upn_check_letter(f"{900 + copy:03d}{upn[4:]}") + f"{900 + copy:03d}{upn[4:]}"
+               for upn in upns}
+    for sheet in book.sheets:
+        for cell in sheet.cells.values():
+            value = cell.get("userEnteredValue", {})
+            if value.get("stringValue") in renamed:
+                value["stringValue"] = renamed[value["stringValue"]]
+
+
+def load(google: StandIn, demo: Path, workbooks: int) -> str:
+    """The demo's Tracker summary and `workbooks` class workbooks of this year; the summary's id."""
+    sources = sorted((demo / CLASSES_FOLDER).glob(f"{THIS_YEAR} *.xlsx"))
+    world = google.world
+    with world.lock:
+        classes = world.add_file("classes", FOLDER, TEACHER)
+        for number in range(workbooks):
+            copy, source = divmod(number, len(sources))
+            book = book_from_xlsx(world, sources[source], TEACHER, [classes.id])
+            if copy:
+                _copy_of(book, copy)
+                world.files[book.id].name = book.properties["title"]
+        summary = book_from_xlsx(world, demo / SUMMARY_FILE, TEACHER, [])
+        _set_setting(summary, "Classes folder", classes.id)
+        for item in world.files.values():
+            item.shared_with.add(google.service_account)
+    return summary.id
+
+
+def naive_counts(google: StandIn, summary: str) -> tuple[int, int]:
+    """The naive pattern on the school as the full sync left it: open and read every tab of every
+    class workbook (the ones we wrote to hold our 2 tabs too), write each owned tab in 3 calls."""
+    books = google.world.books
+    class_tabs = sum(len(book.sheets) - CLASS_OUTPUTS for key, book in books.items() if key != summary)
+    class_books = len(books) - 1
+    summary_owned = len(books[summary].sheets) - 2          # all but Settings and Staff
+    reads = (1 + 2) + 1 + class_books + class_tabs          # summary, listing, each workbook and tab
+    writes = (class_books * CLASS_OUTPUTS + summary_owned) * CALLS_PER_NAIVE_WRITE
     return reads, writes
 
 
-def one_school(workbooks: int) -> dict[str, float]:
+def one_school(demo: Path, workbooks: int) -> dict[str, float]:
     with StandIn() as google:
         os.environ["GOOGLE_APPLICATION_CREDENTIALS"] = str(google.key_file)
         os.environ["TRACKER_GOOGLE_API_ROOT"] = google.api_root
-        classes = google.create_folder("Classes")
-        rows = [["UPN", "Value"]] + [[f"P{i}", i] for i in range(30)]
-        for number in range(workbooks):
-            google.create_spreadsheet(f"Class {number:03d}", {tab: rows for tab in CLASS_TABS}, parents=[classes])
-        summary = google.create_spreadsheet("Tracker summary", {"Settings": [["Classes folder", classes]], "Staff": []})
+        summary = load(google, demo, workbooks)
         clock = SimClock()
         google.quotas.switch_on(clock=clock)
-        store = GoogleStore(summary, classes_folder=classes, clock=clock, sleep=clock.sleep)
-        store.read_summary()
-        for ref in store.list_class_workbooks():
-            store.read_workbook(ref)
-            store.write_class_outputs(ref, [Tab(title=t, header=rows[0], rows=rows[1:]) for t in CLASS_OUTPUTS])
-        store.write_summary([Tab(title=t, header=rows[0], rows=rows[1:]) for t in SUMMARY_OUTPUTS])
-        reads, writes = google.count("read"), google.count("write")
-        refused = sum(1 for record in google.requests if record.status == 429)
-        return {"reads": reads, "writes": writes, "paced": clock.now, "refused": refused}
+        outcome = run_sync(GoogleStore(summary, clock=clock, sleep=clock.sleep), now=NOW)
+        assert outcome.outcome == "complete" and outcome.workbooks_read == workbooks, outcome
+        reads, writes, paced = google.count("read"), google.count("write"), clock.now
+        again = run_sync(GoogleStore(summary, clock=clock, sleep=clock.sleep), now=NOW)
+        assert again.outcome == "no changes", again
+        naive_reads, naive_writes = naive_counts(google, summary)
+        return {"reads": reads, "writes": writes, "unchanged": google.count() - reads - writes,
+                "paced": paced, "refused": sum(1 for r in google.requests if r.status == 429),
+                "naive_reads": naive_reads, "naive_writes": naive_writes}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 14, 200])
     args = parser.parse_args()
-    print(f"{'workbooks':>9} {'ours r/w':>10} {'naive r/w':>11} {'ratio':>6} "
-          f"{'quota s ours':>12} {'paced s':>8} {'quota s naive':>13} {'429s':>5}")
-    measured = []
-    for size in args.sizes:
-        ours = one_school(size)
-        naive_reads, naive_writes = naive_counts(size)
-        ratio = (naive_reads + naive_writes) / (ours["reads"] + ours["writes"])
-        print(f"{size:>9} {ours['reads']:>5}/{ours['writes']:<4} {naive_reads:>6}/{naive_writes:<4} {ratio:>6.1f} "
-              f"{quota_seconds(ours['reads'], ours['writes']):>12.0f} {ours['paced']:>8.1f} "
-              f"{quota_seconds(naive_reads, naive_writes):>13.0f} {ours['refused']:>5}")
-        measured.append({"workbooks": size, "reads": ours["reads"], "writes": ours["writes"],
-                         "naive_reads": naive_reads, "naive_writes": naive_writes, "ratio": round(ratio, 1),
-                         "quota_seconds": quota_seconds(ours["reads"], ours["writes"]),
-                         "paced_seconds": round(ours["paced"], 1), "refused_429": ours["refused"]})
-    print("RESULT " + json.dumps({"sizes": measured}))
+    with tempfile.TemporaryDirectory() as folder:
+        demo = Path(folder) / "demo"
+        build_demo(demo, seed=1)
+        print(f"{'workbooks':>9} {'ours r/w':>9} {'unchanged':>9} {'naive r/w':>10} {'ratio':>6} "
+              f"{'quota s ours':>12} {'paced s':>8} {'quota s naive':>13} {'429s':>5}")
+        for size in args.sizes:
+            ours = one_school(demo, size)
+            ratio = (ours["naive_reads"] + ours["naive_writes"]) / (ours["reads"] + ours["writes"])
+            print(f"{size:>9} {ours['reads']:>4}/{ours['writes']:<4} {ours['unchanged']:>9} "
+                  f"{ours['naive_reads']:>5}/{ours['naive_writes']:<4} {ratio:>6.1f} "
+                  f"{quota_seconds(ours['reads'], ours['writes']):>12.0f} {ours['paced']:>8.1f} "
+                  f"{quota_seconds(ours['naive_reads'], ours['naive_writes']):>13.0f} {ours['refused']:>5}",
+                  flush=True)
 
 
 if __name__ == "__main__":
