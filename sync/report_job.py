@@ -6,15 +6,21 @@ from pathlib import Path
 
 from functions.school import assess_school
 from sync.errors import SettingsError
+from sync.google.store import GoogleStore
 from sync.job import TEMPLATES_DIR, parameters, read_school
+from sync.reports.google import GoogleDriveSink
+from sync.reports.local import ReportSink
 from sync.reports.write import write_reports
 from sync.store import Store
+
+LOCAL_REPORTS_FOLDER = "reports"   # sync.settings' value for a blank `Reports folder`
 
 
 def write_reports_for_school(store: Store, *, window: str | None = None, class_name: str | None = None,
                              upn: str | None = None, jobs: int = 1) -> list[Path]:
     """Write the reports of one window (default: the current one) for every pupil on roll, or for
-    one class or pupil. Local mode writes PDFs under SCHOOL/<Reports folder>/."""
+    one class or pupil. Local mode writes PDFs under SCHOOL/<Reports folder>/; Google mode writes
+    a PDF and a Google Doc per pupil into <Reports folder>/<class>/ on Drive."""
     school = read_school(store)
     settings = school.settings
     if window is not None and window not in settings.windows:
@@ -25,13 +31,23 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
                             existing_history=school.history)
     if class_name is not None and class_name not in set(results.school["class_name"]):
         raise SettingsError(f"There is no class called {class_name!r} this year.")
-    folder = getattr(store, "folder", None)
-    if folder is None:
-        raise SettingsError("Parent reports in Google mode are written by the web service's "
-                            "'Create parent reports' menu; run this command on a school folder.")
+    out_dir, sink = _destination(store, settings.reports_folder)
     return write_reports(
         results.school, school.data.statements, school.data.ticks, school.data.comments,
         school_name=settings.school_name, academic_year=settings.academic_year,
         window_names=list(settings.windows), window=results.window, fw=settings.framework,
-        out_dir=Path(folder) / (settings.reports_folder or "reports"), class_name=class_name,
-        upn=upn, jobs=jobs, templates_dir=TEMPLATES_DIR)
+        out_dir=out_dir, class_name=class_name, upn=upn, jobs=jobs, templates_dir=TEMPLATES_DIR,
+        sink=sink)
+
+
+def _destination(store: Store, reports_folder: str) -> tuple[Path, ReportSink | None]:
+    """Local mode: the school folder's reports folder (the default sink). Google mode: the Drive
+    folder whose id is the `Reports folder` setting."""
+    if isinstance(store, GoogleStore):
+        if reports_folder == LOCAL_REPORTS_FOLDER:   # the setting is blank: the local default
+            reports_folder = ""
+        return Path(), GoogleDriveSink(reports_folder)
+    folder = getattr(store, "folder", None)
+    if folder is None:
+        raise SettingsError("Parent reports need a school folder or a Google spreadsheet.")
+    return Path(folder) / reports_folder, None

@@ -68,20 +68,24 @@ class GoogleClient:
         return str(getattr(self.credentials, "service_account_email", "") or "")
 
     def request(self, method: str, url: str, *, kind: str, what: str,
-                params: dict[str, str] | None = None, body: dict | None = None) -> dict:
-        """The JSON answer of one API request; `kind` is "read" or "write", `what` names the work."""
+                params: dict[str, str] | None = None, body: dict | None = None,
+                upload: tuple[bytes, str] | None = None) -> dict:
+        """The JSON answer of one API request; `kind` is "read" or "write", `what` names the work.
+        `upload` is a raw body and its content type (a Drive media or multipart upload), sent
+        instead of the JSON `body`."""
         waited_before = self.pacer.waited
         retries_before = self.retrier.retries
 
         def send() -> requests.Response:
             self.pacer.acquire(kind)
-            headers: dict[str, str] = {}
+            headers: dict[str, str] = {"Content-Type": upload[1]} if upload else {}
             try:
                 self.credentials.before_request(self._auth_request, method, url, headers)
             except google.auth.exceptions.RefreshError as error:
                 raise AccessDenied("Google refused the service account's credentials; "
                                    "check GOOGLE_APPLICATION_CREDENTIALS.") from error
-            return self.session.request(method, url, params=params, json=body, headers=headers,
+            return self.session.request(method, url, params=params, json=body,
+                                        data=upload[0] if upload else None, headers=headers,
                                         timeout=self.retrier.policy.timeout)
 
         response = self.retrier.call(send, what)

@@ -14,6 +14,8 @@ import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from sync.reports.png import png_data_uri
+
 TEMPLATE_NAME = "parent_report.html.j2"
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
 
@@ -29,6 +31,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(reports_dir(templates_dir)),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["svg_data_uri"] = svg_data_uri
+    env.filters["png_data_uri"] = png_data_uri   # the chart in a Google Doc (the `doc` variant)
     return env
 
 

@@ -106,4 +106,7 @@ def render_one(item: tuple[dict, ReportTarget, ReportSink, Path]) -> str:
     """Render and store one report (the unit of work of a worker process)."""
     context, target, sink, templates_dir = item
     html = render_html(context, templates_dir)
-    return sink.write(target, html_to_pdf(html, templates_dir), html)
+    pdf = html_to_pdf(html, templates_dir)
+    if getattr(sink, "wants_doc_html", False):   # e.g. Google Drive: the HTML it converts to a Doc
+        html = render_html({**context, "doc": True}, templates_dir)
+    return sink.write(target, pdf, html)

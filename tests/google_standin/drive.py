@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Callable
 
-from . import docs, fieldmask
+from . import docs, fieldmask, schemas
 from .a1 import Box
 from .call import Call, Reply
 from .load import workbook_bytes
@@ -24,6 +24,8 @@ READS = {"files.list", "files.get", "files.export"}
 DEFAULT_FIELDS = "kind,id,name,mimeType"
 _CLAUSE = re.compile(
     r"""^\s*(?:'(?P<parent>(?:[^'\\]|\\.)*)'\s+in\s+parents"""
+    r"""|(?P<props>appProperties|properties)\s+has\s+\{\s*key\s*=\s*'(?P<key>(?:[^'\\]|\\.)*)'\s+and\s+"""
+    r"""value\s*=\s*'(?P<pvalue>(?:[^'\\]|\\.)*)'\s*\}"""
     r"""|(?P<field>mimeType|name|trashed|modifiedTime|createdTime)\s*(?P<op>!=|=|>=|<=|>|<|contains)\s*"""
     r"""(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|true|false))\s*$""")
 
@@ -44,14 +46,18 @@ def invalid(location: str, message: str = "Invalid Value") -> ApiError:
 
 
 def _split_and(query: str) -> list[str]:
-    """Split on " and " outside quotes; "or" and parentheses are not supported (400)."""
-    parts, current, quote = [], "", ""
-    tokens = re.split(r"(\s+and\s+|'|\")", query)
+    """Split on " and " outside quotes and `{ }` (a `has` clause); "or" and parentheses are not
+    supported (400)."""
+    parts, current, quote, braces = [], "", "", 0
+    tokens = re.split(r"(\s+and\s+|'|\"|\{|\})", query)
     for token in tokens:
         if token in ("'", '"'):
             quote = "" if quote == token else (quote or token)
             current += token
-        elif not quote and re.fullmatch(r"\s+and\s+", token or ""):
+        elif not quote and token in ("{", "}"):
+            braces += 1 if token == "{" else -1
+            current += token
+        elif not quote and not braces and re.fullmatch(r"\s+and\s+", token or ""):
             parts.append(current)
             current = ""
         else:
@@ -69,6 +75,12 @@ def matcher(query: str) -> Callable[[DriveFile], bool]:
         if match["parent"] is not None:
             parent = match["parent"]
             tests.append(lambda f, p=parent: p in f.parents)
+            continue
+        if match["props"] is not None:
+            if match["props"] == "properties":
+                raise invalid("q", "The stand-in keeps appProperties only.")
+            key, wanted = (re.sub(r"\\(.)", r"\1", match[name]) for name in ("key", "pvalue"))
+            tests.append(lambda f, k=key, v=wanted: f.app_properties.get(k) == v)
             continue
         raw = match["value"]
         value: Any = raw == "true" if raw in ("true", "false") else re.sub(r"\\(.)", r"\1", raw[1:-1])
@@ -136,9 +148,25 @@ def _metadata_and_media(call: Call) -> tuple[dict[str, Any], bytes | None, str]:
     parts = list(message.iter_parts())
     if len(parts) != 2:
         raise invalid("body", "A multipart upload has a metadata part and a media part.")
-    meta = json.loads(parts[0].get_content())
+    try:
+        meta = json.loads(parts[0].get_content())
+    except ValueError:
+        raise ApiError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.") from None
+    found = schemas.violations("drive.v3", "File", meta)
+    if found:
+        raise ApiError(400, "INVALID_ARGUMENT", found[0].description,
+                       [{"field": v.field, "description": v.description} for v in found])
     media = parts[1].get_payload(decode=True) or b""
     return meta, media, parts[1].get_content_type()
+
+
+def _set_app_properties(item: DriveFile, meta: dict[str, Any]) -> None:
+    """Merge `appProperties` as Drive does: a null value removes the key."""
+    for key, value in (meta.get("appProperties") or {}).items():
+        if value is None:
+            item.app_properties.pop(key, None)
+        else:
+            item.app_properties[key] = str(value)
 
 
 def _store_media(item: DriveFile, media: bytes, media_type: str) -> None:
@@ -157,6 +185,7 @@ def files_create(call: Call) -> dict[str, Any]:
             raise invalid("parents", "The parent is not a folder.")
     mime = meta.get("mimeType") or media_type or "application/octet-stream"
     item = call.world.add_file(meta.get("name") or "Untitled", mime, call.email, parents)
+    _set_app_properties(item, meta)
     if media is not None:
         _store_media(item, media, media_type)
     return _shaped(call, item)
@@ -172,6 +201,7 @@ def files_update(call: Call) -> dict[str, Any]:
             call.world.books[item.id].properties["title"] = item.name
     if meta.get("trashed") is not None:
         item.trashed = bool(meta["trashed"])
+    _set_app_properties(item, meta)
     removed = set(filter(None, (call.arg("removeParents") or "").split(",")))
     added = [p for p in (call.arg("addParents") or "").split(",") if p]
     for parent in added:

@@ -33,6 +33,7 @@ class DriveFile:
     trashed: bool = False
     content: bytes = b""
     document: list[dict[str, Any]] | None = None   # a converted Google Doc: blocks of content
+    app_properties: dict[str, str] = field(default_factory=dict)   # private to the app that set them
 
     def resource(self, viewer: str) -> dict[str, Any]:
         """The full Drive v3 File resource as `viewer` sees it."""
@@ -47,6 +48,8 @@ class DriveFile:
             "webViewLink": f"https://drive.google.com/file/d/{self.id}/view"}
         if self.mime_type not in (FOLDER, SPREADSHEET, DOCUMENT):
             out["size"] = str(len(self.content))
+        if self.app_properties:
+            out["appProperties"] = dict(self.app_properties)
         return out
 
 

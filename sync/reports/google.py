@@ -1,0 +1,182 @@
+"""Parent reports in Google mode: a `ReportSink` on Drive.
+
+In the school's `Reports folder` (a Drive folder id from Settings) there is one subfolder per class,
+found or created once per run; in it, for each pupil, the report as a PDF and as a Google Doc (the
+report's HTML, `doc` variant, uploaded with conversion to `application/vnd.google-apps.document`).
+
+Each of our files carries appProperties (private to our Cloud project): the Reports folder it
+belongs to, the window ("2026-27 Autumn"), the kind ("pdf" or "doc") and the pupil's key, a hash of
+the UPN (sync.reports.names.pupil_key), never the UPN itself. `prepare` lists the window's files
+once; `write` then updates a pupil's files in place (content, name, class folder) instead of making
+second ones, so links a school has shared stay valid. Requests: per run one listing of class
+folders, one creation per new class folder and one listing per 1,000 earlier files; per pupil two
+uploads. Messages name the class at most, never a pupil.
+
+Scope: `drive`. `drive.file` only reaches files this app created or a person opened with it through
+a picker; the Reports folder is a folder the school made and shared with the service account, so
+under `drive.file` creating a class folder in it fails. `drive.metadata*` and `drive.readonly`
+cannot create files.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+from urllib.parse import quote
+
+from sync.errors import SettingsError
+from sync.google.client import DRIVE_FILES, GoogleClient, build_client
+from sync.reports.local import ReportTarget
+from sync.reports.names import safe_name
+
+REPORT_SCOPES = ("https://www.googleapis.com/auth/drive",)
+DRIVE_UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+DOC_MIME = "application/vnd.google-apps.document"
+PDF_MIME = "application/pdf"
+HTML_MIME = "text/html; charset=UTF-8"
+PAGE_SIZE = "1000"
+ALL_DRIVES = {"supportsAllDrives": "true"}   # a Reports folder may live on a shared drive
+LISTING = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "pageSize": PAGE_SIZE}
+
+
+def report_client() -> GoogleClient:
+    """A client allowed to create files in a folder shared with the service account."""
+    return build_client(scopes=REPORT_SCOPES)
+
+
+@dataclass
+class _Existing:
+    id: str
+    parent: str
+
+
+@dataclass
+class GoogleDriveSink:
+    """Reports as a PDF and a Google Doc per pupil in `<Reports folder>/<class>/` on Drive.
+
+    `prepare` runs in the parent process; the sink is then pickled to worker processes with what
+    it found (without its client: each process signs in for itself).
+    """
+
+    reports_folder: str
+    client_factory: Callable[[], GoogleClient] = report_client
+    wants_doc_html: ClassVar[bool] = True   # write() gets the `doc` variant of the report's HTML
+    class_folders: dict[str, str] = field(default_factory=dict)   # class name -> folder id
+    existing: dict[tuple[str, str, str], _Existing] = field(default_factory=dict)
+    _client: GoogleClient | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.reports_folder.strip():
+            raise SettingsError("The Settings tab has no Reports folder: paste the id of the Drive "
+                                "folder for parent reports there, shared with the service account.")
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_client": None}
+
+    @property
+    def client(self) -> GoogleClient:
+        if self._client is None:
+            self._client = self.client_factory()
+        return self._client
+
+    def prepare(self, targets: list[ReportTarget]) -> None:
+        """Find or create the class folders, and find the pupils' earlier files for the window."""
+        if not targets:
+            return
+        self._class_folders({t.class_name for t in targets})
+        wanted = {t.key for t in targets}
+        for window in sorted({_window(t) for t in targets}):
+            found: dict[tuple[str, str, str], list[_Existing]] = {}
+            for item in self._list(self._reports_query(window), "id,parents,appProperties",
+                                   "finding earlier parent reports"):
+                props = item.get("appProperties") or {}
+                if props.get("trackerPupil") in wanted:
+                    key = (window, str(props["trackerPupil"]), str(props.get("trackerKind", "")))
+                    parent = (item.get("parents") or [""])[0]
+                    found.setdefault(key, []).append(_Existing(item["id"], parent))
+            for key, items in found.items():
+                self.existing[key] = items[0]
+                for extra in items[1:]:   # a second copy (a create that was retried): remove it
+                    self.client.request("DELETE", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
+                                        params=ALL_DRIVES, kind="write",
+                                        what="removing a duplicate parent report")
+
+    def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
+        """Upload (or replace) the pupil's PDF and Google Doc; return "<class>/<name>"."""
+        folder = self.class_folders[target.class_name]
+        what = f"writing a parent report for class {target.class_name}"
+        self._upload(target, "pdf", f"{target.stem}.pdf", PDF_MIME, (pdf, PDF_MIME), folder, what)
+        self._upload(target, "doc", target.stem, DOC_MIME, (html.encode("utf-8"), HTML_MIME),
+                     folder, what)
+        return f"{safe_name(target.class_name)}/{target.stem}"
+
+    def _upload(self, target: ReportTarget, kind: str, name: str, mime: str,
+                media: tuple[bytes, str], folder: str, what: str) -> None:
+        props = {"trackerReports": self.reports_folder, "trackerWindow": _window(target),
+                 "trackerKind": kind, "trackerPupil": target.key}
+        old = self.existing.get((_window(target), target.key, kind))
+        params = {**ALL_DRIVES, "uploadType": "multipart", "fields": "id"}
+        if old is None:
+            meta = {"name": name, "mimeType": mime, "parents": [folder], "appProperties": props}
+            self.client.request("POST", DRIVE_UPLOAD, params=params, kind="write", what=what,
+                                upload=multipart(meta, *media))
+            return
+        if old.parent != folder:   # the pupil moved class: move the file with them
+            params |= {"addParents": folder, "removeParents": old.parent}
+        self.client.request("PATCH", f"{DRIVE_UPLOAD}/{quote(old.id, safe='')}", params=params,
+                            kind="write", what=what,
+                            upload=multipart({"name": name, "appProperties": props}, *media))
+
+    def _class_folders(self, classes: Iterable[str]) -> None:
+        parent = _quoted(self.reports_folder)
+        query = f"'{parent}' in parents and mimeType = '{FOLDER_MIME}' and trashed = false"
+        by_name: dict[str, str] = {}
+        for item in self._list(query, "id,name", "listing the Reports folder", order="createdTime"):
+            by_name.setdefault(str(item.get("name", "")), item["id"])
+        for class_name in sorted(classes):
+            name = safe_name(class_name)
+            if name not in by_name:
+                made = self.client.request(
+                    "POST", DRIVE_FILES, params={**ALL_DRIVES, "fields": "id"}, kind="write",
+                    what=f"making the folder for class {class_name} in the Reports folder",
+                    body={"name": name, "mimeType": FOLDER_MIME, "parents": [self.reports_folder]})
+                by_name[name] = made["id"]
+            self.class_folders[class_name] = by_name[name]
+
+    def _reports_query(self, window: str) -> str:
+        return (f"appProperties has {{ key='trackerReports' and value='{_quoted(self.reports_folder)}' }}"
+                f" and appProperties has {{ key='trackerWindow' and value='{_quoted(window)}' }}"
+                " and trashed = false")
+
+    def _list(self, query: str, fields: str, what: str, order: str = "") -> list[dict]:
+        params = {**LISTING, "q": query, "fields": f"nextPageToken,files({fields})"}
+        if order:
+            params["orderBy"] = order
+        items: list[dict] = []
+        while True:
+            answer = self.client.request("GET", DRIVE_FILES, params=params, kind="read", what=what)
+            items += answer.get("files", [])
+            if not answer.get("nextPageToken"):
+                return items
+            params = {**params, "pageToken": answer["nextPageToken"]}
+
+
+def multipart(metadata: dict, content: bytes, content_type: str) -> tuple[bytes, str]:
+    """A Drive multipart upload body (metadata then media, multipart/related) and its type."""
+    boundary = f"tracker-{uuid.uuid4().hex}"
+    head = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+            f"{json.dumps(metadata)}\r\n--{boundary}\r\nContent-Type: {content_type}\r\n\r\n")
+    body = head.encode("utf-8") + content + f"\r\n--{boundary}--\r\n".encode("ascii")
+    return body, f"multipart/related; boundary={boundary}"
+
+
+def _window(target: ReportTarget) -> str:
+    return f"{target.academic_year} {target.window_name}"
+
+
+def _quoted(text: str) -> str:
+    """`text` inside a single-quoted Drive query string."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")

@@ -1,0 +1,165 @@
+"""Parent reports in Google mode through the stand-in: in the school's Reports folder, one subfolder
+per class holding each pupil's report as a PDF and as a Google Doc; a re-run replaces them in place;
+the Doc has DRAFT as a heading and the chart as a PNG; no Doc names another pupil."""
+from __future__ import annotations
+
+import base64
+import io
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from functions.framework import load_framework
+from sync.errors import SettingsError
+from sync.google.store import GoogleStore
+from sync.job import read_school
+from sync.report_job import write_reports_for_school
+from sync.reports.google import GoogleDriveSink
+from sync.reports.synthetic import synthetic_school
+from sync.reports.write import write_reports
+from tests.google_standin import StandIn, docs
+from tests.google_standin.world import DOCUMENT, FOLDER
+from tests.integration.google_school import demo_school, point_google_at, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "sheets_templates"
+FW = load_framework(tomllib.loads((TEMPLATES / "frameworks" / "points.toml").read_text()), "points.toml")
+WINDOWS = list(FW.windows)
+PUPILS = 4
+
+
+@pytest.fixture
+def google(standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> StandIn:
+    point_google_at(standin, monkeypatch)
+    return standin
+
+
+@pytest.fixture(scope="module")
+def oak():
+    """Four pupils of class Oak (year 1); the synthetic comments approve pupils 0 and 2 only."""
+    return synthetic_school(FW, pupils=PUPILS, per_class=PUPILS)
+
+
+def write(oak, folder: str, tmp_path: Path, comments: pd.DataFrame | None = None) -> list[Path]:
+    school, statements, ticks, own_comments = oak
+    return write_reports(school, statements, ticks, own_comments if comments is None else comments,
+                         school_name="Hill Primary", academic_year="2026-27", window_names=WINDOWS,
+                         window=2, fw=FW, out_dir=tmp_path, templates_dir=TEMPLATES,
+                         sink=GoogleDriveSink(folder))
+
+
+def children(google: StandIn, folder: str) -> list:
+    return [f for f in google.world.files.values() if folder in f.parents and not f.trashed]
+
+
+def doc_text(item) -> str:
+    return docs.export(item.document or [], "text/plain").decode()
+
+
+def names(oak) -> dict[str, str]:
+    people = oak[0].drop_duplicates("upn")
+    return dict(zip(people["upn"], people["first_name"] + " " + people["last_name"]))
+
+
+def test_a_class_lands_as_a_pdf_and_a_doc_per_pupil_and_a_rerun_replaces_them(google, oak, tmp_path):
+    reports = google.create_folder("Reports")
+    written = write(oak, reports, tmp_path)
+    assert len(written) == PUPILS
+    [oak_folder] = children(google, reports)
+    assert (oak_folder.name, oak_folder.mime_type) == ("Oak", FOLDER)
+    files = children(google, oak_folder.id)
+    people = oak[0].drop_duplicates("upn")
+    stems = sorted(people["last_name"] + " " + people["first_name"])
+    assert sorted(f.name for f in files if f.mime_type == "application/pdf") == [f"{s}.pdf" for s in stems]
+    assert sorted(f.name for f in files if f.mime_type == DOCUMENT) == stems
+    assert all(f.content.startswith(b"%PDF-") for f in files if f.mime_type == "application/pdf")
+    # requests: list the class folders, make Oak's, list earlier reports, then two uploads a pupil
+    assert (google.count("read"), google.count("write")) == (2, 1 + 2 * PUPILS)
+    ids = {f.id for f in files}
+
+    changed = oak[3].copy()
+    changed["comment"] = "Rewritten after proofreading."
+    before = google.count()
+    write(oak, reports, tmp_path, comments=changed)
+    again = children(google, oak_folder.id)
+    assert {f.id for f in again} == ids                         # the same files, updated in place
+    assert len(children(google, reports)) == 1                  # Oak's folder found, not made again
+    assert google.count() - before == 2 + 2 * PUPILS
+    assert all("Rewritten after proofreading." in doc_text(f) for f in again if f.mime_type == DOCUMENT)
+    assert google.schema_errors == [] and google.unknown_params == []
+
+
+def test_each_doc_has_draft_as_a_heading_when_unapproved_and_the_chart_as_png(google, oak, tmp_path):
+    reports = google.create_folder("Reports")
+    write(oak, reports, tmp_path)
+    [oak_folder] = children(google, reports)
+    approved = dict(zip(oak[3]["upn"], oak[3]["approved"]))
+    who = names(oak)
+    by_name = {f.name: f for f in children(google, oak_folder.id) if f.mime_type == DOCUMENT}
+    for upn, full in who.items():
+        first, last = full.split(" ")
+        blocks = by_name[f"{last} {first}"].document
+        headings = [b["text"] for b in blocks if b.get("heading") == 1]
+        assert ("DRAFT" in headings) is (not approved[upn])
+        assert f"{first} {last}" in headings
+        images = [b["image"] for b in blocks if "image" in b]
+        assert len(images) == 3                                   # one ladder per subject
+        for uri in images:
+            prefix, data = uri.split(",", 1)
+            assert prefix == "data:image/png;base64"
+            assert Image.open(io.BytesIO(base64.b64decode(data))).size == (760, 480)
+
+
+def test_no_doc_or_pdf_names_another_pupil_or_shows_a_upn(google, oak, tmp_path):
+    reports = google.create_folder("Reports")
+    write(oak, reports, tmp_path)
+    [oak_folder] = children(google, reports)
+    who = names(oak)
+    for item in children(google, oak_folder.id):
+        if item.mime_type == DOCUMENT:
+            text = doc_text(item)
+        else:
+            text = " ".join(" ".join((p.extract_text() or "").split())
+                            for p in PdfReader(io.BytesIO(item.content)).pages)
+        mine = [upn for upn, full in who.items() if full in text]
+        assert len(mine) == 1
+        assert not any(upn in text for upn in who)
+        assert not any(upn in str(item.app_properties) for upn in who)   # a hash, not the UPN
+
+
+def test_a_pupil_who_moved_class_has_their_files_moved_not_copied(google, oak, tmp_path):
+    reports = google.create_folder("Reports")
+    write(oak, reports, tmp_path)
+    school, statements, ticks, comments = oak
+    mover = school["upn"].iloc[0]
+    moved = school.assign(class_name=school["class_name"].where(school["upn"] != mover, "Ash"))
+    write((moved, statements, ticks, comments), reports, tmp_path)
+    folders = {f.name: f.id for f in children(google, reports)}
+    assert sorted(folders) == ["Ash", "Oak"]
+    assert len(children(google, folders["Ash"])) == 2
+    assert len(children(google, folders["Oak"])) == 2 * (PUPILS - 1)
+
+
+def test_a_blank_reports_folder_setting_is_a_plain_settings_error():
+    with pytest.raises(SettingsError, match="Reports folder"):
+        GoogleDriveSink("")
+
+
+def test_report_job_writes_a_google_school_pupil_into_its_class_folder(google, tmp_path):
+    summary_id = serve(google, demo_school(tmp_path / "school", (2,)))
+    store = GoogleStore(summary_id)
+    pupil = read_school(store).data.pupils.iloc[0]
+    written = write_reports_for_school(GoogleStore(summary_id), upn=str(pupil["upn"]))
+    assert len(written) == 1
+    reports = next(f.id for f in google.world.files.values() if f.name == "Reports" and f.mime_type == FOLDER)
+    [class_folder] = children(google, reports)
+    assert class_folder.name == pupil["class_name"]
+    files = children(google, class_folder.id)
+    assert sorted(f.mime_type for f in files) == ["application/pdf", DOCUMENT]
+    assert f"{pupil['first_name']} {pupil['last_name']}" in doc_text(
+        next(f for f in files if f.mime_type == DOCUMENT))
+    assert google.schema_errors == []
