@@ -81,16 +81,19 @@ def demo(directory: str, seed: int, framework: str) -> None:
     build_demo(folder, seed=seed, framework=framework)
     outcome = run_sync(LocalStore(folder), progress=_progress())
     click.echo(outcome.summary_line())
-    click.echo("Writing a parent report for every pupil (about a minute) ...")
+    click.echo("Writing a parent report for every pupil (a minute or two) ...")
     written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None, jobs=2)
     click.echo(f"Wrote {len(written)} parent reports.")
-    click.echo(
-        "\nWhere to look:\n"
-        f"  {folder / 'Tracker summary.xlsx'}   the head's summary tabs (start with Summary)\n"
-        f"  {folder / 'classes'}/                   the teachers' class workbooks\n"
-        f"  {folder / 'summaries'}/                 each class's Class summary and Problems\n"
-        f"  {folder / 'reports'}/                   parent reports (PDF)"
-    )
+    places = [
+        (folder / "Tracker summary.xlsx", "the head's summary tabs (start with Summary)"),
+        (folder / "classes", "the teachers' class workbooks"),
+        (folder / "summaries", "each class's Class summary and Problems"),
+        (folder / "reports", "parent reports (PDF)"),
+    ]
+    width = max(len(str(path)) for path, _ in places)
+    click.echo("\nWhere to look:")
+    for path, what in places:
+        click.echo(f"  {str(path):<{width}}  {what}")
 
 
 @cli.command()
