@@ -175,9 +175,12 @@ def _nothing_changed(store: Store, refs: list[WorkbookRef], state: pd.DataFrame,
     settings_row = state[state["id"] == SETTINGS_ROW_ID]
     if settings_row.empty or settings_row["modified"].iloc[0] != fingerprint:
         return False
+    read_last_time = state[state["id"] != SETTINGS_ROW_ID]
+    if set(read_last_time["id"]) != {r.id for r in refs}:
+        return False    # a workbook was added, or removed from the folder
     listing = pd.DataFrame({"id": [r.id for r in refs], "modified": [r.modified for r in refs],
                             "modified_by": [r.modified_by for r in refs]})
-    return not changed_workbooks(listing, state[state["id"] != SETTINGS_ROW_ID], account).any()
+    return not changed_workbooks(listing, read_last_time, account).any()
 
 
 def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:

@@ -83,6 +83,15 @@ def test_a_teachers_edit_makes_the_next_sync_read_every_workbook_again(
     assert sum(1 for r in standin.requests[before:] if r.kind == "read") <= 4 + 2
 
 
+def test_a_workbook_taken_out_of_the_classes_folder_makes_the_next_sync_a_full_one(
+        standin: StandIn, summary: str) -> None:
+    sync(summary)
+    with standin.world.lock:
+        standin.world.delete(workbook_ids(standin, summary)["2025-26 Beech (Year 5)"])
+    outcome = sync(summary)
+    assert outcome.outcome == "complete" and outcome.workbooks_read == 3
+
+
 def test_a_change_to_the_settings_makes_the_next_sync_a_full_one(standin: StandIn, summary: str) -> None:
     sync(summary)
     standin.edit(summary, "Staff", 30, 0, "new.teacher@school.example")
