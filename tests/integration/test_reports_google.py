@@ -151,8 +151,10 @@ def test_a_blank_reports_folder_setting_is_a_plain_settings_error():
 
 def test_report_job_writes_a_google_school_pupil_into_its_class_folder(google, tmp_path):
     summary_id = serve(google, demo_school(tmp_path / "school", (2,)))
-    store = GoogleStore(summary_id)
-    pupil = read_school(store).data.pupils.iloc[0]
+    school = read_school(GoogleStore(summary_id))
+    pupils = school.data.pupils
+    pupil = pupils[(pupils["academic_year"] == school.settings.academic_year)
+                   & pupils["left_on"].isna()].iloc[0]
     written = write_reports_for_school(GoogleStore(summary_id), upn=str(pupil["upn"]))
     assert len(written) == 1
     reports = next(f.id for f in google.world.files.values() if f.name == "Reports" and f.mime_type == FOLDER)
