@@ -12,12 +12,15 @@ made with the same name is never replaced.
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import shutil
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
@@ -110,7 +113,7 @@ class LocalStore:
 
     def write_summary(self, tabs: list[Tab]) -> list[dict]:
         """Replace our tabs of `Tracker summary`, keeping people's tabs and the tab order."""
-        book = load_workbook(self.summary_path)
+        book = _load_without_owned_cells(self.summary_path)
         owned = _owned_titles(book)
         for tab in tabs:
             index = len(book.sheetnames)
@@ -149,6 +152,42 @@ class LocalStore:
                 f"Could not replace {path.name} ({error.strerror}); if it is open in Excel or "
                 "LibreOffice, close it and run the sync again.") from error
         self.writes += 1
+
+
+def _load_without_owned_cells(path: Path) -> XlsxWorkbook:
+    """The workbook with our own tabs emptied before openpyxl parses them.
+
+    They are replaced anyway, and parsing the last run's History (thousands of rows) cost more
+    than writing it again; people's tabs are loaded whole, with their formatting.
+    """
+    preview = load_workbook(path, read_only=True)
+    owned = _owned_titles(preview)
+    preview.close()
+    if not owned:
+        return load_workbook(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        emptied = {part for title, part in _sheet_parts(source).items() if title in owned}
+        for item in source.infolist():
+            copy.writestr(item, _EMPTY_SHEET if item.filename in emptied else source.read(item))
+    return load_workbook(buffer)
+
+
+_EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Tab title -> the zip part that holds its cells (xl/workbook.xml and its relationships)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
 
 
 def _owned_titles(book: XlsxWorkbook) -> set[str]:
