@@ -26,7 +26,7 @@ from functions.frames import PROBLEMS
 HISTORY_COLUMNS = ["Academic year", "Window", "UPN", "Pupil", "Year", "Class", "Subject", "Label",
                    "Value", "Source", "Recorded at"]
 KEY = ["Academic year", "Window", "UPN", "Subject"]
-RECORDED = ["Label", "Value", "Source"]
+UPDATED = ["Pupil", "Class", "Label", "Source"]  # with Year and Value, from a matching new row
 TEXT = ["Academic year", "Window", "UPN", "Pupil", "Class", "Subject", "Label", "Source",
         "Recorded at"]
 WORKBOOK, TAB = "Tracker summary", "History"
@@ -40,55 +40,146 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
     `existing` and `new` use HISTORY_COLUMNS (`new` may leave out `Recorded at`); `header_row` is
     the sheet row of the tab's header, to name a frozen row's cell in a warning.
     """
-    old = normalise(existing)
-    incoming = normalise(new)
-    incoming = incoming[(incoming["Label"] != "") | incoming["Value"].notna()]
-    incoming = incoming.drop_duplicates(KEY, keep="last")
-    first = ~old.duplicated(KEY)  # a hand-made duplicate key: only its first row is merged
-    joined = old.merge(incoming.drop(columns="Recorded at"), on=KEY, how="left",
-                       suffixes=("", "_new"), indicator=True)  # a left merge keeps old's order
-    matched = (joined["_merge"] == "both").to_numpy() & first.to_numpy()
-    changed = matched & ~_same(joined, [f"{c}_new" for c in RECORDED], RECORDED)
-    locked = joined["Window"].isin(list(locked_windows)).to_numpy()
+    old, incoming = _Coded.pair(existing, new, now)
+    key = old.row_keys(incoming, KEY)
+    old_key, new_key = key[:old.size], key[old.size:]
 
-    merged = old.copy()
+    recorded = np.flatnonzero(~incoming.is_blank("Label") | ~np.isnan(incoming.value))
+    taken = recorded[~pd.Series(new_key[recorded]).duplicated(keep="last").to_numpy()]
+    first = ~pd.Series(old_key).duplicated().to_numpy()  # of a hand-made duplicate key, merge the first
+    at = pd.Index(new_key[taken]).get_indexer(old_key)
+    matched = (at >= 0) & first
+    source = taken[np.where(matched, at, 0)] if len(taken) else None
+
+    def matching(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+        """`values` (of `new`) at each old row's matching row (`fallback` where none can match)."""
+        return fallback if source is None else values[source]
+
+    same = ((old.codes["Label"] == matching(incoming.codes["Label"], old.codes["Label"]))
+            & (old.codes["Source"] == matching(incoming.codes["Source"], old.codes["Source"]))
+            & _same_number(old.value, matching(incoming.value, old.value)))
+    changed = matched & ~same
+    locked = old.is_in("Window", locked_windows)
     update = matched & ~locked
-    for column in ["Pupil", "Year", "Class", *RECORDED]:
-        merged.loc[update, column] = joined.loc[update, f"{column}_new"].to_numpy()
-    merged.loc[changed & ~locked, "Recorded at"] = now
 
-    known = incoming.merge(old[KEY].drop_duplicates(), on=KEY, how="left", indicator=True)
-    added = incoming[(known["_merge"] == "left_only").to_numpy()].sort_values(KEY)
-    added = added.assign(**{"Recorded at": now})
-    history = pd.concat([merged, added], ignore_index=True)[HISTORY_COLUMNS]
-    late = history.index >= len(merged)
-    problems = pd.concat([_frozen_changes(joined[changed & locked], header_row),
+    added = taken[~np.isin(new_key[taken], old_key)]
+    added = added[np.lexsort([incoming.rank(c)[added] for c in reversed(KEY)])]
+    merged_codes = {}
+    for column in TEXT:
+        kept = old.codes[column]
+        if column in UPDATED:
+            kept = np.where(update, matching(incoming.codes[column], kept), kept)
+        merged_codes[column] = np.concatenate([kept, incoming.codes[column][added]])
+    now_code = old.code_of("Recorded at", now)
+    merged_codes["Recorded at"][:old.size][changed & ~locked] = now_code
+    merged_codes["Recorded at"][old.size:] = now_code
+    history = pd.DataFrame({
+        **{c: old.texts(c, merged_codes[c]) for c in TEXT},
+        "Year": pd.Series(np.concatenate([np.where(update, matching(incoming.year, old.year), old.year),
+                                          incoming.year[added]]), dtype=object),
+        "Value": np.concatenate([np.where(update, matching(incoming.value, old.value), old.value),
+                                 incoming.value[added]]),
+    }, index=pd.RangeIndex(old.size + len(added)))[HISTORY_COLUMNS]
+
+    frozen = np.flatnonzero(changed & locked)
+    frozen_rows = pd.DataFrame({
+        **{c: old.texts(c, old.codes[c][frozen]) for c in ["Academic year", "Window", "Subject",
+                                                           "Label"]},
+        "Label_new": old.texts("Label", matching(incoming.codes["Label"], old.codes["Label"])[frozen]),
+    }, index=frozen)
+    late = history.index >= old.size
+    problems = pd.concat([_frozen_changes(frozen_rows, header_row),
                           _late_additions(history[late & history["Window"].isin(list(locked_windows))],
                                           header_row)],
                          ignore_index=True)
     return history, problems
 
 
-def normalise(rows: pd.DataFrame) -> pd.DataFrame:
-    """History rows with text as stripped str ("" for blank) and Value as float (NaN for blank),
-    so values read back from a sheet compare equal to the ones a sync computed."""
-    table = pd.DataFrame({c: rows[c] if c in rows else "" for c in HISTORY_COLUMNS},
-                         index=pd.RangeIndex(len(rows)))
-    for column in TEXT:
-        values = table[column].astype(object)
-        table[column] = values.where(values.notna(), "").astype(str).str.strip()
-    table["Value"] = pd.to_numeric(table["Value"].replace("", np.nan), errors="coerce").astype(float)
-    years = pd.to_numeric(table["Year"], errors="coerce")
-    table["Year"] = years.astype("Int64").astype(object).where(years.notna(), "")
-    return table
+class _Coded:
+    """Two History frames (as read, and this sync's) normalised as integer codes into shared texts.
+
+    Normalising text (str, stripped, "" for blank) and comparing or joining on it runs once per
+    distinct value of a column, not once per row: a History of a million rows repeats a few
+    windows, subjects, labels and classes, and each UPN a dozen times.
+    """
+
+    def __init__(self, size: int, codes: dict[str, np.ndarray], shared: dict[str, np.ndarray],
+                 year: np.ndarray, value: np.ndarray) -> None:
+        self.size, self.codes, self._shared, self.year, self.value = size, codes, shared, year, value
+
+    @classmethod
+    def pair(cls, existing: pd.DataFrame, new: pd.DataFrame, now: str) -> tuple[_Coded, _Coded]:
+        """Both frames, their codes into the same texts per column (`now` among `Recorded at`'s)."""
+        codes_old, codes_new, shared = {}, {}, {}
+        for column in TEXT:
+            old_codes, old_texts = _text_codes(existing, column)
+            new_codes, new_texts = _text_codes(new, column)
+            extra = np.array([now] if column == "Recorded at" else [], dtype=object)
+            joined, texts = pd.factorize(np.concatenate([old_texts, new_texts, extra]))
+            codes_old[column] = joined[:len(old_texts)][old_codes]
+            codes_new[column] = joined[len(old_texts):len(old_texts) + len(new_texts)][new_codes]
+            shared[column] = np.asarray(texts, dtype=object)
+        return (cls(len(existing), codes_old, shared, _years(existing), _values(existing)),
+                cls(len(new), codes_new, shared, _years(new), _values(new)))
+
+    def row_keys(self, other: _Coded, columns: list[str]) -> np.ndarray:
+        """One int64 per row of self then other, equal where the rows agree on `columns`."""
+        key = np.zeros(self.size + other.size, np.int64)
+        for column in columns:
+            size = len(self._shared[column])
+            if (int(key.max(initial=0)) + 1) * size >= 2 ** 62:  # keep the key inside int64
+                key = pd.factorize(key)[0]
+            key = key * size + np.concatenate([self.codes[column], other.codes[column]])
+        return key
+
+    def texts(self, column: str, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        return pd.array(self._shared[column][codes], dtype=str)
+
+    def is_blank(self, column: str) -> np.ndarray:
+        return (self._shared[column] == "")[self.codes[column]]
+
+    def is_in(self, column: str, values: Collection[str]) -> np.ndarray:
+        return np.isin(self._shared[column], list(values))[self.codes[column]]
+
+    def code_of(self, column: str, text: str) -> int:
+        return int(np.flatnonzero(self._shared[column] == text)[0])
+
+    def rank(self, column: str) -> np.ndarray:
+        """Each row's place in the sorted order of the column's texts."""
+        order = np.argsort(self._shared[column], kind="stable")
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        return rank[self.codes[column]]
 
 
-def _same(joined: pd.DataFrame, new: list[str], old: list[str]) -> np.ndarray:
-    same = np.ones(len(joined), dtype=bool)
-    for a, b in zip(new, old):
-        left, right = joined[a], joined[b]
-        same &= ((left == right) | (left.isna() & right.isna())).to_numpy()
-    return same
+def _text_codes(rows: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, texts) of a column as stripped str, "" for blank (and for a missing column)."""
+    if column not in rows:
+        return np.zeros(len(rows), np.int64), np.array([""], dtype=object)
+    values = rows[column]
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype(object).where(values.notna(), "").astype(str)
+    codes, distinct = pd.factorize(values.to_numpy(object))  # NaN (blank) -> -1
+    texts = pd.Series(distinct, dtype=object).str.strip().to_numpy(object)
+    return codes, np.append(texts, "")  # code -1 picks the last text: ""
+
+
+def _values(rows: pd.DataFrame) -> np.ndarray:
+    if "Value" not in rows:
+        return np.full(len(rows), np.nan)
+    return pd.to_numeric(rows["Value"].replace("", np.nan), errors="coerce").to_numpy(float)
+
+
+def _years(rows: pd.DataFrame) -> np.ndarray:
+    """Whole numbers as int objects, "" for blank, as a sheet shows them."""
+    if "Year" not in rows:
+        return np.full(len(rows), "", dtype=object)
+    years = pd.to_numeric(rows["Year"], errors="coerce")
+    return years.astype("Int64").astype(object).where(years.notna(), "").to_numpy(object)
+
+
+def _same_number(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
 def _cells(rows: pd.DataFrame, header_row: int) -> list[str]:
