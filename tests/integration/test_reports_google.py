@@ -44,12 +44,13 @@ def oak():
     return synthetic_school(FW, pupils=PUPILS, per_class=PUPILS)
 
 
-def write(oak, folder: str, tmp_path: Path, comments: pd.DataFrame | None = None) -> list[Path]:
+def write(oak, folder: str, tmp_path: Path, comments: pd.DataFrame | None = None,
+          jobs: int = 1) -> list[Path]:
     school, statements, ticks, own_comments = oak
     return write_reports(school, statements, ticks, own_comments if comments is None else comments,
                          school_name="Hill Primary", academic_year="2026-27", window_names=WINDOWS,
                          window=2, fw=FW, out_dir=tmp_path, templates_dir=TEMPLATES,
-                         sink=GoogleDriveSink(folder))
+                         sink=GoogleDriveSink(folder), jobs=jobs)
 
 
 def children(google: StandIn, folder: str) -> list:
@@ -116,7 +117,7 @@ def test_each_doc_has_draft_as_a_heading_when_unapproved_and_the_chart_as_png(go
 
 def test_no_doc_or_pdf_names_another_pupil_or_shows_a_upn(google, oak, tmp_path):
     reports = google.create_folder("Reports")
-    write(oak, reports, tmp_path)
+    write(oak, reports, tmp_path, jobs=2)       # the sink travels to worker processes
     [oak_folder] = children(google, reports)
     who = names(oak)
     for item in children(google, oak_folder.id):
@@ -142,6 +143,21 @@ def test_a_pupil_who_moved_class_has_their_files_moved_not_copied(google, oak, t
     assert sorted(folders) == ["Ash", "Oak"]
     assert len(children(google, folders["Ash"])) == 2
     assert len(children(google, folders["Oak"])) == 2 * (PUPILS - 1)
+
+
+def test_a_second_copy_left_by_a_retried_upload_is_removed_on_the_next_run(google, oak, tmp_path):
+    reports = google.create_folder("Reports")
+    write(oak, reports, tmp_path)
+    [oak_folder] = children(google, reports)
+    original = next(f for f in children(google, oak_folder.id) if f.mime_type == "application/pdf")
+    with google.world.lock:
+        twin = google.world.add_file(original.name, original.mime_type, google.service_account,
+                                     [oak_folder.id], original.content)
+        twin.app_properties = dict(original.app_properties)
+    write(oak, reports, tmp_path)
+    files = children(google, oak_folder.id)
+    assert len(files) == 2 * PUPILS
+    assert sum(f.name == original.name for f in files) == 1
 
 
 def test_a_blank_reports_folder_setting_is_a_plain_settings_error():
