@@ -17,7 +17,7 @@ import os
 import shutil
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.etree import ElementTree
@@ -137,9 +137,9 @@ class LocalStore:
 
     def _replace(self, path: Path, book: XlsxWorkbook) -> None:
         """Save to a temporary file, keep the old file in previous/, then rename over it."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".~{path.name}.tmp")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # fails (OSError) when a file has its name
             book.save(temporary)
             if path.exists():
                 previous = self.folder / PREVIOUS_FOLDER / path.relative_to(self.folder)
@@ -147,7 +147,8 @@ class LocalStore:
                 shutil.copy2(path, previous)
             os.replace(temporary, path)
         except OSError as error:
-            temporary.unlink(missing_ok=True)
+            with suppress(OSError):
+                temporary.unlink(missing_ok=True)
             raise StoreUnavailable(
                 f"Could not replace {path.name} ({error.strerror}); if it is open in Excel or "
                 "LibreOffice, close it and run the sync again.") from error
