@@ -49,10 +49,10 @@ def _open_google_school(spreadsheet_id: str) -> Store:
     return GoogleStore(spreadsheet_id)
 
 
-def _run_sync(store: Store) -> object:
+def _run_sync(store: Store, *, full: bool = False) -> object:
     from sync.job import run_sync
 
-    return run_sync(store)
+    return run_sync(store, full=full)
 
 
 def _write_reports(store: Store, *, window: str | None, class_name: str | None) -> list:

@@ -22,8 +22,10 @@ from sync.web.status import status_answer
 
 OpenSchool = Callable[[str], Store]
 """Spreadsheet id of a school's `Tracker summary` -> its store."""
-RunSchool = Callable[[Store], object]
-"""Sync one school (the job's `run_sync`): returns an outcome with `as_dict()` and `summary_line()`."""
+RunSchool = Callable[..., object]
+"""Sync one school (the job's `run_sync(store, full=False)`): returns an outcome with `as_dict()`
+and `summary_line()`. Scheduled runs pass `full=True`: the nightly sync reads every workbook, so an
+edit the incremental check cannot see waits a day at most."""
 RunReports = Callable[..., Sequence[object]]
 """Write a school's parent reports (`window=`, `class_name=`): returns what was written."""
 
@@ -98,7 +100,7 @@ class Tracker:
 
     def _sync_by_id(self, spreadsheet_id: str) -> str:
         with self.locks.hold(spreadsheet_id):
-            return self.run_school(self.open_school(spreadsheet_id)).summary_line()
+            return self.run_school(self.open_school(spreadsheet_id), full=True).summary_line()
 
     def _enqueue(self, spreadsheet_id: str) -> str:
         config = self.config

@@ -91,7 +91,8 @@ def test_sync_all_through_the_app_leaves_late_schools_for_next_time(key) -> None
     clock = SteppedClock(step=50)
     tracker = school.app.extensions["tracker"]
     tracker.clock = clock
-    tracker.run_school = lambda store: (clock.sync(store.display_name), school.job(store))[1]
+    tracker.run_school = lambda store, full=False: (clock.sync(store.display_name),
+                                                    school.job(store, full=full))[1]
     first = cron(school)
     assert first.status_code == 503
     assert [s["outcome"] for s in first.json["schools"]] == ["done", "left for the next run"]
@@ -99,6 +100,7 @@ def test_sync_all_through_the_app_leaves_late_schools_for_next_time(key) -> None
     assert [(s["spreadsheetId"], s["outcome"]) for s in second.json["schools"]] == [
         (OTHER_SCHOOL, "done"), (SCHOOL, "left for the next run")]
     assert school.job.runs == ["Test school", "Other school"]
+    assert school.job.full_runs == [True, True]   # the nightly sync reads every workbook
 
 
 def wait_until(condition, timeout: float = 30) -> None:

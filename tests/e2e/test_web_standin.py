@@ -39,7 +39,7 @@ def school(standin: StandIn) -> str:
     })
 
 
-def summary_touch(store) -> object:
+def summary_touch(store, *, full: bool = False) -> object:
     """A sync's Google round trip in miniature, under the store's own lock: read the summary,
     write one owned tab in one atomic request."""
     with store.lock():

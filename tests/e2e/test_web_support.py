@@ -139,6 +139,7 @@ class FakeJob:
 
     def __init__(self, fail_for: dict[str, Exception] | None = None) -> None:
         self.runs: list[str] = []
+        self.full_runs: list[bool] = []
         self.fail_for = fail_for or {}
         self.started = threading.Event()
         self._gate = threading.Event()
@@ -151,9 +152,10 @@ class FakeJob:
     def release(self) -> None:
         self._gate.set()
 
-    def __call__(self, store: FakeStore) -> FakeOutcome:
+    def __call__(self, store: FakeStore, *, full: bool = False) -> FakeOutcome:
         with self._guard:
             self.runs.append(store.display_name)
+            self.full_runs.append(full)
         self.started.set()
         if not self._gate.wait(timeout=30):
             raise TimeoutError("the test never released the held sync")
