@@ -117,6 +117,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
     began = time.monotonic()
     with store.lock():
         summary = store.read_summary()
+        outcome.school = store.display_name   # Google: the spreadsheet's title, known once read
         settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
         if hasattr(store, "set_classes_folder"):
             store.set_classes_folder(settings.classes_folder)
