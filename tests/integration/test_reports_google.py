@@ -173,8 +173,7 @@ def test_report_job_writes_a_google_school_pupil_into_its_class_folder(google, t
                    & pupils["left_on"].isna()].iloc[0]
     written = write_reports_for_school(GoogleStore(summary_id), upn=str(pupil["upn"]))
     assert len(written) == 1
-    reports = next(f.id for f in google.world.files.values() if f.name == "Reports" and f.mime_type == FOLDER)
-    [class_folder] = children(google, reports)
+    [class_folder] = children(google, school.settings.reports_folder)
     assert class_folder.name == pupil["class_name"]
     files = children(google, class_folder.id)
     assert sorted(f.mime_type for f in files) == ["application/pdf", DOCUMENT]
