@@ -25,22 +25,27 @@ COUNTS = ["pupils", "assessed", "at_expected", "greater_depth", "falling_behind"
           "progress_count"]
 
 
-def on_roll_at(school: pd.DataFrame, window: int) -> pd.DataFrame:
-    """The rows of one window for pupils on roll at its end (leavers drop out of that window)."""
-    return school[(school["window"] == window) & school["on_roll"].astype(bool)]
+MEASURED = ["mark", "value", "status", "progress", "falling_behind"]  # the columns counts() reads
+
+
+def on_roll_at(school: pd.DataFrame, window: int, columns: list[str]) -> pd.DataFrame:
+    """`columns` of one window's rows for pupils on roll at its end (leavers drop out of that
+    window); only those columns are copied, not the whole school frame."""
+    keep = (school["window"] == window).to_numpy() & school["on_roll"].to_numpy(bool)
+    return school.loc[keep, columns]
 
 
 def counts(rows: pd.DataFrame) -> pd.DataFrame:
     """Per-row 0/1 indicators (and progress sum/count) that sum to each measure's parts."""
-    mark = rows["mark"].fillna("")
-    assessed = (mark != MARK_ABSENT) & (rows["value"].notna() | (mark == MARK_NOT_REQUIRED))
+    mark = rows["mark"]
+    assessed = ~mark.isin([MARK_ABSENT]) & (rows["value"].notna() | mark.isin([MARK_NOT_REQUIRED]))
     status = rows["status"]
     progress = rows["progress"].astype(float)
     return pd.DataFrame({
         "pupils": np.ones(len(rows), dtype=np.int64),
         "assessed": assessed.astype(np.int64),
         "at_expected": (assessed & status.isin(AT_EXPECTED_OR_ABOVE)).astype(np.int64),
-        "greater_depth": (assessed & (status == "greater depth")).astype(np.int64),
+        "greater_depth": (assessed & status.isin(["greater depth"])).astype(np.int64),
         "falling_behind": (assessed & rows["falling_behind"].astype(bool)).astype(np.int64),
         "progress_sum": progress.fillna(0.0),
         "progress_count": progress.notna().astype(np.int64),
@@ -69,6 +74,11 @@ def measures(totals: pd.DataFrame) -> pd.DataFrame:
     }, index=totals.index)
 
 
-def subject_order(school: pd.DataFrame) -> list[str]:
-    """Subjects in the order the school frame first lists them (the Settings order)."""
-    return list(pd.unique(school["subject"]))
+def window_names(school: pd.DataFrame) -> pd.Series:
+    """Window number -> its name, as the school frame spells it."""
+    return school[["window", "window_name"]].drop_duplicates("window").set_index("window")["window_name"]
+
+
+def subject_order(subjects: pd.Series) -> list[str]:
+    """Subjects in the order the school frame's `subject` column first lists them (the Settings order)."""
+    return list(pd.unique(subjects))

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, counts, measures, on_roll_at,
-                                            subject_order)
+from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, MEASURED, counts, measures,
+                                            on_roll_at, subject_order)
 
 CLASSES_COLUMNS = ["Class", "Subject", *MEASURE_COLUMNS]
 
 
 def classes(school: pd.DataFrame, window: int) -> pd.DataFrame:
     """Class x subject measures at `window`; classes ordered by their lowest year group, then name."""
-    rows = on_roll_at(school, window)
+    rows = on_roll_at(school, window, [*MEASURED, "class_name", "subject", "year"])
     parts = counts(rows)
     parts["Class"] = rows["class_name"]
     parts["Subject"] = rows["subject"]
     table = measures(parts.groupby(["Class", "Subject"], sort=False)[COUNTS].sum()).reset_index()
     class_year = rows.groupby("class_name")["year"].min()
-    subjects = {s: i for i, s in enumerate(subject_order(school))}
+    subjects = {s: i for i, s in enumerate(subject_order(school["subject"]))}
     ranks = pd.DataFrame({"year": table["Class"].map(class_year), "class": table["Class"],
                           "subject": table["Subject"].map(subjects)})
     order = ranks.sort_values(["year", "class", "subject"]).index

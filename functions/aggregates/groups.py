@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from functions.aggregates._measures import average, counts, on_roll_at, percent, subject_order
+from functions.aggregates._measures import (MEASURED, average, counts, on_roll_at, percent,
+                                            subject_order)
 from functions.frames import CUSTOM_GROUP_PREFIX
 from functions.rounding import round_half_up
 
@@ -23,20 +24,22 @@ GROUPS_COLUMNS = ["Subject", "Group", "Pupils in group", "Pupils outside group",
                   "Average progress in group", "Average progress outside group"]
 SUMMER_BORN_MONTHS = (4, 5, 6, 7, 8)
 YES_VALUES = {"Y", "YES"}
+PUPIL_COLUMNS = ["sen", "pupil_premium", "eal", "gender", "date_of_birth"]  # membership() reads
 _SUMMED = ["pupils", "assessed", "at_expected", "progress_sum", "progress_count"]
 
 
 def membership(rows: pd.DataFrame) -> pd.DataFrame:
     """One boolean column per group (named as the tab shows it), one row per school row."""
-    sen = rows["sen"].fillna("").astype(str).str.strip().str.upper()
+    sen_codes, sen_texts = _distinct_text(rows["sen"])
+    sen = np.array([text.upper() for text in sen_texts], dtype=object)
     columns = {
         "Pupil premium": _flag(rows["pupil_premium"]),
-        "SEN support (K)": sen == "K",
-        "EHCP (E)": sen == "E",
-        "SEN (K or E)": sen.isin(["K", "E"]),
+        "SEN support (K)": (sen == "K")[sen_codes],
+        "EHCP (E)": (sen == "E")[sen_codes],
+        "SEN (K or E)": np.isin(sen, ["K", "E"])[sen_codes],
         "EAL": _flag(rows["eal"]),
     }
-    columns.update(_categories("Gender", rows["gender"]))
+    columns.update(_categories("Gender", *_distinct_text(rows["gender"])))
     born = pd.to_datetime(rows["date_of_birth"])
     columns["Summer-born"] = born.dt.month.isin(SUMMER_BORN_MONTHS)
     for column in [c for c in rows.columns if c.startswith(CUSTOM_GROUP_PREFIX)]:
@@ -46,12 +49,13 @@ def membership(rows: pd.DataFrame) -> pd.DataFrame:
 
 def groups(school: pd.DataFrame, window: int) -> pd.DataFrame:
     """Subject x group: % expected or above and average progress in and outside each group."""
-    rows = on_roll_at(school, window)
+    groups_of_pupils = [c for c in school.columns if c.startswith(CUSTOM_GROUP_PREFIX)]
+    rows = on_roll_at(school, window, [*MEASURED, "subject", *PUPIL_COLUMNS, *groups_of_pupils])
     members = membership(rows)
     member_matrix = members.to_numpy(dtype=float)
     parts = counts(rows)[_SUMMED].to_numpy(dtype=float)
     inside_by_subject, total_by_subject = [], []
-    for subject in subject_order(rows):
+    for subject in subject_order(rows["subject"]):
         in_subject = (rows["subject"] == subject).to_numpy()
         inside = member_matrix[in_subject].T @ parts[in_subject]
         inside_by_subject.append(pd.DataFrame(inside, columns=_SUMMED, index=pd.MultiIndex.from_product(
@@ -63,7 +67,7 @@ def groups(school: pd.DataFrame, window: int) -> pd.DataFrame:
     outside = pd.DataFrame(np.vstack(total_by_subject), columns=_SUMMED, index=inside.index) - inside
     table = _compare(inside, outside)
     table = table[table["Pupils in group"] > 0].reset_index()
-    subjects = {s: i for i, s in enumerate(subject_order(school))}
+    subjects = {s: i for i, s in enumerate(subject_order(school["subject"]))}
     order = table["Subject"].map(subjects).sort_values(kind="stable").index
     return table.loc[order, GROUPS_COLUMNS].reset_index(drop=True)
 
@@ -86,14 +90,20 @@ def _flag(values: pd.Series) -> pd.Series:
     return values.fillna(False).astype(bool)
 
 
-def _categories(name: str, values: pd.Series) -> dict[str, pd.Series]:
-    text = values.fillna("").astype(str).str.strip()
-    return {f"{name}: {value}": text == value for value in sorted(set(text) - {""})}
+def _distinct_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, texts): each row's value as stripped text ("" for blank) is texts[codes]; the text
+    work runs once per distinct value, not once per row."""
+    codes, distinct = pd.factorize(values.fillna("").astype(str).to_numpy(object))
+    return codes, np.array([text.strip() for text in distinct], dtype=object)
 
 
-def _custom(name: str, values: pd.Series) -> dict[str, pd.Series]:
-    text = values.fillna("").astype(str).str.strip()
-    present = set(text) - {""}
+def _categories(name: str, codes: np.ndarray, texts: np.ndarray) -> dict[str, np.ndarray]:
+    return {f"{name}: {value}": (texts == value)[codes] for value in sorted(set(texts) - {""})}
+
+
+def _custom(name: str, values: pd.Series) -> dict[str, np.ndarray]:
+    codes, texts = _distinct_text(values)
+    present = set(texts) - {""}
     if present and {value.upper() for value in present} <= YES_VALUES:
-        return {name: text != ""}
-    return _categories(name, text)
+        return {name: (texts != "")[codes]}
+    return _categories(name, codes, texts)

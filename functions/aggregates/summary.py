@@ -1,10 +1,11 @@
 """The `Summary` tab: year group x subject at one window, with key stage and whole-school rows."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, counts, measures, on_roll_at,
-                                            subject_order)
+from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, MEASURED, counts, measures,
+                                            on_roll_at, subject_order)
 
 KEY_STAGES = {1: "KS1", 2: "KS1", 3: "LKS2", 4: "LKS2", 5: "UKS2", 6: "UKS2"}
 YEAR_ORDER = [1, 2, 3, 4, 5, 6, "KS1", "LKS2", "UKS2", "All"]
@@ -17,16 +18,16 @@ def summary(school: pd.DataFrame, window: int) -> pd.DataFrame:
     One block per subject (in the school's subject order): years 1-6, then `KS1`, `LKS2`, `UKS2`
     and `All`, each only when it has pupils. `Year` holds ints for years and text for the rest.
     """
-    rows = on_roll_at(school, window)
+    rows = on_roll_at(school, window, [*MEASURED, "subject", "year"])
     parts = counts(rows)
     parts["subject"] = rows["subject"]
     parts["year"] = rows["year"].astype(int)
-    parts["stage"] = parts["year"].map(KEY_STAGES)
-    parts["all"] = "All"
-    blocks = [parts.groupby(["subject", level], sort=False)[COUNTS].sum()
-              .rename_axis(["Subject", "Year"]) for level in ("year", "stage", "all")]
-    table = measures(pd.concat(blocks)).reset_index()
-    return order_rows(table, subject_order(school))[SUMMARY_COLUMNS]
+    by_year = parts.groupby(["subject", "year"], sort=False)[COUNTS].sum()
+    subject, year = by_year.index.get_level_values(0), by_year.index.get_level_values(1)
+    blocks = [by_year, by_year.groupby([subject, year.map(KEY_STAGES)], sort=False).sum(),
+              by_year.groupby([subject, np.full(len(by_year), "All")], sort=False).sum()]
+    table = measures(pd.concat([block.rename_axis(["Subject", "Year"]) for block in blocks]))
+    return order_rows(table.reset_index(), subject_order(school["subject"]))[SUMMARY_COLUMNS]
 
 
 def order_rows(table: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:

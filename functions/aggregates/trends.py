@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from functions.aggregates._measures import counts, percent, subject_order
+from functions.aggregates._measures import MEASURED, counts, percent, subject_order, window_names
 
 TRENDS_BY_YEAR_COLUMNS = ["Window", "Subject", "Year", "% expected or above",
                           "% expected or above last year"]
 
 
 def _percentages(school: pd.DataFrame, years: list[int]) -> pd.Series:
-    rows = school[school["on_roll"].astype(bool) & school["year"].isin(years)]
+    keep = school["on_roll"].to_numpy(bool) & school["year"].isin(years).to_numpy()
+    rows = school.loc[keep, [*MEASURED, "window", "subject", "year"]]
     parts = counts(rows)[["assessed", "at_expected"]]
     parts[["window", "subject", "year"]] = rows[["window", "subject", "year"]]
     parts["year"] = parts["year"].astype(int)
@@ -36,14 +37,14 @@ def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataF
                           "% expected or above last year": before.reindex(keys)})
     table.index.names = ["window", "Subject", "Year"]
     table = table.reset_index()
-    subjects = {s: i for i, s in enumerate(subject_order(pd.concat([this_year, last_year])))}
+    subjects = {s: i for i, s in enumerate(subject_order(
+        pd.concat([this_year["subject"], last_year["subject"]])))}
     year_rank = table["Year"].map(lambda y: 7 if y == "All" else y)  # a few unique values
     order = table.assign(s=table["Subject"].map(subjects), y=year_rank).sort_values(
         ["window", "s", "y"]).index
     table = table.loc[order].reset_index(drop=True)
-    names = pd.concat([last_year, this_year]).drop_duplicates("window", keep="last").set_index(
-        "window")["window_name"]
-    table.insert(0, "Window", table.pop("window").map(names))
+    names = pd.concat([window_names(last_year), window_names(this_year)])
+    table.insert(0, "Window", table.pop("window").map(names[~names.index.duplicated(keep="last")]))
     return table[TRENDS_BY_YEAR_COLUMNS]
 
 

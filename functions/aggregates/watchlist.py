@@ -5,9 +5,11 @@ a window at which they were not on that list, not on roll or had no row ends an 
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from functions.aggregates._measures import on_roll_at
+from functions.aggregates._measures import window_names
+from functions.distinct import distinct_rows
 
 WATCHLIST_COLUMNS = ["Class", "Pupil", "UPN", "Subject", "Watchlist", "Rule", "Since"]
 LIST_ORDER = {"falling behind": 0, "excelling": 1}
@@ -15,25 +17,29 @@ LIST_ORDER = {"falling behind": 0, "excelling": 1}
 
 def watchlist(school: pd.DataFrame, window: int) -> pd.DataFrame:
     """Pupils on a list at `window`: falling behind first, then by class, pupil and subject."""
-    now = on_roll_at(school, window)
-    now = now[now["watchlist"].fillna("") != ""]
-    keys = ["upn", "subject"]
-    earlier = school[school["window"] < window].merge(
-        now[[*keys, "watchlist"]], on=keys, suffixes=("", "_now"))
-    same = earlier[(earlier["watchlist"] == earlier["watchlist_now"])
-                   & earlier["on_roll"].astype(bool)].sort_values("window", ascending=False)
-    # latest first, the k-th row (k = 0, 1, ...) continues the run only at window - 1 - k; once a
-    # window is skipped every later row falls short of it too, so the count is the run's length
-    continues = same["window"] == window - 1 - same.groupby(keys).cumcount()
-    run = continues.groupby([same["upn"], same["subject"]]).sum().rename("run").reset_index()
-    since = now.merge(run, on=keys, how="left")
-    since_window = window - since["run"].fillna(0).astype(int)
-    names = school.drop_duplicates("window").set_index("window")["window_name"]
+    windows = school["window"].to_numpy()
+    listed = np.select([school["watchlist"].isin([name]).to_numpy() for name in LIST_ORDER],
+                       [code + 1 for code in LIST_ORDER.values()], default=0)  # 0: on no list
+    on_list = np.flatnonzero((listed > 0) & school["on_roll"].to_numpy(bool) & (windows <= window))
+    pupil = distinct_rows([school["upn"].to_numpy(object)[on_list],
+                           school["subject"].to_numpy(object)[on_list]])[1]
+    now = windows[on_list] == window
+    # walk back one window at a time while the pupil stays on the list they are on now
+    run = np.zeros(int(now.sum()), np.int64)
+    staying = np.ones(len(run), bool)
+    for earlier in range(window - 1, 0, -1):
+        at = windows[on_list] == earlier
+        list_then = np.zeros(pupil.max(initial=-1) + 1, np.int64)
+        list_then[pupil[at]] = listed[on_list[at]]
+        staying &= list_then[pupil[now]] == listed[on_list[now]]
+        run += staying
+    rows = school.iloc[on_list[now]]
     table = pd.DataFrame({
-        "Class": since["class_name"], "Pupil": since["pupil"], "UPN": since["upn"],
-        "Subject": since["subject"], "Watchlist": since["watchlist"],
-        "Rule": since["watchlist_reason"], "Since": since_window.map(names),
-    }, columns=WATCHLIST_COLUMNS)
+        "Class": rows["class_name"], "Pupil": rows["pupil"], "UPN": rows["upn"],
+        "Subject": rows["subject"], "Watchlist": rows["watchlist"],
+        "Rule": rows["watchlist_reason"], "Since": (window - run),
+    }, columns=WATCHLIST_COLUMNS).reset_index(drop=True)
+    table["Since"] = table["Since"].map(window_names(school))
     order = table.assign(list=table["Watchlist"].map(LIST_ORDER)).sort_values(
         ["list", "Class", "Pupil", "Subject"]).index
     return table.loc[order].reset_index(drop=True)
