@@ -31,8 +31,10 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
         .map(index).clip(upper=window),
     }).dropna(subset=["start", "end"])
     spans = spans[spans["end"] > spans["start"]].astype({"start": int, "end": int})
-    values = school.set_index(["upn", "subject", "window"])["value"]
-    prior = school[school["baseline_window"] == 0].drop_duplicates(["upn", "subject"]).set_index(
+    involved = school.loc[school["upn"].isin(spans["upn"]).to_numpy(),
+                          ["upn", "subject", "window", "value", "baseline", "baseline_window"]]
+    values = involved.set_index(["upn", "subject", "window"])["value"]
+    prior = involved[involved["baseline_window"] == 0].drop_duplicates(["upn", "subject"]).set_index(
         ["upn", "subject"])["baseline"]
     start_at = pd.MultiIndex.from_frame(spans[["upn", "subject", "start"]])
     start = values.reindex(start_at).to_numpy()
