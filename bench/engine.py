@@ -102,8 +102,10 @@ def _labels(value: np.ndarray, gd: np.ndarray, fw: Framework) -> np.ndarray:
     return pairs.merge(unique, on=["value", "gd"], how="left")["label"].fillna("").to_numpy(object)
 
 
-def timed(steps: list[tuple[str, Callable[[], object]]], rows: int) -> dict[str, object]:
-    """Run each step, printing wall and CPU seconds (CPU is steadier on a shared machine)."""
+def timed(steps: list[tuple[str, Callable[[], object]]], rows: int,
+          totals: dict[str, float]) -> dict[str, object]:
+    """Run each step, printing wall and CPU seconds (CPU is steadier on a shared machine);
+    adds the step's seconds to `totals` ("wall", "cpu")."""
     results, wall_total, cpu_total = {}, 0.0, 0.0
     for name, step in steps:
         wall, cpu = time.perf_counter(), time.process_time()
@@ -113,6 +115,8 @@ def timed(steps: list[tuple[str, Callable[[], object]]], rows: int) -> dict[str,
         print(f"  {name:<18} {wall:7.2f} s wall {cpu:7.2f} s CPU  {rows / wall:>12,.0f} rows/s")
     print(f"  {'total':<18} {wall_total:7.2f} s wall {cpu_total:7.2f} s CPU  "
           f"{rows / wall_total:>12,.0f} rows/s")
+    totals["wall"] += wall_total
+    totals["cpu"] += cpu_total
     return results
 
 
@@ -149,7 +153,8 @@ def main() -> None:
 
     began = time.perf_counter()
     print("engine:")
-    timed([("assess + join", school)], rows)
+    totals = {"wall": 0.0, "cpu": 0.0}
+    timed([("assess + join", school)], rows, totals)
     s = state["school"]
     print("aggregates (and History):")
     results = timed([
@@ -164,7 +169,9 @@ def main() -> None:
         ("history merge", lambda: merge_history(
             history_rows().assign(**{"Recorded at": "2026-12-18 16:00:00"})[HISTORY_COLUMNS],
             history_rows(), list(fw.windows[:1]), "2027-01-10 09:00:00")),
-    ], rows)
+    ], rows, totals)
+    print(f"engine total: {totals['wall']:.2f} s wall {totals['cpu']:.2f} s CPU  "
+          f"{rows / totals['wall']:,.0f} rows/s wall  {rows / totals['cpu']:,.0f} rows/s CPU")
     aggregates.governors(results["summary"], results["groups"])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak_mb:,.0f} MB")
