@@ -22,7 +22,7 @@ def _percentages(school: pd.DataFrame, years: list[int]) -> pd.Series:
     parts[["window", "subject", "year"]] = rows[["window", "subject", "year"]]
     parts["year"] = parts["year"].astype(int)
     by_year = parts.groupby(["window", "subject", "year"])[["assessed", "at_expected"]].sum()
-    whole = parts.groupby(["window", "subject"])[["assessed", "at_expected"]].sum()
+    whole = by_year.groupby(level=["window", "subject"]).sum()
     whole = whole.assign(year="All").set_index("year", append=True)
     totals = pd.concat([by_year, whole])
     return percent(totals["at_expected"], totals["assessed"])
