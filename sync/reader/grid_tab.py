@@ -6,9 +6,9 @@ import re
 import pandas as pd
 
 from functions.frames import STATEMENTS, TICKS
-from sync.reader.marks_tab import long_cells, pupil_rows
+from sync.reader.marks_tab import long_cells, pupil_rows, without_errors
 from sync.reader.problems import ProblemLog
-from sync.reader.table import Table, is_blank, is_error_value
+from sync.reader.table import Table, frame_of
 
 _GROUP = re.compile(r"(-?\d+)(?:\.0+)?\s*(\*|kpi)?", re.IGNORECASE)
 _KPI_TEXT = re.compile(r"^\s*[*★]\s*|\s*\(?\bKPI\b\)?\s*$", re.IGNORECASE)
@@ -28,37 +28,27 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
     text starts with `*` or ends with `KPI`. A statement without a readable row-2 value is an
     error and its column is left out."""
     group_row = table.header_row + 1
-    groups = (table.body.loc[group_row] if group_row in table.body.index
-              else pd.Series(None, index=table.body.columns, dtype=object))
+    groups = next((row.values for row in table.body if row.number == group_row), None)
     statements = []
+    columns: dict[str, int] = {}
     for text, position in sorted(table.extras.items(), key=lambda item: item[1]):
-        parsed = parse_group(groups[position])
+        group_value = groups[position] if groups is not None else None
+        parsed = parse_group(group_value)
         if parsed is None:
-            problems.add(table.title, f"{table.letter_at(position)}{group_row}", groups[position],
+            problems.add(table.title, f"{table.letter_at(position)}{group_row}", group_value,
                          "the point or band this statement belongs to (the column is ignored)")
             continue
         group, kpi_mark = parsed
-        statements.append({"column": table.letter_at(position), "position": position,
-                           "text": _KPI_TEXT.sub("", text).strip(), "group": group,
-                           "kpi": kpi_mark or bool(_KPI_TEXT.search(text))})
-    frame = pd.DataFrame(statements, columns=["column", "position", "text", "group", "kpi"])
-    frame.insert(0, "statement_no", range(1, len(frame) + 1))
-    columns = dict(zip(frame["statement_no"].astype(str), frame["position"]))
-    pupils = table.body[table.body.index > group_row]
-    upns = pupil_rows(_with_body(table, pupils), pupil_upns, list(columns.values()), problems)
-    long = long_cells(table, upns, columns)
-    errors = long["raw"].map(is_error_value).astype(bool)
-    if errors.any():
-        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": long["cell"][errors],
-                                         "found": long["raw"][errors],
-                                         "expected": "blank, WT, A or M", "severity": "error"}))
-    long = long[~errors]
-    ticks = pd.DataFrame({"workbook": workbook, "academic_year": academic_year, "upn": long["upn"],
-                          "subject": subject, "statement_no": long["name"].astype(int),
-                          "cell": long["cell"], "raw": long["raw"].astype(object)}, columns=TICKS)
-    frame = frame.assign(workbook=workbook, subject=subject)
-    return frame[STATEMENTS].astype({"statement_no": int, "group": int, "kpi": bool}), ticks
-
-
-def _with_body(table: Table, body: pd.DataFrame) -> Table:
-    return Table(table.title, table.header_row, table.columns, table.extras, body)
+        statement_no = len(statements) + 1
+        columns[str(statement_no)] = position
+        statements.append((workbook, subject, statement_no, table.letter_at(position),
+                           _KPI_TEXT.sub("", text).strip(), group,
+                           kpi_mark or bool(_KPI_TEXT.search(text))))
+    pupils = table.with_body([row for row in table.body if row.number > group_row])
+    upns = pupil_rows(pupils, pupil_upns, list(columns.values()), problems)
+    cells = without_errors(table, long_cells(table, upns, columns), "blank, WT, A or M", problems)
+    ticks = frame_of([(workbook, academic_year, cell.upn, subject, int(cell.name), cell.cell,
+                       cell.raw) for cell in cells], TICKS, objects=["raw"])
+    frame = frame_of(statements, STATEMENTS)
+    return (frame.astype({"statement_no": int, "group": int, "kpi": bool}),
+            ticks.astype({"statement_no": int}))

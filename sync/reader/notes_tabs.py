@@ -8,7 +8,7 @@ from sync.reader.marks_tab import pupil_rows
 from sync.reader.names import canonical_lookup, normalise
 from sync.reader.problems import ProblemLog
 from sync.reader.pupils_tab import parsed_column
-from sync.reader.table import Table, is_blank
+from sync.reader.table import Table, frame_of, is_blank
 from sync.reader.values import parse_flag, parse_text
 
 COMMENT_COLUMNS = ("UPN", "Name", "Comment", "Approved")
@@ -18,14 +18,13 @@ INTERVENTION_COLUMNS = ("UPN", "Subject", "Intervention", "From", "To", "Notes")
 def read_comments(table: Table, workbook: str, pupil_upns: set[str],
                   problems: ProblemLog) -> pd.DataFrame:
     used = [table.columns[name] for name in ("Comment", "Approved") if name in table.columns]
-    upns = pupil_rows(table, pupil_upns, used, problems)
-    rows = _restricted(table, upns.index)
-    return pd.DataFrame({
-        "workbook": workbook, "upn": upns,
-        "comment": parsed_column(rows, "Comment", parse_text, "text", problems, "").fillna(""),
-        "approved": parsed_column(rows, "Approved", parse_flag, "Y or blank", problems, False)
-        .fillna(False).astype(bool),
-    }, columns=COMMENTS).reset_index(drop=True)
+    pupils = pupil_rows(table, pupil_upns, used, problems)
+    rows = table.with_body([pupil.row for pupil in pupils])
+    comments = parsed_column(rows, "Comment", parse_text, "text", problems, "")
+    approved = parsed_column(rows, "Approved", parse_flag, "Y or blank", problems, False)
+    return frame_of([(workbook, pupil.upn, "" if text is None else text, bool(flag))
+                     for pupil, text, flag in zip(pupils, comments, approved)],
+                    COMMENTS, objects=["comment"])
 
 
 def read_interventions(table: Table, workbook: str, subjects: list[str], windows: list[str],
@@ -33,48 +32,36 @@ def read_interventions(table: Table, workbook: str, subjects: list[str], windows
     """One row per intervention; a row with an unknown subject or window, or no intervention
     name, is an error and is left out."""
     used = [position for name, position in table.columns.items() if name not in ("UPN", "Name")]
-    upns = pupil_rows(table, pupil_upns, used, problems, repeats_allowed=True)
-    rows = _restricted(table, upns.index)
+    pupils = pupil_rows(table, pupil_upns, used, problems, repeats_allowed=True)
+    rows = table.with_body([pupil.row for pupil in pupils])
     subject = _choice(rows, "Subject", subjects, problems, required=True)
     from_window = _choice(rows, "From", windows, problems, required=True)
     to_window = _choice(rows, "To", windows, problems, required=False)
     name = parsed_column(rows, "Intervention", parse_text, "text", problems, "")
-    unnamed = name.eq("") & ("Intervention" in table.columns)
-    if unnamed.any():
-        problems.add_frame(pd.DataFrame({
-            "tab": table.title, "cell": _cells(rows, "Intervention")[unnamed], "found": "",
-            "expected": "the intervention's name", "severity": "error"}))
-    frame = pd.DataFrame({
-        "workbook": workbook, "upn": upns, "subject": subject, "intervention": name,
-        "from_window": from_window, "to_window": to_window,
-        "notes": parsed_column(rows, "Notes", parse_text, "text", problems, ""),
-    }, columns=INTERVENTIONS)
-    complete = frame[["subject", "intervention", "from_window", "to_window"]].notna().all(axis=1)
-    return frame[complete & ~unnamed].fillna({"notes": ""}).reset_index(drop=True)
-
-
-def _restricted(table: Table, index: pd.Index) -> Table:
-    return Table(table.title, table.header_row, table.columns, table.extras, table.body.loc[index])
-
-
-def _cells(table: Table, name: str) -> pd.Series:
-    if name in table.columns:
-        return table.cells(name)
-    return pd.Series("", index=table.body.index, dtype=object)
+    unnamed = [text == "" and "Intervention" in table.columns for text in name]
+    for row, missing in zip(rows.body, unnamed):
+        if missing:
+            problems.add_cell(table.title, rows.cell("Intervention", row), "",
+                              "the intervention's name")
+    notes = parsed_column(rows, "Notes", parse_text, "text", problems, "")
+    kept = [(workbook, pupil.upn, *values[:4], "" if values[4] is None else values[4])
+            for pupil, missing, values in zip(pupils, unnamed,
+                                              zip(subject, name, from_window, to_window, notes))
+            if not missing and None not in values[:4]]
+    return frame_of(kept, INTERVENTIONS, objects=INTERVENTIONS[2:])
 
 
 def _choice(table: Table, name: str, allowed: list[str], problems: ProblemLog,
-            required: bool) -> pd.Series:
+            required: bool) -> list[str | None]:
     """The allowed name each cell matches; "" when blank and not required; None (an error) otherwise."""
     lookup = canonical_lookup(allowed)
-    values = (table.values(name) if name in table.columns
-              else pd.Series(None, index=table.body.index, dtype=object))
-    chosen = values.map(lambda value: "" if is_blank(value) else lookup.get(normalise(value)))
-    chosen = chosen.astype(object).where(chosen.ne("") | ~required, None)
-    bad = chosen.isna()
-    if bad.any():
-        expected = "one of " + ", ".join(allowed) + ("" if required else " or blank")
-        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": _cells(table, name)[bad],
-                                         "found": values[bad], "expected": expected,
-                                         "severity": "error"}))
+    expected = "one of " + ", ".join(allowed) + ("" if required else " or blank")
+    chosen = []
+    for row in table.body:
+        value = table.value(name, row)
+        choice = ("" if not required else None) if is_blank(value) else lookup.get(normalise(value))
+        if choice is None:
+            cell = table.cell(name, row) if name in table.columns else ""
+            problems.add_cell(table.title, cell, value, expected)
+        chosen.append(choice)
     return chosen

@@ -18,23 +18,22 @@ def shown(value: object) -> str:
 
 
 class ProblemLog:
-    """The problems of one workbook, in the order they were found."""
+    """The problems of one workbook: those of the workbook's shape first (tabs, headers, keys),
+    then those of its cells, each group in the order they were found."""
 
     def __init__(self, workbook: str) -> None:
         self.workbook = workbook
-        self._rows: list[dict[str, str]] = []
-        self._frames: list[pd.DataFrame] = []
+        self._shape: list[tuple[str, str, str, str, str, str]] = []
+        self._cells: list[tuple[str, str, str, str, str, str]] = []
 
     def add(self, tab: str, cell: str, found: object, expected: str, severity: str = ERROR) -> None:
-        self._rows.append({"workbook": self.workbook, "tab": tab, "cell": cell,
-                           "found": shown(found), "expected": expected, "severity": severity})
+        """A problem with the workbook's shape: a tab, a header, a key of the Class tab."""
+        self._shape.append((self.workbook, tab, cell, shown(found), expected, severity))
 
-    def add_frame(self, problems: pd.DataFrame) -> None:
-        """Problems found column-wise: a frame with tab, cell, found, expected, severity."""
-        if not problems.empty:
-            frame = problems.assign(workbook=self.workbook, found=problems["found"].map(shown))
-            self._frames.append(frame[PROBLEMS])
+    def add_cell(self, tab: str, cell: str, found: object, expected: str,
+                 severity: str = ERROR) -> None:
+        """A problem with one cell's value (or one row's)."""
+        self._cells.append((self.workbook, tab, cell, shown(found), expected, severity))
 
     def frame(self) -> pd.DataFrame:
-        parts = [pd.DataFrame(self._rows, columns=PROBLEMS), *self._frames]
-        return pd.concat(parts, ignore_index=True).astype(str)
+        return pd.DataFrame(self._shape + self._cells, columns=PROBLEMS, dtype=str)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from functions.frames import CUSTOM_GROUP_PREFIX, PUPILS
+from functions.frames import CUSTOM_GROUP_PREFIX
 from sync.reader.dates import parse_date
 from sync.reader.names import canonical_lookup, likely_typo, normalise
 from sync.reader.problems import WARNING, ProblemLog
@@ -65,65 +66,94 @@ def read_class_tab(title: str, rows: Rows, fallback_name: str, problems: Problem
 
 
 def parsed_column(table: Table, name: str, parse: Callable[[object], object], expected: str,
-            problems: ProblemLog, blank: object = None) -> pd.Series:
-    """`parse` over a column (`blank` for blank cells); every unreadable cell an error problem."""
+                  problems: ProblemLog, blank: object = None) -> list[object]:
+    """`parse` of every body row's cell in column `name` (`blank` for blank cells, None where it
+    cannot be read); every unreadable cell an error problem."""
     if name not in table.columns:
-        return pd.Series(blank, index=table.body.index, dtype=object)
-    values = table.values(name)
-    empty = values.map(is_blank)
-    parsed = values.map(parse).astype(object)
-    parsed[empty] = blank
-    bad = ~empty & parsed.isna()
-    if bad.any():
-        problems.add_frame(pd.DataFrame({"tab": table.title, "cell": table.cells(name)[bad],
-                                         "found": values[bad], "expected": expected,
-                                         "severity": "error"}))
+        return [blank] * len(table.body)
+    at = table.columns[name]
+    parsed = []
+    for row in table.body:
+        value = row.values[at]
+        if is_blank(value):
+            parsed.append(blank)
+            continue
+        result = parse(value)
+        if _missing(result):
+            problems.add_cell(table.title, table.cell(name, row), value, expected)
+            result = None
+        parsed.append(result)
     return parsed
+
+
+def _missing(value: object) -> bool:
+    """What pandas' isna calls missing, for one parsed value."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemLog) -> pd.DataFrame:
     """PUPILS rows (UPNs not yet validated: see `functions.pupils.validate_pupils`)."""
     body = table.body
-    upn = table.values("UPN").map(clean_upn)
     text = {name: parsed_column(table, name, parse_text, "text", problems, "")
             for name in ("First name", "Last name", "Gender")}
     year = parsed_column(table, "Year", parse_year_group, "a year group from 1 to 6", problems)
-    year = year.fillna(info.year_group) if info.year_group is not None else year
+    if info.year_group is not None:
+        year = [info.year_group if value is None else value for value in year]
+    dates = {column: parsed_column(table, name, parse_date, DATE_FORM, problems)
+             for column, name in (("date_of_birth", "Date of birth"), ("joined_on", "Joined on"),
+                                  ("left_on", "Left on"))}
+    flags = {"pupil_premium": parsed_column(table, "Pupil premium", parse_flag, "Y or blank",
+                                            problems, False),
+             "sen": parsed_column(table, "SEN", parse_sen, "blank, N, K (SEN support) or E (EHCP)",
+                                  problems, "N"),
+             "eal": parsed_column(table, "EAL", parse_flag, "Y or blank", problems, False)}
+    kept = [index for index, value in enumerate(year) if value is not None]
+    if "Year" in table.columns:
+        for index, value in enumerate(year):
+            if value is None and is_blank(table.value("Year", body[index])):
+                problems.add_cell(table.title, table.cell("Year", body[index]), "",
+                                  "a year group from 1 to 6 (here or in the Class tab)")
+    groups = {CUSTOM_GROUP_PREFIX + header: _group_values(table, header, position, problems)
+              for header, position in table.extras.items()
+              if normalise(header) not in map(normalise, NOT_GROUPS)}
+
+    def pick(values: list[object]) -> list[object]:
+        return [values[index] for index in kept]
+
+    first, last = pick(text["First name"]), pick(text["Last name"])
     frame = pd.DataFrame({
         "workbook": workbook, "academic_year": info.academic_year, "class_name": info.class_name,
-        "row": body.index.astype(int), "upn_cell": table.cells("UPN"), "upn": upn,
-        "first_name": text["First name"], "last_name": text["Last name"],
-        "pupil": (text["First name"] + " " + text["Last name"]).str.strip(), "year": year,
-        **{column: pd.to_datetime(parsed_column(table, name, parse_date, DATE_FORM, problems))
-           for column, name in (("date_of_birth", "Date of birth"), ("joined_on", "Joined on"),
-                                ("left_on", "Left on"))},
-        "gender": text["Gender"].str.capitalize(),
-        "pupil_premium": parsed_column(table, "Pupil premium", parse_flag, "Y or blank", problems, False),
-        "sen": parsed_column(table, "SEN", parse_sen, "blank, N, K (SEN support) or E (EHCP)", problems, "N"),
-        "eal": parsed_column(table, "EAL", parse_flag, "Y or blank", problems, False),
-    }, index=body.index)
-    frame[["pupil_premium", "eal"]] = frame[["pupil_premium", "eal"]].fillna(False).astype(bool)
-    frame["sen"] = frame["sen"].fillna("N")
-    no_year = frame["year"].isna()
-    if "Year" in table.columns and no_year.any():
-        problems.add_frame(pd.DataFrame({
-            "tab": table.title, "cell": table.cells("Year")[no_year & table.values("Year").map(is_blank)],
-            "found": "", "expected": "a year group from 1 to 6 (here or in the Class tab)",
-            "severity": "error"}))
-    frame = frame[~no_year].astype({"year": int})
-    for header, position in table.extras.items():
-        if normalise(header) not in map(normalise, NOT_GROUPS):
-            frame[CUSTOM_GROUP_PREFIX + header] = _group_values(table, header, position, problems)[~no_year]
-    return frame.reset_index(drop=True)[PUPILS + [c for c in frame.columns if c not in PUPILS]]
+        "row": pd.Series([body[index].number for index in kept], dtype=int),
+        "upn_cell": [table.cell("UPN", body[index]) for index in kept],
+        "upn": [clean_upn(table.value("UPN", body[index])) for index in kept],
+        "first_name": pd.Series(first, dtype=object), "last_name": pd.Series(last, dtype=object),
+        "pupil": pd.Series([_joined(one, other) for one, other in zip(first, last)], dtype=object),
+        "year": pd.Series(pick(year), dtype=int),
+        **{column: pd.to_datetime(pd.Series(pick(values), dtype=object))
+           for column, values in dates.items()},
+        "gender": pd.Series([value.capitalize() if isinstance(value, str) else value
+                             for value in pick(text["Gender"])], dtype=object),
+        "pupil_premium": pd.Series([bool(value) for value in pick(flags["pupil_premium"])], dtype=bool),
+        "sen": pd.Series(["N" if value is None else value for value in pick(flags["sen"])], dtype=object),
+        "eal": pd.Series([bool(value) for value in pick(flags["eal"])], dtype=bool),
+        **{column: pd.Series(pick(values), dtype=object) for column, values in groups.items()},
+    }, index=pd.RangeIndex(len(kept)))
+    return frame
 
 
-def _group_values(table: Table, header: str, position: int, problems: ProblemLog) -> pd.Series:
-    values = table.body[position]
-    parsed = values.map(parse_text)
-    bad = parsed.isna()
-    if bad.any():
-        letter = get_column_letter(position + 1)
-        problems.add_frame(pd.DataFrame({
-            "tab": table.title, "cell": letter + values.index[bad].astype(str),
-            "found": values[bad], "expected": f"a value for {header}", "severity": "error"}))
-    return parsed.fillna("").astype(str)
+def _joined(first: object, last: object) -> object:
+    """`first last`, as pandas' `+` on text columns gives it: NaN when either is missing."""
+    return f"{first} {last}".strip() if isinstance(first, str) and isinstance(last, str) else np.nan
+
+
+def _group_values(table: Table, header: str, position: int, problems: ProblemLog) -> list[str]:
+    """A custom group column as text ("" for blank or unreadable cells)."""
+    letter = get_column_letter(position + 1)
+    values = []
+    for row in table.body:
+        value = parse_text(row.values[position])
+        if value is None:
+            problems.add_cell(table.title, f"{letter}{row.number}", row.values[position],
+                              f"a value for {header}")
+        values.append("" if value is None else value)
+    return values

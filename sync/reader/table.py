@@ -1,10 +1,13 @@
-"""One tab as a header plus a body of cells, with its known columns found by name."""
+"""One tab as a header plus a body of rows, with its known columns found by name.
+
+Class tabs are small (a class of thirty), so a tab is read in plain Python: a pandas step costs
+more than the whole tab's work, and a school has a couple of hundred tabs.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
@@ -27,33 +30,43 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-_BLANK = np.frompyfunc(is_blank, 1, 1)
-
-
-def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
-    """`is_blank` of every cell, in one pass over the values (DataFrame.map costs a call per column)."""
-    return pd.DataFrame(_BLANK(frame.to_numpy(dtype=object)).astype(bool) if frame.size else
-                        np.ones(frame.shape, dtype=bool), index=frame.index, columns=frame.columns)
-
-
 def is_error_value(value: object) -> bool:
     return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
+
+
+def frame_of(rows: list[tuple], columns: list[str], objects: Iterable[str] = ()) -> pd.DataFrame:
+    """A frame of row tuples, each column's dtype inferred from its values except `objects`,
+    which keep their Python values as they are (a cell's raw value: text, number or date)."""
+    objects = set(objects)
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    return pd.DataFrame({column: pd.Series(list(column_values),
+                                           dtype=object if column in objects else None)
+                         for column, column_values in zip(columns, values)}, columns=columns)
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    """One row under the header: its 1-based sheet row number and its values (padded to the
+    tab's width, so every position of the header exists)."""
+
+    number: int
+    values: list[object]
 
 
 @dataclass(frozen=True)
 class Table:
     """A tab read against the column names it should have.
 
-    `body` holds the rows under the header (object values; index = 1-based sheet row; rows with
-    no value at all left out), positional columns 0..width-1. `columns` maps each known name found
-    to its position; `extras` maps every other non-empty header (as written, stripped) to its own.
+    `body` holds the rows under the header that have any value, in sheet order. `columns` maps
+    each known name found to its position; `extras` maps every other non-empty header (as
+    written, stripped) to its own.
     """
 
     title: str
     header_row: int
     columns: dict[str, int]
     extras: dict[str, int]
-    body: pd.DataFrame
+    body: list[BodyRow]
 
     def letter(self, name: str) -> str:
         return self.letter_at(self.columns[name])
@@ -62,12 +75,16 @@ class Table:
     def letter_at(position: int) -> str:
         return get_column_letter(position + 1)
 
-    def cells(self, name: str) -> pd.Series:
-        """The A1 address of every body row's cell in column `name`."""
-        return pd.Series(self.letter(name) + self.body.index.astype(str), index=self.body.index)
+    def cell(self, name: str, row: BodyRow) -> str:
+        """The A1 address of `row`'s cell in column `name`."""
+        return f"{self.letter(name)}{row.number}"
 
-    def values(self, name: str) -> pd.Series:
-        return self.body[self.columns[name]]
+    def value(self, name: str, row: BodyRow) -> object:
+        """`row`'s value in column `name`; None when the tab has no such column."""
+        return row.values[self.columns[name]] if name in self.columns else None
+
+    def with_body(self, body: list[BodyRow]) -> Table:
+        return Table(self.title, self.header_row, self.columns, self.extras, body)
 
 
 def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLog,
@@ -80,20 +97,18 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
     known = list(known)
     lookup = canonical_lookup(known)
     width = max((len(row) for row in rows), default=0)
-    grid = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows],
-                        columns=range(width), dtype=object)
-    grid.index = pd.RangeIndex(1, len(grid) + 1)
-    filled = ~blank_mask(grid)
-    used_rows = grid.index[filled.any(axis=1)]
-    if used_rows.empty:
-        return Table(title, 1, {}, {}, grid.iloc[0:0])
-    header_row = int(used_rows[0])
+    used = [BodyRow(number, [*row, *[None] * (width - len(row))])
+            for number, row in enumerate(rows, start=1)
+            if not all(is_blank(value) for value in row)]
+    if not used:
+        return Table(title, 1, {}, {}, [])
+    header, body = used[0], used[1:]
     columns: dict[str, int] = {}
     extras: dict[str, int] = {}
-    for position, value in enumerate(grid.loc[header_row]):
+    for position, value in enumerate(header.values):
         if is_blank(value):
             continue
-        address = f"{get_column_letter(position + 1)}{header_row}"
+        address = f"{get_column_letter(position + 1)}{header.number}"
         name = lookup.get(normalise(value))
         if name is not None and name in columns:
             problems.add(title, address, value, f"one column named {name}", WARNING)
@@ -104,5 +119,4 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
                          WARNING)
         else:
             extras[str(value).strip()] = position
-    body_rows = used_rows[used_rows > header_row]
-    return Table(title, header_row, columns, extras, grid.loc[body_rows])
+    return Table(title, header.number, columns, extras, body)
