@@ -103,8 +103,7 @@ class LocalStore:
         return self._read(self.folder / ref.id)
 
     def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> list[dict]:
-        book = XlsxWorkbook()
-        book.remove(book.active)
+        book = XlsxWorkbook(write_only=True)  # the file is wholly ours: nothing to keep
         for tab in tabs:
             render_tab(book.create_sheet(tab.title), tab)
         _mark_owned(book, [tab.title for tab in tabs])

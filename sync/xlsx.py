@@ -9,18 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sync.store import Tab, Workbook
 
+AnySheet = Worksheet | WriteOnlyWorksheet
+
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 NOTE_FONT = Font(italic=True, color="555555")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 def read_values(path: Path) -> Workbook:
@@ -35,66 +39,98 @@ def read_values(path: Path) -> Workbook:
         book.close()
 
 
-def _text_cell(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Set a cell so that text is stored as text: openpyxl would otherwise turn "=..." into a formula."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
+def _cell(sheet: AnySheet, value: object) -> Cell:
+    """A cell whose text stays text: openpyxl would otherwise turn "=..." into a formula."""
+    cell = Cell(sheet, row=1, column=1, value=value)  # append() places it
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
 
 
-def render_tab(sheet: Worksheet, tab: Tab) -> None:
-    """Fill an empty worksheet with a tab's note, header, rows, formats, colours and chart."""
-    top = 1
-    if tab.note:
-        _text_cell(sheet, 1, 1, tab.note).font = NOTE_FONT
-        top = 2
-    for column, name in enumerate(tab.header, start=1):
-        cell = _text_cell(sheet, top, column, name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, values in enumerate(tab.rows, start=1):
-        for column, value in enumerate(values, start=1):
-            if value is not None and value != "":
-                _text_cell(sheet, top + offset, column, value)
+def _entry(sheet: AnySheet, value: object) -> object:
+    """What to append for an unformatted value: the value itself when openpyxl keeps it as it
+    is (a Cell object costs more to write), a text cell when openpyxl would read the text as a
+    formula or an error value."""
+    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        return _cell(sheet, value)
+    return value
+
+
+def render_tab(sheet: AnySheet, tab: Tab) -> None:
+    """Fill an empty worksheet with a tab's note, header, rows, formats, colours and chart.
+
+    Works on a normal worksheet and on a write-only one alike: everything a write-only sheet
+    writes above its rows (widths, frozen panes, page properties) is set before the first row.
+    """
+    top = 2 if tab.note else 1
     last_row = top + max(len(tab.rows), 1)
     for column, name in enumerate(tab.header, start=1):
+        width = tab.widths.get(name, max(10.0, min(40.0, len(name) + 3)))
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    if tab.freeze_rows or tab.freeze_cols:
+        sheet.freeze_panes = f"{get_column_letter(tab.freeze_cols + 1)}{top + tab.freeze_rows}"
+    _print_to_page_width(sheet, top)
+    if tab.note:
+        note = _cell(sheet, tab.note)
+        note.font = NOTE_FONT
+        sheet.append([note])
+    sheet.append([_header_cell(sheet, name) for name in tab.header])
+    formats = [tab.formats.get(name) for name in tab.header]
+    for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
+        sheet.append(_body_row(sheet, values, formats))
+    for column, name in enumerate(tab.header, start=1):
         letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = tab.widths.get(name, max(10.0, min(40.0, len(name) + 3)))
-        number_format = tab.formats.get(name)
-        if number_format:
-            for row in range(top + 1, last_row + 1):
-                sheet.cell(row=row, column=column).number_format = number_format
         for value, colour in tab.colour_by.get(name, {}).items():
             sheet.conditional_formatting.add(
                 f"{letter}{top + 1}:{letter}{last_row}",
                 CellIsRule(operator="equal", formula=[f'"{value}"'],
                            fill=PatternFill("solid", fgColor=colour)),
             )
-    if tab.freeze_rows or tab.freeze_cols:
-        sheet.freeze_panes = f"{get_column_letter(tab.freeze_cols + 1)}{top + tab.freeze_rows}"
     if tab.header:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(tab.header))}{last_row}"
     if tab.hidden:
         sheet.sheet_state = "hidden"
-    _print_to_page_width(sheet, top)
     if tab.chart and tab.rows:
         sheet.add_chart(_line_chart(sheet, tab, top, last_row), f"{get_column_letter(len(tab.header) + 2)}{top}")
 
 
-def _print_to_page_width(sheet: Worksheet, header_row: int) -> None:
+def _header_cell(sheet: AnySheet, name: str) -> Cell:
+    cell = _cell(sheet, name)
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = HEADER_ALIGNMENT
+    return cell
+
+
+def _body_row(sheet: AnySheet, values: list[object], formats: list[str | None]) -> list[object]:
+    """One row's cells: a blank is no cell unless its column has a number format (so a value
+    typed there later shows in that format)."""
+    cells: list[object] = []
+    for column, number_format in enumerate(formats):
+        value = values[column] if column < len(values) else None
+        if value == "":
+            value = None
+        if number_format:
+            cell = _cell(sheet, value)
+            cell.number_format = number_format
+            cells.append(cell)
+        else:
+            cells.append(_entry(sheet, value))
+    cells.extend(_entry(sheet, None if value == "" else value) for value in values[len(formats):])
+    return cells
+
+
+def _print_to_page_width(sheet: AnySheet, header_row: int) -> None:
     """Printed, a tab is landscape, one page wide, with its header row repeated on every page."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _line_chart(sheet: Worksheet, tab: Tab, top: int, last_row: int) -> LineChart:
+def _line_chart(sheet: AnySheet, tab: Tab, top: int, last_row: int) -> LineChart:
     spec = tab.chart
     chart = LineChart()
     chart.title = spec.title
