@@ -139,11 +139,12 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         beside: list[dict] = []
         current = [ref for ref in refs if ref.name in set(results.current_workbooks)]
         for done, ref in enumerate(current, start=1):
-            tabs, problems = write_beside(class_tabs(results, ref.name), store.foreign_tabs(ref), ref.name)
+            tabs, problems = write_beside(class_tabs(results, ref.name, settings.school_name),
+                                         store.foreign_tabs(ref), ref.name)
             beside += problems + list(store.write_class_outputs(ref, tabs))
             if progress:
                 progress("Writing class summaries", done, len(current))
-        tabs = summary_tabs(results)
+        tabs = summary_tabs(results, settings.school_name)
         tabs.append(state_tab(refs, fingerprint))
         tabs, problems = write_beside(tabs, store.foreign_tabs(None), "Tracker summary")
         outcome.problems = len(results.problems) + len(beside) + len(problems)

@@ -21,21 +21,27 @@ BESIDE = " (tracker)"
 SETTINGS_ROW_ID = "(Settings and Staff)"
 
 
-def class_tabs(results: SchoolResults, workbook: str) -> list[Tab]:
+def heading(results: SchoolResults, school_name: str) -> str:
+    """The line above a tab's header: whose figures, and when."""
+    when = f"{results.window_name} {results.academic_year}"
+    return f"{school_name}: {when}" if school_name else when
+
+
+def class_tabs(results: SchoolResults, workbook: str, school_name: str = "") -> list[Tab]:
     """`Class summary` and `Problems` for one class workbook."""
     rows = results.class_summary[results.class_summary["workbook"] == workbook]
     problems = results.problems[results.problems["Workbook"] == workbook]
-    note = f"{results.window_name} {results.academic_year}"
+    note = heading(results, school_name)
     return [
         frame_to_tab("Class summary", rows.drop(columns="workbook"), note=note),
         frame_to_tab("Problems", problems[PROBLEM_COLUMNS]),
     ]
 
 
-def summary_tabs(results: SchoolResults) -> list[Tab]:
+def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
     """Every owned tab of `Tracker summary` but the Sync log, which is added last
     (`with_sync_log`), when the run's figures are known."""
-    note = f"{results.window_name} {results.academic_year}"
+    note = heading(results, school_name)
     frames = {
         "Summary": results.summary, "Groups": results.groups, "Classes": results.classes,
         "Completion": results.completion, "Watchlist": results.watchlist,
