@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from functions.frames import STATEMENTS, TICKS
 from sync.reader.marks_tab import long_cells, pupil_rows, without_errors
 from sync.reader.problems import ProblemLog
-from sync.reader.table import Table, frame_of
+from sync.reader.table import Table
 
 _GROUP = re.compile(r"(-?\d+)(?:\.0+)?\s*(\*|kpi)?", re.IGNORECASE)
 _KPI_TEXT = re.compile(r"^\s*[*★]\s*|\s*\(?\bKPI\b\)?\s*$", re.IGNORECASE)
@@ -23,8 +20,8 @@ def parse_group(value: object) -> tuple[int, bool] | None:
 
 
 def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
-              pupil_upns: set[str], problems: ProblemLog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """STATEMENTS and TICKS of one grid. A statement is KPI when its row-2 cell says so or its
+              pupil_upns: set[str], problems: ProblemLog) -> tuple[list[tuple], list[tuple]]:
+    """STATEMENTS and TICKS rows (tuples in their frames' column order) of one grid. A statement is KPI when its row-2 cell says so or its
     text starts with `*` or ends with `KPI`. A statement without a readable row-2 value is an
     error and its column is left out."""
     group_row = table.header_row + 1
@@ -47,8 +44,5 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
     pupils = table.with_body([row for row in table.body if row.number > group_row])
     upns = pupil_rows(pupils, pupil_upns, list(columns.values()), problems)
     cells = without_errors(table, long_cells(table, upns, columns), "blank, WT, A or M", problems)
-    ticks = frame_of([(workbook, academic_year, cell.upn, subject, int(cell.name), cell.cell,
-                       cell.raw) for cell in cells], TICKS, objects=["raw"])
-    frame = frame_of(statements, STATEMENTS)
-    return (frame.astype({"statement_no": int, "group": int, "kpi": bool}),
-            ticks.astype({"statement_no": int}))
+    return statements, [(workbook, academic_year, cell.upn, subject, int(cell.name), cell.cell,
+                          cell.raw) for cell in cells]

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import pandas as pd
-
-from functions.frames import CELLS
 from sync.reader.problems import ProblemLog
-from sync.reader.table import BodyRow, Table, frame_of, is_blank, is_error_value
+from sync.reader.table import BodyRow, Table, is_blank, is_error_value
 from sync.reader.values import clean_upn
 
 BASELINE = "Baseline"
@@ -92,13 +89,13 @@ def without_errors(table: Table, cells: list[LongCell], expected: str,
 
 
 def read_marks(table: Table, tab: str, workbook: str, academic_year: str, subjects: list[str],
-               windows: list[str], pupil_upns: set[str], problems: ProblemLog) -> pd.DataFrame:
-    """CELLS rows of a `Judgements` (windows plus Baseline) or `Tests` tab (`tab`, as CELLS names
-    it); error values are problems."""
+               windows: list[str], pupil_upns: set[str], problems: ProblemLog) -> list[tuple]:
+    """CELLS rows (tuples in CELLS order) of a `Judgements` (windows plus Baseline) or `Tests`
+    tab (`tab`, as CELLS names it); error values are problems."""
     known = mark_columns(subjects, windows)
     columns = {name: position for name, position in table.columns.items() if name in known}
     pupils = pupil_rows(table, pupil_upns, list(columns.values()), problems)
     cells = without_errors(table, long_cells(table, pupils, columns), "a value, not an error",
                            problems)
-    return frame_of([(workbook, academic_year, tab, cell.cell, cell.upn, *known[cell.name], cell.raw)
-                     for cell in cells], CELLS, objects=["raw"])
+    return [(workbook, academic_year, tab, cell.cell, cell.upn, *known[cell.name], cell.raw)
+            for cell in cells]

@@ -24,7 +24,7 @@ def read_comments(table: Table, workbook: str, pupil_upns: set[str],
     approved = parsed_column(rows, "Approved", parse_flag, "Y or blank", problems, False)
     return frame_of([(workbook, pupil.upn, "" if text is None else text, bool(flag))
                      for pupil, text, flag in zip(pupils, comments, approved)],
-                    COMMENTS, objects=["comment"])
+                    COMMENTS, {"comment": object, "approved": bool})
 
 
 def read_interventions(table: Table, workbook: str, subjects: list[str], windows: list[str],
@@ -48,7 +48,7 @@ def read_interventions(table: Table, workbook: str, subjects: list[str], windows
             for pupil, missing, values in zip(pupils, unnamed,
                                               zip(subject, name, from_window, to_window, notes))
             if not missing and None not in values[:4]]
-    return frame_of(kept, INTERVENTIONS, objects=INTERVENTIONS[2:])
+    return frame_of(kept, INTERVENTIONS, dict.fromkeys(INTERVENTIONS[2:], object))
 
 
 def _choice(table: Table, name: str, allowed: list[str], problems: ProblemLog,

@@ -34,14 +34,16 @@ def is_error_value(value: object) -> bool:
     return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
 
 
-def frame_of(rows: list[tuple], columns: list[str], objects: Iterable[str] = ()) -> pd.DataFrame:
-    """A frame of row tuples, each column's dtype inferred from its values except `objects`,
-    which keep their Python values as they are (a cell's raw value: text, number or date)."""
-    objects = set(objects)
-    values = list(zip(*rows)) if rows else [()] * len(columns)
-    return pd.DataFrame({column: pd.Series(list(column_values),
-                                           dtype=object if column in objects else None)
-                         for column, column_values in zip(columns, values)}, columns=columns)
+def frame_of(rows: list[tuple], columns: list[str],
+             dtypes: dict[str, type] | None = None) -> pd.DataFrame:
+    """A frame of row tuples: each column's dtype inferred from its values (text as pandas'
+    text), except the columns of `dtypes` (`object` keeps a cell's raw Python values as they
+    are: text, number or date)."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column, dtype in (dtypes or {}).items():
+        at = columns.index(column)
+        frame[column] = pd.Series([row[at] for row in rows], dtype=dtype)
+    return frame
 
 
 @dataclass(frozen=True)

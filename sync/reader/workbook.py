@@ -14,7 +14,7 @@ from sync.reader.notes_tabs import (COMMENT_COLUMNS, INTERVENTION_COLUMNS, read_
                                     read_interventions)
 from sync.reader.problems import ERROR, WARNING, ProblemLog
 from sync.reader.pupils_tab import NOT_GROUPS, PUPIL_COLUMNS, read_class_tab, read_pupils
-from sync.reader.table import read_table
+from sync.reader.table import frame_of, read_table
 from sync.store import Workbook
 
 OWNED_TABS = ("Class summary", "Problems")
@@ -77,18 +77,20 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
         return ClassWorkbookData.empty(problems.frame())
     pupils = read_pupils(pupils_table, name, info, problems)
     upns = set(pupils["upn"]) - {""}
-    parts = {"cells": [], "statements": [], "ticks": []}
+    cells: list[tuple] = []
+    statements: list[tuple] = []
+    ticks: list[tuple] = []
     for tab, tab_windows in (("Judgements", [*windows, BASELINE]), ("Tests", windows)):
         if tab in tabs:
             columns = ["UPN", "Name", *mark_columns(subjects, tab_windows)]
-            parts["cells"].append(read_marks(table(tab, columns), tab, name, year, subjects,
-                                             tab_windows, upns, problems))
+            cells += read_marks(table(tab, columns), tab, name, year, subjects, tab_windows, upns,
+                                problems)
     for grid, subject in grid_tabs.items():
         if grid in tabs:
-            statements, ticks = read_grid(table(grid, ["UPN", "Name"], report_typos=False), name,
-                                          year, subject, upns, problems)
-            parts["statements"].append(statements)
-            parts["ticks"].append(ticks)
+            grid_statements, grid_ticks = read_grid(table(grid, ["UPN", "Name"], report_typos=False),
+                                                    name, year, subject, upns, problems)
+            statements += grid_statements
+            ticks += grid_ticks
     comments = (read_comments(table("Comments", COMMENT_COLUMNS), name, upns, problems)
                 if "Comments" in tabs else _empty(frames.COMMENTS))
     interventions = (read_interventions(table("Interventions", INTERVENTION_COLUMNS), name,
@@ -98,9 +100,9 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
                              "year_group": info.year_group, "teacher": info.teacher}],
                            columns=frames.CLASSES)
     return ClassWorkbookData(
-        classes, pupils,
-        *(_concat(parts[key], columns) for key, columns in
-          (("cells", frames.CELLS), ("statements", frames.STATEMENTS), ("ticks", frames.TICKS))),
+        classes, pupils, frame_of(cells, frames.CELLS, {"raw": object}),
+        frame_of(statements, frames.STATEMENTS, {"statement_no": int, "group": int, "kpi": bool}),
+        frame_of(ticks, frames.TICKS, {"statement_no": int, "raw": object}),
         comments, interventions, problems.frame())
 
 
