@@ -23,6 +23,8 @@ def load_layout(path: Path = LAYOUT_FILE) -> dict:
 
 def plain_value(value: object) -> object:
     """A cell value a store can write: Python scalars, None for missing, dates as dates."""
+    if type(value) is str:  # most cells: checked first, as a whole school's tabs pass through here
+        return value
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, (np.bool_, bool)):
@@ -53,7 +55,10 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
     header = [str(column) for column in frame.columns]
     as_text = set(layout.get("text_columns", {}).get(title, []))
     frame = frame.assign(**{c: frame[c].map(_text) for c in as_text if c in frame.columns})
-    rows = [[plain_value(value) for value in row] for row in frame.itertuples(index=False, name=None)]
+    # column by column: iterating rows of pandas' text columns costs a call per value
+    columns = [[plain_value(value) for value in frame.iloc[:, at].tolist()]
+               for at in range(frame.shape[1])]
+    rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
     colours = layout.get("colours", {})
     colour_by = {
         column: colours[palette]
