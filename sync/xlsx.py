@@ -103,8 +103,8 @@ def _header_cell(sheet: AnySheet, name: str) -> Cell:
 
 
 def _body_row(sheet: AnySheet, values: list[object], formats: list[str | None]) -> list[object]:
-    """One row's cells: a blank is no cell unless its column has a number format (so a value
-    typed there later shows in that format)."""
+    """One row's cells: a blank stays blank (no value, no style) unless its column has a number
+    format, which it keeps so that a value typed there later shows in that format."""
     cells: list[object] = []
     for column, number_format in enumerate(formats):
         value = values[column] if column < len(values) else None
