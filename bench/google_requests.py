@@ -17,6 +17,7 @@ stand-in's 60-a-minute quotas switched on, and prints:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -142,15 +143,23 @@ def main() -> None:
         build_demo(demo, seed=1)
         print(f"{'workbooks':>9} {'ours r/w':>9} {'unchanged':>9} {'naive r/w':>10} {'ratio':>6} "
               f"{'quota s ours':>12} {'phased':>7} {'paced s':>8} {'quota s naive':>13} {'429s':>5}")
+        sizes = []
         for size in args.sizes:
             ours = one_school(demo, size)
             ratio = (ours["naive_reads"] + ours["naive_writes"]) / (ours["reads"] + ours["writes"])
+            sizes.append({"workbooks": size, "reads": ours["reads"], "writes": ours["writes"],
+                          "unchanged": ours["unchanged"], "naive_reads": ours["naive_reads"],
+                          "naive_writes": ours["naive_writes"], "ratio": round(ratio, 1),
+                          "quota_seconds": quota_seconds(ours["reads"], ours["writes"]),
+                          "phased_seconds": phased_quota_seconds(ours["reads"], ours["writes"]),
+                          "paced_seconds": ours["paced"], "refused_429": ours["refused"]})
             print(f"{size:>9} {ours['reads']:>4}/{ours['writes']:<4} {ours['unchanged']:>9} "
                   f"{ours['naive_reads']:>5}/{ours['naive_writes']:<4} {ratio:>6.1f} "
                   f"{quota_seconds(ours['reads'], ours['writes']):>12.0f} "
                   f"{phased_quota_seconds(ours['reads'], ours['writes']):>7.0f} {ours['paced']:>8.1f} "
                   f"{quota_seconds(ours['naive_reads'], ours['naive_writes']):>13.0f} {ours['refused']:>5}",
                   flush=True)
+        print("RESULT " + json.dumps({"sizes": sizes}))
 
 
 if __name__ == "__main__":

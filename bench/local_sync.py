@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pstats
 import shutil
 import statistics
@@ -105,6 +106,7 @@ def main() -> None:
 
         print(f"demo school ({args.framework}): {len(inputs)} input files, {len(outputs)} output "
               f"files, {cells} output cells; {args.repeat} runs, medians")
+        result = {}
         for index, what in ((0, "wall"), (1, "CPU")):
             sync_time = statistics.median(t[index] for t in syncs)
             floor_time = statistics.median(t[index] for t in floors)
@@ -112,6 +114,11 @@ def main() -> None:
             verdict = "within" if ratio <= BAR else "OVER"
             print(f"  {what:4}: sync {sync_time:6.2f} s, I/O floor {floor_time:6.2f} s, "
                   f"ratio {ratio:4.2f} ({verdict} the bar of {BAR})")
+            result[f"{what} ratio"] = round(ratio, 2)
+            result[f"{what} sync s"] = round(sync_time, 2)
+            result[f"{what} floor s"] = round(floor_time, 2)
+        result["runs (medians of)"] = args.repeat
+        print("RESULT " + json.dumps(result))
 
         if args.profile:
             folder = sync_copy(pristine, work, args.repeat + 1)
