@@ -31,24 +31,12 @@ from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.load import _set_setting, book_from_xlsx
 from tests.google_standin.world import FOLDER
+from tests.fakes import SimClock
 
 NOW = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
 THIS_YEAR = "2026-27"
 CLASS_OUTPUTS = 2             # Class summary, Problems
 CALLS_PER_NAIVE_WRITE = 3     # clear or add the worksheet, update the values, format the header
-
-
-class SimClock:
-    """Seconds that pass only when someone sleeps: the pacer's and the quota's shared clock."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _quota_floor(count: int) -> float:

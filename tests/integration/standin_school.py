@@ -23,25 +23,13 @@ from sync.google.transport import mount_api_root
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.load import load_school
 from tests.integration.fuzz_school import build_school
+from tests.fakes import SimClock as FakeClock
 
 OWN_TABS_WITH_TIMES = {"Sync log"}   # finish times and request counts: differ on every run
 SYNC_STATE = "Sync state"            # Drive's modifiedTime of each workbook: kept to the ids
 
 Snapshot = dict[str, dict[str, dict[tuple[int, int], object]]]
 """Spreadsheet id -> tab title -> (row, column) -> the cell's userEnteredValue."""
-
-
-class FakeClock:
-    """A monotonic clock that only moves when something sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
 
 
 @dataclass

