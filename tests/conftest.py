@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from tests.google_standin import StandIn
 
@@ -18,3 +19,13 @@ def standin() -> Iterator[StandIn]:
     with StandIn() as google:
         yield google
         assert google.schema_errors == [], "the stand-in sent a response its schema rejects"
+
+
+@pytest.fixture
+def api(standin: StandIn) -> requests.Session:
+    """A plain HTTP session signed in to the stand-in as the service account: for tests that
+    speak the Google APIs directly, without our client."""
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["Authorization"] = f"Bearer {standin.access_token()}"
+    return session

@@ -3,21 +3,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-import requests
 
 from tests.google_standin import StandIn
 
 FOLDER = "application/vnd.google-apps.folder"
 SHEET = "application/vnd.google-apps.spreadsheet"
-
-
-@pytest.fixture
-def api(standin: StandIn) -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False
-    session.headers["Authorization"] = f"Bearer {standin.access_token()}"
-    return session
 
 
 def files_url(standin: StandIn, rest: str = "", upload: bool = False) -> str:

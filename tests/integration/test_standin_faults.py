@@ -9,14 +9,6 @@ import requests
 from tests.google_standin import StandIn
 
 
-@pytest.fixture
-def api(standin: StandIn) -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False
-    session.headers["Authorization"] = f"Bearer {standin.access_token()}"
-    return session
-
-
 def values_url(standin: StandIn, book: str) -> str:
     return f"{standin.api_root}/sheets.googleapis.com/v4/spreadsheets/{book}/values/Sheet1!A1"
 

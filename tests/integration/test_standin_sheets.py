@@ -3,18 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-import requests
 
 from tests.google_standin import SERVICE_ACCOUNT, StandIn
-
-
-@pytest.fixture
-def api(standin: StandIn) -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False
-    session.headers["Authorization"] = f"Bearer {standin.access_token()}"
-    return session
 
 
 def sheets_url(standin: StandIn, book: str, rest: str = "") -> str:
