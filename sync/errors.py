@@ -43,3 +43,11 @@ class StoreUnavailable(TrackerError):
 
     exit_code = 1
     http_status = 503
+
+
+class UnreadableWorkbook(TrackerError):
+    """One class workbook is not a spreadsheet we can open (corrupt, or not .xlsx inside). The
+    job reports it in Problems and syncs the rest of the school."""
+
+    exit_code = 1
+    http_status = 500

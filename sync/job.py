@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from functions.school import SchoolParameters, assess_school
+from functions import frames
 from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
+from functions.school import SchoolParameters, assess_school
 from sync.outputs import (SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab, summary_tabs,
                           sync_log_tab, with_extra_problems, with_sync_log, write_beside)
+from sync.errors import UnreadableWorkbook
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.settings import Settings, load_settings
 from sync.store import Store, WorkbookRef
@@ -57,7 +59,6 @@ class SyncOutcome:
     api_calls: int = 0
     outcome: str = "complete"
     window: str = ""
-    details: list[str] = field(default_factory=list)
 
     def summary_line(self) -> str:
         return (f"Synced {self.school} at {self.window}: {self.workbooks_read} workbooks read, "
@@ -81,14 +82,24 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         refs = store.list_class_workbooks()
     parts = []
     for done, ref in enumerate(refs, start=1):
-        parts.append(read_class_workbook(ref.name, store.read_workbook(ref), settings.subjects,
-                                         list(settings.windows)))
+        try:
+            workbook = store.read_workbook(ref)
+        except UnreadableWorkbook:
+            parts.append(ClassWorkbookData.empty(unreadable_workbook_problem(ref.name)))
+            continue
+        parts.append(read_class_workbook(ref.name, workbook, settings.subjects, list(settings.windows)))
         if progress:
             progress("Reading class workbooks", done, len(refs))
     log.info("read %d class workbooks of %s", len(refs), store.display_name)
     return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs, summary=summary,
                       history=_owned_table(summary, "History"),
                       sync_log=_owned_table(summary, "Sync log"))
+
+
+def unreadable_workbook_problem(name: str) -> pd.DataFrame:
+    return pd.DataFrame([[name, "", "", "a file that cannot be opened as a spreadsheet",
+                          "an .xlsx workbook saved by Excel or LibreOffice (this class is left out)",
+                          "error"]], columns=frames.PROBLEMS)
 
 
 def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolParameters:
@@ -150,7 +161,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         outcome.problems = len(results.problems) + len(beside) + len(problems)
         outcome.errors = int((results.problems["Severity"] == "error").sum())
         outcome.finished = _clock()
-        outcome.api_calls = _api_calls(store) + 1
+        outcome.api_calls = _api_calls(store) + 1   # + the summary write below
         tabs = with_sync_log(with_extra_problems(tabs, beside + problems), school.sync_log, outcome)
         store.write_summary(tabs)
     log.info("synced %s in %.1fs", store.display_name, time.monotonic() - began)

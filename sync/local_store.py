@@ -24,9 +24,10 @@ from xml.etree import ElementTree
 
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.packaging.custom import StringProperty
 
-from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable
+from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.store import Tab, Workbook, WorkbookRef
 from sync.xlsx import read_values, render_tab
 
@@ -131,6 +132,8 @@ class LocalStore:
     def _read(self, path: Path) -> Workbook:
         try:
             return read_values(path)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
+            raise UnreadableWorkbook(f"{path.name} is not a workbook Excel can open.") from error
         except OSError as error:
             raise StoreUnavailable(f"Could not open {path.name}: {error.strerror}.") from error
 

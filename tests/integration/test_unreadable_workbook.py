@@ -1,0 +1,24 @@
+"""A file in the classes folder that is not a workbook is one Problems row; the school still syncs."""
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sync.job import run_sync
+from sync.local_store import LocalStore
+from sync.xlsx import read_values
+from tests.integration.fuzz_school import GOOD, build_school
+
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+
+
+def test_a_corrupt_class_workbook_is_a_problem_and_the_other_classes_still_sync(tmp_path: Path) -> None:
+    build_school(tmp_path, with_fuzzed=False)
+    (tmp_path / "classes" / "Broken.xlsx").write_bytes(b"saved half-way when the laptop died")
+
+    outcome = run_sync(LocalStore(tmp_path), now=NOW)
+
+    assert outcome.outcome == "complete"
+    summary = read_values(tmp_path / "Tracker summary.xlsx")
+    problems = [row for row in summary["Problems"][1:] if row[0] == "Broken.xlsx"]
+    assert len(problems) == 1 and problems[0][5] == "error"
+    assert "cannot be opened" in problems[0][3]
+    assert (tmp_path / "summaries" / GOOD).is_file()
