@@ -35,12 +35,12 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class SchoolRead:
-    """Everything one sync read: settings, every workbook's raw frames, and the summary's tabs."""
+    """Everything one sync read: settings, every workbook's raw frames, and our own tabs of the
+    summary that the next results build on (History, Sync log)."""
 
     settings: Settings
     data: ClassWorkbookData
     refs: list[WorkbookRef]
-    summary: dict
     history: pd.DataFrame
     sync_log: pd.DataFrame
 
@@ -91,7 +91,7 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         if progress:
             progress("Reading class workbooks", done, len(refs))
     log.info("read %d class workbooks of %s", len(refs), store.display_name)
-    return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs, summary=summary,
+    return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
                       history=_owned_table(summary, "History"),
                       sync_log=_owned_table(summary, "Sync log"))
 

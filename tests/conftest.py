@@ -29,3 +29,12 @@ def api(standin: StandIn) -> requests.Session:
     session.trust_env = False
     session.headers["Authorization"] = f"Bearer {standin.access_token()}"
     return session
+
+
+@pytest.fixture
+def google(standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> StandIn:
+    """The stand-in, with GOOGLE_APPLICATION_CREDENTIALS and TRACKER_GOOGLE_API_ROOT pointing at
+    it, so the product's own client factory signs in and sends every request there."""
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(standin.key_file))
+    monkeypatch.setenv("TRACKER_GOOGLE_API_ROOT", standin.api_root)
+    return standin

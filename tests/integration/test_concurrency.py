@@ -18,7 +18,6 @@ What holds, mode by mode:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,15 +43,6 @@ HEAD = "head@fuzz.sch.uk"                      # the tiny school's Staff tab
 ASH = GOOD.removesuffix(".xlsx")
 MATHS_AUTUMN = 11                              # Judgements column of "Maths Autumn" (0-based)
 AMARA = "R010000000010"                        # row 1 of Ash's Judgements: "17 GD" in Maths Autumn
-
-
-@pytest.fixture
-def google(monkeypatch) -> Iterator[StandIn]:
-    with StandIn() as standin:
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(standin.key_file))
-        monkeypatch.setenv("TRACKER_GOOGLE_API_ROOT", standin.api_root)
-        yield standin
-        assert standin.schema_errors == []
 
 
 @pytest.fixture

