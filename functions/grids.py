@@ -56,30 +56,36 @@ def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 def _points(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
             fw: Framework) -> pd.DataFrame:
-    """Highest point P of the band with every point up to P secured; GD at the milestone."""
-    previous = np.array(fw.end_of_year)[pupils["band"].to_numpy() - 1]
-    steps = np.arange(1, fw.per_year + 1)
-    rows = pupils.loc[pupils.index.repeat(fw.per_year)].assign(
-        step=np.tile(steps, len(pupils)), group=np.repeat(previous, fw.per_year) + np.tile(steps, len(pupils)))
+    """Highest point P of the band with every point up to P secured; GD at the milestone.
+
+    Each pupil x subject gets one row per point of its band, in order (a left merge keeps the
+    left order), so the per-pupil questions are answered on a (pupils x points) array.
+    """
+    pupils = pupils.reset_index(drop=True)
+    per_year, count = fw.per_year, len(pupils)
+    first = np.array(fw.end_of_year)[pupils["band"].to_numpy() - 1] + 1
+    rows = pupils.loc[pupils.index.repeat(per_year)].assign(
+        group=np.repeat(first, per_year) + np.tile(np.arange(per_year), count))
     rows = _with_counts(rows, counts, totals)
-    rows["secure"] = rows["achieved"] >= fw.grid.achieved * rows["total"] - 1e-9
-    rows["run"] = rows.groupby(KEYS)["secure"].cummin()
-    milestone = rows["step"] == fw.per_year
-    rows["deep"] = milestone & rows["run"] & (rows["total"] > 0) & (
-        rows["achieved"] == rows["total"]) & (rows["mastered"] >= fw.grid.gd_mastered * rows["total"] - 1e-9)
+    achieved, mastered, total = (rows[c].to_numpy().reshape(count, per_year)
+                                 for c in ("achieved", "mastered", "total"))
+    secure = achieved >= fw.grid.achieved * total - 1e-9
+    run = np.minimum.accumulate(secure, axis=1)
+    deep = (run[:, -1] & (total[:, -1] > 0) & (achieved[:, -1] == total[:, -1])
+            & (mastered[:, -1] >= fw.grid.gd_mastered * total[:, -1] - 1e-9))
     subject = rows["subject"].str.lower()
-    rows["words"] = (rows["achieved"].astype(str) + " of " + rows["total"].astype(str) + " point "
-                     + rows["group"].astype(str) + " " + subject + " statements achieved ("
-                     + _percent(rows["achieved"], rows["total"]) + ")")
-    rows.loc[rows["deep"], "words"] += (", " + rows["mastered"].astype(str) + " mastered ("
-                                        + _percent(rows["mastered"], rows["total"]) + ")")
-    grouped = rows.groupby(KEYS, sort=False)
-    out = grouped.agg(workbook=("workbook", "first"), secured=("run", "sum"),
-                      gd=("deep", "any"), words=("words", "; ".join)).reset_index()
-    first = grouped["group"].first().to_numpy() - 1
-    out["value"] = (first + out["secured"]).astype(float)
+    words = (rows["achieved"].astype(str) + " of " + rows["total"].astype(str) + " point "
+             + rows["group"].astype(str) + " " + subject + " statements achieved ("
+             + _percent(rows["achieved"], rows["total"]) + ")").to_numpy().reshape(count, per_year)
+    said = pd.Series(words[:, 0])
+    for point in range(1, per_year):
+        said = said + "; " + words[:, point]
+    milestone = rows.iloc[per_year - 1::per_year]
+    said[deep] += (", " + milestone["mastered"].astype(str) + " mastered ("
+                   + _percent(milestone["mastered"], milestone["total"]) + ")").to_numpy()[deep]
+    out = pupils[KEYS + ["workbook"]].assign(value=(first - 1 + run.sum(axis=1)).astype(float), gd=deep)
     out["label"] = labels_for(out["value"].to_numpy(), out["gd"].to_numpy(), fw)
-    out["reason"] = "suggested " + out["label"] + ": " + out["words"]
+    out["reason"] = "suggested " + out["label"] + ": " + said
     return out
 
 
