@@ -26,6 +26,7 @@ from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.packaging.custom import StringProperty
+from python_calamine import CalamineError
 
 from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.store import Tab, Workbook, WorkbookRef
@@ -132,10 +133,11 @@ class LocalStore:
     def _read(self, path: Path) -> Workbook:
         try:
             return read_values(path)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, CalamineError) as error:
             raise UnreadableWorkbook(f"{path.name} is not a workbook Excel can open.") from error
         except OSError as error:
-            raise StoreUnavailable(f"Could not open {path.name}: {error.strerror}.") from error
+            reason = error.strerror or "the file could not be read"
+            raise StoreUnavailable(f"Could not open {path.name}: {reason}.") from error
 
     def _replace(self, path: Path, book: XlsxWorkbook) -> None:
         """Save to a temporary file, keep the old file in previous/, then rename over it."""

@@ -1,21 +1,27 @@
-"""Reading and writing .xlsx workbooks with openpyxl: the local store's file format.
+"""Reading and writing .xlsx workbooks: the local store's file format.
 
-Reading gives the store's plain values (`sync.store.Workbook`). Writing renders `sync.store.Tab`
-objects into a worksheet: text stays text (a cell that starts with "=" is written as a string,
+Reading (calamine, or openpyxl for a workbook with error values) gives the store's plain values
+(`sync.store.Workbook`). Writing (openpyxl) renders `sync.store.Tab` objects into a worksheet:
+text stays text (a cell that starts with "=" is written as a string,
 never as a formula), numbers keep their format, statuses get their fill colour.
 """
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from pathlib import Path
+from zipfile import ZipFile
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from sync.store import Tab, Workbook
 
@@ -28,7 +34,50 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 def read_values(path: Path) -> Workbook:
-    """Every tab of a workbook as rows of plain values (cached values of formulas), in tab order."""
+    """Every worksheet of a workbook as rows of plain values (cached values of formulas), in tab
+    order, from A1: a blank is None, a whole number an int, a date a datetime (as openpyxl reads;
+    a cell of spaces only may read as blank, which is what the reader makes of it anyway).
+
+    Read with calamine (the Rust reader pandas offers as its fast Excel engine), which reads a
+    school's workbooks about fifteen times faster than openpyxl's read-only mode. Calamine gives a
+    spreadsheet error value (#N/A, #REF!) back as an empty cell, and the reader reports those, so a
+    workbook that holds any is read with openpyxl instead.
+    """
+    if _has_error_cells(path):
+        return _read_with_openpyxl(path)
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        return {
+            sheet.name: [[_as_openpyxl_reads(value) for value in row]
+                         for row in book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)]
+            for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet
+        }
+    finally:
+        book.close()
+
+
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt\s*=\s*["']e["']""")
+"""A cell element whose type is "e" (an error value), with or without a namespace prefix."""
+
+
+def _has_error_cells(path: Path) -> bool:
+    with ZipFile(path) as archive:
+        return any(_ERROR_CELL.search(archive.read(part))
+                   for part in archive.namelist()
+                   if part.endswith(".xml") and not part.endswith("sharedStrings.xml"))
+
+
+def _as_openpyxl_reads(value: object) -> object:
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return int(value)  # a whole number is stored as one ("12"), and openpyxl reads an int
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _read_with_openpyxl(path: Path) -> Workbook:
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         return {
@@ -75,9 +124,9 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
         note.font = NOTE_FONT
         sheet.append([note])
     sheet.append([_header_cell(sheet, name) for name in tab.header])
-    formats = [tab.formats.get(name) for name in tab.header]
+    styles = [_number_style(sheet, tab.formats.get(name)) for name in tab.header]
     for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
-        sheet.append(_body_row(sheet, values, formats))
+        sheet.append(_body_row(sheet, values, styles))
     for column, name in enumerate(tab.header, start=1):
         letter = get_column_letter(column)
         for value, colour in tab.colour_by.get(name, {}).items():
@@ -102,21 +151,32 @@ def _header_cell(sheet: AnySheet, name: str) -> Cell:
     return cell
 
 
-def _body_row(sheet: AnySheet, values: list[object], formats: list[str | None]) -> list[object]:
+def _number_style(sheet: AnySheet, number_format: str | None) -> StyleArray | None:
+    """The style of a cell with this number format, made once per column: setting
+    `number_format` on every cell of a long tab costs more than writing the cell."""
+    if not number_format:
+        return None
+    cell = Cell(sheet)
+    cell.number_format = number_format
+    return cell._style
+
+
+def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | None]) -> list[object]:
     """One row's cells: a blank stays blank (no value, no style) unless its column has a number
     format, which it keeps so that a value typed there later shows in that format."""
     cells: list[object] = []
-    for column, number_format in enumerate(formats):
+    for column, style in enumerate(styles):
         value = values[column] if column < len(values) else None
         if value == "":
             value = None
-        if number_format:
-            cell = _cell(sheet, value)
-            cell.number_format = number_format
+        if style is not None:
+            cell = Cell(sheet, row=1, column=1, value=value, style_array=style)  # append() places it
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even "=..."
             cells.append(cell)
         else:
             cells.append(_entry(sheet, value))
-    cells.extend(_entry(sheet, None if value == "" else value) for value in values[len(formats):])
+    cells.extend(_entry(sheet, None if value == "" else value) for value in values[len(styles):])
     return cells
 
 

@@ -1,0 +1,130 @@
+"""`sync.xlsx.read_values` reads with calamine and gives what openpyxl's read-only mode gives for
+the same file; a workbook with an error value is read with openpyxl, which keeps it."""
+from datetime import date, datetime, time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook as XlsxWorkbook
+from openpyxl import load_workbook
+
+from sync.errors import UnreadableWorkbook
+from sync.local_store import LocalStore
+from sync.store import WorkbookRef
+from sync.xlsx import read_values
+
+
+def openpyxl_reads(path):
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+                for sheet in book.worksheets}
+    finally:
+        book.close()
+
+
+def blank_if_spaces(value):
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def trimmed(workbook):
+    """Rows without trailing blanks and without trailing blank rows: openpyxl pads rows to the
+    sheet's recorded size, calamine to its last value; the values are what must agree. A cell
+    of spaces only counts as blank: calamine may read it as empty, and so does the reader."""
+    tabs = {}
+    for title, rows in workbook.items():
+        rows = [[blank_if_spaces(value) for value in row] for row in rows]
+        for row in rows:
+            while row and row[-1] is None:
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        tabs[title] = rows
+    return tabs
+
+
+text = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=12)
+cell_values = st.one_of(
+    st.none(),
+    st.integers(min_value=-10**12, max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+    text,
+    st.sampled_from(["3W+", " 16 ", "ABS", "=1+1", "72%", "36/50", "", "  ", "TRUE", "1/9/2025"]),
+    st.booleans(),
+    st.dates(min_value=date(1950, 1, 1), max_value=date(2040, 12, 31)),
+    st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2040, 12, 31)).map(
+        lambda moment: moment.replace(microsecond=0)),
+    st.times().map(lambda moment: moment.replace(microsecond=0)),
+)
+tab_rows = st.lists(st.lists(cell_values, max_size=8), max_size=8)
+titles = st.sampled_from(["Pupils", "Judgements", "Reading grid", "Tests", "Notes"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(tabs=st.dictionaries(titles, tab_rows, min_size=1, max_size=3))
+def test_calamine_reads_what_openpyxl_reads(tmp_path, tabs):
+    path = tmp_path / "class.xlsx"
+    book = XlsxWorkbook()
+    book.remove(book.active)
+    for title, rows in tabs.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)   # "=1+1" is a formula without a cached value: both read None
+    book.save(path)
+
+    assert trimmed(read_values(path)) == trimmed(openpyxl_reads(path))
+
+
+def test_numbers_dates_and_blanks_come_back_as_openpyxl_gives_them(tmp_path):
+    path = tmp_path / "class.xlsx"
+    book = XlsxWorkbook()
+    sheet = book.active
+    sheet.title = "Pupils"
+    sheet.append(["UPN", 12, 12.5, date(2019, 9, 1), datetime(2020, 1, 2, 3, 4, 5), time(10, 30), True])
+    sheet["C3"] = "far"
+    book.save(path)
+
+    rows = read_values(path)["Pupils"]
+
+    assert rows[0] == ["UPN", 12, 12.5, datetime(2019, 9, 1), datetime(2020, 1, 2, 3, 4, 5),
+                       time(10, 30), True]
+    assert type(rows[0][1]) is int                 # 12, never 12.0 (it shows in Problems)
+    assert rows[1][:3] == [None, None, None]       # blank rows and cells are None, from A1
+    assert rows[2][:3] == [None, None, "far"]
+
+
+def test_a_workbook_with_an_error_value_keeps_it(tmp_path):
+    path = tmp_path / "class.xlsx"
+    book = XlsxWorkbook()
+    sheet = book.active
+    sheet.title = "Judgements"
+    sheet.append(["UPN", "Reading Autumn"])
+    sheet.append(["A123", "#N/A"])                  # openpyxl stores this as an error cell
+    book.save(path)
+
+    assert read_values(path)["Judgements"][1] == ["A123", "#N/A"]
+
+
+def test_only_worksheets_are_read(tmp_path):
+    path = tmp_path / "class.xlsx"
+    book = XlsxWorkbook()
+    book.active.title = "Pupils"
+    book.active["A1"] = "UPN"
+    hidden = book.create_sheet("Old")
+    hidden.sheet_state = "hidden"
+    hidden["B2"] = "kept"
+    book.save(path)
+
+    assert read_values(path) == {"Pupils": [["UPN"]], "Old": [[None, None], [None, "kept"]]}
+
+
+@pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04 half a zip"])
+def test_a_file_that_is_not_a_workbook_is_unreadable(tmp_path, content):
+    (tmp_path / "Tracker summary.xlsx").write_bytes(b"")
+    (tmp_path / "classes").mkdir()
+    (tmp_path / "classes" / "Oak.xlsx").write_bytes(content)
+    store = LocalStore(tmp_path)
+
+    with pytest.raises(UnreadableWorkbook):
+        store.read_workbook(WorkbookRef(id="classes/Oak.xlsx", name="Oak.xlsx"))
