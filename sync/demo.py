@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any

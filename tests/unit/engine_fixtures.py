@@ -5,6 +5,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 from functions.framework import Framework, load_framework
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "sheets_templates" / "frameworks"
@@ -20,13 +22,11 @@ def shipped(name: str) -> Framework:
     return load_framework(framework_data(name), f"{name}.toml")
 
 
-def positions_frame(rows: list[dict], fw: Framework) -> "pd.DataFrame":
+def positions_frame(rows: list[dict], fw: Framework) -> pd.DataFrame:
     """POSITIONS rows from short dicts: upn, year, window and `label` (or `mark`); the rest defaults.
 
     A label is read with the framework, so tests speak in labels teachers type ("15", "3w+").
     """
-    import pandas as pd
-
     from functions import frames
     from functions.labels import parse_label
 

@@ -1,5 +1,4 @@
 """Completion, Watchlist and Progress matrix: the staff tabs, worked out by hand."""
-import pandas as pd
 
 from functions.aggregates import completion, progress_matrix, watchlist
 from tests.unit.test_aggregates_support import school

@@ -1,6 +1,5 @@
 """Arbitrary cell values never crash the reader, and nothing typed under a known column is lost
 silently: every non-empty cell is a CELLS row, a problem, or in a row whose UPN cell is a problem."""
-import datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
