@@ -1,12 +1,30 @@
 """Shared fixtures. The Google stand-in: an in-process fake of Sheets, Drive and OAuth."""
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 from tests.google_standin import StandIn
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_files_in_pytests_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What the code under test leaves in the temporary folder (each school's Google sync lock
+    file, the stand-in's key files), here and in the commands tests start, goes to a folder of
+    pytest's own, which pytest prunes, instead of piling up in /tmp run after run."""
+    folder = str(tmp_path_factory.mktemp("tmp"))
+    before = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = folder, folder
+    yield
+    if before[0] is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = before[0]
+    tempfile.tempdir = before[1]
 
 
 @pytest.fixture
