@@ -119,6 +119,10 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
         elif report_typos and (guess := likely_typo(str(value), known)) is not None:
             problems.add(title, address, value, f"a column named {guess} (this one is ignored)",
                          WARNING)
+        elif str(value).strip() in extras:
+            # a copied column (a statement twice in a grid, a group twice in Pupils): the first is read
+            problems.add(title, address, value, "one column with this heading (this one is ignored)",
+                         WARNING)
         else:
             extras[str(value).strip()] = position
     return Table(title, header.number, columns, extras, body)

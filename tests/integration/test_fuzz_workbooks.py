@@ -28,12 +28,13 @@ from sync.local_store import LocalStore
 from sync.reader.table import ERROR_VALUES
 from sync.reader.values import clean_upn
 from sync.xlsx import read_values
-from tests.integration.fuzz_school import FUZZED, GOOD, build_school
+from tests.integration.fuzz_school import FUZZED, GOOD, SUBJECTS, build_school
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
 TABS = ["Class", "Pupils", "Judgements", "Tests", "Reading grid", "Comments", "Interventions"]
 REQUIRED = {"class": "Class", "pupils": "Pupils", "judgements": "Judgements"}
 MARK_TABS = ("judgements", "tests")
+WINDOWS = ["Autumn", "Spring", "Summer"]
 SPECIAL = ["=1/0", "=A1", "=SUM(A1:A3)", "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "",
            "   ", "x" * 32767, "😀📚✏️", "مرحبا بالعالم", "\u202egnp.exe", "שלום", "ABS", "NA",
            "16", "18 GD", "18gd", " 17 ", "104%", "23/50", "Y", "TRUE"]
@@ -128,7 +129,8 @@ def _norm(value: object) -> str:
 
 def check_problems_cover(book: dict[str, list[list[object]]], problems: list[dict],
                          placed: bool) -> None:
-    """Every unusable value under a mark column of Judgements or Tests is answered in Problems."""
+    """Every unusable value under a mark column of Judgements or Tests, in a statement grid, in
+    Comments' Approved column or in Interventions is answered in Problems."""
     titles = {_norm(title): title for title in book}
     for key, name in REQUIRED.items():
         if key not in titles:
@@ -157,6 +159,101 @@ def check_problems_cover(book: dict[str, list[list[object]]], problems: list[dic
                             or any((titles.get("pupils"), f"{_letter(c)}{r}") in addressed
                                    for r, c in pupil_rows.get(upn, [])))
                 assert answered, f"{title}!{cell} holds {row[i]!r} and Problems says nothing"
+    answers = Answers(titles, addressed, pupil_rows)
+    check_grid(book, answers)
+    check_notes(book, answers)
+
+
+class Answers:
+    """Where Problems may answer for a cell: the cell itself, its row's UPN cell, the pupil's row
+    in Pupils, its column's header (or, in a grid, the column's point), or the whole tab."""
+
+    def __init__(self, titles: dict[str, str], addressed: set[tuple[str, str]],
+                 pupil_rows: dict[str, list[tuple[int, int]]]) -> None:
+        self.titles, self.addressed, self.pupil_rows = titles, addressed, pupil_rows
+
+    def answered(self, title: str, row: list[object], number: int, column: int, upn_at: int,
+                 header_rows: tuple[int, ...] = (1,)) -> bool:
+        letter = _letter(column)
+        upn = clean_upn(row[upn_at]) if upn_at < len(row) else ""
+        return ((title, f"{letter}{number}") in self.addressed
+                or (title, f"{_letter(upn_at)}{number}") in self.addressed
+                or (title, "") in self.addressed
+                or any((title, f"{letter}{header}") in self.addressed for header in header_rows)
+                or any((self.titles.get("pupils"), f"{_letter(c)}{r}") in self.addressed
+                       for r, c in self.pupil_rows.get(upn, [])))
+
+
+GRID_CODES = {"WT", "A", "M"}
+KNOWN_NOTE_COLUMNS = {"comments": ["comment", "approved"],
+                      "interventions": ["subject", "intervention", "from", "to", "notes"]}
+FLAGS = {"y", "yes", "true", "x", "1", "n", "no", "false", "0"}
+
+
+def check_grid(book: dict[str, list[list[object]]], answers: Answers) -> None:
+    """Every tick that is not WT, A or M (any case, any spaces) is answered."""
+    title = answers.titles.get("reading grid")
+    rows = book.get(title) or []
+    if len(rows) < 2 or "upn" not in [_norm(v) for v in rows[0]]:
+        return
+    header = [_norm(v) for v in rows[0]]
+    upn_at = header.index("upn")
+    statements = [i for i, name in enumerate(header) if name and name not in ("upn", "name")]
+    for number, row in enumerate(rows[2:], start=3):
+        for i in statements:
+            value = row[i] if i < len(row) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if isinstance(value, str) and "".join(value.split()).upper() in GRID_CODES:
+                continue
+            assert answers.answered(title, row, number, i, upn_at, header_rows=(1, 2)), \
+                f"{title}!{_letter(i)}{number} holds {value!r} and Problems says nothing"
+
+
+def check_notes(book: dict[str, list[list[object]]], answers: Answers) -> None:
+    """Comments: an Approved cell that is not Y, N, yes, no, x, TRUE, FALSE or blank. Interventions:
+    a subject or window not in Settings, a row without its intervention's name. Rows with something
+    under a column the tab is read for (a note beside the table, under no heading, is not read)."""
+    for key, checks in (("comments", {"approved": _not_a_flag}),
+                        ("interventions", {"subject": _not_one_of(SUBJECTS),
+                                           "from": _not_one_of(WINDOWS),
+                                           "to": _not_one_of(WINDOWS, blank_ok=True),
+                                           "intervention": _blank})):
+        title = answers.titles.get(key)
+        rows = book.get(title) or []
+        if not rows or "upn" not in [_norm(v) for v in rows[0]]:
+            continue
+        header = [_norm(v) for v in rows[0]]
+        upn_at = header.index("upn")
+        known = [header.index(name) for name in KNOWN_NOTE_COLUMNS[key] if name in header]
+        for number, row in enumerate(rows[1:], start=2):
+            if all(_is_blank(row[i] if i < len(row) else None) for i in known):
+                continue  # nothing under a column it reads: not a comment or an intervention
+            for name, unusable_here in checks.items():
+                if name not in header:
+                    continue
+                i = header.index(name)
+                value = row[i] if i < len(row) else None
+                if unusable_here(value):
+                    assert answers.answered(title, row, number, i, upn_at), \
+                        f"{title}!{_letter(i)}{number} holds {value!r} and Problems says nothing"
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _blank(value: object) -> bool:
+    return _is_blank(value)
+
+
+def _not_a_flag(value: object) -> bool:
+    return not (_is_blank(value) or isinstance(value, bool) or str(value).strip().casefold() in FLAGS)
+
+
+def _not_one_of(allowed: list[str], blank_ok: bool = False):
+    names = {_norm(name) for name in allowed}
+    return lambda value: (not blank_ok) if _is_blank(value) else _norm(value) not in names
 
 
 def _pupil_rows(rows: list[list[object]]) -> dict[str, list[tuple[int, int]]]:

@@ -152,6 +152,21 @@ def test_a_grid_gives_statements_with_their_points_and_kpis_and_ticks():
     assert problem_at(data, "Maths grid", "C4")["found"] == "#REF!"
 
 
+def test_a_statement_heading_twice_in_a_grid_reads_the_first_and_warns_at_the_second():
+    workbook = messy_workbook()
+    workbook["Maths grid"] = [
+        ["UPN", "Name", "Counts in 3s", "Rounds", "Counts in 3s "],
+        [None, None, 16, 16, 16],
+        [ANN, "Ann", "A", "M", "WT"],
+    ]
+    data = read(workbook)
+    assert data.statements[["column", "text"]].values.tolist() == [["C", "Counts in 3s"], ["D", "Rounds"]]
+    assert sorted(data.ticks["cell"]) == ["C3", "D3"]
+    warning = problem_at(data, "Maths grid", "E1")
+    assert warning["severity"] == "warning"
+    assert warning["expected"] == "one column with this heading (this one is ignored)"
+
+
 def test_comments_and_interventions():
     workbook = messy_workbook()
     workbook["Comments"] = [["UPN", "Name", "Comment", "Approved"], [ANN, "Ann", "Reads widely.", "y"],
