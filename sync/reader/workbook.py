@@ -140,7 +140,7 @@ def combine(parts: list[ClassWorkbookData]) -> ClassWorkbookData:
     group_columns = list(dict.fromkeys(spelling.values()))
     pupils = _concat([frame.reindex(columns=frames.PUPILS + group_columns) for frame in renamed],
                      frames.PUPILS + group_columns)
-    pupils[group_columns] = pupils[group_columns].fillna("")
+    pupils[group_columns] = pupils[group_columns].astype(object).fillna("")  # absent: blank
     combined = {field.name: _concat([getattr(part, field.name) for part in parts],
                                     list(getattr(parts[0], field.name).columns))
                 for field in fields(ClassWorkbookData) if field.name != "pupils"}
