@@ -148,13 +148,6 @@ def google_rows(run_: Run) -> list[tuple[str, str, str]]:
 
 def reports_rows(run_: Run) -> list[tuple[str, str, str]]:
     r = run_.result
-    if r is None:   # until reports.py prints a RESULT line, read its summary lines
-        text = "\n".join(run_.tail)
-        ratio = re.search(r"ours / WeasyPrint: ([\d.]+)x", text)
-        one = re.search(r"1 process:\s+([\d.]+) reports/s", text)
-        two = re.search(r"2 processes:\s+([\d.]+) reports/s", text)
-        if ratio and one and two:
-            r = {"ratio": float(ratio.group(1)), "one": float(one.group(1)), "two": float(two.group(1))}
     if r is None:
         return [("Parent reports: our time per PDF <= 1.2 x WeasyPrint's; reports/s on 1 and 2 processes",
                  f"**{run_.problem}**", run_.shown)]
