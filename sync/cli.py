@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from sync.errors import TrackerError
+from sync.errors import ReportsUnavailable, TrackerError
 
 DEFAULT_DEMO_FOLDER = "demo-school"
 
@@ -82,14 +82,18 @@ def demo(directory: str, seed: int, framework: str) -> None:
     outcome = run_sync(LocalStore(folder), progress=_progress())
     click.echo(outcome.summary_line())
     click.echo("Writing a parent report for every pupil (a minute or two) ...")
-    written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None, jobs=2)
-    click.echo(f"Wrote {len(written)} parent reports.")
     places = [
         (folder / "Tracker summary.xlsx", "the head's summary tabs (start with Summary)"),
         (folder / "classes", "the teachers' class workbooks"),
         (folder / "summaries", "each class's Class summary and Problems"),
-        (folder / "reports", "parent reports (PDF)"),
     ]
+    try:
+        written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None, jobs=2)
+    except ReportsUnavailable as error:
+        click.echo(f"No parent reports: {error}", err=True)
+    else:
+        click.echo(f"Wrote {len(written)} parent reports.")
+        places.append((folder / "reports", "parent reports (PDF)"))
     width = max(len(str(path)) for path, _ in places)
     click.echo("\nWhere to look:")
     for path, what in places:

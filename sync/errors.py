@@ -51,3 +51,11 @@ class UnreadableWorkbook(TrackerError):
 
     exit_code = 1
     http_status = 500
+
+
+class ReportsUnavailable(TrackerError):
+    """WeasyPrint cannot render PDFs on this computer: it could not load the Pango text library
+    it is built on (on Windows that comes separately). Syncs are not affected."""
+
+    exit_code = 1
+    http_status = 503

@@ -11,7 +11,6 @@ made with the same name is never replaced.
 """
 from __future__ import annotations
 
-import fcntl
 import io
 import os
 import shutil
@@ -29,6 +28,7 @@ from openpyxl.packaging.custom import StringProperty
 from python_calamine import CalamineError
 
 from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
+from sync.file_lock import lock_without_waiting, unlock
 from sync.store import Tab, Workbook, WorkbookRef
 from sync.xlsx import read_values, render_tab
 
@@ -62,14 +62,12 @@ class LocalStore:
         """An OS file lock on the school folder: held by one sync at a time, across processes."""
         handle = open(self.folder / LOCK_FILE, "a+")
         try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise AlreadyRunning(f"Another sync of {self.display_name} is running.") from None
+            if not lock_without_waiting(handle):
+                raise AlreadyRunning(f"Another sync of {self.display_name} is running.")
             try:
                 yield
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                unlock(handle)
         finally:
             handle.close()
 

@@ -11,10 +11,18 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
+from sync.errors import ReportsUnavailable
 from sync.reports.png import png_data_uri
+
+try:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+except OSError as error:  # WeasyPrint loads Pango as it is imported
+    raise ReportsUnavailable(
+        "Parent reports need the Pango text library, which WeasyPrint could not find on this "
+        "computer; see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html "
+        "(syncs do not need it).") from error
 
 TEMPLATE_NAME = "parent_report.html.j2"
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")

@@ -2,6 +2,7 @@
 `check` writing nothing and `new-class` making a workbook the reader accepts."""
 from __future__ import annotations
 
+import importlib.abc
 import os
 import subprocess
 import sys
@@ -219,3 +220,42 @@ def test_new_class_refuses_a_year_outside_1_to_6(tmp_path: Path, year: str) -> N
     result = invoke("new-class", str(tmp_path), "--name", "Yew", "--year", year)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------------------------------------
+# A computer without WeasyPrint's Pango (Windows, unless it is installed separately)
+
+class _NoPango(importlib.abc.MetaPathFinder):
+    """Makes `import weasyprint` fail as it does where Pango is missing: with an OSError."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise OSError("cannot load library 'libpango-1.0-0': error 0x7e")
+        return None
+
+
+@pytest.fixture
+def without_pango(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in sys.modules if n.startswith(("weasyprint", "sync.report"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+
+
+def test_reports_without_pango_exit_1_with_one_sentence(synced_school: SyncedSchool,
+                                                        without_pango: None) -> None:
+    result = invoke("reports", str(synced_school.folder), "--class", "Oak")
+
+    assert result.exit_code == 1
+    line = assert_one_plain_sentence(result.stderr)
+    assert "Pango" in line and "syncs do not need it" in line
+
+
+def test_the_demo_without_pango_still_builds_and_syncs_the_school(tmp_path: Path,
+                                                                  without_pango: None) -> None:
+    result = invoke("demo", str(tmp_path / "demo"))
+
+    assert result.exit_code == 0, result.output
+    assert "No parent reports: Parent reports need the Pango text library" in result.stderr
+    assert (tmp_path / "demo" / "summaries").is_dir()
+    assert not (tmp_path / "demo" / "reports").exists()
+    assert "parent reports (PDF)" not in result.stdout
