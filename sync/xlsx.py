@@ -2,8 +2,8 @@
 
 Reading (calamine, or openpyxl for a workbook with error values) gives the store's plain values
 (`sync.store.Workbook`). Writing (openpyxl) renders `sync.store.Tab` objects into a worksheet:
-text stays text (a cell that starts with "=" is written as a string,
-never as a formula), numbers keep their format, statuses get their fill colour.
+text stays text (a cell that starts with "=" is written as a string, never as a formula), numbers
+keep their format, statuses get their fill colour.
 """
 from __future__ import annotations
 
@@ -152,8 +152,8 @@ def _header_cell(sheet: AnySheet, name: str) -> Cell:
 
 
 def _number_style(sheet: AnySheet, number_format: str | None) -> StyleArray | None:
-    """The style of a cell with this number format, made once per column: setting
-    `number_format` on every cell of a long tab costs more than writing the cell."""
+    """The style of a cell with this number format, made once per column and shared by its cells
+    (instead of looking the format up again for every cell of a long tab)."""
     if not number_format:
         return None
     cell = Cell(sheet)
