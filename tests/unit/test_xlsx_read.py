@@ -106,7 +106,7 @@ def test_a_workbook_with_an_error_value_keeps_it(tmp_path):
     assert read_values(path)["Judgements"][1] == ["A123", "#N/A"]
 
 
-def test_only_worksheets_are_read(tmp_path):
+def test_hidden_tabs_are_read_too(tmp_path):
     path = tmp_path / "class.xlsx"
     book = XlsxWorkbook()
     book.active.title = "Pupils"
