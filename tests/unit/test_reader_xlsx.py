@@ -1,8 +1,9 @@
-"""A real .xlsx written with openpyxl and read back as values reads as the in-memory workbook does."""
+"""A real .xlsx written with openpyxl and read back by the local store (`sync.xlsx.read_values`)
+gives the same frames as the in-memory workbook."""
 from openpyxl import Workbook as XlsxWorkbook
-from openpyxl import load_workbook
 
 from sync.reader import read_class_workbook
+from sync.xlsx import read_values
 from tests.unit.reader_workbooks import SUBJECTS, WINDOWS, messy_workbook
 
 
@@ -17,12 +18,7 @@ def round_trip(workbook, path):
     sheet["G2"] = "=1/0"                       # a formula without a cached value reads as None
     sheet.merge_cells("A3:A4")                 # merged cells: the top-left keeps the value
     book.save(path)
-    read_back = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
-                for sheet in read_back.worksheets}
-    finally:
-        read_back.close()
+    return read_values(path)                   # as the local store reads it
 
 
 def test_a_saved_workbook_gives_the_same_frames(tmp_path):
