@@ -33,6 +33,19 @@ def upn_check_letter(upn12: str) -> str:
     return CHECK_LETTERS[total % 23]
 
 
+def upn_error(upn: str) -> str | None:
+    """Why `upn` (spaces removed, upper case) is not a UPN, in words; None when it is one.
+
+    The same rules as `validate_pupils`, for one value arriving from outside (an MIS file).
+
+    >>> upn_error("B801200005001") is None, upn_error("C801200005001")
+    (True, 'its check letter is wrong')
+    """
+    if not _shape_ok(pd.Series([upn])).iloc[0]:
+        return "it is not a letter, 11 digits, then a digit or a letter"
+    return None if upn[0] == upn_check_letter(upn[1:]) else "its check letter is wrong"
+
+
 def _shape_ok(upns: pd.Series) -> pd.Series:
     return upns.str.fullmatch(rf"[A-Z]\d{{11}}[\d{CHECK_LETTERS}]").fillna(False).astype(bool)
 

@@ -202,3 +202,8 @@ def _progress() -> Callable[[str, int, int], None] | None:
             click.echo("", err=True)
 
     return show
+
+
+from sync.year.commands import register as _register_year_commands  # noqa: E402
+
+_register_year_commands(cli)

@@ -20,7 +20,8 @@ from sync.reader.values import parse_academic_year, parse_text
 from sync.store import Rows, Workbook
 
 KEYS = ("School name", "Academic year", "Framework", "Windows", "Window ends", "Current window",
-        "Locked windows", "Subjects", "Classes folder", "Reports folder")
+        "Locked windows", "Subjects", "Classes folder", "Reports folder", "DfE number",
+        "Retention years")
 DEFAULT_SUBJECTS = ("Reading", "Writing", "Maths")
 BUILT_IN_FRAMEWORKS = ("points", "steps")
 ROLES = ("Teacher", "Head", "Admin")
@@ -46,6 +47,8 @@ class Settings:
     classes_folder: str
     reports_folder: str
     staff: tuple[StaffMember, ...]
+    dfe_number: str = ""                # LA and establishment number, "8012417" ("" not set)
+    retention_years: int | None = None  # keep leavers' data this many years (None: not set)
 
 
 def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | None) -> Settings:
@@ -86,7 +89,25 @@ def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | Non
         classes_folder=_text(values, "Classes folder") or "classes",
         reports_folder=_text(values, "Reports folder") or "reports",
         staff=_staff(tabs.get("staff", [])),
+        dfe_number=_dfe_number(values),
+        retention_years=_retention_years(values),
     )
+
+
+def _dfe_number(values: dict[str, object]) -> str:
+    text = "".join(_text(values, "DfE number").replace("/", "").split())
+    if text and not re.fullmatch(r"\d{7}", text):
+        raise SettingsError("DfE number must be the LA and establishment numbers, 7 digits such as 8012417.")
+    return text
+
+
+def _retention_years(values: dict[str, object]) -> int | None:
+    text = _text(values, "Retention years")
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,2}", text) or int(text) < 1:
+        raise SettingsError("Retention years must be a whole number of years, such as 6.")
+    return int(text)
 
 
 def _key_values(rows: Rows) -> dict[str, object]:

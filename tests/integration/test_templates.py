@@ -155,7 +155,8 @@ def test_tracker_summary_settings_and_staff_load_as_settings(tmp_path):
     assert list(book) == ["Settings", "Staff"]
     assert [row[0] for row in book["Settings"]] == [
         "School name", "Academic year", "Framework", "Windows", "Window ends", "Current window",
-        "Locked windows", "Subjects", "Classes folder", "Reports folder"]
+        "Locked windows", "Subjects", "Classes folder", "Reports folder", "DfE number",
+        "Retention years"]
     assert book["Staff"] == [["Email", "Role"], ["head@example.org", "Head"], ["t@example.org", "Teacher"]]
     settings = load_settings(book, TEMPLATES_DIR, tmp_path)
     assert (settings.school_name, settings.academic_year, settings.framework.kind) == (

@@ -1,0 +1,233 @@
+"""`python -m sync import`: bring pupils from the school's MIS into this year's class workbooks.
+
+read (Settings, this year's Pupils tabs, the files) -> functions.roll.plan_import -> print the
+plan -> (unless --dry-run) copy each workbook it changes into previous/, then write it.
+The only command that writes into teachers' files: it fills blank Pupils cells, adds rows for new
+pupils (Pupils, and UPN and Name in the other pupil tabs) and never changes a typed cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from functions.pupils import upn_error
+from functions.roll import DETAILS, INCOMING, ImportPlan, duplicate_upns, plan_import
+from sync.errors import SettingsError
+from sync.local_store import LocalStore
+from sync.mis.ctf import ASSESSMENTS, read_ctf
+from sync.mis.csv_export import read_mis_csv
+from sync.reader.names import normalise
+from sync.settings import Settings
+from sync.templates import TEMPLATES_DIR
+from sync.year.school_files import backup_folder, read_school_files, save_over
+
+PUPIL_TABS = ("Judgements", "Tests", "Comments")
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+@dataclass
+class ImportResult:
+    plan: ImportPlan
+    lines: list[str] = field(default_factory=list)      # what to print, in order
+    written: list[Path] = field(default_factory=list)
+    copies: Path | None = None
+
+
+def read_files(paths: list[Path], settings: Settings, school: Path, today: date,
+               mapping: str | None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Every file's pupils (INCOMING) and CTF assessments, and lines saying what each file was."""
+    pupils, assessments, lines = [], [], []
+    for path in paths:
+        if path.suffix.casefold() == ".xml":
+            ctf = read_ctf(path, today)
+            lines.append(f"{path.name}: a {ctf.qualifier or 'CTF'} Common Transfer File from "
+                         f"{ctf.source_school or 'an unnamed school'}, {len(ctf.pupils)} pupils.")
+            ours = settings_dfe_number(settings)
+            if ctf.destination and ours and ctf.destination != ours:
+                lines.append(f"Warning: {path.name} is addressed to school {ctf.destination}, not "
+                             f"this school ({ours}); check it is meant for you.")
+            elif ctf.destination and not ours:
+                lines.append(f"Warning: {path.name} is addressed to school {ctf.destination}; "
+                             "Settings has no DfE number to check it against.")
+            pupils.append(ctf.pupils)
+            assessments.append(ctf.assessments)
+        else:
+            frame, chosen = read_mis_csv(path, TEMPLATES_DIR, school, mapping)
+            lines.append(f"{path.name}: a CSV export read with the {chosen} column mapping, "
+                         f"{len(frame)} pupils.")
+            pupils.append(frame)
+    incoming = pd.concat(pupils, ignore_index=True) if pupils else pd.DataFrame(columns=INCOMING)
+    results = pd.concat(assessments, ignore_index=True) if assessments else pd.DataFrame(columns=ASSESSMENTS)
+    return incoming, results, lines
+
+
+def settings_dfe_number(settings: Settings) -> str:
+    return settings.dfe_number
+
+
+def check_incoming(incoming: pd.DataFrame) -> None:
+    """Refuse (one sentence, exit 2) a file with a bad UPN or the same UPN twice."""
+    for source, upn in zip(incoming["source"], incoming["UPN"]):
+        if upn and (why := upn_error(upn)) is not None:
+            raise SettingsError(f"{source}: the UPN is not valid ({why}); nothing was imported.")
+    twice = duplicate_upns(incoming)
+    if len(twice):
+        raise SettingsError(f"{twice['second'].iloc[0]} has the same UPN as {twice['first'].iloc[0]}; "
+                            "nothing was imported.")
+
+
+def import_pupils(school: Path, files: list[Path], *, class_name: str | None = None,
+                  dry_run: bool = False, whole_roll: bool = False, mapping: str | None = None,
+                  now: datetime | None = None) -> ImportResult:
+    now = now or datetime.now()
+    store = LocalStore(school)
+    with store.lock():
+        found = read_school_files(school)
+        settings = found.settings
+        classes, pupils = found.this_year()
+        if class_name is not None:
+            match = classes[classes["class_name"].map(normalise) == normalise(class_name)]
+            if match.empty:
+                raise SettingsError(f"--class {class_name}: no class of {settings.academic_year} has "
+                                    "that name.")
+            class_name = str(match["class_name"].iloc[0])
+        incoming, assessments, lines = read_files(files, settings, school, now.date(), mapping)
+        check_incoming(incoming)
+        on_roll = pupils.rename(columns={})[["workbook", "row", "class_name", *DETAILS, "Left on"]]
+        plan = plan_import(incoming, on_roll, classes[["workbook", "class_name", "year_group"]],
+                           class_name=class_name, whole_roll=whole_roll)
+        if len(plan.unplaced):
+            first = plan.unplaced.iloc[0]
+            group = f"registration group {first['group']!r} is no class" if first["group"] else \
+                "no registration group"
+            raise SettingsError(f"{first['source']}: a new pupil with {group} of "
+                                f"{settings.academic_year}; name their class with --class. "
+                                "Nothing was imported.")
+        result = ImportResult(plan, lines + describe(plan, assessments, found.summary))
+        if dry_run or plan.changes == 0:
+            result.lines.append("Dry run: nothing was written." if dry_run else "Nothing to change.")
+            return result
+        result.copies = backup_folder(school, "import", now)
+        paths = dict(zip(classes["workbook"], classes["path"]))
+        for workbook in sorted(set(plan.fills["workbook"]) | set(plan.joins["workbook"])):
+            apply_to_workbook(paths[workbook], plan.fills[plan.fills["workbook"] == workbook],
+                              plan.joins[plan.joins["workbook"] == workbook], now.date(),
+                              result.copies)
+            result.written.append(paths[workbook])
+        result.lines.append(f"Changed {len(result.written)} class workbooks; the old files are in "
+                            f"{result.copies.relative_to(school)}/.")
+    return result
+
+
+def describe(plan: ImportPlan, assessments: pd.DataFrame, summary: dict) -> list[str]:
+    """The plan as lines a person reads: where, never more pupil data than the cell values the
+    school itself typed or sent."""
+    lines = []
+    for row in plan.matches[plan.matches["how"] != "UPN"].itertuples(index=False):
+        lines.append(f"Matched by name and date of birth: {row.source} is {row.workbook} / Pupils "
+                     f"row {row.row}.")
+    for row in plan.fills.itertuples(index=False):
+        lines.append(f"Fill: {row.workbook} / Pupils row {row.row}, {row.column}: "
+                     f"{_shown(row.value)} (from {row.source}).")
+    for row in plan.conflicts.itertuples(index=False):
+        lines.append(f"Problem: {row.workbook} / Pupils row {row.row}, {row.column}: typed "
+                     f"{_shown(row.typed)}, the file says {_shown(row.file)} ({row.source}); "
+                     "the cell is left as typed.")
+    for row in plan.joins.itertuples(index=False):
+        lines.append(f"Join: {row.source} joins {row.class_name} ({row.workbook}).")
+    for row in plan.year_warnings.itertuples(index=False):
+        lines.append(f"Warning: {row.source} is in Year {row.year} but joins a Year "
+                     f"{row.year_group} class.")
+    for row in plan.returning.itertuples(index=False):
+        lines.append(f"Warning: {row.source} is {row.workbook} / Pupils row {row.row}, which has a "
+                     "Left on date; clear it if the pupil is back. Nothing changed for them.")
+    if len(plan.missing):
+        lines.append(f"{len(plan.missing)} pupils on roll are not in the file. Nothing is deleted: "
+                     "if they have left, type their Left on date in these rows:")
+        lines += [f"  {row.workbook} / Pupils row {row.row}" for row in plan.missing.itertuples(index=False)]
+    if len(assessments):
+        if any(normalise(title) == "statutory" for title in summary):
+            lines.append(f"{len(assessments)} statutory results are in the file; importing them into "
+                         "the Statutory tab is not built yet, so they were not imported.")
+        else:
+            lines.append(f"{len(assessments)} statutory results are in the file; this school has no "
+                         "Statutory tab, so they were not imported.")
+    lines.append(f"{len(plan.matches)} pupils matched, {len(plan.fills)} blank cells to fill, "
+                 f"{len(plan.conflicts)} cells typed differently (left alone), {len(plan.joins)} "
+                 f"new pupils, {len(plan.missing)} not in the file.")
+    return lines
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return f"{value:%d/%m/%Y}"
+    return repr("" if value is None else str(value))
+
+
+def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, today: date,
+                      keep_copy_in: Path) -> None:
+    """Fill the blank cells and add the new pupils' rows, then save over the file."""
+    book = load_workbook(path)
+    sheets = {normalise(title): book[title] for title in book.sheetnames}
+    pupils = sheets["pupils"]
+    header_row, columns = _header(pupils)
+    for row in fills.itertuples(index=False):
+        at = columns.get(normalise(row.column))
+        if at is not None and pupils.cell(int(row.row), at).value in (None, ""):
+            _put(pupils.cell(int(row.row), at), row.value)
+    next_row = _last_row(pupils, header_row) + 1
+    for offset, row in enumerate(joins.to_dict("records")):
+        values = {**{name: row[name] for name in DETAILS}, "Joined on": pd.Timestamp(today)}
+        for name in ("Pupil premium", "EAL"):
+            values[name] = "Y" if values[name] == "Y" else ""
+        values["SEN"] = values["SEN"] if values["SEN"] in ("K", "E") else ""
+        for name, value in values.items():
+            if (at := columns.get(normalise(name))) is not None and value not in ("", None) \
+                    and not (isinstance(value, float | type(pd.NaT)) and pd.isna(value)):
+                _put(pupils.cell(next_row + offset, at), value)
+    names = [f"{row['First name']} {row['Last name']}".strip() for row in joins.to_dict("records")]
+    for title, sheet in sheets.items():
+        grid = title.endswith(" grid")
+        if title not in map(normalise, PUPIL_TABS) and not grid:
+            continue
+        first_data = 3 if grid else 2
+        header_at, cols = _header(sheet, 1)
+        if "upn" not in cols:
+            continue
+        start = max(_last_row(sheet, header_at), first_data - 1) + 1
+        for offset, (upn, name) in enumerate(zip(joins["UPN"], names)):
+            _put(sheet.cell(start + offset, cols["upn"]), upn)
+            if "name" in cols:
+                _put(sheet.cell(start + offset, cols["name"]), name)
+    save_over(book, path, keep_copy_in)
+
+
+def _put(cell, value: object) -> None:
+    if isinstance(value, pd.Timestamp):
+        cell.value = value.date()
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+
+
+def _header(sheet: Worksheet, row: int | None = None) -> tuple[int, dict[str, int]]:
+    """The header row (the first row with a value, or `row`) and normalised name -> column."""
+    if row is None:
+        row = next((r for r in range(1, sheet.max_row + 1)
+                    if any(c.value not in (None, "") for c in sheet[r])), 1)
+    return row, {normalise(cell.value): cell.column for cell in sheet[row] if cell.value not in (None, "")}
+
+
+def _last_row(sheet: Worksheet, header_row: int) -> int:
+    """The last row at or below the header with any value (formatting alone does not count)."""
+    for r in range(sheet.max_row, header_row, -1):
+        if any(cell.value not in (None, "") for cell in sheet[r]):
+            return r
+    return header_row
