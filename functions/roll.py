@@ -169,3 +169,76 @@ def ever_six_fsm(spells: pd.DataFrame, today: date) -> bool:
     since = pd.Timestamp(today) - pd.DateOffset(years=6)
     ends = pd.to_datetime(spells["end"])
     return bool((ends.isna() | (ends >= since)).any())
+
+
+NEXT_YEAR_HEADER = ["Class now", "Year now", "Class next year", "Year next year", "Teacher next year"]
+LEAVES = "(leaves)"
+NEW_CLASS = "(new)"
+
+
+def next_academic_year(academic_year: str) -> str:
+    """"2026-27" -> "2027-28"."""
+    start = int(academic_year[:4]) + 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def draft_next_year(classes: pd.DataFrame) -> pd.DataFrame:
+    """A first `Classes next year` mapping from this year's CLASSES (class_name, year_group,
+    teacher): each class moves up a year keeping its name (as many schools name classes); Year 6
+    leaves and its name passes to a new, empty Year 1 class for the intake."""
+    ordered = classes.sort_values(["year_group", "class_name"], kind="stable")
+    moving = ordered["year_group"] < 6
+    rows = pd.DataFrame({
+        "Class now": ordered["class_name"], "Year now": ordered["year_group"].astype(int),
+        "Class next year": ordered["class_name"].where(moving, LEAVES),
+        "Year next year": (ordered["year_group"] + 1).where(moving).astype("Int64"),
+        "Teacher next year": "",
+    })
+    intake = pd.DataFrame({"Class now": NEW_CLASS, "Year now": pd.NA,
+                           "Class next year": ordered.loc[~moving, "class_name"],
+                           "Year next year": 1, "Teacher next year": ""})
+    return pd.concat([rows, intake], ignore_index=True)[NEXT_YEAR_HEADER]
+
+
+def move_up(pupils: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
+    """This year's pupils on roll (no Left on date) with the class and year they move into:
+    pupils plus `next_class`, `next_year`. Pupils of a class that leaves are not carried."""
+    on_roll = pupils[pupils["Left on"].isna()]
+    moves = mapping[mapping["Class now"] != NEW_CLASS][["Class now", "Class next year", "Year next year"]]
+    moved = on_roll.merge(moves, left_on="class_name", right_on="Class now", how="inner")
+    moved = moved[moved["Class next year"] != LEAVES].drop_duplicates("UPN")
+    return moved.rename(columns={"Class next year": "next_class", "Year next year": "next_year"}) \
+        .drop(columns=["Class now"]).reset_index(drop=True)
+
+
+def leavers(pupils: pd.DataFrame, academic_year: str) -> pd.DataFrame:
+    """UPN -> the day each pupil left (`left_on`), for every pupil not on roll this year.
+
+    `pupils` are Pupils rows of every academic year (UPN, academic_year, Left on). A pupil's
+    leaving day comes from the last academic year they appear in: the latest Left on date when
+    every row of that year has one, else (they were on roll at its end) 31 August of that year.
+    A pupil on roll in `academic_year` has not left.
+    """
+    rows = pupils[pupils["UPN"] != ""]
+    last_year = rows.groupby("UPN")["academic_year"].transform("max")
+    final = rows[rows["academic_year"] == last_year]
+    left = pd.to_datetime(final["Left on"], errors="coerce")
+    summary = final.assign(_left=left, _on=left.isna()).groupby("UPN").agg(
+        year=("academic_year", "first"), on_roll=("_on", "any"), latest=("_left", "max"))
+    end_of_year = pd.to_datetime(summary["year"].str[:4].astype(int).add(1).astype(str) + "-08-31")
+    summary["left_on"] = summary["latest"].where(~summary["on_roll"], end_of_year)
+    gone = summary[~(summary["on_roll"] & (summary["year"] >= academic_year))]
+    return gone[["left_on"]].reset_index()
+
+
+def left_before(leaving: pd.DataFrame, day: date) -> list[str]:
+    """UPNs of `leavers(...)` who left before `day`, sorted."""
+    return sorted(leaving.loc[leaving["left_on"] < pd.Timestamp(day), "UPN"])
+
+
+def retention_cutoff(today: date, years: int) -> date:
+    """Pupils who left before this day are past the retention period (29 February -> 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)

@@ -42,6 +42,75 @@ def import_command(school: str, files: tuple[str, ...], class_name: str | None, 
         click.echo(line)
 
 
+@click.command("new-year")
+@click.argument("school", type=click.Path(file_okay=False, exists=True))
+@click.option("--dry-run", is_flag=True, help="Print what would be created and write nothing.")
+@click.option("--confirm", is_flag=True,
+              help="Also move Settings' Academic year and Current window on (the head agrees).")
+@plain_errors
+def new_year_command(school: str, dry_run: bool, confirm: bool) -> None:
+    """Create next academic year's class workbooks from this year's.
+
+    The first run drafts a `Classes next year` tab in Tracker summary (which class moves into
+    which; Year 6 leaves) and stops so it can be checked. The next run creates each class
+    workbook of next year that does not exist yet: pupils move up a year into their mapped class;
+    pupils with a Left on date are not carried. This year's workbooks are not changed. Settings
+    move on only with --confirm. Running it again changes nothing.
+
+    It writes into Tracker summary (the new tab; with --confirm, the Settings tab) and keeps a
+    copy of it in SCHOOL/previous/new-year <date time>/.
+
+    Example: python -m sync new-year demo-school --dry-run
+    """
+    from sync.year.new_year import new_year
+
+    for line in new_year(Path(school), dry_run=dry_run, confirm=confirm).lines:
+        click.echo(line)
+
+
+@click.command()
+@click.argument("school", type=click.Path(file_okay=False, exists=True))
+@click.option("--left-before", "left_before", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Forget every pupil who left before this day (default: Settings' Retention years).")
+@click.option("--upn", "upns", multiple=True, metavar="UPN", help="Forget this pupil (repeatable).")
+@click.option("--dry-run", is_flag=True, help="List what would go and remove nothing.")
+@plain_errors
+def forget(school: str, left_before, upns: tuple[str, ...], dry_run: bool) -> None:
+    """Erase pupils who left from everything the tracker wrote.
+
+    Removes their rows from History and every other tab the sync writes (Tracker summary and
+    summaries/), their parent reports, and the earlier copies of those files in previous/. Writes
+    an audit line with counts (never names or UPNs) to the Sync log. Teachers' class workbooks
+    that still hold them are listed for the school to delete: we never delete people's files.
+
+    Example: python -m sync forget demo-school --left-before 2021-09-01 --dry-run
+    """
+    from sync.year.forget import forget as run_forget
+
+    result = run_forget(Path(school), before=left_before.date() if left_before else None,
+                        upns=upns, dry_run=dry_run)
+    for line in result.lines:
+        click.echo(line)
+
+
+@click.command()
+@click.argument("school", type=click.Path(file_okay=False, exists=True))
+@click.argument("directory", type=click.Path(file_okay=False))
+@plain_errors
+def export(school: str, directory: str) -> None:
+    """Write everything the tracker holds about a school as CSV files in DIRECTORY.
+
+    One CSV per tab of Tracker summary, of each class workbook and of each class summary, and a
+    list of the parent reports: the way out when a school leaves.
+
+    Example: python -m sync export demo-school demo-export
+    """
+    from sync.year.export import export_school
+
+    written = export_school(Path(school), Path(directory))
+    click.echo(f"Wrote {len(written)} CSV files in {directory}.")
+
+
 def register(cli: click.Group) -> None:
-    for command in (import_command,):
+    for command in (import_command, new_year_command, forget, export):
         cli.add_command(command)

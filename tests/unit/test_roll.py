@@ -110,3 +110,28 @@ def test_ever_six_fsm():
     assert ever_six_fsm(spells(("2019-01-01", "2021-09-02")), today)   # ended 6 years ago less a day
     assert not ever_six_fsm(spells(("2019-01-01", "2021-08-31")), today)
     assert not ever_six_fsm(spells(), today)
+
+
+def test_the_draft_moves_each_class_up_and_passes_year_6_names_to_a_new_year_1():
+    from functions.roll import draft_next_year
+    classes = pd.DataFrame({"class_name": ["Oak", "Ash", "Elm"], "year_group": [6, 3, 3]})
+    draft = draft_next_year(classes)
+    assert draft[["Class now", "Class next year"]].values.tolist() == [
+        ["Ash", "Ash"], ["Elm", "Elm"], ["Oak", "(leaves)"], ["(new)", "Oak"]]
+    assert draft["Year next year"].fillna(0).tolist() == [4, 4, 0, 1]
+
+
+def test_move_up_carries_pupils_on_roll_into_their_mapped_class_and_leavers_stay_behind():
+    from functions.roll import move_up
+    pupils = roll({"UPN": "A", "row": 2}, {"UPN": "B", "row": 3, "Left on": T("2027-03-01")},
+                  {"UPN": "C", "row": 2, "workbook": "ash.xlsx", "class_name": "Ash"})
+    mapping = pd.DataFrame({"Class now": ["Oak", "Ash", "(new)"], "Year now": [5, 6, None],
+                            "Class next year": ["Oak and Elm", "(leaves)", "Ash"],
+                            "Year next year": [6, None, 1], "Teacher next year": ""})
+    moved = move_up(pupils, mapping)
+    assert moved[["UPN", "next_class", "next_year"]].values.tolist() == [["A", "Oak and Elm", 6]]
+
+
+def test_next_academic_year():
+    from functions.roll import next_academic_year
+    assert next_academic_year("2026-27") == "2027-28" and next_academic_year("2099-00") == "2100-01"

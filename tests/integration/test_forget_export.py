@@ -1,0 +1,130 @@
+"""`python -m sync forget` and `export`: leavers erased from our outputs, counts in the Sync log,
+people's workbooks listed, never deleted; everything we hold as CSV."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from sync.cli import cli
+from sync.job import run_sync
+from sync.local_store import LocalStore
+from sync.new_class import create_class_workbook
+from sync.reports.names import pupil_key
+from sync.xlsx import read_values
+from tests.year_school import ASH, OAK, make_school, write_csv
+
+LAST_YEAR_OAK = "classes/2025-26 Oak (Year 3).xlsx"
+LAST_YEAR_ASH = "classes/2025-26 Ash (Year 6).xlsx"
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(cli, [*map(str, args)])
+
+
+def set_setting(school: Path, key: str, value: str) -> None:
+    path = school / "Tracker summary.xlsx"
+    book = load_workbook(path)
+    for row in book["Settings"].iter_rows():
+        if row[0].value == key:
+            row[1].value = value
+    book.save(path)
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Path:
+    """2025-26: Oak (Year 3) and Ash (Year 6) with Autumn judgements; 2026-27: Oak (Year 4)
+    without Lena (she left at the end of 2025-26); Ash's Year 6 left too. Synced, with a report."""
+    folder = make_school(tmp_path / "school", settings={"Academic year": "2025-26"})
+    for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
+        book = load_workbook(folder / name)
+        sheet = book["Judgements"]
+        column = [c.value for c in sheet[1]].index("Reading Autumn") + 1
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, column, "12")
+        book.save(folder / name)
+    set_setting(folder, "Academic year", "2026-27")
+    create_class_workbook(folder, name="Oak", year=4, pupils_csv=write_csv(tmp_path / "oak.csv", OAK[:2]))
+    run_sync(LocalStore(folder))
+    run_sync(LocalStore(folder))     # a second run: previous/ holds our earlier Tracker summary
+    reports = folder / "reports" / "2025-26" / "Autumn" / "Ash"
+    reports.mkdir(parents=True)
+    (reports / "Mensah Kofi.pdf").write_bytes(b"%PDF-1.4 test")
+    (reports / "Shah Ruby.pdf").write_bytes(b"%PDF-1.4 test")
+    (reports / ".reports.json").write_text(json.dumps({pupil_key(ASH[0][0]): "Mensah Kofi.pdf",
+                                                       pupil_key("X"): "Shah Ruby.pdf"}))
+    return folder
+
+
+def history_upns(school: Path) -> set[str]:
+    return {row[2] for row in read_values(school / "Tracker summary.xlsx")["History"][1:]}
+
+
+def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbooks(school):
+    leavers = {ASH[0][0], ASH[1][0], OAK[2][0]}
+    assert leavers <= history_upns(school)
+    classes_before = {p.name: p.read_bytes() for p in (school / "classes").iterdir()}
+    dry = invoke("forget", school, "--left-before", "2026-09-01", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Would remove: 3 pupils; 3 History rows" in dry.output
+    assert leavers <= history_upns(school)
+
+    result = invoke("forget", school, "--left-before", "2026-09-01")
+    assert result.exit_code == 0, result.output
+    assert "Removed: 3 pupils; 3 History rows; 1 parent reports; 2 earlier copies" in result.output
+    assert history_upns(school) == {OAK[0][0], OAK[1][0]}
+    assert not (school / "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf").exists()
+    assert (school / "reports/2025-26/Autumn/Ash/Shah Ruby.pdf").exists()        # not a leaver's key
+    assert not (school / "previous/Tracker summary.xlsx").exists()
+    for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
+        assert f"  {name}" in result.output
+    assert {p.name: p.read_bytes() for p in (school / "classes").iterdir()} == classes_before
+    log = read_values(school / "Tracker summary.xlsx")["Sync log"]
+    assert log[-1][-1] == "forget: 3 pupils; 3 History rows; 1 reports"
+    text = json.dumps(log, default=str)
+    assert not any(upn in text for upn in leavers) and "Mensah" not in text and "Kofi" not in text
+    run_sync(LocalStore(school))     # the audit line survives the next sync
+    assert read_values(school / "Tracker summary.xlsx")["Sync log"][-2][-1].startswith("forget: 3 pupils")
+
+
+def test_forget_after_the_school_deleted_last_years_workbooks_stays_forgotten(school):
+    assert invoke("forget", school, "--left-before", "2026-09-01").exit_code == 0
+    for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
+        (school / name).unlink()
+    run_sync(LocalStore(school))
+    assert history_upns(school) == {OAK[0][0], OAK[1][0]}
+
+
+def test_forget_one_pupil_by_upn_and_by_the_retention_period(school):
+    result = invoke("forget", school, "--upn", ASH[1][0])
+    assert result.exit_code == 0 and "Removed: 1 pupils" in result.output
+    assert ASH[1][0] not in history_upns(school) and ASH[0][0] in history_upns(school)
+    on_roll = invoke("forget", school, "--upn", OAK[0][0])
+    assert on_roll.exit_code == 2 and "on roll this year" in on_roll.stderr
+    none_set = invoke("forget", school)
+    assert none_set.exit_code == 2 and "Retention years" in none_set.stderr
+    set_setting(school, "Retention years", "1")
+    # left 31/08/2026; a year's retention has not passed in 2026-27
+    kept = invoke("forget", school)
+    assert kept.exit_code == 0 and "Nobody to forget." in kept.output
+
+
+def test_export_writes_every_tab_as_csv(school, tmp_path):
+    out = tmp_path / "export"
+    result = invoke("export", school, out)
+    assert result.exit_code == 0, result.output
+    with open(out / "Tracker summary" / "History.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:3] == ["Academic year", "Window", "UPN"] and len(rows) == 6
+    with open(out / "classes" / "2026-27 Oak (Year 4)" / "Pupils.csv", encoding="utf-8-sig") as handle:
+        pupils = list(csv.reader(handle))
+    assert [row[0] for row in pupils[1:]] == [OAK[0][0], OAK[1][0]]
+    assert pupils[1][4] == "2018-02-14"
+    assert (out / "summaries").is_dir()
+    assert "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf" in (out / "reports.csv").read_text(encoding="utf-8-sig")
+    again = invoke("export", school, out)
+    assert again.exit_code == 2 and "is not empty" in again.stderr
