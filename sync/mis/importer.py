@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.styles import Protection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from functions.pupils import upn_error
@@ -28,6 +29,7 @@ from sync.year.school_files import backup_folder, read_school_files, save_over
 
 PUPIL_TABS = ("Judgements", "Tests", "Comments")
 DATE_FORMAT = "dd/mm/yyyy"
+_UNLOCKED = Protection(locked=False)
 
 
 @dataclass
@@ -208,6 +210,9 @@ def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, toda
 
 
 def _put(cell, value: object) -> None:
+    """Write a value into a teacher's tab: unlocked, like every data cell the templates make
+    (the tabs are protected, header rows only), dates in the tab's date format."""
+    cell.protection = _UNLOCKED
     if isinstance(value, pd.Timestamp):
         cell.value = value.date()
         cell.number_format = DATE_FORMAT

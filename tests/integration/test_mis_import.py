@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +69,8 @@ def test_a_ctf_of_new_arrivals_joins_the_named_class_with_joined_on(school, tmp_
     for tab in ("Judgements", "Tests", "Comments", "Reading grid", "Maths grid"):
         assert [row[:2] for row in book[tab][-2:]] == [[NEW["upn"], "Ada Lovell"],
                                                       [upn("802300100002"), "Ben Okafor"]], tab
+    pupils = load_workbook(school / OAK_BOOK)["Pupils"]
+    assert pupils.protection.sheet and not any(c.protection.locked for c in pupils[5] if c.value is not None)
     copies = list((school / "previous").glob("import */2026-27 Oak (Year 3).xlsx"))
     assert len(copies) == 1 and [r[0] for r in read_values(copies[0])["Pupils"][1:]] == [r[0] for r in OAK]
     assert "previous/import" in result.output
