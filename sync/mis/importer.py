@@ -110,6 +110,10 @@ def import_pupils(school: Path, files: list[Path], *, class_name: str | None = N
             raise SettingsError(f"{first['source']}: a new pupil with {group} of "
                                 f"{settings.academic_year}; name their class with --class. "
                                 "Nothing was imported.")
+        no_upn = plan.joins[plan.joins["UPN"] == ""]
+        if len(no_upn):
+            raise SettingsError(f"{no_upn['source'].iloc[0]}: a new pupil without a UPN (and no pupil "
+                                "with the same name and date of birth); nothing was imported.")
         result = ImportResult(plan, lines + describe(plan, assessments, found.summary))
         if dry_run or plan.changes == 0:
             result.lines.append("Dry run: nothing was written." if dry_run else "Nothing to change.")

@@ -222,3 +222,8 @@ def test_ctf_names_and_sex_read_back_as_written(tmp_path, forename, surname, nam
     pupils = read_ctf(path, date(2027, 9, 1)).pupils
     assert pupils[["UPN", "First name", "Last name", "Gender"]].values.tolist() == [
         [NEW["upn"], forename, surname, sex]]
+
+
+def test_a_new_pupil_without_a_upn_is_refused(school, tmp_path):
+    export = write_csv(tmp_path / "x.csv", [("", "Ada", "Lovell", "04/03/2018", "F", "", "", "")])
+    refused(run(school, export, "--class", "Oak"), "x.csv, line 2", "without a UPN")
