@@ -100,7 +100,7 @@ def import_pupils(school: Path, files: list[Path], *, class_name: str | None = N
             class_name = str(match["class_name"].iloc[0])
         incoming, assessments, lines = read_files(files, settings, school, now.date(), mapping)
         check_incoming(incoming)
-        on_roll = pupils.rename(columns={})[["workbook", "row", "class_name", *DETAILS, "Left on"]]
+        on_roll = pupils[["workbook", "row", "class_name", *DETAILS, "Left on"]]
         plan = plan_import(incoming, on_roll, classes[["workbook", "class_name", "year_group"]],
                            class_name=class_name, whole_roll=whole_roll)
         if len(plan.unplaced):
