@@ -29,6 +29,9 @@ TICKS       workbook, academic_year, upn, subject, statement_no, cell (A1), raw 
 COMMENTS    workbook, upn, comment (str), approved (bool)
 INTERVENTIONS workbook, upn, subject, intervention, from_window, to_window ("" while running), notes
 PROBLEMS    workbook, tab, cell, found, expected, severity ("error" | "warning")
+STATUTORY   workbook, academic_year, cell (A1), upn, column (the `Statutory` tab's column name as
+            the rules spell it), raw (object). Empty cells are not rows; functions/statutory.py
+            reads them.
 
 POSITIONS (engine input: one row per pupil x subject x window of one academic year)
 -----------------------------------------------------------------------------------
@@ -80,6 +83,7 @@ TICKS = ["workbook", "academic_year", "upn", "subject", "statement_no", "cell", 
 COMMENTS = ["workbook", "upn", "comment", "approved"]
 INTERVENTIONS = ["workbook", "upn", "subject", "intervention", "from_window", "to_window", "notes"]
 PROBLEMS = ["workbook", "tab", "cell", "found", "expected", "severity"]
+STATUTORY = ["workbook", "academic_year", "cell", "upn", "column", "raw"]
 POSITIONS = ["upn", "subject", "year", "window", "label", "value", "gd", "mark", "source",
              "judgement", "test_label", "grid_label", "test_reason", "grid_reason", "on_roll"]
 BASELINES = ["upn", "subject", "label", "value", "gd", "window", "origin"]

@@ -33,9 +33,11 @@ def pupil_names(rows: pd.DataFrame) -> tuple[str, str]:
 
 def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw: Framework,
                    school_name: str, academic_year: str, comment: str, approved: bool,
-                   next_steps: Mapping[str, list[str]]) -> dict:
+                   next_steps: Mapping[str, list[str]], statutory: Sequence[str] = ()) -> dict:
     """The context of one pupil's report at `window` (1-based) from their SCHOOL rows.
 
+    `statutory` holds the sentences about the pupil's own statutory results
+    (`functions.statutory.report_lines`).
     One pupil has only a handful of rows (subjects x windows), so they are read as records:
     plain Python is quicker here than pandas operations on tiny frames.
     """
@@ -64,6 +66,7 @@ def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[st
         "comment": comment.strip(),
         "draft": not approved,
         "subjects": subjects,
+        "statutory": [str(line) for line in statutory],
     }
 
 

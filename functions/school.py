@@ -17,7 +17,11 @@ from functions.assess import assess
 from functions.baselines import baseline_problems, build_baselines
 from functions.framework import Framework
 from functions.history import HISTORY_COLUMNS, merge_history
+from functions.moderation import (ModerationRules, moderation_table, statutory_against_judgements,
+                                  judgements_against_tests)
 from functions.positions import build_positions
+from functions.statutory import (RESULTS, NationalFigures, StatutoryRules, governors_statutory,
+                                 parse_statutory, pupil_measures, statutory_table)
 
 PROBLEM_COLUMNS = ["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]
 CLASS_SUMMARY_COLUMNS = {
@@ -41,6 +45,9 @@ class SchoolParameters:
     current_window: str | None = None  # None: the latest window with any judgement entered
     locked_windows: list[str] = field(default_factory=list)
     now: str = ""                      # "YYYY-MM-DD HH:MM:SS", for History's Recorded at
+    statutory: StatutoryRules | None = None    # None: no Statutory or Moderation figures
+    national: NationalFigures | None = None
+    moderation: ModerationRules | None = None
 
 
 @dataclass
@@ -64,6 +71,9 @@ class SchoolResults:
     trends: pd.DataFrame
     governors: pd.DataFrame
     history: pd.DataFrame
+    statutory: pd.DataFrame = field(default_factory=pd.DataFrame)          # the Statutory tab
+    statutory_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULTS))
+    moderation: pd.DataFrame = field(default_factory=pd.DataFrame)         # the Moderation tab
 
 
 def previous_academic_year(academic_year: str) -> str:
@@ -128,6 +138,11 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     groups = aggregates.groups(school, window)
     interventions = data.interventions[data.interventions["upn"].isin(set(pupils_now["upn"]))]
     current = school[school["window"] == window]
+    governors = aggregates.governors(summary, groups)
+    statutory = _statutory(data, params, school, school_last, window, all_problems)
+    if statutory["statutory"] is not None and not statutory["statutory"].empty:
+        governors = pd.concat([governors, governors_statutory(statutory["statutory"])],
+                              ignore_index=True)
     return SchoolResults(
         academic_year=this_year,
         window=window,
@@ -144,9 +159,35 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
         progress_matrix=aggregates.progress_matrix(school, window),
         interventions=aggregates.interventions(school, interventions, fw, window),
         trends=aggregates.trends(school, school_last),
-        governors=aggregates.governors(summary, groups),
+        governors=governors,
         history=history,
+        **{key: value for key, value in statutory.items() if value is not None},
     )
+
+
+def _statutory(data, params: SchoolParameters, school: pd.DataFrame, school_last: pd.DataFrame,
+               window: int, all_problems: list[pd.DataFrame]) -> dict[str, pd.DataFrame | None]:
+    """The Statutory and Moderation tabs and every pupil's statutory results; their problems are
+    added to `all_problems`. Without rules (a caller that does not load them) all are None."""
+    rules = params.statutory
+    cells = getattr(data, "statutory", None)
+    if rules is None or cells is None:
+        return {"statutory": None, "statutory_results": None, "moderation": None}
+    results, problems = parse_statutory(cells, rules)
+    all_problems.append(problems)
+    measures = pupil_measures(results, data.pupils, rules)
+    national = params.national or NationalFigures({}, {})
+    table = statutory_table(measures, national, rules, params.academic_year)
+    moderation = None
+    if params.moderation is not None:
+        last_year = previous_academic_year(params.academic_year)
+        rows = judgements_against_tests(school, params.fw, window, params.academic_year,
+                                        params.moderation)
+        for year, frame in ((params.academic_year, school), (last_year, school_last)):
+            rows += statutory_against_judgements(frame, results, params.fw, year,
+                                                 params.moderation, rules)
+        moderation = moderation_table(rows)
+    return {"statutory": table, "statutory_results": results, "moderation": moderation}
 
 
 def _school_frame(assessed: pd.DataFrame, pupils: pd.DataFrame, fw: Framework) -> pd.DataFrame:

@@ -19,12 +19,14 @@ import pandas as pd
 
 from functions import frames
 from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
+from functions.moderation import moderation_rules as parse_moderation_rules
 from functions.school import SchoolParameters, assess_school
 from sync.outputs import (SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab, summary_tabs,
                           sync_log_tab, with_extra_problems, with_sync_log, write_beside)
 from sync.errors import UnreadableWorkbook
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.settings import Settings, load_settings
+from sync.statutory import moderation_rules, national_figures, statutory_rules
 from sync.store import Store, WorkbookRef
 
 log = logging.getLogger(__name__)
@@ -111,6 +113,9 @@ def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolPar
         current_window=window or settings.current_window or None,
         locked_windows=list(settings.locked_windows),
         now=now,
+        statutory=statutory_rules(),
+        national=national_figures(),
+        moderation=parse_moderation_rules(moderation_rules(), settings.framework.kind),
     )
 
 

@@ -46,8 +46,11 @@ def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
         "Summary": results.summary, "Groups": results.groups, "Classes": results.classes,
         "Completion": results.completion, "Watchlist": results.watchlist,
         "Progress matrix": results.progress_matrix, "Interventions": results.interventions,
-        "Trends": results.trends, "Governors": results.governors, "History": results.history,
-        "Problems": results.problems[PROBLEM_COLUMNS],
+        "Trends": results.trends, "Governors": results.governors,
+        # written whenever the statutory rules were loaded (the frames then have their columns)
+        **({"Statutory": results.statutory} if len(results.statutory.columns) else {}),
+        **({"Moderation": results.moderation} if len(results.moderation.columns) else {}),
+        "History": results.history, "Problems": results.problems[PROBLEM_COLUMNS],
     }
     tabs = []
     for title, frame in frames.items():

@@ -4,13 +4,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from functions.school import assess_school
+from functions.school import assess_school, previous_academic_year
+from functions.statutory import report_lines
 from sync.errors import SettingsError
 from sync.google.store import GoogleStore
 from sync.job import TEMPLATES_DIR, parameters, read_school
 from sync.reports.google import GoogleDriveSink
 from sync.reports.local import ReportSink
 from sync.reports.write import write_reports
+from sync.statutory import statutory_rules
 from sync.store import Store
 
 LOCAL_REPORTS_FOLDER = "reports"   # sync.settings' value for a blank `Reports folder`
@@ -32,12 +34,16 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
     if class_name is not None and class_name not in set(results.school["class_name"]):
         raise SettingsError(f"There is no class called {class_name!r} this year.")
     out_dir, sink = _destination(store, settings.reports_folder)
+    first_names = (results.school.drop_duplicates("upn").set_index("upn")["first_name"]
+                   .fillna("").astype(str).to_dict())
+    lines = report_lines(results.statutory_results, statutory_rules(), first_names,
+                         [settings.academic_year, previous_academic_year(settings.academic_year)])
     return write_reports(
         results.school, school.data.statements, school.data.ticks, school.data.comments,
         school_name=settings.school_name, academic_year=settings.academic_year,
         window_names=list(settings.windows), window=results.window, fw=settings.framework,
         out_dir=out_dir, class_name=class_name, upn=upn, jobs=jobs, templates_dir=TEMPLATES_DIR,
-        sink=sink)
+        sink=sink, statutory=lines)
 
 
 def _destination(store: Store, reports_folder: str) -> tuple[Path, ReportSink | None]:

@@ -89,6 +89,7 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
                        judgements: pd.DataFrame | None = None, tests: pd.DataFrame | None = None,
                        ticks: pd.DataFrame | None = None, comments: pd.DataFrame | None = None,
                        interventions: pd.DataFrame | None = None,
+                       statutory: pd.DataFrame | None = None,
                        templates_dir: Path = TEMPLATES_DIR) -> None:
     """Write a class workbook at `path`.
 
@@ -96,6 +97,8 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
     frames hold data to fill in, with the tab's own column names: `pupils` the Pupils columns
     (dates as dates), `judgements` / `tests` / `comments` / `interventions` keyed by `UPN`.
     `ticks` is long: upn, subject, statement_no (1-based within the subject's grid), code.
+    `statutory` holds the Statutory tab's columns keyed by `UPN` (only year groups that sit a
+    statutory check have that tab).
     Missing frames leave the tab with its headers (and the pupils' UPN and Name).
     """
     layout = load_layout("class_workbook", templates_dir)
@@ -113,6 +116,8 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
             sheet = book.create_sheet(spec["name"])
             _keys_tab(sheet, spec, [(k, values[k]) for k in spec["keys"]], layout["style"])
             sheet.cell(1, 1).comment = Comment(spec["help"], "Tracker", width=320, height=90)
+        elif spec["kind"] == "statutory":
+            _statutory_tab(book, context, spec, statutory, names, year_group, templates_dir)
         elif spec["kind"] == "table":
             frame = data.get(spec["name"])
             if frame is None and spec["name"] != "Interventions":
@@ -216,6 +221,8 @@ def _header(sheet: Worksheet, names: list[str], fill: str) -> None:
     """Row 1: bold, shaded, wrapped and locked header cells."""
     for col, name in enumerate(names, start=1):
         cell = sheet.cell(1, col, name)
+        if isinstance(name, str) and name.startswith("="):
+            cell.data_type = "s"                # a school's own group named "=..." stays text
         if col == 1:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=fill)
@@ -379,6 +386,39 @@ def _grid_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], stateme
             sheet.conditional_formatting.add(data_range, CellIsRule(
                 operator="equal", formula=[f'"{code}"'], fill=PatternFill("solid", fgColor=colour,
                                                                         bgColor=colour)))
+    _unlock_columns(sheet, 1, len(header))
+    sheet.freeze_panes = spec["freeze"]
+    _protect(sheet, context.style)
+
+
+def _statutory_tab(book: Workbook, context: _Context, spec: dict[str, Any], frame: pd.DataFrame | None,
+                   names: pd.DataFrame, year_group: int, templates_dir: Path) -> None:
+    """UPN, Name and one column per statutory result of the year group (none: no tab)."""
+    from functions.statutory import expected_text
+    from sync.statutory import statutory_rules
+    rules = statutory_rules(templates_dir)
+    columns = sorted(rules.columns_for_year(year_group), key=lambda c: c.kind == "goal")  # goals last
+    if not columns:
+        return
+    sheet = book.create_sheet(spec["name"])
+    fixed = [c["name"] for c in spec["columns"]]
+    header = fixed + [c.name for c in columns]
+    _header(sheet, header, context.style["header_fill"])
+    for col, column in enumerate(spec["columns"], start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = column["width"]
+    lists: dict[tuple[str, ...], list[str]] = {}
+    for col, column in enumerate(columns, start=len(fixed) + 1):
+        letter = get_column_letter(col)
+        sheet.column_dimensions[letter].width = spec["goal_width" if column.kind == "goal" else "result_width"]
+        sheet.cell(1, col).comment = Comment(expected_text(column, rules), "Tracker", width=300, height=110)
+        if column.kind in ("goal", "code"):
+            sheet.column_dimensions[letter].number_format = "@"
+            lists.setdefault(tuple(column.choices), []).append(letter)
+    sheet.row_dimensions[1].height = spec["header_height"]
+    rows = names if frame is None else names.merge(frame, on="UPN", how="left", sort=False)
+    _write_rows(sheet, rows, header, first_row=2)
+    for values, letters in lists.items():
+        _drop_down(sheet, list(values), [f"{x}2:{x}{VALIDATION_LAST_ROW}" for x in letters])
     _unlock_columns(sheet, 1, len(header))
     sheet.freeze_panes = spec["freeze"]
     _protect(sheet, context.style)

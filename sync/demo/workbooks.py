@@ -9,6 +9,7 @@ import pandas as pd
 
 from functions.framework import Framework
 from sync.demo.common import SUBJECTS, Demo, academic_year_name
+from sync.demo.statutory import lean_judgements, statutory_tab
 from sync.templates import TEMPLATES_DIR, new_class_workbook, new_tracker_summary
 
 _TEST_RANGES = np.array([[15, 34], [35, 49], [50, 59], [60, 79], [80, 96]])
@@ -32,6 +33,8 @@ def write_class(demo: Demo, folder: Path, academic: int, cohort: int, form: int,
         "comments": _comments(demo, members, academic),
         "interventions": _interventions(demo, members, academic),
     }
+    tabs["statutory"] = statutory_tab(demo, members, academic, year, cohort, form, class_name)
+    lean_judgements(demo, tabs["judgements"], members, academic, cohort, form, class_name)
     if academic == 1:
         _make_messy(demo, tabs, cohort, form)
     new_class_workbook(
@@ -214,7 +217,7 @@ def _make_messy(demo: Demo, tabs: dict[str, pd.DataFrame], cohort: int, form: in
     if (cohort, form) == (5, 1):                     # a UPN copied from the other class's register
         twin = demo.pupils[(demo.pupils["cohort"] == 5) & (demo.pupils["form"] == 0)]["upn"].iloc[0]
         wrong = tabs["pupils"]["UPN"].iloc[-1]
-        for frame in tabs.values():
+        for frame in (frame for frame in tabs.values() if frame is not None):
             key = "upn" if "upn" in frame.columns else "UPN"
             frame[key] = frame[key].replace(wrong, twin)
 

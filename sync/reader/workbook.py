@@ -1,7 +1,8 @@
 """One class workbook -> the RAW frames of `functions.frames` plus its problems."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -14,6 +15,7 @@ from sync.reader.notes_tabs import (COMMENT_COLUMNS, INTERVENTION_COLUMNS, read_
                                     read_interventions)
 from sync.reader.problems import ERROR, WARNING, ProblemLog
 from sync.reader.pupils_tab import NOT_GROUPS, PUPIL_COLUMNS, read_class_tab, read_pupils
+from sync.reader.statutory_tab import TAB as STATUTORY_TAB, read_statutory
 from sync.reader.table import frame_of, read_table
 from sync.store import Workbook
 
@@ -36,6 +38,7 @@ class ClassWorkbookData:
     comments: pd.DataFrame
     interventions: pd.DataFrame
     problems: pd.DataFrame
+    statutory: pd.DataFrame = field(default_factory=lambda: _empty(frames.STATUTORY))
 
     @classmethod
     def empty(cls, problems: pd.DataFrame | None = None) -> ClassWorkbookData:
@@ -46,8 +49,12 @@ class ClassWorkbookData:
 
 
 def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
-                        windows: list[str]) -> ClassWorkbookData:
+                        windows: list[str], statutory_columns: Sequence[str] | None = None
+                        ) -> ClassWorkbookData:
     """Read every tab of one class workbook. Problems name `name`; nothing here raises on bad data.
+
+    `statutory_columns` are the column names a `Statutory` tab may have (default: those of
+    sheets_templates/statutory/checks.toml). That tab is optional.
 
     Without a `Pupils` tab or an academic year in the `Class` tab the workbook cannot be placed
     and only its problems are returned.
@@ -55,7 +62,7 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
     problems = ProblemLog(name)
     grid_tabs = {f"{subject} grid": subject for subject in subjects}
     known = ["Class", "Pupils", "Judgements", "Tests", "Comments", "Interventions",
-             *grid_tabs, *OWNED_TABS]
+             *grid_tabs, STATUTORY_TAB, *OWNED_TABS]
     tabs = _find_tabs(workbook, known, problems)
     for tab, severity in (("Class", ERROR), ("Pupils", ERROR), ("Judgements", ERROR),
                           ("Tests", WARNING), *((grid, WARNING) for grid in grid_tabs),
@@ -96,6 +103,15 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
     interventions = (read_interventions(table("Interventions", INTERVENTION_COLUMNS), name,
                                         subjects, windows, upns, problems)
                      if "Interventions" in tabs else _empty(frames.INTERVENTIONS))
+    statutory: list[tuple] = []
+    if STATUTORY_TAB in tabs:
+        if statutory_columns is None:
+            from sync.statutory import statutory_rules
+            statutory_columns = [column.name for column in statutory_rules().columns]
+        statutory = read_statutory(read_table(tabs[STATUTORY_TAB], workbook[tabs[STATUTORY_TAB]],
+                                              ["UPN", "Name", *statutory_columns], problems,
+                                              report_typos=True),
+                                   name, year, upns, problems)
     classes = pd.DataFrame([{"workbook": name, "academic_year": year, "class_name": info.class_name,
                              "year_group": info.year_group, "teacher": info.teacher}],
                            columns=frames.CLASSES)
@@ -103,7 +119,8 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
         classes, pupils, frame_of(cells, frames.CELLS, {"raw": object}),
         frame_of(statements, frames.STATEMENTS, {"statement_no": int, "group": int, "kpi": bool}),
         frame_of(ticks, frames.TICKS, {"statement_no": int, "raw": object}),
-        comments, interventions, problems.frame())
+        comments, interventions, problems.frame(),
+        frame_of(statutory, frames.STATUTORY, {"raw": object}))
 
 
 def _find_tabs(workbook: Workbook, known: list[str], problems: ProblemLog) -> dict[str, str]:
@@ -155,4 +172,5 @@ def check_pupils(data: ClassWorkbookData) -> ClassWorkbookData:
         data.classes, pupils, rows_of_pupils(data.cells, pupils), data.statements,
         rows_of_pupils(data.ticks, pupils), rows_of_pupils(data.comments, pupils),
         rows_of_pupils(data.interventions, pupils),
-        pd.concat([data.problems, problems], ignore_index=True))
+        pd.concat([data.problems, problems], ignore_index=True),
+        rows_of_pupils(data.statutory, pupils))

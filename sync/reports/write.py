@@ -6,6 +6,7 @@ worker processes when `jobs` > 1) -> store (a `ReportSink`). Logs carry counts o
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -27,11 +28,13 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
                   comments: pd.DataFrame, *, school_name: str, academic_year: str,
                   window_names: list[str], window: int, fw: Framework, out_dir: Path,
                   class_name: str | None = None, upn: str | None = None, jobs: int = 1,
-                  templates_dir: Path, sink: ReportSink | None = None) -> list[Path]:
+                  templates_dir: Path, sink: ReportSink | None = None,
+                  statutory: Mapping[str, list[str]] | None = None) -> list[Path]:
     """Render one PDF per pupil on roll at `window` (1-based) and return the files written.
 
     `school` is the SCHOOL frame for every window of `academic_year`; `class_name` and `upn`
-    narrow the run. `sink` defaults to PDFs under `out_dir`.
+    narrow the run. `sink` defaults to PDFs under `out_dir`. `statutory` maps a UPN to the
+    sentences about the pupil's statutory results.
     """
     sink = sink or LocalFolderSink(out_dir)
     on_roll = school[(school["window"] == window) & school["on_roll"].astype(bool)]
@@ -52,7 +55,8 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
             rows, window=window, window_names=window_names, fw=fw, school_name=school_name,
             academic_year=academic_year, comment=text, approved=approved,
             next_steps=_next_steps(rows[rows["window"] == window], statements_of,
-                                   ticks_of.get(pupil, no_ticks), fw, academic_year))
+                                   ticks_of.get(pupil, no_ticks), fw, academic_year),
+            statutory=(statutory or {}).get(pupil, []))
         now = rows[rows["window"] == window].iloc[0]
         target = ReportTarget(academic_year=academic_year, window_name=window_names[window - 1],
                               class_name=str(now["class_name"]), stem=stems[pupil],

@@ -1,0 +1,680 @@
+"""Statutory assessments: what a typed result means, each pupil's measures and the school's figures.
+
+Every threshold and code comes from `sheets_templates/statutory/checks.toml` (loaded here from the
+parsed TOML by `load_statutory_rules`); the national figures from `sheets_templates/national/`
+(`load_national`). The flow is the engine's own:
+
+    STATUTORY cells (sync.reader: workbook, academic_year, cell, upn, column, raw)
+      -> parse_statutory: RESULTS (one per pupil x result) + problems
+      -> pupil_measures: MEASURES (one per pupil x measure: counted, met, score)
+      -> statutory_table: the `Statutory` tab of Tracker summary (school, national, disadvantaged)
+
+RESULTS   workbook, academic_year (the year the check was taken), cell, upn, check, subject,
+          column, result (as shown: "35", "EXS", "A"), score (float, NaN for a code), code,
+          outcome ("high" | "expected" | "not met" | "left out" | "" where there is no standard),
+          meaning (the code's meaning, "" for a score)
+MEASURES  academic_year, workbook, upn, measure, counted (bool: in the denominator), met (bool),
+          score (float: the mean's value, NaN elsewhere), pupil_premium (bool)
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from functions import frames
+from functions.rounding import round_half_up
+
+OUTCOMES = ("high", "expected", "not met", "left out")
+COUNTED = ("high", "expected", "not met")
+MET = ("high", "expected")
+STATUTORY_CELLS = frames.STATUTORY
+RESULTS = ["workbook", "academic_year", "cell", "upn", "check", "subject", "column", "result",
+           "score", "code", "outcome", "meaning"]
+MEASURES = ["academic_year", "workbook", "upn", "measure", "counted", "met", "score",
+            "pupil_premium"]
+STATUTORY_COLUMNS = ["Academic year", "Check", "Measure", "Pupils", "School", "National",
+                     "Difference", "National figure of", "Disadvantaged pupils", "Disadvantaged",
+                     "Others", "Gap", "National gap", "Note"]
+TAB = "Statutory"
+
+
+class StatutoryError(ValueError):
+    """A rules or national-figures file that does not hold together: one sentence."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a class workbook's Statutory tab."""
+
+    name: str
+    check: str                       # eyfs | phonics | phonics_retake | mtc | ks2 | ks1
+    subject: str                     # KS subject ("Reading"), EYFS goal's column, or ""
+    kind: str                        # goal | mark | scaled | code
+    year_group: int
+    years_before: int = 0
+    maximum: int = 0                 # marks: the highest mark
+    codes: Mapping[str, tuple[str, str]] = field(default_factory=dict)   # code -> (outcome, meaning)
+    values: tuple[str, ...] = ()     # goals: the words a cell may hold
+
+    @property
+    def choices(self) -> list[str]:
+        """What the column's drop-down offers."""
+        return list(self.values) + list(self.codes)
+
+
+@dataclass(frozen=True)
+class StatutoryRules:
+    """`checks.toml` as values. Build with `load_statutory_rules`."""
+
+    source: str
+    columns: tuple[Column, ...]
+    check_names: Mapping[str, str]
+    subject_words: Mapping[tuple[str, str], str]
+    eyfs_met: str
+    gld_goals: tuple[str, ...]
+    phonics_max: int
+    phonics_standard: int
+    mtc_max: int
+    scaled: Mapping[str, int]        # min, max, expected, high
+    rwm: Mapping[str, tuple[str, ...]]
+    years_shown: int
+    one_pupil_note_under: int
+    words: Mapping[str, str]
+
+    def columns_for_year(self, year_group: int) -> list[Column]:
+        return [c for c in self.columns if c.year_group == year_group]
+
+    def column(self, header: object) -> Column | None:
+        """The column a header names, ignoring case and spacing."""
+        return self._by_key.get(_key(header))
+
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {_key(c.name): c for c in self.columns}
+
+    def measures(self) -> list[tuple[str, str, str]]:
+        """(measure id, check name, measure name) in the order the tab shows them."""
+        out = [("eyfs_gld", self.check_names["eyfs"], "good level of development"),
+               ("phonics_year1", self.check_names["phonics"], "Year 1: met the standard"),
+               ("phonics_retake", self.check_names["phonics"], "Year 2 retake: met the standard"),
+               ("phonics_year2", self.check_names["phonics"], "by the end of Year 2: met the standard"),
+               ("mtc_mean", self.check_names["mtc"], f"mean score (out of {self.mtc_max})"),
+               ("mtc_full", self.check_names["mtc"], f"full marks ({self.mtc_max})")]
+        for check in ("ks2", "ks1"):
+            for column in (c for c in self.columns if c.check == check):
+                subject = column.subject
+                out.append((measure_id(check, subject, "expected"), self.check_names[check],
+                            f"{subject}: expected standard"))
+                if _has_high(column):
+                    out.append((measure_id(check, subject, "high"), self.check_names[check],
+                                f"{subject}: {'high score' if column.kind == 'scaled' else 'greater depth'}"))
+            out.append((measure_id(check, "RWM", "expected"), self.check_names[check],
+                        "reading, writing and maths: expected standard"))
+            out.append((measure_id(check, "RWM", "high"), self.check_names[check],
+                        "reading, writing and maths: higher standard"))
+        return out
+
+
+def measure_id(check: str, subject: str, level: str) -> str:
+    """"ks2", "Reading", "expected" -> "ks2_reading_expected" (the key national files use)."""
+    return f"{check}_{subject.lower()}_{level}"
+
+
+def _has_high(column: Column) -> bool:
+    return column.kind == "scaled" or any(o == "high" for o, _ in column.codes.values())
+
+
+def _key(value: object) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().casefold()
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the rules
+
+
+def load_statutory_rules(data: Mapping[str, Any], source: str) -> StatutoryRules:
+    """Check and turn the parsed `checks.toml` into rules; a mistake is one StatutoryError sentence."""
+    def need(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+        value = table.get(key) if isinstance(table, Mapping) else None
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise StatutoryError(f"{source}: key '{where}{key}' is missing or not a "
+                                 f"{getattr(kind, '__name__', 'value')}.")
+        return value
+
+    def codes(table: Any, where: str) -> dict[str, tuple[str, str]]:
+        if not isinstance(table, Mapping) or not table:
+            raise StatutoryError(f"{source}: key '{where}' must list codes.")
+        out = {}
+        for code, spec in table.items():
+            if isinstance(spec, str):
+                out[str(code).upper()] = ("", spec)
+                continue
+            outcome = spec.get("outcome") if isinstance(spec, Mapping) else None
+            if outcome not in OUTCOMES:
+                raise StatutoryError(f"{source}: code '{where}.{code}' needs an outcome, one of "
+                                     f"{', '.join(OUTCOMES)}.")
+            out[str(code).upper()] = (outcome, str(spec.get("meaning", code)))
+        return out
+
+    eyfs, phonics, mtc = (need(data, k, dict, "") for k in ("eyfs", "phonics", "mtc"))
+    columns: list[Column] = []
+    eyfs_year, eyfs_back = need(eyfs, "year_group", int, "eyfs."), need(eyfs, "years_before", int, "eyfs.")
+    values = tuple(str(v) for v in need(eyfs, "values", list, "eyfs."))
+    met = need(eyfs, "met", str, "eyfs.")
+    if met not in values:
+        raise StatutoryError(f"{source}: key 'eyfs.met' must be one of eyfs.values.")
+    goals = need(eyfs, "goals", list, "eyfs.")
+    for goal in goals:
+        columns.append(Column(need(goal, "column", str, "eyfs.goals."), "eyfs",
+                              need(goal, "column", str, "eyfs.goals."), "goal", eyfs_year, eyfs_back,
+                              values=values))
+    gld = tuple(g["column"] for g in goals if g.get("gld"))
+    standard, top = need(phonics, "standard", int, "phonics."), need(phonics, "max", int, "phonics.")
+    if not 0 < standard <= top:
+        raise StatutoryError(f"{source}: key 'phonics.standard' must lie between 1 and phonics.max.")
+    phonics_codes = {c: ("not met", m) for c, (_, m) in codes(phonics.get("codes"), "phonics.codes").items()}
+    columns.append(Column(need(phonics, "column", str, "phonics."), "phonics", "", "mark",
+                          need(phonics, "year_group", int, "phonics."), maximum=top, codes=phonics_codes))
+    columns.append(Column(need(phonics, "retake_column", str, "phonics."), "phonics_retake", "", "mark",
+                          need(phonics, "retake_year_group", int, "phonics."), maximum=top,
+                          codes=phonics_codes))
+    mtc_max = need(mtc, "max", int, "mtc.")
+    columns.append(Column(need(mtc, "column", str, "mtc."), "mtc", "", "mark",
+                          need(mtc, "year_group", int, "mtc."), maximum=mtc_max,
+                          codes={c: ("left out", m) for c, (_, m) in codes(mtc.get("codes"), "mtc.codes").items()}))
+    names = {"eyfs": need(eyfs, "name", str, "eyfs."), "phonics": need(phonics, "name", str, "phonics."),
+             "mtc": need(mtc, "name", str, "mtc.")}
+    words: dict[tuple[str, str], str] = {}
+    rwm: dict[str, tuple[str, ...]] = {}
+    scaled: dict[str, int] = {}
+    for check in ("ks2", "ks1"):
+        stage = need(data, check, dict, "")
+        names[check] = need(stage, "name", str, f"{check}.")
+        year = need(stage, "year_group", int, f"{check}.")
+        if "scaled" in stage:
+            scaled = {k: need(stage["scaled"], k, int, f"{check}.scaled.") for k in ("min", "max", "expected", "high")}
+            if not scaled["min"] <= scaled["expected"] <= scaled["high"] <= scaled["max"]:
+                raise StatutoryError(f"{source}: key '{check}.scaled' needs min <= expected <= high <= max.")
+        code_lists = need(stage, "codes", dict, f"{check}.")
+        subjects = need(stage, "subjects", list, f"{check}.")
+        for spec in subjects:
+            subject = need(spec, "subject", str, f"{check}.subjects.")
+            kind = need(spec, "kind", str, f"{check}.subjects.")
+            if kind not in code_lists:
+                raise StatutoryError(f"{source}: {check} subject {subject} has kind '{kind}' but "
+                                     f"there is no [{check}.codes.{kind}].")
+            is_test = kind == "test"
+            if is_test and not scaled:
+                raise StatutoryError(f"{source}: {check} has tests but no '{check}.scaled'.")
+            columns.append(Column(need(spec, "column", str, f"{check}.subjects."), check, subject,
+                                  "scaled" if is_test else "code", year,
+                                  codes=codes(code_lists[kind], f"{check}.codes.{kind}")))
+            words[(check, subject)] = str(spec.get("words", subject.lower()))
+        rwm[check] = tuple(need(stage, "rwm", list, f"{check}."))
+        unknown = set(rwm[check]) - {s["subject"] for s in subjects}
+        if unknown:
+            raise StatutoryError(f"{source}: key '{check}.rwm' names {', '.join(sorted(unknown))}, "
+                                 f"not a subject of {check}.")
+    seen: set[str] = set()
+    for column in columns:
+        if _key(column.name) in seen:
+            raise StatutoryError(f"{source}: the column '{column.name}' is listed twice.")
+        seen.add(_key(column.name))
+    summary = data.get("summary", {})
+    return StatutoryRules(
+        source=source, columns=tuple(columns), check_names=names, subject_words=words,
+        eyfs_met=met, gld_goals=gld, phonics_max=top, phonics_standard=standard, mtc_max=mtc_max,
+        scaled=scaled, rwm=rwm, years_shown=int(summary.get("years_shown", 3)),
+        one_pupil_note_under=int(summary.get("one_pupil_note_under", 30)),
+        words={str(k): str(v) for k, v in data.get("words", {}).items()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells -> results
+
+
+def expected_text(column: Column, rules: StatutoryRules) -> str:
+    """What Problems says belongs in a cell of `column`."""
+    codes = ", ".join(f"{code} ({meaning})" if len(column.codes) <= 3 else code
+                      for code, (_, meaning) in column.codes.items())
+    if column.kind == "goal":
+        return " or ".join(column.values)
+    if column.kind == "mark":
+        return f"a whole number from 0 to {column.maximum}, or {codes}"
+    if column.kind == "scaled":
+        return f"a scaled score from {rules.scaled['min']} to {rules.scaled['max']}, or one of {codes}"
+    return f"one of {codes}"
+
+
+def _number(raw: object, maximum: int | None = None) -> float | None:
+    """A whole number typed as a number or text ("35", "35/40" when 40 is the maximum)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float, np.integer, np.floating)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        match = re.fullmatch(r"(\d+)\s*/\s*(\d+)", text)
+        if match and maximum is not None and int(match.group(2)) == maximum:
+            text = match.group(1)
+        if not re.fullmatch(r"\d+(\.0*)?", text):
+            return None
+        value = float(text)
+    else:
+        return None
+    return value if value == value and value.is_integer() else None
+
+
+def parse_result(raw: object, column: Column, rules: StatutoryRules) -> tuple[str, float, str, str, str] | None:
+    """(result, score, code, outcome, meaning) of one cell, or None when it cannot be read."""
+    if isinstance(raw, str):
+        code = re.sub(r"\s+", "", raw).upper()
+        if code in column.codes:
+            outcome, meaning = column.codes[code]
+            return code, np.nan, code, outcome, meaning
+        if column.kind == "goal":
+            word = raw.strip().casefold()
+            for value in column.values:
+                if value.casefold() == word:
+                    return value, np.nan, "", "expected" if value == rules.eyfs_met else "not met", ""
+            return None
+    if column.kind == "mark":
+        score = _number(raw, column.maximum)
+        if score is None or not 0 <= score <= column.maximum:
+            return None
+        outcome = ""
+        if column.check in ("phonics", "phonics_retake"):
+            outcome = "expected" if score >= rules.phonics_standard else "not met"
+        return str(int(score)), score, "", outcome, ""
+    if column.kind == "scaled":
+        score = _number(raw)
+        if score is None or not rules.scaled["min"] <= score <= rules.scaled["max"]:
+            return None
+        outcome = ("high" if score >= rules.scaled["high"] else
+                   "expected" if score >= rules.scaled["expected"] else "not met")
+        return str(int(score)), score, "", outcome, ""
+    return None
+
+
+def parse_statutory(cells: pd.DataFrame, rules: StatutoryRules) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """RESULTS of the STATUTORY cells, and a PROBLEMS frame: an unreadable cell or a column the
+    rules do not know is an error with its address; a pupil with only some of the goals of a good
+    level of development is a warning (they are left out of GLD)."""
+    rows, problems = [], []
+    for cell in cells.itertuples(index=False):
+        column = rules.column(cell.column)
+        if column is None:
+            problems.append((cell.workbook, TAB, cell.cell, cell.column,
+                             "a column of the Statutory tab (see sheets_templates/statutory/checks.toml)",
+                             "warning"))
+            continue
+        parsed = parse_result(cell.raw, column, rules)
+        if parsed is None:
+            problems.append((cell.workbook, TAB, cell.cell, _shown(cell.raw),
+                             f"{column.name}: {expected_text(column, rules)}", "error"))
+            continue
+        year = shift_year(str(cell.academic_year), -column.years_before)
+        rows.append((cell.workbook, year, cell.cell, cell.upn, column.check, column.subject,
+                     column.name, *parsed))
+    results = pd.DataFrame(rows, columns=RESULTS).astype({"score": float})
+    goals = results[results["check"] == "eyfs"]
+    gld = goals[goals["subject"].isin(rules.gld_goals)]
+    present = gld.groupby(["workbook", "upn"])["cell"].agg(["size", "first"]).reset_index()
+    partial = present[present["size"] < len(rules.gld_goals)]
+    for row in partial.itertuples(index=False):
+        problems.append((row.workbook, TAB, row.first, f"{row.size} of {len(rules.gld_goals)} goals",
+                         f"all {len(rules.gld_goals)} goals of a good level of development "
+                         "(this pupil is left out of GLD until they are there)", "warning"))
+    return results, pd.DataFrame(problems, columns=frames.PROBLEMS, dtype=str)
+
+
+def _shown(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def shift_year(academic_year: str, years: int) -> str:
+    """"2026-27", -1 -> "2025-26"."""
+    start = int(academic_year[:4]) + years
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Results -> each pupil's measures
+
+
+def pupil_measures(results: pd.DataFrame, pupils: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
+    """MEASURES: one row per pupil x measure x academic year; a pupil whose result is typed twice
+    in one year (a class move, a second row) counts once, with the last one read.
+
+    `pupils` is the PUPILS frame (every year): it gives each pupil's pupil premium and tells which
+    pupils were in Year 2 (for phonics by the end of Year 2)."""
+    results = results.drop_duplicates(["academic_year", "check", "subject", "upn"], keep="last")
+    parts = []
+
+    def add(rows: pd.DataFrame, measure: str, counted: pd.Series, met: pd.Series,
+            score: pd.Series | float = np.nan) -> None:
+        parts.append(pd.DataFrame({"academic_year": rows["academic_year"], "workbook": rows["workbook"],
+                                   "upn": rows["upn"], "measure": measure,
+                                   "counted": counted.astype(bool), "met": (met & counted).astype(bool),
+                                   "score": score}))
+
+    for check in ("phonics", "phonics_retake"):
+        rows = results[results["check"] == check]
+        add(rows, "phonics_year1" if check == "phonics" else "phonics_retake",
+            rows["outcome"].isin(COUNTED), rows["outcome"].isin(MET))
+    mtc = results[(results["check"] == "mtc") & results["score"].notna()]
+    add(mtc, "mtc_mean", pd.Series(True, index=mtc.index), pd.Series(False, index=mtc.index), mtc["score"])
+    add(mtc, "mtc_full", pd.Series(True, index=mtc.index), mtc["score"] >= rules.mtc_max)
+    for check in ("ks2", "ks1"):
+        stage = results[results["check"] == check]
+        for subject, rows in stage.groupby("subject", sort=False):
+            counted = rows["outcome"].isin(COUNTED)
+            add(rows, measure_id(check, subject, "expected"), counted, rows["outcome"].isin(MET))
+            add(rows, measure_id(check, subject, "high"), counted, rows["outcome"] == "high")
+        wide = stage[stage["subject"].isin(rules.rwm[check])].pivot_table(
+            index=["academic_year", "upn"], columns="subject", values="outcome", aggfunc="last")
+        if not wide.empty and set(rules.rwm[check]) <= set(wide.columns):
+            wide = wide[list(rules.rwm[check])].dropna()     # a subject missing: no RWM yet
+            keys = wide.reset_index()[["academic_year", "upn"]]
+            keys = keys.merge(stage.drop_duplicates(["academic_year", "upn"], keep="last")
+                              [["academic_year", "upn", "workbook"]], on=["academic_year", "upn"])
+            counted = pd.Series(wide.isin(COUNTED).all(axis=1).to_numpy())
+            add(keys, measure_id(check, "RWM", "expected"), counted,
+                pd.Series(wide.isin(MET).all(axis=1).to_numpy()))
+            add(keys, measure_id(check, "RWM", "high"), counted,
+                pd.Series((wide == "high").all(axis=1).to_numpy()))
+    parts.append(_gld(results, rules))
+    parts.append(_phonics_by_year2(results, pupils, rules))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=MEASURES)
+    measures = pd.concat(parts, ignore_index=True)
+    premium = pupils.drop_duplicates(["workbook", "upn"], keep="last").set_index(["workbook", "upn"])["pupil_premium"]
+    keys = pd.MultiIndex.from_frame(measures[["workbook", "upn"]])
+    measures["pupil_premium"] = premium.reindex(keys).fillna(False).astype(bool).to_numpy()
+    return measures[MEASURES]
+
+
+def _gld(results: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
+    """Good level of development: every GLD goal at `expected`; only complete profiles count."""
+    goals = results[(results["check"] == "eyfs") & results["subject"].isin(rules.gld_goals)]
+    if goals.empty:
+        return pd.DataFrame(columns=MEASURES)
+    per_pupil = goals.groupby(["academic_year", "upn"], sort=False).agg(
+        workbook=("workbook", "last"), goals=("subject", "nunique"),
+        expected=("outcome", lambda o: int((o == "expected").sum()))).reset_index()
+    complete = per_pupil["goals"] == len(rules.gld_goals)
+    return pd.DataFrame({"academic_year": per_pupil["academic_year"], "workbook": per_pupil["workbook"],
+                         "upn": per_pupil["upn"], "measure": "eyfs_gld", "counted": complete,
+                         "met": complete & (per_pupil["expected"] == len(rules.gld_goals)),
+                         "score": np.nan})
+
+
+def _phonics_by_year2(results: pd.DataFrame, pupils: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
+    """Phonics by the end of Year 2: each pupil in Year 2 in year Y counted once: met if they met
+    the standard in Year 1 (year Y-1) or at the retake. Pupils with neither result on record are
+    left out. A year is shown only when some of its Year 2 pupils have a Year 1 mark on record
+    (else the figure would be the retake's alone) and the retake has been typed (before June it
+    would be the Year 1 figure again)."""
+    retake_year = next(c.year_group for c in rules.columns if c.check == "phonics_retake")
+    year2 = pupils[pupils["year"] == retake_year][["academic_year", "workbook", "upn"]] \
+        .drop_duplicates(["academic_year", "upn"], keep="last")
+    if year2.empty:
+        return pd.DataFrame(columns=MEASURES)
+    first = results[results["check"] == "phonics"][["academic_year", "upn", "outcome"]].copy()
+    first["academic_year"] = first["academic_year"].map(lambda y: shift_year(y, 1))
+    retake = results[results["check"] == "phonics_retake"][["academic_year", "upn", "outcome"]]
+    rows = year2.merge(first.rename(columns={"outcome": "first"}), on=["academic_year", "upn"], how="left") \
+        .merge(retake.rename(columns={"outcome": "retake"}), on=["academic_year", "upn"], how="left")
+    known = rows["first"].isin(COUNTED) | rows["retake"].isin(COUNTED)
+    shown = (rows["academic_year"].isin(set(rows.loc[rows["first"].notna(), "academic_year"]))
+             & rows["academic_year"].isin(set(retake["academic_year"])))
+    rows = rows[known & shown]
+    return pd.DataFrame({"academic_year": rows["academic_year"], "workbook": rows["workbook"],
+                         "upn": rows["upn"], "measure": "phonics_year2", "counted": True,
+                         "met": rows["first"].isin(MET) | rows["retake"].isin(MET), "score": np.nan})
+
+
+# ---------------------------------------------------------------------------------------------
+# National figures
+
+
+@dataclass(frozen=True)
+class NationalFigures:
+    """Academic year -> part ("all", "disadvantaged", "others") -> measure id -> figure."""
+
+    years: Mapping[str, Mapping[str, Mapping[str, float]]]
+    sources: Mapping[str, str]
+
+    def lookup(self, academic_year: str, measure: str, part: str = "all") -> tuple[float, str]:
+        """The figure of `academic_year`, else of the latest earlier year that has one
+        (this year's are published after the school's own), and the year it is from."""
+        for year in sorted((y for y in self.years if y <= academic_year), reverse=True):
+            value = self.years[year].get(part, {}).get(measure)
+            if value is not None:
+                return float(value), year
+        return np.nan, ""
+
+
+_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def load_national(files: Sequence[tuple[str, Mapping[str, Any]]]) -> NationalFigures:
+    """(file name, parsed TOML) of every national file -> NationalFigures; a mistake is one
+    StatutoryError sentence naming the file."""
+    years: dict[str, dict[str, dict[str, float]]] = {}
+    sources: dict[str, str] = {}
+    for name, data in files:
+        year = data.get("academic_year")
+        match = _YEAR.match(str(year)) if isinstance(year, str) else None
+        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise StatutoryError(f"{name}: 'academic_year' must be written like 2024-25.")
+        if year in years:
+            raise StatutoryError(f"{name}: a second file for {year}.")
+        if not str(data.get("source", "")).strip():
+            raise StatutoryError(f"{name}: 'source' must say where the figures come from.")
+        parts: dict[str, dict[str, float]] = {}
+        for part in ("all", "disadvantaged", "others"):
+            table = data.get(part, {})
+            if not isinstance(table, Mapping):
+                raise StatutoryError(f"{name}: [{part}] must be a table of figures.")
+            for key, value in table.items():
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise StatutoryError(f"{name}: '{part}.{key}' must be a number.")
+            parts[part] = {str(k): float(v) for k, v in table.items()}
+        years[year] = parts
+        sources[year] = str(data["source"]).strip()
+    return NationalFigures(years, sources)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Statutory tab
+
+
+def _percent(part: pd.Series | float, whole: pd.Series | float) -> Any:
+    return round_half_up(100.0 * np.asarray(part, float) / np.where(np.asarray(whole, float) > 0,
+                                                                     np.asarray(whole, float), np.nan))
+
+
+def figures(measures: pd.DataFrame) -> pd.DataFrame:
+    """Per academic year x measure: pupils, the figure (% met, or the mean for `mtc_mean`), and
+    the same for pupil premium pupils and the others."""
+    counted = measures[measures["counted"].astype(bool)]
+    if counted.empty:
+        return pd.DataFrame(columns=["academic_year", "measure", "pupils", "value", "pp_pupils",
+                                     "pp_value", "other_pupils", "other_value"])
+    work = counted.assign(met=counted["met"].astype(float), pp=counted["pupil_premium"].astype(bool))
+    out = []
+    for (year, measure), rows in work.groupby(["academic_year", "measure"], sort=False):
+        mean = measure == "mtc_mean"
+
+        def figure(part: pd.DataFrame) -> float:
+            if part.empty:
+                return np.nan
+            return float(round_half_up(part["score"].mean())) if mean else float(
+                round_half_up(100.0 * part["met"].sum() / len(part)))
+        pp, other = rows[rows["pp"]], rows[~rows["pp"]]
+        out.append((year, measure, len(rows), figure(rows), len(pp), figure(pp), len(other), figure(other)))
+    return pd.DataFrame(out, columns=["academic_year", "measure", "pupils", "value", "pp_pupils",
+                                      "pp_value", "other_pupils", "other_value"])
+
+
+def one_pupil_note(pupils: int, rules: StatutoryRules) -> str:
+    """"each pupil is 3.3%" under the note's cohort size; "" otherwise."""
+    if pupils <= 0 or pupils >= rules.one_pupil_note_under:
+        return ""
+    return f"each pupil is {float(round_half_up(100.0 / pupils)):g}%"
+
+
+def statutory_table(measures: pd.DataFrame, national: NationalFigures, rules: StatutoryRules,
+                    academic_year: str) -> pd.DataFrame:
+    """The `Statutory` tab: this year and the years before it (`years_shown`), one row per
+    measure the school has results for; a year with none says so in one row."""
+    table = figures(measures)
+    rows = []
+    order = rules.measures()
+    years = [shift_year(academic_year, -back) for back in range(rules.years_shown)]
+    for year in years:
+        mine = table[table["academic_year"] == year].set_index("measure")
+        if mine.empty:
+            rows.append([year, "", "no statutory results recorded", 0] + [np.nan] * 3 + [""]
+                        + [np.nan] * 5 + [""])
+            continue
+        for measure, check, name in order:
+            if measure not in mine.index:
+                continue
+            row = mine.loc[measure]
+            national_value, national_year = national.lookup(year, measure)
+            disadvantaged, _ = national.lookup(year, measure, "disadvantaged")
+            others, _ = national.lookup(year, measure, "others")
+            is_mean = measure == "mtc_mean"
+            pp_value = row["pp_value"] if row["pp_pupils"] else np.nan
+            other_value = row["other_value"] if row["other_pupils"] else np.nan
+            rows.append([
+                year, check, name, int(row["pupils"]), row["value"], national_value,
+                round_half_up(row["value"] - national_value), _from(national_year, year),
+                int(row["pp_pupils"]), pp_value, other_value,
+                round_half_up(pp_value - other_value) if not is_mean else np.nan,
+                round_half_up(disadvantaged - others),
+                "" if is_mean else one_pupil_note(int(row["pupils"]), rules)])
+    frame = pd.DataFrame(rows, columns=STATUTORY_COLUMNS)
+    return frame.astype({c: float for c in ("School", "National", "Difference", "Disadvantaged",
+                                            "Others", "Gap", "National gap")})
+
+
+def _from(national_year: str, year: str) -> str:
+    if not national_year:
+        return ""
+    return national_year if national_year == year else f"{national_year} (latest published)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Governors: the same, small groups suppressed
+
+SMALL = 5
+SUPPRESSED = "fewer than 5"
+GOVERNORS_EXTRA = ["Statutory figure", "National figure", "Difference from national", "National gap"]
+
+
+def governors_statutory(table: pd.DataFrame) -> pd.DataFrame:
+    """The Statutory tab as Governors rows (Section "Statutory"): per year and measure one row
+    for all pupils and one for pupil premium pupils (their gap to the others and the national
+    figure for disadvantaged pupils beside). A row of fewer than 5 pupils shows "fewer than 5";
+    a gap is suppressed when fewer than 5 are on either side."""
+    from functions.aggregates.governors import GOVERNORS_COLUMNS  # one list of Governors columns
+    rows = table[table["Pupils"] > 0]
+    columns = GOVERNORS_COLUMNS + GOVERNORS_EXTRA
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for row in rows.to_dict("records"):
+        subject = f"{row['Check']}: {row['Measure']}"
+        year, pupils = row["Academic year"], int(row["Pupils"])
+        pp = int(row["Disadvantaged pupils"])
+        out.append(_gov(subject, year, pupils, row["School"], row["National"], row["Difference"],
+                        np.nan, np.nan, pupils < SMALL, False))
+        if pp and not np.isnan(row["Disadvantaged"]):
+            out.append(_gov(subject, f"{year}: pupil premium", pp, row["Disadvantaged"], np.nan,
+                            np.nan, row["Gap"], row["National gap"], pp < SMALL,
+                            pp < SMALL or pupils - pp < SMALL))
+    return pd.DataFrame(out, columns=columns)
+
+
+def _gov(subject: str, who: str, pupils: int, figure: float, national: float, difference: float,
+         gap: float, national_gap: float, small: bool, hide_gap: bool) -> list:
+    """One Governors row: Section, Subject, Year or group, Pupils, four tracking figures (blank
+    here), Gap, then GOVERNORS_EXTRA."""
+    return ["Statutory", subject, who, SUPPRESSED if small else pupils, np.nan, np.nan, np.nan,
+            np.nan, SUPPRESSED if hide_gap else gap, SUPPRESSED if small else figure, national,
+            SUPPRESSED if small else difference, national_gap]
+
+
+# ---------------------------------------------------------------------------------------------
+# A parent report's sentences
+
+
+def pupil_lines(results: pd.DataFrame, rules: StatutoryRules, first_name: str) -> list[str]:
+    """One plain sentence per statutory result of one pupil (their RESULTS rows), in the order
+    the checks come in a school career; EYFS as one sentence."""
+    words = rules.words
+    who = first_name or "Your child"
+    names = {check: name[:1].lower() + name[1:] for check, name in rules.check_names.items()}
+    lines: list[str] = []
+    results = results.drop_duplicates(["academic_year", "check", "subject"], keep="last")
+    goals = results[results["check"] == "eyfs"]
+    if len(goals):
+        expected = int((goals["outcome"] == "expected").sum())
+        gld = goals[goals["subject"].isin(rules.gld_goals)]
+        good = len(gld) == len(rules.gld_goals) and bool((gld["outcome"] == "expected").all())
+        lines.append(_say(words, "eyfs", first=who, expected=expected,
+                          goals=sum(c.check == "eyfs" for c in rules.columns),
+                          gld=words.get("eyfs_gld", "") if good else ""))
+    for check in ("phonics", "phonics_retake", "mtc"):
+        for row in results[results["check"] == check].itertuples(index=False):
+            kind = "phonics" if check != "mtc" else "mtc"
+            if row.code:
+                lines.append(_say(words, f"{kind}_code", first=who, meaning=row.meaning))
+            else:
+                lines.append(_say(words, check, first=who, mark=row.result,
+                                  max=rules.phonics_max if kind == "phonics" else rules.mtc_max,
+                                  standard=rules.phonics_standard))
+    for check in ("ks1", "ks2"):
+        for column in (c for c in rules.columns if c.check == check):
+            found = results[(results["check"] == check) & (results["subject"] == column.subject)]
+            for row in found.itertuples(index=False):
+                subject = rules.subject_words.get((check, column.subject), column.subject.lower())
+                if column.kind == "scaled" and not row.code:
+                    lines.append(_say(words, "test", first=who, check=names[check],
+                                      subject=subject, score=row.result,
+                                      expected=rules.scaled["expected"], high=rules.scaled["high"]))
+                elif column.kind == "scaled":
+                    lines.append(_say(words, "test_code", first=who, check=names[check],
+                                      subject=subject, meaning=row.meaning))
+                else:
+                    lines.append(_say(words, "ta", first=who, check=names[check],
+                                      subject=subject, meaning=row.meaning or row.result))
+    return [line for line in lines if line]
+
+
+def report_lines(results: pd.DataFrame, rules: StatutoryRules, first_names: Mapping[str, str],
+                 years: Sequence[str]) -> dict[str, list[str]]:
+    """UPN -> the sentences of `pupil_lines` for the results of `years` (a parent report shows this
+    year's and last year's: last June's check is news in the autumn)."""
+    chosen = results[results["academic_year"].isin(list(years)) & results["upn"].isin(list(first_names))]
+    return {str(upn): pupil_lines(rows, rules, first_names[upn])
+            for upn, rows in chosen.groupby("upn", sort=False)}
+
+
+def _say(words: Mapping[str, str], key: str, **values: object) -> str:
+    template = words.get(key, "")
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return ""

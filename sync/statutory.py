@@ -1,0 +1,46 @@
+"""Read the statutory rules (`sheets_templates/statutory/checks.toml`) and the national figures
+(`sheets_templates/national/*.toml`) for `functions.statutory`."""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from functions.statutory import (NationalFigures, StatutoryError, StatutoryRules, load_national,
+                                 load_statutory_rules)
+from sync.errors import SettingsError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "sheets_templates"
+
+
+def _toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path.name} is not a valid TOML file ({error}).") from None
+    except OSError as error:
+        raise SettingsError(f"{path.name} cannot be read ({error.strerror}).") from None
+
+
+@lru_cache(maxsize=4)
+def statutory_rules(templates_dir: Path = TEMPLATES_DIR) -> StatutoryRules:
+    path = templates_dir / "statutory" / "checks.toml"
+    try:
+        return load_statutory_rules(_toml(path), path.name)
+    except StatutoryError as error:
+        raise SettingsError(str(error)) from None
+
+
+@lru_cache(maxsize=4)
+def national_figures(templates_dir: Path = TEMPLATES_DIR) -> NationalFigures:
+    files = sorted((templates_dir / "national").glob("*.toml"))
+    try:
+        return load_national([(f"national/{path.name}", _toml(path)) for path in files])
+    except StatutoryError as error:
+        raise SettingsError(str(error)) from None
+
+
+@lru_cache(maxsize=4)
+def moderation_rules(templates_dir: Path = TEMPLATES_DIR) -> dict:
+    return _toml(templates_dir / "statutory" / "moderation.toml")
