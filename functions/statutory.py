@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
+from functions.aggregates.governors import GOVERNORS_COLUMNS
 from functions.rounding import round_half_up
 
 OUTCOMES = ("high", "expected", "not met", "left out")
@@ -498,11 +499,6 @@ def load_national(files: Sequence[tuple[str, Mapping[str, Any]]]) -> NationalFig
 # The Statutory tab
 
 
-def _percent(part: pd.Series | float, whole: pd.Series | float) -> Any:
-    return round_half_up(100.0 * np.asarray(part, float) / np.where(np.asarray(whole, float) > 0,
-                                                                     np.asarray(whole, float), np.nan))
-
-
 def figures(measures: pd.DataFrame) -> pd.DataFrame:
     """Per academic year x measure: pupils, the figure (% met, or the mean for `mtc_mean`), and
     the same for pupil premium pupils and the others."""
@@ -588,7 +584,6 @@ def governors_statutory(table: pd.DataFrame) -> pd.DataFrame:
     for all pupils and one for pupil premium pupils (their gap to the others and the national
     figure for disadvantaged pupils beside). A row of fewer than 5 pupils shows "fewer than 5";
     a gap is suppressed when fewer than 5 are on either side."""
-    from functions.aggregates.governors import GOVERNORS_COLUMNS  # one list of Governors columns
     rows = table[table["Pupils"] > 0]
     columns = GOVERNORS_COLUMNS + GOVERNORS_EXTRA
     if rows.empty:
