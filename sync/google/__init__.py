@@ -1,7 +1,8 @@
-"""Google mode: the store adapter for Sheets and Drive, its client, retry and pacing.
+"""Google mode: the store adapter for Sheets and Drive, on gspread.
 
-Only `client.py` knows how requests reach Google (and, in tests, the stand-in);
-`store.py` is the adapter the sync job sees.
+`client.py` builds the `gspread.Client` and holds our subclass of gspread's `HTTPClient` (signing,
+pacing, bounded retry, counting, errors), the one place a request reaches Google (and, in tests, the
+stand-in); `store.py` is the adapter the sync job sees.
 """
 
 

@@ -1,4 +1,16 @@
-"""The one factory for authorised Google clients, and the one place a Google request is sent.
+"""gspread is our Google client; this module holds the one seam we add to it.
+
+`TrackerHTTPClient` is a subclass of gspread's `HTTPClient`, handed to `gspread.Client` as
+`http_client=`. Every Sheets and Drive request of the product goes through its `request`, which:
+- signs the request with the credentials (refreshing the token when due) on the injected
+  `requests` session, rerouted to `TRACKER_GOOGLE_API_ROOT` when that is set (tests, outside checks);
+- paces it under Google's per-user quota (a `Pacer` shared by the process);
+- retries 429, 5xx, Drive's rate-limit 403s and dropped connections with exponential backoff and
+  jitter, waiting at least what Retry-After asks, and gives up after a time budget with a plain
+  sentence (gspread's own `BackOffHTTPClient` never gives up and ignores Retry-After);
+- counts reads (GET) and writes (everything else) for the Sync log;
+- turns Google's refusals into `sync.errors` without repeating Google's message (it may quote
+  cell values); a request body that Google would refuse as too large is never sent.
 
 Credentials come from Application Default Credentials with the narrowest scopes that work:
 - `spreadsheets`: read the class workbooks and `Tracker summary`, write our owned tabs. Sheets has no
@@ -7,30 +19,32 @@ Credentials come from Application Default Credentials with the narrowest scopes 
   lastModifyingUser). We never download file content through Drive, so `drive.readonly` is not needed;
   `drive.file` cannot list a folder someone else shared with the service account.
 Features that create Drive files (parent reports) pass their own `scopes`.
-
-Every request goes through `GoogleClient.request`: paced, retried, timed out, counted, and turned into
-one of `sync.errors` when Google says no.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import google.auth
 import google.auth.credentials
 import google.auth.exceptions
 import google.auth.transport.requests
+import gspread
 import requests
 
-from sync.errors import AccessDenied, SchoolNotFound, TrackerError
+from sync.errors import AccessDenied, SchoolNotFound, StoreUnavailable, TrackerError
 from sync.google.pacer import Pacer, shared_pacer
-from sync.google.retry import Retrier
+from sync.google.retry import CONNECTION_ERRORS, RetryPolicy, is_retryable, retry_after
 from sync.google.transport import mount_api_root
 
-SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
-DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",
           "https://www.googleapis.com/auth/drive.metadata.readonly")
+MAX_REQUEST_BYTES = 10_485_760     # Google refuses a larger body: "Request payload size exceeds the limit"
 
 
 class RequestRejected(TrackerError):
@@ -41,89 +55,168 @@ class RequestRejected(TrackerError):
         self.status, self.reason = status, reason
 
 
+class RequestTooLarge(RequestRejected):
+    """A request body over Google's limit: refused before sending (Google would answer 400)."""
+
+
 @dataclass
 class RequestCounts:
-    """What a store asked of Google, for the Sync log. Retries are extra HTTP tries, not requests."""
+    """What a client asked of Google, for the Sync log. Retries are extra HTTP tries, not requests.
+    `largest_request` and `largest_response` are body sizes in bytes (bench/google_requests.py)."""
 
     reads: int = 0
     writes: int = 0
     retries: int = 0
     paced_seconds: float = 0.0
+    largest_request: int = 0
+    largest_response: int = 0
 
 
-class GoogleClient:
-    """Sends Sheets and Drive requests with credentials, pacing, bounded retry and counting."""
+class TrackerHTTPClient(gspread.HTTPClient):
+    """gspread's HTTP client with our signing, pacing, bounded retry, counting and errors."""
 
-    def __init__(self, credentials: google.auth.credentials.Credentials, session: requests.Session,
-                 *, pacer: Pacer | None = None, retrier: Retrier | None = None) -> None:
-        self.credentials, self.session = credentials, session
+    def __init__(self, auth: google.auth.credentials.Credentials | None, session: requests.Session | None = None,
+                 *, pacer: Pacer | None = None, policy: RetryPolicy | None = None,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None) -> None:
+        # gspread's own __init__ would wrap the credentials in an AuthorizedSession of its own;
+        # we keep the injected session (its adapters reroute to a stand-in) and sign each request.
+        self.auth = auth
+        self.session = mount_api_root(session or requests.Session())
+        self.policy = policy or RetryPolicy()
+        self.timeout = self.policy.timeout
         self.pacer = pacer or shared_pacer()
-        self.retrier = retrier or Retrier()
+        self.clock, self.sleep = clock, sleep
+        self.rng = rng or random.Random()
         self.counts = RequestCounts()
-        self._auth_request = google.auth.transport.requests.Request(session)
+        self.what = "talking to Google"
+        self._auth_request = google.auth.transport.requests.Request(self.session)
+
+    @classmethod
+    def configured(cls, **options: Any) -> Callable[..., TrackerHTTPClient]:
+        """What `gspread.Client(http_client=...)` calls with (auth, session): this class with
+        `options` (pacer, policy, clock, sleep, rng) bound."""
+        return functools.partial(cls, **options)
 
     @property
     def account_email(self) -> str:
         """The service account's address: Drive's `lastModifyingUser` for our own writes."""
-        return str(getattr(self.credentials, "service_account_email", "") or "")
+        return str(getattr(self.auth, "service_account_email", "") or "")
 
-    def request(self, method: str, url: str, *, kind: str, what: str,
-                params: dict[str, str] | None = None, body: dict | None = None,
-                upload: tuple[bytes, str] | None = None) -> dict:
-        """The JSON answer of one API request; `kind` is "read" or "write", `what` names the work.
-        `upload` is a raw body and its content type (a Drive media or multipart upload), sent
-        instead of the JSON `body`."""
-        waited_before = self.pacer.waited
-        retries_before = self.retrier.retries
+    @contextmanager
+    def doing(self, what: str) -> Iterator[None]:
+        """Name the work for the messages of any error raised inside (no pupil data in `what`)."""
+        before, self.what = self.what, what
+        try:
+            yield
+        finally:
+            self.what = before
 
-        def send() -> requests.Response:
-            self.pacer.acquire(kind)
-            headers: dict[str, str] = {"Content-Type": upload[1]} if upload else {}
+    def backoff(self, attempt: int) -> float:
+        """The wait after failed try number `attempt` (0-based): between half and all of the cap."""
+        cap = min(self.policy.max_delay, self.policy.first_delay * 2 ** attempt)
+        return cap * (0.5 + 0.5 * self.rng.random())
+
+    def request(self, method: str, endpoint: str, params: Any = None, data: bytes | None = None,
+                json: Any = None, files: Any = None, headers: Any = None) -> requests.Response:
+        """One API request, paced, signed, retried within the time budget and counted; a refusal
+        raises one of `sync.errors` (gspread would raise its APIError)."""
+        kind = "read" if method.upper() == "GET" else "write"
+        prepared = requests.Request(method.upper(), endpoint, params=params, data=data, json=json,
+                                    files=files, headers=dict(headers or {})).prepare()
+        size = len(prepared.body or b"")
+        self.counts.largest_request = max(self.counts.largest_request, size)
+        if size > MAX_REQUEST_BYTES:
+            raise RequestTooLarge(f"A request while {self.what} would be {size:,} bytes, more than "
+                                  f"Google accepts ({MAX_REQUEST_BYTES:,}); nothing was sent.", 400, "TOO_LARGE")
+        response = self._retried(method.upper(), prepared)
+        self.counts.reads += kind == "read"
+        self.counts.writes += kind == "write"
+        self.counts.largest_response = max(self.counts.largest_response, len(response.content or b""))
+        if response.ok:
+            return response
+        raise self._refusal(response)
+
+    def _send(self, method: str, prepared: requests.PreparedRequest) -> requests.Response:
+        waited = self.pacer.waited
+        self.pacer.acquire("read" if method == "GET" else "write")
+        self.counts.paced_seconds += self.pacer.waited - waited
+        headers = dict(prepared.headers)
+        if self.auth is not None:
             try:
-                self.credentials.before_request(self._auth_request, method, url, headers)
+                self.auth.before_request(self._auth_request, method, prepared.url, headers)
             except google.auth.exceptions.RefreshError as error:
                 raise AccessDenied("Google refused the service account's credentials; "
                                    "check GOOGLE_APPLICATION_CREDENTIALS.") from error
-            return self.session.request(method, url, params=params, json=body,
-                                        data=upload[0] if upload else None, headers=headers,
-                                        timeout=self.retrier.policy.timeout)
+        return self.session.request(method, prepared.url or "", data=prepared.body, headers=headers,
+                                    timeout=self.timeout)
 
-        response = self.retrier.call(send, what)
-        self.counts.reads += kind == "read"
-        self.counts.writes += kind == "write"
-        self.counts.retries += self.retrier.retries - retries_before
-        self.counts.paced_seconds += self.pacer.waited - waited_before
-        if response.ok:
-            return response.json() if response.content else {}
-        raise self._refusal(response, what)
+    def _retried(self, method: str, prepared: requests.PreparedRequest) -> requests.Response:
+        """The first answer not worth retrying, or StoreUnavailable once the time budget is spent."""
+        start, attempt = self.clock(), 0
+        while True:
+            failure: Exception | None = None
+            try:
+                response: requests.Response | None = self._send(method, prepared)
+            except CONNECTION_ERRORS as error:
+                response, failure = None, error
+            if response is not None and not is_retryable(response):
+                return response
+            delay = self.backoff(attempt)
+            asked = retry_after(response) if response is not None else None
+            if asked is not None:
+                delay = max(delay, asked)
+            spent = self.clock() - start
+            if spent + delay > self.policy.give_up_after:
+                last = f"HTTP {response.status_code}" if response is not None else "no connection"
+                raise StoreUnavailable(
+                    f"Google did not answer while {self.what} ({attempt + 1} tries over {spent:.0f} seconds, "
+                    f"last: {last}). Nothing was half-written; run the sync again later.") from failure
+            self.sleep(delay)
+            attempt += 1
+            self.counts.retries += 1
 
-    def _refusal(self, response: requests.Response, what: str) -> TrackerError:
-        """Google's error answer as one of our errors; Google's own message is not repeated (it may
-        quote cell values)."""
+    def _refusal(self, response: requests.Response) -> TrackerError:
+        """Google's error answer as one of our errors; Google's own message is not repeated."""
         try:
             reason = str(response.json().get("error", {}).get("status", ""))
         except ValueError:
             reason = ""
         if response.status_code in (401, 403):
             account = self.account_email or "the service account"
-            return AccessDenied(f"Google refused access while {what}: share the file or folder with {account}.")
+            return AccessDenied(f"Google refused access while {self.what}: share the file or folder with {account}.")
         if response.status_code == 404:
-            return SchoolNotFound(f"Google could not find what we needed while {what}; "
+            return SchoolNotFound(f"Google could not find what we needed while {self.what}; "
                                   "check the id and that it is shared with the service account.")
-        return RequestRejected(f"Google rejected a request while {what} "
+        return RequestRejected(f"Google rejected a request while {self.what} "
                                f"(HTTP {response.status_code} {reason}).", response.status_code, reason)
 
 
 def build_client(session: requests.Session | None = None, *, scopes: Sequence[str] = SCOPES,
                  credentials: google.auth.credentials.Credentials | None = None,
-                 pacer: Pacer | None = None, retrier: Retrier | None = None) -> GoogleClient:
-    """An authorised client on `session` (a new one when None), with the API-root adapter mounted
-    when `TRACKER_GOOGLE_API_ROOT` is set. `credentials` default to Application Default Credentials."""
-    session = mount_api_root(session or requests.Session())
+                 **options: Any) -> gspread.Client:
+    """A gspread client on `session` (a new one when None) through `TrackerHTTPClient`; `options`
+    go to it (pacer, policy, clock, sleep, rng). `credentials` default to Application Default
+    Credentials."""
     if credentials is None:
         try:
             credentials, _ = google.auth.default(scopes=list(scopes))
         except google.auth.exceptions.DefaultCredentialsError as error:
             raise AccessDenied("No Google credentials found: set GOOGLE_APPLICATION_CREDENTIALS to the "
                                "service account's key file.") from error
-    return GoogleClient(credentials, session, pacer=pacer, retrier=retrier)
+    return gspread.Client(credentials, session, http_client=TrackerHTTPClient.configured(**options))
+
+
+def http(client: gspread.Client) -> TrackerHTTPClient:
+    """The client's TrackerHTTPClient (typed)."""
+    assert isinstance(client.http_client, TrackerHTTPClient)
+    return client.http_client
+
+
+def open_spreadsheet(client: gspread.Client, spreadsheet_id: str) -> gspread.Spreadsheet:
+    """gspread's Spreadsheet for an id without the metadata read its constructor makes: our one
+    read of a spreadsheet asks for more (values and layout, with a fields mask), through
+    `Spreadsheet.fetch_sheet_metadata`. (gspread is pinned; its constructor sets only these two.)"""
+    spreadsheet = gspread.Spreadsheet.__new__(gspread.Spreadsheet)
+    spreadsheet.client, spreadsheet._properties = client.http_client, {"id": spreadsheet_id}
+    return spreadsheet

@@ -12,16 +12,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from urllib.parse import quote
 
+import gspread
 import requests
+from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.errors import SettingsError
 from sync.google.batch import plan_write
-from sync.google.client import DRIVE_FILES, SHEETS, GoogleClient, RequestCounts, RequestRejected, build_client
+from sync.google.client import (RequestCounts, RequestRejected, RequestTooLarge, build_client, http,
+                                open_spreadsheet)
 from sync.google.lock import school_lock
 from sync.google.pacer import Pacer
-from sync.google.retry import Retrier
 from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values
 from sync.store import Tab, Workbook, WorkbookRef
 
@@ -34,12 +35,13 @@ class GoogleStore:
     """One school's `Tracker summary` spreadsheet and its `Classes folder` on Drive."""
 
     def __init__(self, spreadsheet_id: str, *, session: requests.Session | None = None,
-                 client: GoogleClient | None = None, classes_folder: str = "",
+                 client: gspread.Client | None = None, classes_folder: str = "",
                  clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None) -> None:
         if client is None:
             timing = {"clock": clock or time.monotonic, "sleep": sleep or time.sleep}
-            client = build_client(session, pacer=Pacer(**timing) if clock else None, retrier=Retrier(**timing))
+            client = build_client(session, pacer=Pacer(**timing) if clock else None, **timing)
         self.spreadsheet_id, self.client, self.classes_folder = spreadsheet_id, client, classes_folder
+        self.http = http(client)
         self.display_name = f"Google spreadsheet {spreadsheet_id}"
         self.problems: Problems = []
         self._layouts: dict[str, Layout] = {}
@@ -47,12 +49,12 @@ class GoogleStore:
     @property
     def counts(self) -> RequestCounts:
         """Reads, writes and retries so far, for the Sync log."""
-        return self.client.counts
+        return self.http.counts
 
     @property
     def account_email(self) -> str:
         """Who Drive names as `lastModifyingUser` after our own writes."""
-        return self.client.account_email
+        return self.http.account_email
 
     def lock(self) -> AbstractContextManager[None]:
         return school_lock(self.spreadsheet_id)
@@ -80,8 +82,8 @@ class GoogleStore:
                   "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
         refs: list[WorkbookRef] = []
         while True:
-            answer = self.client.request("GET", DRIVE_FILES, params=params, kind="read",
-                                         what="listing the Classes folder")
+            with self.http.doing("listing the Classes folder"):
+                answer = self.http.request("get", DRIVE_FILES_API_V3_URL, params=params).json()
             refs += [WorkbookRef(id=item["id"], name=item.get("name", ""), modified=item.get("modifiedTime", ""),
                                  modified_by=item.get("lastModifyingUser", {}).get("emailAddress", ""))
                      for item in answer.get("files", [])]
@@ -100,19 +102,16 @@ class GoogleStore:
         """Replace the owned tabs of `Tracker summary`; returns tabs written beside a person's tab."""
         return self._write(self.spreadsheet_id, tabs, "writing the Tracker summary spreadsheet")
 
-    def _url(self, spreadsheet_id: str) -> str:
-        return f"{SHEETS}/{quote(spreadsheet_id, safe='')}"
-
     def _read(self, spreadsheet_id: str, what: str) -> Workbook:
-        answer = self.client.request("GET", self._url(spreadsheet_id), params={"fields": READ_FIELDS},
-                                     kind="read", what=what)
+        with self.http.doing(what):
+            answer = open_spreadsheet(self.client, spreadsheet_id).fetch_sheet_metadata({"fields": READ_FIELDS})
         self._layouts[spreadsheet_id] = parse_layout(answer)
         return parse_values(answer)
 
     def _fresh_layout(self, spreadsheet_id: str, what: str) -> Layout:
-        answer = self.client.request("GET", self._url(spreadsheet_id), params={"fields": LAYOUT_FIELDS},
-                                     kind="read", what=what)
-        return parse_layout(answer)
+        with self.http.doing(what):
+            return parse_layout(open_spreadsheet(self.client, spreadsheet_id).fetch_sheet_metadata(
+                {"fields": LAYOUT_FIELDS}))
 
     def _write(self, spreadsheet_id: str, tabs: list[Tab], what: str) -> Problems:
         cached = self._layouts.pop(spreadsheet_id, None)
@@ -121,7 +120,7 @@ class GoogleStore:
         try:
             self._send(spreadsheet_id, plan.requests, what)
         except RequestRejected as error:
-            if error.status != 400:
+            if error.status != 400 or isinstance(error, RequestTooLarge):
                 raise
             plan = plan_write(tabs, self._fresh_layout(spreadsheet_id, what))
             self._send(spreadsheet_id, plan.requests, what)
@@ -130,5 +129,5 @@ class GoogleStore:
 
     def _send(self, spreadsheet_id: str, requests_: list[dict], what: str) -> None:
         if requests_:
-            self.client.request("POST", f"{self._url(spreadsheet_id)}:batchUpdate", kind="write", what=what,
-                                body={"requests": requests_}, params={"fields": "spreadsheetId"})
+            with self.http.doing(what):
+                open_spreadsheet(self.client, spreadsheet_id).batch_update({"requests": requests_})

@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from urllib.parse import quote
 
+import gspread
+from gspread.urls import DRIVE_FILES_API_V3_URL as DRIVE_FILES
+
 from sync.errors import SettingsError
-from sync.google.client import DRIVE_FILES, GoogleClient, build_client
+from sync.google.client import TrackerHTTPClient, build_client, http
 from sync.google.pacer import Pacer
 from sync.reports.local import ReportTarget
 from sync.reports.names import safe_name
@@ -44,7 +47,7 @@ ALL_DRIVES = {"supportsAllDrives": "true"}   # a Reports folder may live on a sh
 LISTING = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "pageSize": PAGE_SIZE}
 
 
-def report_client() -> GoogleClient:
+def report_client() -> gspread.Client:
     """A client allowed to create files in a folder shared with the service account, paced for
     Drive rather than Sheets: Drive allows far more than Sheets' 60 a minute, but asks for no more
     than about 3 writes a second per account, sustained; two worker processes at 90 a minute each
@@ -67,11 +70,11 @@ class GoogleDriveSink:
     """
 
     reports_folder: str
-    client_factory: Callable[[], GoogleClient] = report_client
+    client_factory: Callable[[], gspread.Client] = report_client
     wants_doc_html: ClassVar[bool] = True   # write() gets the `doc` variant of the report's HTML
     class_folders: dict[str, str] = field(default_factory=dict)   # class name -> folder id
     existing: dict[tuple[str, str, str], _Existing] = field(default_factory=dict)
-    _client: GoogleClient | None = field(default=None, repr=False)
+    _client: TrackerHTTPClient | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.reports_folder.strip():
@@ -82,9 +85,10 @@ class GoogleDriveSink:
         return {**self.__dict__, "_client": None}
 
     @property
-    def client(self) -> GoogleClient:
+    def client(self) -> TrackerHTTPClient:
+        """The gspread client's HTTP client: Drive has no gspread wrapper for what we do here."""
         if self._client is None:
-            self._client = self.client_factory()
+            self._client = http(self.client_factory())
         return self._client
 
     def prepare(self, targets: list[ReportTarget]) -> None:
@@ -105,9 +109,9 @@ class GoogleDriveSink:
             for key, items in found.items():
                 self.existing[key] = items[0]
                 for extra in items[1:]:   # a second copy (a create that was retried): remove it
-                    self.client.request("DELETE", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
-                                        params=ALL_DRIVES, kind="write",
-                                        what="removing a duplicate parent report")
+                    with self.client.doing("removing a duplicate parent report"):
+                        self.client.request("delete", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
+                                            params=ALL_DRIVES)
 
     def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
         """Upload (or replace) the pupil's PDF and Google Doc; return "<class>/<name>"."""
@@ -126,14 +130,18 @@ class GoogleDriveSink:
         params = {**ALL_DRIVES, "uploadType": "multipart", "fields": "id"}
         if old is None:
             meta = {"name": name, "mimeType": mime, "parents": [folder], "appProperties": props}
-            self.client.request("POST", DRIVE_UPLOAD, params=params, kind="write", what=what,
-                                upload=multipart(meta, *media))
+            self._request("post", DRIVE_UPLOAD, params, multipart(meta, *media), what)
             return
         if old.parent != folder:   # the pupil moved class: move the file with them
             params |= {"addParents": folder, "removeParents": old.parent}
-        self.client.request("PATCH", f"{DRIVE_UPLOAD}/{quote(old.id, safe='')}", params=params,
-                            kind="write", what=what,
-                            upload=multipart({"name": name, "appProperties": props}, *media))
+        self._request("patch", f"{DRIVE_UPLOAD}/{quote(old.id, safe='')}", params,
+                      multipart({"name": name, "appProperties": props}, *media), what)
+
+    def _request(self, method: str, url: str, params: dict, upload: tuple[bytes, str], what: str) -> dict:
+        """A Drive upload (`upload` = the raw body and its content type); its JSON answer."""
+        with self.client.doing(what):
+            return self.client.request(method, url, params=params, data=upload[0],
+                                       headers={"Content-Type": upload[1]}).json()
 
     def _class_folders(self, classes: Iterable[str]) -> None:
         parent = _quoted(self.reports_folder)
@@ -144,10 +152,10 @@ class GoogleDriveSink:
         for class_name in sorted(classes):
             name = safe_name(class_name)
             if name not in by_name:
-                made = self.client.request(
-                    "POST", DRIVE_FILES, params={**ALL_DRIVES, "fields": "id"}, kind="write",
-                    what=f"making the folder for class {class_name} in the Reports folder",
-                    body={"name": name, "mimeType": FOLDER_MIME, "parents": [self.reports_folder]})
+                with self.client.doing(f"making the folder for class {class_name} in the Reports folder"):
+                    made = self.client.request(
+                        "post", DRIVE_FILES, params={**ALL_DRIVES, "fields": "id"},
+                        json={"name": name, "mimeType": FOLDER_MIME, "parents": [self.reports_folder]}).json()
                 by_name[name] = made["id"]
             self.class_folders[class_name] = by_name[name]
 
@@ -162,7 +170,8 @@ class GoogleDriveSink:
             params["orderBy"] = order
         items: list[dict] = []
         while True:
-            answer = self.client.request("GET", DRIVE_FILES, params=params, kind="read", what=what)
+            with self.client.doing(what):
+                answer = self.client.request("get", DRIVE_FILES, params=params).json()
             items += answer.get("files", [])
             if not answer.get("nextPageToken"):
                 return items

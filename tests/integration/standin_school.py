@@ -17,7 +17,7 @@ from google.oauth2 import service_account
 
 from sync.google.client import SCOPES, build_client
 from sync.google.pacer import Pacer
-from sync.google.retry import Retrier, RetryPolicy
+from sync.google.retry import RetryPolicy
 from sync.google.store import GoogleStore
 from sync.google.transport import mount_api_root
 from tests.google_standin import TEACHER, StandIn
@@ -82,7 +82,7 @@ def store_on_fake_clock(school: ServedSchool, creds: service_account.Credentials
     clock = FakeClock()
     session = mount_api_root(requests.Session(), school.google.api_root)
     client = build_client(session, credentials=creds, pacer=Pacer(clock=clock, sleep=clock.sleep),
-                          retrier=Retrier(policy, clock=clock, sleep=clock.sleep, rng=random.Random(seed)))
+                          policy=policy, clock=clock, sleep=clock.sleep, rng=random.Random(seed))
     return GoogleStore(school.summary_id, client=client), clock
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlsplit
 
+import gspread
 import pytest
 import requests
 from google.auth.credentials import AnonymousCredentials
 from requests.adapters import BaseAdapter
 
 from sync.errors import AccessDenied, AlreadyRunning, SchoolNotFound
-from sync.google.client import GoogleClient
+from sync.google.client import RequestTooLarge, TrackerHTTPClient, build_client
 from sync.google.pacer import Pacer
-from sync.google.retry import Retrier
 from sync.google.spreadsheet import OWNED_KEY
 from sync.google.store import GoogleStore
 from sync.store import Tab, WorkbookRef
@@ -53,7 +53,7 @@ class FakeGoogle(BaseAdapter):
 def google() -> tuple[GoogleStore, FakeGoogle]:
     fake, session = FakeGoogle(), requests.Session()
     session.mount("https://", fake)
-    client = GoogleClient(AnonymousCredentials(), session, pacer=Pacer(), retrier=Retrier(sleep=lambda _: None))
+    client = build_client(session, credentials=AnonymousCredentials(), pacer=Pacer(), sleep=lambda _: None)
     return GoogleStore("SUMMARY", client=client, classes_folder="FOLDER"), fake
 
 
@@ -137,3 +137,22 @@ def test_a_second_sync_of_the_same_school_is_refused_while_the_first_holds_the_l
                 pass
     with store.lock():                                         # released after the first
         pass
+
+
+def test_every_request_goes_through_gspread_with_our_http_client(google):
+    store, fake = google
+    fake.answers = [(200, OAK)]
+    store.read_workbook(OAK_REF)
+    assert isinstance(store.client, gspread.Client)
+    assert isinstance(store.client.http_client, TrackerHTTPClient)
+    assert store.client.http_client.counts.reads == 1
+
+
+def test_a_write_over_googles_size_limit_is_refused_before_it_is_sent(google):
+    store, fake = google
+    fake.answers = [(200, OAK)]
+    store.read_workbook(OAK_REF)
+    huge = Tab(title="Problems", header=["Workbook"], rows=[["x" * 1000] for _ in range(11_000)])
+    with pytest.raises(RequestTooLarge, match="nothing was sent"):
+        store.write_class_outputs(OAK_REF, [huge])
+    assert [r.method for r in fake.sent] == ["GET"]        # not sent, not retried, layout not read again

@@ -1,5 +1,5 @@
-"""Bounded retry on a fake clock: backoff grows, jitter is bounded, Retry-After is honoured,
-and the retrier gives up after its time budget with a plain sentence."""
+"""Bounded retry in our gspread HTTP client, on a fake clock: backoff grows, jitter is bounded,
+Retry-After is honoured, and it gives up after its time budget with a plain sentence."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,10 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from sync.errors import StoreUnavailable
-from sync.google.retry import Retrier, RetryPolicy, retry_after
+from sync.errors import AccessDenied, StoreUnavailable
+from sync.google.client import RequestRejected, TrackerHTTPClient
+from sync.google.pacer import Pacer
+from sync.google.retry import RetryPolicy, retry_after
 
 
 class FakeClock:
@@ -43,20 +45,52 @@ def answer(status: int, body: dict | None = None, **headers: str) -> requests.Re
     return response
 
 
-def script(*outcomes: requests.Response | Exception):
-    """A `send` that plays the outcomes in order (an exception is raised)."""
-    queue = list(outcomes)
+class Script(requests.Session):
+    """A session that plays the outcomes in order (an exception is raised)."""
 
-    def send() -> requests.Response:
-        outcome = queue.pop(0)
+    def __init__(self, *outcomes: requests.Response | Exception) -> None:
+        super().__init__()
+        self.queue = list(outcomes)
+
+    def request(self, *args, **kwargs) -> requests.Response:
+        outcome = self.queue.pop(0)
         if isinstance(outcome, Exception):
             raise outcome
+        self.last = outcome
         return outcome
-    return send
+
+
+def script(*outcomes: requests.Response | Exception) -> Script:
+    return Script(*outcomes)
+
+
+class Retrier:
+    """The HTTP client on a scripted session: `call` sends one GET through it."""
+
+    def __init__(self, clock: FakeClock, rng: random.Random, **policy: float) -> None:
+        self.clock, self.rng, self.policy = clock, rng, RetryPolicy(**policy)
+        self.client: TrackerHTTPClient | None = None
+
+    def call(self, session: Script, what: str) -> requests.Response:
+        self.client = TrackerHTTPClient(None, session, pacer=Pacer(), policy=self.policy,
+                                        clock=self.clock, sleep=self.clock.sleep, rng=self.rng)
+        with self.client.doing(what):
+            try:
+                return self.client.request("get", "https://sheets.googleapis.com/v4/spreadsheets/X")
+            except (AccessDenied, RequestRejected):   # a refusal not retried: the answer it got
+                return session.last
+
+    @property
+    def retries(self) -> int:
+        return self.client.counts.retries if self.client else 0
+
+    def backoff(self, attempt: int) -> float:
+        client = TrackerHTTPClient(None, script(), pacer=Pacer(), policy=self.policy, rng=self.rng)
+        return client.backoff(attempt)
 
 
 def retrier(clock: FakeClock, rng: random.Random, **policy: float) -> Retrier:
-    return Retrier(RetryPolicy(**policy), clock=clock, sleep=clock.sleep, rng=rng)
+    return Retrier(clock, rng, **policy)
 
 
 def test_backoff_doubles_until_the_cap():
@@ -69,7 +103,7 @@ def test_backoff_doubles_until_the_cap():
 
 def test_jitter_stays_between_half_and_all_of_the_cap():
     clock, rng = FakeClock(), random.Random(7)
-    waits = Retrier(RetryPolicy(first_delay=1, max_delay=8), clock=clock, sleep=clock.sleep, rng=rng)
+    waits = retrier(clock, rng, first_delay=1, max_delay=8)
     for attempt, cap in [(0, 1), (1, 2), (2, 4), (3, 8), (4, 8), (9, 8)]:
         samples = [waits.backoff(attempt) for _ in range(200)]
         assert min(samples) >= cap / 2 and max(samples) <= cap
