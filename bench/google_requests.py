@@ -13,10 +13,21 @@ stand-in's 60-a-minute quotas switched on, and prints:
   - the time the quota itself imposes on our requests (reads and writes side by side, and read
     phase then write phase, as the job must) and on the naive ones, the time our pacer actually
     took (simulated seconds), and how many requests Google refused with 429.
+
+    python -m bench.google_requests --years 1 3 7 10
+
+Request size: a three-form-entry school (18 class workbooks: the demo's twelve and six copies)
+whose History holds 1, 3, 7 or 10 academic years (the earlier years are this year's History rows
+again under earlier years' names, put in before the sync). After a teacher's edit it syncs, and
+prints the largest request body and the largest response in bytes, and the write requests, for
+our store beside the same sync written as one batchUpdate per spreadsheet with every owned tab
+rewritten (the store before it diffed rows and staged large writes). Google recommends at most
+2 MB a request and refuses more than 10,485,760 bytes.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import tempfile
@@ -122,10 +133,100 @@ def one_school(demo: Path, workbooks: int) -> dict[str, float]:
                 "naive_reads": naive_reads, "naive_writes": naive_writes}
 
 
+THREE_FORM_ENTRY = 18
+
+
+def _earlier_years(google: StandIn, summary: str, years: int) -> int:
+    """Put `years` earlier academic years into History, before this year's rows: this year's rows
+    again for each of the three windows of each earlier year. Returns History's rows."""
+    with google.world.lock:
+        sheet = google.world.books[summary].sheet_by_title("History")
+        header = max(r for (r, c), cell in sheet.cells.items()
+                     if cell.get("userEnteredValue", {}).get("stringValue") == "Academic year")
+        body = {(r, c): cell for (r, c), cell in sheet.cells.items() if r > header}
+        height = max(r for r, _ in body) - header
+        start = int(THIS_YEAR[:4])
+        cells = {at: cell for at, cell in sheet.cells.items() if at[0] <= header}
+        earlier = [(f"{start - years + n}-{(start - years + n + 1) % 100:02d}", window)
+                   for n in range(years) for window in ("Autumn", "Spring", "Summer")]
+        for block, (year, window) in enumerate(earlier):
+            for (r, c), cell in body.items():
+                copied = json.loads(json.dumps(cell))
+                if c in (0, 1):
+                    copied["userEnteredValue"] = {"stringValue": year if c == 0 else window}
+                cells[(r + block * height, c)] = copied
+        for (r, c), cell in body.items():
+            cells[(r + len(earlier) * height, c)] = cell
+        sheet.cells = cells
+        sheet.grid["rowCount"] = header + 1 + (len(earlier) + 1) * height
+        return (len(earlier) + 1) * height
+
+
+def _edit_a_judgement(google: StandIn, summary: str) -> None:
+    book_id = next(key for key in google.world.books if key != summary)
+    google.edit(book_id, "Comments", 3, 5, "A note a teacher typed")
+
+
+class _WholeRewrite(GoogleStore):
+    """The store as it was: every owned tab cleared and rewritten in one batchUpdate."""
+
+    def _read(self, spreadsheet_id: str, what: str):
+        values = super()._read(spreadsheet_id, what)
+        self._values.pop(spreadsheet_id, None)
+        return values
+
+
+def years_of_history(demo: Path, years: list[int]) -> list[dict[str, int]]:
+    from sync.google import batch
+    from sync.google.client import RequestTooLarge
+
+    out = []
+    print(f"{'years':>5} {'History rows':>12} {'largest request':>16} {'largest response':>17} "
+          f"{'writes':>6} {'one batch, whole rewrite':>25}")
+    for count in years:
+        with StandIn() as google:
+            os.environ["GOOGLE_APPLICATION_CREDENTIALS"] = str(google.key_file)
+            os.environ["TRACKER_GOOGLE_API_ROOT"] = google.api_root
+            summary = load(google, demo, THREE_FORM_ENTRY)
+            run_sync(GoogleStore(summary, clock=SimClock(), sleep=lambda _: None), now=NOW)
+            rows = _earlier_years(google, summary, count - 1)
+            pristine = copy.deepcopy((google.world.files, google.world.books))
+            _edit_a_judgement(google, summary)
+            store = GoogleStore(summary, clock=SimClock(), sleep=lambda _: None)
+            writes_before = google.count("write")
+            run_sync(store, now=NOW)
+            writes = google.count("write") - writes_before
+            google.world.files, google.world.books = pristine
+            _edit_a_judgement(google, summary)
+            old = _WholeRewrite(summary, clock=SimClock(), sleep=lambda _: None)
+            budget, batch.REQUEST_BUDGET = batch.REQUEST_BUDGET, 10 ** 12
+            try:
+                run_sync(old, now=NOW)
+            except RequestTooLarge:
+                pass                                  # refused before sending: over 10 MiB
+            finally:
+                batch.REQUEST_BUDGET = budget
+        line = {"years": count, "history_rows": rows, "largest_request": store.counts.largest_request,
+                "largest_response": store.counts.largest_response, "writes": writes,
+                "whole_rewrite_request": old.counts.largest_request}
+        out.append(line)
+        print(f"{count:>5} {rows:>12} {line['largest_request']:>16,} {line['largest_response']:>17,} "
+              f"{writes:>6} {line['whole_rewrite_request']:>25,}", flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 14, 200])
+    parser.add_argument("--years", type=int, nargs="+", default=[],
+                        help="measure request sizes after these years of History instead")
     args = parser.parse_args()
+    if args.years:
+        with tempfile.TemporaryDirectory() as folder:
+            demo = Path(folder) / "demo"
+            build_demo(demo, seed=1)
+            print("RESULT " + json.dumps({"years": years_of_history(demo, args.years)}))
+        return
     with tempfile.TemporaryDirectory() as folder:
         demo = Path(folder) / "demo"
         build_demo(demo, seed=1)

@@ -1,4 +1,4 @@
-"""The one `spreadsheets.batchUpdate` body that replaces a spreadsheet's owned tabs.
+"""The `spreadsheets.batchUpdate` bodies that replace a spreadsheet's owned tabs.
 
 For each Tab: add the tab (with our `tracker-owned` developer metadata) or, when it exists and carries
 that metadata, clear it in place (so people's formulas that point at it keep working); size the grid,
@@ -6,20 +6,33 @@ write the cells, widths, frozen rows, the chart, and a warning-only protection. 
 title without our metadata belongs to a person: it is never touched, we write `<title> (tracker)`
 beside it and return a problem. Sheets applies a batchUpdate all-or-nothing, so readers see the old
 tabs or the new ones, never half.
+
+Size: Google recommends at most 2 MB a request (and refuses 10 MiB). Two things keep every request
+under REQUEST_BUDGET however large a school's History grows:
+- an owned tab whose cells we read in this sync (History above all) is written as a row diff: only
+  the rows that differ from what is there are sent (History only grows, so that is its new rows);
+- when the one batch would still be over budget, `staged` moves the largest cell payloads into
+  hidden staging tabs, written over as many requests as it takes, and the last, small batch copies
+  them into place (`copyPaste`) and deletes them with everything else. Until that last batch, the
+  staging tabs are hidden and the school's tabs unchanged: readers still see old or new, never half.
 """
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass, field
 
-from sync.google.cells import row_data
+from sync.google.cells import canonical, row_data
 from sync.google.spreadsheet import OWNED_KEY, Layout, SheetInfo
-from sync.store import Chart, Tab
+from sync.store import Chart, Rows, Tab
 
 BESIDE_SUFFIX = " (tracker)"
 CHART_GAP_COLUMNS = 8          # room to the right of the data for the chart's anchor
 DEFAULT_PIXELS = 100
 PROTECTION_NOTE = "Written by the tracker: changes here are replaced at the next sync."
+REQUEST_BUDGET = 2_000_000     # bytes of JSON per batchUpdate body: Google's recommended most
+STAGING_PREFIX = "Tracker staging "
+CELL_FIELDS = "userEnteredValue,userEnteredFormat"
 
 
 @dataclass
@@ -51,10 +64,11 @@ def _grid(tab: Tab) -> dict:
             "frozenRowCount": frozen_rows, "frozenColumnCount": tab.freeze_cols}
 
 
-def _replace_existing(sheet: SheetInfo, tab: Tab) -> list[dict]:
+def _replace_existing(sheet: SheetInfo, tab: Tab, clear: bool = True) -> list[dict]:
     grid_fields = ",".join(f"gridProperties.{name}" for name in _grid(tab))
+    cleared = [{"updateCells": {"range": {"sheetId": sheet.sheet_id}, "fields": "*"}}] if clear else []
     return [*({"deleteEmbeddedObject": {"objectId": chart}} for chart in sheet.chart_ids),
-            {"updateCells": {"range": {"sheetId": sheet.sheet_id}, "fields": "*"}},
+            *cleared,
             {"updateSheetProperties": {"properties": {"sheetId": sheet.sheet_id, "gridProperties": _grid(tab),
                                                       "hidden": tab.hidden},
                                        "fields": f"{grid_fields},hidden"}},
@@ -88,9 +102,40 @@ def _chart(sheet_id: int, tab: Tab, chart: Chart) -> dict:
     return {"addChart": {"chart": {"spec": spec, "position": {"overlayPosition": {"anchorCell": anchor}}}}}
 
 
-def _content(sheet_id: int, tab: Tab, protected: bool) -> list[dict]:
-    requests: list[dict] = [{"updateCells": {"rows": row_data(tab), "fields": "userEnteredValue,userEnteredFormat",
-                                             "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}}}]
+def _changed_rows(sheet_id: int, tab: Tab, before: Rows) -> list[dict]:
+    """updateCells for each run of rows that differ from `before` (the tab's cells as read in this
+    sync); a rewritten row is padded with empty cells to clear what it had beyond its new end."""
+    rows, requests = row_data(tab), []
+    wanted = [[canonical(cell.get("userEnteredValue")) for cell in row.get("values", [])] for row in rows]
+    had = [[canonical(value) for value in row] for row in before]
+
+    def trimmed(values: list) -> list:
+        while values and values[-1] is None:
+            values = values[:-1]
+        return values
+
+    changed = [i for i in range(len(rows)) if i >= len(had) or trimmed(wanted[i]) != trimmed(had[i])]
+    runs: list[list[int]] = []
+    for index in changed:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in runs:
+        out = []
+        for index in run:
+            values = list(rows[index].get("values", []))
+            width = len(had[index]) if index < len(had) else 0
+            out.append({"values": values + [{}] * max(0, width - len(values))})
+        requests.append({"updateCells": {"rows": out, "fields": CELL_FIELDS,
+                                         "start": {"sheetId": sheet_id, "rowIndex": run[0], "columnIndex": 0}}})
+    return requests
+
+
+def _content(sheet_id: int, tab: Tab, protected: bool, before: Rows | None = None) -> list[dict]:
+    requests: list[dict] = (_changed_rows(sheet_id, tab, before) if before is not None else
+                            [{"updateCells": {"rows": row_data(tab), "fields": CELL_FIELDS,
+                                              "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}}}])
     for name, width in tab.widths.items():
         if name in tab.header:
             index = tab.header.index(name)
@@ -113,10 +158,13 @@ def _problem(workbook: str, tab: str, written: str | None) -> dict[str, str]:
             "severity": "warning"}
 
 
-def plan_write(tabs: list[Tab], layout: Layout) -> Plan:
-    """The batchUpdate requests replacing `tabs` in the spreadsheet described by `layout`."""
+def plan_write(tabs: list[Tab], layout: Layout, values: dict[str, Rows] | None = None) -> Plan:
+    """The batchUpdate requests replacing `tabs` in the spreadsheet described by `layout`.
+    `values` are the spreadsheet's cells as read in this sync: an owned tab found there is written
+    as a row diff against them. Staging tabs a failed write left behind are deleted."""
     plan, existing = Plan(), layout.by_title()
     used = {sheet.sheet_id for sheet in layout.sheets}
+    values = values or {}
     for tab in tabs:
         title = tab.title
         if title in existing and not existing[title].owned:
@@ -130,7 +178,80 @@ def plan_write(tabs: list[Tab], layout: Layout) -> Plan:
             sheet = SheetInfo(new_sheet_id(title, used), title, owned=True)
             used.add(sheet.sheet_id)
             plan.requests += _add_new(sheet.sheet_id, title, tab)
+            plan.requests += _content(sheet.sheet_id, tab, sheet.protected)
+        elif title in values:
+            plan.requests += _replace_existing(sheet, tab, clear=False)
+            plan.requests += _content(sheet.sheet_id, tab, sheet.protected, values[title])
         else:
             plan.requests += _replace_existing(sheet, tab)
-        plan.requests += _content(sheet.sheet_id, tab, sheet.protected)
+            plan.requests += _content(sheet.sheet_id, tab, sheet.protected)
+    plan.requests += [{"deleteSheet": {"sheetId": sheet.sheet_id}} for sheet in layout.sheets
+                      if sheet.owned and sheet.title.startswith(STAGING_PREFIX)]
     return plan
+
+
+def size(body: object) -> int:
+    """Bytes of `body` as JSON, as requests sends it."""
+    return len(json.dumps(body).encode("utf-8"))
+
+
+def staged(requests: list[dict], layout: Layout, budget: int | None = None) -> list[list[dict]]:
+    """The batches to send, in order, for one write of `requests`, each body at most `budget` bytes
+    (a single row larger than that aside). When all fits in one it is one; otherwise the largest
+    `updateCells` payloads go through hidden staging tabs and the last batch copies them into place."""
+    budget = budget or REQUEST_BUDGET
+    if size({"requests": requests}) <= budget:
+        return [requests]
+    used = {sheet.sheet_id for sheet in layout.sheets}
+    sizes = {index: size(request) for index, request in enumerate(requests)
+             if "rows" in request.get("updateCells", {})}
+    final, remaining = list(requests), size({"requests": requests})
+    batches: list[list[dict]] = []
+    cleanup: list[dict] = []
+    for index in sorted(sizes, key=sizes.get, reverse=True):
+        if remaining <= budget // 2:
+            break
+        update = requests[index]["updateCells"]
+        staging_id = new_sheet_id(f"staging {index}", used)
+        used.add(staging_id)
+        rows = update["rows"]
+        width = max((len(row.get("values", [])) for row in rows), default=1) or 1
+        batches += _staging_batches(staging_id, rows, width, update["fields"], budget)
+        start = update["start"]
+        final[index] = {"copyPaste": {
+            "source": {"sheetId": staging_id, "startRowIndex": 0, "endRowIndex": len(rows),
+                       "startColumnIndex": 0, "endColumnIndex": width},
+            "destination": {"sheetId": start["sheetId"], "startRowIndex": start.get("rowIndex", 0),
+                            "endRowIndex": start.get("rowIndex", 0) + len(rows),
+                            "startColumnIndex": start.get("columnIndex", 0),
+                            "endColumnIndex": start.get("columnIndex", 0) + width},
+            "pasteType": "PASTE_NORMAL"}}
+        cleanup.append({"deleteSheet": {"sheetId": staging_id}})
+        remaining -= sizes[index] - size(final[index])
+    return [*batches, final + cleanup]
+
+
+def _staging_batches(sheet_id: int, rows: list[dict], width: int, fields: str, budget: int) -> list[list[dict]]:
+    """A hidden staging tab holding `rows`, written in batches of at most about `budget` bytes."""
+    title = f"{STAGING_PREFIX}{sheet_id}"
+    batch: list[dict] = [
+        {"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "hidden": True,
+                                     "gridProperties": {"rowCount": max(len(rows), 1), "columnCount": width}}}},
+        {"createDeveloperMetadata": {"developerMetadata": {
+            "metadataKey": OWNED_KEY, "metadataValue": "1", "visibility": "DOCUMENT",
+            "location": {"sheetId": sheet_id}}}}]
+    batches, chunk, start, used = [], [], 0, size({"requests": batch}) + 200
+    for index, row in enumerate(rows):
+        row_size = size(row) + 2
+        if chunk and used + row_size > budget:
+            batch.append({"updateCells": {"rows": chunk, "fields": fields,
+                                          "start": {"sheetId": sheet_id, "rowIndex": start, "columnIndex": 0}}})
+            batches.append(batch)
+            batch, chunk, start, used = [], [], index, 200
+        chunk.append(row)
+        used += row_size
+    if chunk:
+        batch.append({"updateCells": {"rows": chunk, "fields": fields,
+                                      "start": {"sheetId": sheet_id, "rowIndex": start, "columnIndex": 0}}})
+    batches.append(batch)
+    return batches

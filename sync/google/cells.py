@@ -42,6 +42,21 @@ def extended_value(value: object) -> dict | None:
     return {"stringValue": str(value)}
 
 
+def canonical(value: object) -> object:
+    """One form for a cell's value, written or read, to tell whether a row changed: an
+    ExtendedValue dict (what we write) or a plain value (what a read gives) becomes a float, a
+    string, a bool or None."""
+    if isinstance(value, dict):
+        if not value:
+            return None
+        value = next(iter(value.values()))
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else None
+    return str(value)
+
+
 def number_format(pattern: str) -> dict:
     """A `NumberFormat` for one of Tab.formats' patterns ("0.0", "dd/mm/yyyy", "@")."""
     lowered = pattern.lower()

@@ -18,7 +18,7 @@ import requests
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.errors import SettingsError
-from sync.google.batch import plan_write
+from sync.google.batch import plan_write, staged
 from sync.google.client import (RequestCounts, RequestRejected, RequestTooLarge, build_client, http,
                                 open_spreadsheet)
 from sync.google.lock import school_lock
@@ -45,6 +45,7 @@ class GoogleStore:
         self.display_name = f"Google spreadsheet {spreadsheet_id}"
         self.problems: Problems = []
         self._layouts: dict[str, Layout] = {}
+        self._values: dict[str, Workbook] = {}      # cells as read in this sync: writes send the diff
 
     @property
     def counts(self) -> RequestCounts:
@@ -106,7 +107,8 @@ class GoogleStore:
         with self.http.doing(what):
             answer = open_spreadsheet(self.client, spreadsheet_id).fetch_sheet_metadata({"fields": READ_FIELDS})
         self._layouts[spreadsheet_id] = parse_layout(answer)
-        return parse_values(answer)
+        self._values[spreadsheet_id] = parse_values(answer)
+        return self._values[spreadsheet_id]
 
     def _fresh_layout(self, spreadsheet_id: str, what: str) -> Layout:
         with self.http.doing(what):
@@ -115,19 +117,25 @@ class GoogleStore:
 
     def _write(self, spreadsheet_id: str, tabs: list[Tab], what: str) -> Problems:
         cached = self._layouts.pop(spreadsheet_id, None)
+        values = self._values.pop(spreadsheet_id, None) if cached else None
         layout = cached or self._fresh_layout(spreadsheet_id, what)
-        plan = plan_write(tabs, layout)
+        plan = plan_write(tabs, layout, values)
         try:
-            self._send(spreadsheet_id, plan.requests, what)
+            self._send(spreadsheet_id, plan.requests, layout, what)
         except RequestRejected as error:
             if error.status != 400 or isinstance(error, RequestTooLarge):
                 raise
-            plan = plan_write(tabs, self._fresh_layout(spreadsheet_id, what))
-            self._send(spreadsheet_id, plan.requests, what)
+            layout = self._fresh_layout(spreadsheet_id, what)   # and the cells read are stale too
+            plan = plan_write(tabs, layout)
+            self._send(spreadsheet_id, plan.requests, layout, what)
         self.problems += plan.problems
         return plan.problems
 
-    def _send(self, spreadsheet_id: str, requests_: list[dict], what: str) -> None:
+    def _send(self, spreadsheet_id: str, requests_: list[dict], layout: Layout, what: str) -> None:
+        """The write in one batchUpdate, or, when that would be over REQUEST_BUDGET, through hidden
+        staging tabs and a last small batch that puts them in place (sync.google.batch.staged)."""
         if requests_:
+            spreadsheet = open_spreadsheet(self.client, spreadsheet_id)
             with self.http.doing(what):
-                open_spreadsheet(self.client, spreadsheet_id).batch_update({"requests": requests_})
+                for batch in staged(requests_, layout):
+                    spreadsheet.batch_update({"requests": batch})

@@ -180,6 +180,31 @@ def append_cells(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+@handles("copyPaste")
+def copy_paste(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    """Copy a box of cells (values and formats) onto another, as Google does: a destination larger
+    than the source repeats it; a blank source cell blanks its destination (PASTE_NORMAL)."""
+    source, s_row0, s_col0, s_row1, s_col1 = _box(book, body.get("source") or {})
+    target, d_row0, d_col0, d_row1, d_col1 = _box(book, body.get("destination") or {})
+    _check_inside(source, s_row1, s_col1)
+    _check_inside(target, d_row1, d_col1)
+    if body.get("pasteType", "PASTE_NORMAL") != "PASTE_NORMAL":
+        raise bad_request("Only PASTE_NORMAL copyPaste is supported by the stand-in.")
+    height, width = s_row1 - s_row0, s_col1 - s_col0
+    if height <= 0 or width <= 0:
+        return {}
+    cells = {(r, c): copy.deepcopy(source.cells[(r, c)]) for r in range(s_row0, s_row1)
+             for c in range(s_col0, s_col1) if source.cells.get((r, c))}
+    for r in range(d_row0, max(d_row1, d_row0 + height)):
+        for c in range(d_col0, max(d_col1, d_col0 + width)):
+            cell = cells.get((s_row0 + (r - d_row0) % height, s_col0 + (c - d_col0) % width))
+            if cell:
+                target.cells[(r, c)] = copy.deepcopy(cell)
+            else:
+                target.cells.pop((r, c), None)
+    return {}
+
+
 @handles("repeatCell")
 def repeat_cell(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     sheet, row0, col0, row1, col1 = _box(book, body.get("range") or {})

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from functions.changes import changed_workbooks
+from sync.google import batch
 from sync.google.store import GoogleStore
 from sync.store import Tab, WorkbookRef
 from tests.google_standin import SERVICE_ACCOUNT, TEACHER
@@ -114,3 +115,59 @@ def test_the_pacer_keeps_seventy_reads_inside_the_quota(google, school):
         store.read_workbook(WorkbookRef(oak, "Year 3 Oak"))
     assert all(record.status == 200 for record in google.requests)
     assert store.counts.retries == 0 and clock.now - 1000 >= 60
+
+
+def test_a_write_over_the_request_budget_goes_through_hidden_staging_tabs(google, school, monkeypatch):
+    store, oak, _ = school
+    ref = WorkbookRef(oak, "Year 3 Oak")
+    rows = [["Year 3 Oak", f"cell {i}"] for i in range(400)]
+    monkeypatch.setattr("sync.google.batch.REQUEST_BUDGET", 8_000)
+    store.read_workbook(ref)
+    store.write_class_outputs(ref, [problems_tab(*rows)])
+    assert google.count("write") > 3                                  # staged over several requests
+    assert store.counts.largest_request <= 8_000
+    written = google.read_spreadsheet(oak)
+    assert written["Problems"] == [["Workbook", "Found"], *rows]
+    assert sorted(written) == ["Judgements", "Problems", "Pupils"]    # no staging tab left behind
+    assert google.cell(oak, "Problems", 0, 0)["userEnteredFormat"]["textFormat"]["bold"] is True
+
+
+def test_a_failed_staged_write_leaves_our_tabs_as_they_were_and_the_next_write_tidies_up(
+        google, school, monkeypatch):
+    store, oak, _ = school
+    ref = WorkbookRef(oak, "Year 3 Oak")
+    store.write_class_outputs(ref, [problems_tab(["old", 1])])
+    monkeypatch.setattr("sync.google.batch.REQUEST_BUDGET", 8_000)
+    staged = batch.staged
+
+    def all_but_the_swap(requests_, layout, budget=None):      # as if the connection died before it
+        parts = staged(requests_, layout, budget)
+        assert len(parts) > 1
+        return parts[:-1]
+
+    monkeypatch.setattr("sync.google.store.staged", all_but_the_swap)
+    store.read_workbook(ref)
+    store.write_class_outputs(ref, [problems_tab(*[["Year 3 Oak", f"cell {i}"] for i in range(400)])])
+    after_failure = google.read_spreadsheet(oak)
+    assert after_failure["Problems"] == [["Workbook", "Found"], ["old", 1]]
+    assert any(title.startswith(batch.STAGING_PREFIX) for title in after_failure)   # hidden, left over
+    monkeypatch.setattr("sync.google.store.staged", staged)
+    store.read_workbook(ref)
+    store.write_class_outputs(ref, [problems_tab(["new", 2])])
+    written = google.read_spreadsheet(oak)
+    assert written["Problems"] == [["Workbook", "Found"], ["new", 2]]
+    assert sorted(written) == ["Judgements", "Problems", "Pupils"]
+
+
+def test_a_tab_read_in_this_sync_is_written_as_the_rows_that_changed(google, school):
+    store, oak, _ = school
+    ref = WorkbookRef(oak, "Year 3 Oak")
+    rows = [["Year 3 Oak", i] for i in range(300)]
+    store.write_class_outputs(ref, [problems_tab(*rows)])
+    whole = store.counts.largest_request
+    store.read_workbook(ref)
+    store.counts.largest_request = 0
+    rows[7] = ["Year 3 Oak", "changed"]
+    store.write_class_outputs(ref, [problems_tab(*rows, ["Year 3 Oak", "one more"])])
+    assert google.read_spreadsheet(oak)["Problems"] == [["Workbook", "Found"], *rows, ["Year 3 Oak", "one more"]]
+    assert store.counts.largest_request < whole / 10           # two rows sent, not 302
