@@ -5,11 +5,16 @@ a fractional part, or written with a decimal point, that is at most 1 is a fract
 formatted as a percentage holds 0.72 for 72% (so `0.72` and `1.0` mean 72% and 100%). `72%` is a
 percentage and `36/50` a score out of a maximum. Over 100%, over the maximum or below 0 is a problem.
 A mark (`ABS`, `NA`) means no test this window: no suggestion and no problem.
+
+A cell formatted as a percentage arrives as text (`100%`: the stores read the number format). A
+date is never a score: a spreadsheet in a UK locale turns `8/10` typed into the date 8 October, and
+the problem says so.
 """
 from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from numbers import Real
 from typing import NamedTuple
 
@@ -42,10 +47,19 @@ def _checked(percent: float, whole: str = "100%") -> Score:
     return Score(round(percent, NOISE_DECIMALS), "", "")
 
 
+def date_not_score(day: date) -> str:
+    """What to say about a Tests cell that holds a date."""
+    return (f"a score, not a date: the spreadsheet read {day.day}/{day.month} as the date "
+            f"{day.day} {day:%B}; type the score as a percentage ({round(day.day / day.month * 100)}%), "
+            "or format the cell as plain text and type it again")
+
+
 def parse_score(raw: object, fw: Framework) -> Score:
     """Read one `Tests` cell as a percentage."""
-    if raw is None or isinstance(raw, float) and math.isnan(raw):
+    if raw is None or raw is pd.NaT or isinstance(raw, float) and math.isnan(raw):
         return Score(math.nan, "", "")
+    if isinstance(raw, date):
+        return Score(math.nan, "", date_not_score(raw))
     if isinstance(raw, Real) and not isinstance(raw, bool):
         return _from_number(float(raw), isinstance(raw, float))
     if not isinstance(raw, str):

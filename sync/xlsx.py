@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 from zipfile import ZipFile
 
 from openpyxl import load_workbook
@@ -19,6 +20,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook, SheetTypeEnum
@@ -47,13 +49,90 @@ def read_values(path: Path) -> Workbook:
         return _read_with_openpyxl(path)
     book = CalamineWorkbook.from_path(str(path))
     try:
-        return {
+        values = {
             sheet.name: [[_as_openpyxl_reads(value) for value in row]
                          for row in book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)]
             for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet
         }
     finally:
         book.close()
+    for title, cells in percent_cells(path).items():
+        rows = values.get(title, [])
+        for row, column in cells:
+            if row < len(rows) and column < len(rows[row]):
+                rows[row][column] = _as_percent(rows[row][column])
+    return values
+
+
+def _as_percent(value: object) -> object:
+    """A number in a percent-formatted cell as the text the teacher saw ("100%" for 1), as
+    Google mode reads it (sync/google/spreadsheet.py); anything else as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{round(value * 100, 9):g}%"
+    return value
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""\b(r|s)\s*=\s*["']([^"']*)["']""")
+_BUILTIN_PERCENT = frozenset({9, 10})       # 0% and 0.00% in the xlsx standard's built-in formats
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Sheet title -> the (row, column) (0-based) of every cell with a percent number format.
+
+    Calamine gives a percent cell's number without its format (1 for 100%), and openpyxl would
+    cost fifteen times the read, so the styles and the cells' style indexes are read straight from
+    the file: nothing to scan when no style is a percentage.
+    """
+    with ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "xl/styles.xml" not in names or "xl/workbook.xml" not in names:
+            return {}
+        percent_styles = _percent_styles(ElementTree.fromstring(archive.read("xl/styles.xml")))
+        if not percent_styles:
+            return {}
+        out: dict[str, set[tuple[int, int]]] = {}
+        for title, part in _sheet_parts(archive, names).items():
+            cells = set()
+            for tag in _CELL_TAG.finditer(archive.read(part)):
+                attributes = dict(_ATTRIBUTE.findall(tag.group(1)))
+                if attributes.get(b"s", b"").isdigit() and int(attributes[b"s"]) in percent_styles \
+                        and b"r" in attributes:
+                    row, column = coordinate_to_tuple(attributes[b"r"].decode("ascii"))
+                    cells.add((row - 1, column - 1))
+            if cells:
+                out[title] = cells
+        return out
+
+
+def _percent_styles(styles: ElementTree.Element) -> set[int]:
+    custom = {int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
+              for fmt in styles.iter(f"{_MAIN}numFmt")}
+    percent_ids = set(_BUILTIN_PERCENT) | {number for number, code in custom.items()
+                                           if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
+    cell_xfs = styles.find(f"{_MAIN}cellXfs")
+    if cell_xfs is None:
+        return set()
+    return {index for index, xf in enumerate(cell_xfs.iter(f"{_MAIN}xf"))
+            if int(xf.get("numFmtId", "0")) in percent_ids}
+
+
+def _sheet_parts(archive: ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet title -> its part in the archive ("xl/worksheets/sheet1.xml")."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    if rels_name not in names:
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "")
+               for rel in ElementTree.fromstring(archive.read(rels_name))}
+    parts = {}
+    for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in names:
+            parts[sheet.get("name", "")] = part
+    return parts
 
 
 _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt\s*=\s*["']e["']""")
@@ -81,7 +160,8 @@ def _read_with_openpyxl(path: Path) -> Workbook:
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         return {
-            sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+            sheet.title: [[_as_percent(cell.value) if "%" in (getattr(cell, "number_format", "") or "")
+                           else cell.value for cell in row] for row in sheet.iter_rows()]
             for sheet in book.worksheets
         }
     finally:

@@ -1,12 +1,18 @@
 """What one `spreadsheets.get` answers, as the store needs it: tab values and the tabs' layout.
 
 One request reads every tab: a fields mask asks for each tab's properties, its cells' effective
-values (UNFORMATTED_VALUE semantics: numbers, dates as serial numbers, text, booleans, errors), and
-what a write needs to know (our developer metadata, chart and protected range ids).
+values (the result of a formula, never its text) and the type of their number format, and what a
+write needs to know (our developer metadata, chart and protected range ids).
+
+The number format says what a number means, as the teacher saw it: Sheets stores a typed `100%` as
+the number 1 (sent as the JSON integer 1), so a PERCENT cell is read as the text "100%"; a DATE or
+DATE_TIME cell (also what Sheets makes of `8/10` typed in an en_GB spreadsheet) is read as a
+datetime. Local mode reads the same cells the same way (sync/xlsx.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sync.store import Rows, Workbook
 
@@ -15,7 +21,10 @@ _LAYOUT = ("sheets(properties(sheetId,title,index),developerMetadata(metadataId,
            "charts(chartId),protectedRanges(protectedRangeId))")
 LAYOUT_FIELDS = "properties(title)," + _LAYOUT
 READ_FIELDS = LAYOUT_FIELDS.replace("sheets(properties(sheetId,title,index),",
-                                    "sheets(properties(sheetId,title,index),data(rowData(values(effectiveValue))),")
+                                    "sheets(properties(sheetId,title,index),"
+                                    "data(rowData(values(effectiveValue,effectiveFormat.numberFormat.type))),")
+SHEETS_EPOCH = datetime(1899, 12, 30)
+DATE_TYPES = frozenset({"DATE", "DATE_TIME"})
 ERROR_TEXT = {"NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!",
               "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "#LOADING", "ERROR": "#ERROR!"}
 
@@ -54,12 +63,25 @@ def parse_layout(answer: dict) -> Layout:
     return Layout(title=answer.get("properties", {}).get("title", ""), sheets=sheets)
 
 
+def percent_text(number: float) -> str:
+    """A number shown as a percentage, as the teacher typed it: 1 -> "100%", 0.725 -> "72.5%"."""
+    return f"{round(number * 100, 9):g}%"
+
+
 def cell_value(cell: dict) -> object:
     """A CellData's effective value as a plain Python value (None when empty)."""
     value = cell.get("effectiveValue")
     if not value:
         return None
     if "numberValue" in value:
+        kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
+        if kind == "PERCENT":
+            return percent_text(value["numberValue"])
+        if kind in DATE_TYPES:
+            try:
+                return SHEETS_EPOCH + timedelta(days=value["numberValue"])
+            except OverflowError:
+                return value["numberValue"]
         return value["numberValue"]
     if "stringValue" in value:
         return value["stringValue"]

@@ -12,7 +12,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 API_ROOT_ENV = "TRACKER_GOOGLE_API_ROOT"
-API_HOSTS = frozenset({"sheets.googleapis.com", "www.googleapis.com", "drive.googleapis.com"})
+API_HOSTS = frozenset({"sheets.googleapis.com", "www.googleapis.com", "drive.googleapis.com",
+                       "cloudtasks.googleapis.com"})
 
 
 def rerouted(url: str, root: str) -> str:

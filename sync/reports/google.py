@@ -4,13 +4,20 @@ In the school's `Reports folder` (a Drive folder id from Settings) there is one 
 found or created once per run; in it, for each pupil, the report as a PDF and as a Google Doc (the
 report's HTML, `doc` variant, uploaded with conversion to `application/vnd.google-apps.document`).
 
+The Reports folder must be on a shared drive: a service account has no Drive storage of its own,
+so Drive refuses any file it would own in someone's My Drive ("Service Accounts do not have storage
+quota"). `prepare` checks that first, before anything is rendered, and stops with one sentence
+(exit 2) when it is not. The service account needs to be a Content manager of the shared drive,
+not a Manager: a second copy of a report (a create that was retried) is moved to the bin, which a
+Content manager may do, rather than deleted, which only a Manager may.
+
 Each of our files carries appProperties (private to our Cloud project): the Reports folder it
 belongs to, the window ("2026-27 Autumn"), the kind ("pdf" or "doc") and the pupil's key, a hash of
 the UPN (sync.reports.names.pupil_key), never the UPN itself. `prepare` lists the window's files
 once; `write` then updates a pupil's files in place (content, name, class folder) instead of making
-second ones, so links a school has shared stay valid. Requests: per run one listing of class
-folders, one creation per new class folder and one listing per 1,000 earlier files; per pupil two
-uploads. Messages name the class at most, never a pupil.
+second ones, so links a school has shared stay valid. Requests: per run one look at the Reports
+folder, one listing of class folders, one creation per new class folder and one listing per 1,000
+earlier files; per pupil two uploads. Messages name the class at most, never a pupil.
 
 Scope: `drive`. `drive.file` only reaches files this app created or a person opened with it through
 a picker; the Reports folder is a folder the school made and shared with the service account, so
@@ -92,7 +99,9 @@ class GoogleDriveSink:
         return self._client
 
     def prepare(self, targets: list[ReportTarget]) -> None:
-        """Find or create the class folders, and find the pupils' earlier files for the window."""
+        """Check the Reports folder is on a shared drive, find or create the class folders, and
+        find the pupils' earlier files for the window."""
+        self._check_shared_drive()
         if not targets:
             return
         self._class_folders({t.class_name for t in targets})
@@ -108,10 +117,22 @@ class GoogleDriveSink:
                     found.setdefault(key, []).append(_Existing(item["id"], parent))
             for key, items in found.items():
                 self.existing[key] = items[0]
-                for extra in items[1:]:   # a second copy (a create that was retried): remove it
+                for extra in items[1:]:   # a second copy (a create that was retried): to the bin
                     with self.client.doing("removing a duplicate parent report"):
-                        self.client.request("delete", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
-                                            params=ALL_DRIVES)
+                        self.client.request("patch", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
+                                            params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
+
+    def _check_shared_drive(self) -> None:
+        with self.client.doing("opening the Reports folder"):
+            folder = self.client.request("get", f"{DRIVE_FILES}/{quote(self.reports_folder, safe='')}",
+                                         params={**ALL_DRIVES, "fields": "id,mimeType,driveId"}).json()
+        if folder.get("mimeType") != FOLDER_MIME:
+            raise SettingsError("The Reports folder in the Settings tab is not a Drive folder: paste the id "
+                                "of a folder on a shared drive there.")
+        if not folder.get("driveId"):
+            raise SettingsError("The Reports folder must be on a shared drive (Drive gives a service account "
+                                "no storage of its own): move it to a shared drive where the service account "
+                                "is a Content manager, or paste the id of a folder there.")
 
     def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
         """Upload (or replace) the pupil's PDF and Google Doc; return "<class>/<name>"."""

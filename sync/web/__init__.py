@@ -16,7 +16,7 @@ from sync.web.config import WebConfig
 from sync.web.routes import api, health, register_error_handlers, schedule
 from sync.web.service import OpenSchool, RunReports, RunSchool, Tracker
 
-CLOUD_TASKS_SCOPE = "https://www.googleapis.com/auth/cloud-tasks"
+CLOUD_TASKS_SCOPE = "https://www.googleapis.com/auth/cloud-platform"   # the only scope Cloud Tasks accepts
 
 
 def create_app(config: WebConfig | Mapping[str, str] | None = None, *,

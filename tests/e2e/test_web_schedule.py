@@ -11,9 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+import requests
 
-from sync.errors import StoreUnavailable
-from sync.web import create_app
+from sync.errors import AccessDenied, StoreUnavailable
+from sync.google.transport import mount_api_root
+from sync.web import create_app, tasks
 from sync.web.schools import SchoolRegistry, run_each
 from sync.web.tasks import school_task
 from tests.e2e.test_web_routes import School
@@ -205,3 +207,26 @@ def test_a_queue_error_is_recorded_per_school(key, status, outcome, retry) -> No
     assert (first["outcome"], first["retry"]) == (outcome, retry)
     assert second["outcome"] == "queued"
     assert answer.status_code == (503 if retry else 200)
+
+
+def test_the_services_cloud_tasks_session_is_signed_with_a_scope_cloud_tasks_accepts(google) -> None:
+    """Against the stand-in, which accepts only `cloud-platform` for Cloud Tasks as Google does."""
+    from sync.web import _google_session
+
+    session = _google_session(web_config(tasks_queue=QUEUE))
+    task = school_task(QUEUE, SCHOOL, service_url="https://tracker.example.org",
+                       service_account=SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE, day=date(2026, 11, 5))
+    assert tasks.enqueue(session, QUEUE, task) == "queued"
+    assert tasks.enqueue(session, QUEUE, task) == "already queued"      # one task per school a day
+    assert list(google.world.tasks) == [task["name"]]
+
+
+def test_cloud_tasks_refuses_a_token_without_the_cloud_platform_scope(google) -> None:
+    token = google.access_token(scopes=("cloud-tasks",))               # no such scope exists
+    session = mount_api_root(requests.Session(), google.api_root)
+    session.headers["Authorization"] = f"Bearer {token}"
+    task = school_task(QUEUE, SCHOOL, service_url="https://tracker.example.org",
+                       service_account=SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE, day=date(2026, 11, 5))
+    with pytest.raises(AccessDenied):
+        tasks.enqueue(session, QUEUE, task)
+    assert google.world.tasks == {}

@@ -16,6 +16,7 @@ import json
 import secrets
 import tempfile
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +24,7 @@ from .a1 import Box
 from .faults import Faults
 from .load import cell_from_python, python_from_cell
 from .metadata import all_metadata
-from .model import read_values
+from .model import read_values, typed
 from .oauth import Token, mint_id_token
 from .quotas import Quotas
 from .server import RequestRecord, StandInServer, State, TOKEN_PATH
@@ -122,6 +123,17 @@ class StandIn:
         with self.world.lock:
             return self.world.add_file(name, FOLDER, owner, parents, shared_with=self._shares(shared_with)).id
 
+    def create_shared_drive(self, name: str, members: dict[str, str] | None = None) -> str:
+        """A shared drive (its id is also its root folder's); by default the teacher is its
+        Manager (organizer) and the service account a Content manager (fileOrganizer), as
+        docs/google-setup.md asks a school to set it up."""
+        with self.world.lock:
+            root = self.world.add_file(name, FOLDER, TEACHER, [], shared_with=set())
+            root.drive_id = root.id
+            self.world.drives[root.id] = dict(members if members is not None else
+                                              {TEACHER: "organizer", self.service_account: "fileOrganizer"})
+            return root.id
+
     def create_file(self, name: str, mime_type: str, content: bytes = b"",
                     parents: list[str] | None = None, owner: str = TEACHER,
                     shared_with: tuple[str, ...] | None = None) -> str:
@@ -155,6 +167,17 @@ class StandIn:
             if sheet is None:
                 raise KeyError(tab)
             sheet.cells[(row, col)] = cell_from_python(value)
+            self.world.touched(spreadsheet_id, by)
+
+    def type_in(self, spreadsheet_id: str, tab: str, row: int, col: int, text: str,
+                by: str = TEACHER) -> None:
+        """A person types `text` into one cell (0-based): Sheets parses it as an en_GB spreadsheet
+        does (`100%` becomes the number 1 formatted as a percentage, `8/10` the date 8 October)."""
+        with self.world.lock:
+            sheet = self.world.books[spreadsheet_id].sheet_by_title(tab)
+            if sheet is None:
+                raise KeyError(tab)
+            sheet.cells[(row, col)] = typed(text, datetime.fromtimestamp(self.world.clock(), timezone.utc).date())
             self.world.touched(spreadsheet_id, by)
 
     def share(self, file_id: str, email: str) -> None:

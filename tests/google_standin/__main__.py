@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     spreadsheet_id = ""
     if args.load:
         with standin.world.lock:
-            spreadsheet_id = load_school(standin.world, args.load, TEACHER)
+            spreadsheet_id = load_school(standin.world, args.load, TEACHER, standin.service_account)
             for item in standin.world.files.values():
                 item.shared_with.add(standin.service_account)
     stop = threading.Event()

@@ -176,6 +176,23 @@ def _store_media(item: DriveFile, media: bytes, media_type: str) -> None:
         item.content = media
 
 
+NO_QUOTA = ("Service Accounts do not have storage quota. Leverage shared drives "
+            "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives), or use OAuth "
+            "delegation (http://support.google.com/a/answer/7281227) instead.")
+
+
+def _error(code: int, status: str, message: str, reason: str, domain: str = "global") -> ApiError:
+    """Drive's error shape: `errors` with a reason, as Drive v3 still answers."""
+    error = ApiError(code, status, message)
+    error.body = lambda: {"error": {"code": code, "message": message, "errors": [  # type: ignore[method-assign]
+        {"message": message, "domain": domain, "reason": reason}]}}
+    return error
+
+
+def _is_service_account(email: str) -> bool:
+    return email.endswith(".gserviceaccount.com")
+
+
 @route("files.create")
 def files_create(call: Call) -> dict[str, Any]:
     meta, media, media_type = _metadata_and_media(call)
@@ -184,6 +201,10 @@ def files_create(call: Call) -> dict[str, Any]:
         if call.world.file(parent, call.email).mime_type != FOLDER:
             raise invalid("parents", "The parent is not a folder.")
     mime = meta.get("mimeType") or media_type or "application/octet-stream"
+    on_shared_drive = bool(parents) and bool(call.world.files[parents[0]].drive_id)
+    if _is_service_account(call.email) and mime != FOLDER and not on_shared_drive:
+        # a service account would own the file, and it has no storage quota of its own
+        raise _error(403, "PERMISSION_DENIED", NO_QUOTA, "storageQuotaExceeded", "usageLimits")
     item = call.world.add_file(meta.get("name") or "Untitled", mime, call.email, parents)
     _set_app_properties(item, meta)
     if media is not None:
@@ -200,6 +221,10 @@ def files_update(call: Call) -> dict[str, Any]:
         if item.id in call.world.books:
             call.world.books[item.id].properties["title"] = item.name
     if meta.get("trashed") is not None:
+        role = call.world.role(item, call.email)
+        if item.drive_id and role not in ("organizer", "fileOrganizer") and item.owner != call.email:
+            raise _error(403, "PERMISSION_DENIED", "The user does not have sufficient permissions "
+                         "for this file.", "insufficientFilePermissions")
         item.trashed = bool(meta["trashed"])
     _set_app_properties(item, meta)
     removed = set(filter(None, (call.arg("removeParents") or "").split(",")))
@@ -216,8 +241,11 @@ def files_update(call: Call) -> dict[str, Any]:
 @route("files.delete")
 def files_delete(call: Call) -> Reply:
     item = call.world.file(call.params["fileId"], call.email)
-    if item.owner != call.email:
-        raise ApiError(403, "PERMISSION_DENIED", "The user does not have sufficient permissions for this file.")
+    # on a shared drive only an organizer (Manager) may delete; a Content manager may only trash
+    allowed = call.world.role(item, call.email) == "organizer" if item.drive_id else item.owner == call.email
+    if not allowed:
+        raise _error(403, "PERMISSION_DENIED", "The user does not have sufficient permissions for this file.",
+                     "insufficientFilePermissions")
     call.world.delete(item.id)
     return Reply(204)
 

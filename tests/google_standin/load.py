@@ -20,8 +20,12 @@ DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
 SUMMARY = "Tracker summary"
 
 
-def cell_from_python(value: Any) -> dict[str, Any]:
-    """An openpyxl value -> CellData (dates as serial numbers with a date format)."""
+def cell_from_python(value: Any, number_format: str = "General") -> dict[str, Any]:
+    """An openpyxl value -> CellData (dates as serial numbers with a date format; a number in a
+    percent-formatted cell keeps a PERCENT format, as Sheets does when it imports a workbook)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
+        return {"userEnteredValue": {"numberValue": value},
+                "userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": number_format}}}
     if isinstance(value, (dt.datetime, dt.date)):
         moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
         serial = (moment - EPOCH) / dt.timedelta(days=1)
@@ -52,7 +56,7 @@ def book_from_xlsx(world: World, path: Path, owner: str, parents: list[str]) -> 
         for row in worksheet.iter_rows():
             for cell in row:
                 if cell.value is not None:
-                    sheet.cells[(cell.row - 1, cell.column - 1)] = cell_from_python(cell.value)
+                    sheet.cells[(cell.row - 1, cell.column - 1)] = cell_from_python(cell.value, cell.number_format)
         if worksheet.freeze_panes:
             frozen = worksheet[worksheet.freeze_panes]
             sheet.grid.update({"frozenRowCount": frozen.row - 1, "frozenColumnCount": frozen.column - 1})
@@ -92,11 +96,16 @@ def _set_setting(book: Spreadsheet, key: str, value: str) -> None:
     settings.cells[(row, 1)] = {"userEnteredValue": {"stringValue": value}}
 
 
-def load_school(world: World, folder: Path, owner: str) -> str:
-    """Serve a local-mode school folder; returns the Tracker summary's spreadsheet id."""
+def load_school(world: World, folder: Path, owner: str, service_account: str = "") -> str:
+    """Serve a local-mode school folder; returns the Tracker summary's spreadsheet id. The
+    reports folder is on a shared drive (the owner its Manager, the service account a Content
+    manager), as Drive requires for files a service account creates."""
     root = world.add_file(folder.name or "School", FOLDER, owner)
     classes = world.add_file("classes", FOLDER, owner, [root.id])
-    reports = world.add_file("reports", FOLDER, owner, [root.id])
+    drive = world.add_file(f"{folder.name or 'School'} reports", FOLDER, owner, [])
+    drive.drive_id = drive.id
+    world.drives[drive.id] = {owner: "organizer"} | ({service_account: "fileOrganizer"} if service_account else {})
+    reports = world.add_file("reports", FOLDER, owner, [drive.id])
     for path in sorted((folder / "classes").glob("*.xlsx")):
         if not path.name.startswith("~$"):
             book_from_xlsx(world, path, owner, [classes.id])

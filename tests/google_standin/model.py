@@ -122,12 +122,24 @@ class Sheet:
 
 
 def _with_effective(cell: dict[str, Any]) -> dict[str, Any]:
+    """The cell as a read answers it: what was entered, and what Sheets made of it. A formula's
+    effective value is its result, never its text (the stand-in computes arithmetic; any other
+    formula reads as an error value, as one whose import failed would); the effective format
+    carries the number format (Google adds the spreadsheet's defaults too)."""
     if "userEnteredValue" not in cell:
         return cell
     out = dict(cell)
     value = cell["userEnteredValue"]
-    out["effectiveValue"] = ({"stringValue": value["formulaValue"]}
-                             if "formulaValue" in value else value)
+    if "formulaValue" in value:
+        result = arithmetic(value["formulaValue"])
+        out["effectiveValue"] = ({"numberValue": _number(result)} if result is not None else
+                                 {"errorValue": {"type": "ERROR",
+                                                 "message": "Formula not computed by the stand-in."}})
+    else:
+        out["effectiveValue"] = value
+    number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat")
+    if number_format:
+        out["effectiveFormat"] = {"numberFormat": number_format}
     out["formattedValue"] = str(render(cell, "FORMATTED_VALUE"))
     return out
 
@@ -262,6 +274,38 @@ def entered(value: Any, user_entered: bool) -> dict[str, Any] | None:
     return {"stringValue": text}
 
 
+_PERCENT_TYPED = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*%\s*$")
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\s*$")
+
+
+def typed(text: str, today: dt.date | None = None) -> dict[str, Any]:
+    """The CellData Sheets makes of text a person types into a cell of an en_GB spreadsheet.
+
+    `72%` is the number 0.72 with a PERCENT format (so `100%` is stored as the number 1); `8/10`
+    is the date 8 October of this year and `8/10/2026` a full date (day first, DATE format; `36/50`
+    is no date and stays text); numbers, TRUE/FALSE, ISO dates, formulas and a leading apostrophe
+    as `entered` reads them.
+    """
+    if match := _PERCENT_TYPED.match(text):
+        number = float(match.group(1)) / 100
+        pattern = "0%" if "." not in match.group(1) else "0.00%"
+        return {"userEnteredValue": {"numberValue": _number(round(number, 12))},
+                "userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": pattern}}}
+    if match := _DAY_MONTH.match(text):
+        day, month = int(match.group(1)), int(match.group(2))
+        year = match.group(3)
+        year_number = (today or dt.date.today()).year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+        try:
+            moment = dt.datetime(year_number, month, day)
+        except ValueError:
+            return {"userEnteredValue": {"stringValue": text}}
+        pattern = "d/m" if year is None else "dd/mm/yyyy"
+        return {"userEnteredValue": {"numberValue": (moment - EPOCH).days},
+                "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": pattern}}}
+    value = entered(text, user_entered=True)
+    return {"userEnteredValue": value} if value is not None else {}
+
+
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
@@ -354,6 +398,12 @@ def write_values(sheet: Sheet, box: Box, values: list[list[Any]], user_entered: 
             cell = sheet.cells.setdefault((row0 + r, col0 + c), {})
             if value == "":
                 cell.pop("userEnteredValue", None)
+            elif user_entered and isinstance(value, str):
+                parsed = typed(value)                 # Sheets parses what is typed (en_GB)
+                cell["userEnteredValue"] = parsed.get("userEnteredValue", extended)
+                if "userEnteredFormat" in parsed:
+                    cell.setdefault("userEnteredFormat", {})["numberFormat"] = \
+                        parsed["userEnteredFormat"]["numberFormat"]
             else:
                 cell["userEnteredValue"] = extended
     sheet.grow(row0 + height, col0 + width)

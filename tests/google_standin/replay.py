@@ -29,6 +29,9 @@ class Outcome:
     differences: list[str]
 
 
+RECORDING_ACCOUNT = "gspread-recorder@example.com"
+
+
 @dataclass
 class Replay:
     standin: StandIn
@@ -39,7 +42,9 @@ class Replay:
     def run(self, cassette: Path) -> None:
         session = requests.Session()
         session.trust_env = False
-        session.headers["Authorization"] = f"Bearer {self.standin.access_token()}"
+        # as a person: the recordings' files were made in the recording account's own My Drive,
+        # which Drive no longer lets a service account do (it has no storage quota)
+        session.headers["Authorization"] = f"Bearer {self.standin.access_token(RECORDING_ACCOUNT)}"
         for interaction in json.loads(cassette.read_text())["interactions"]:
             self.one(cassette.stem, session, interaction["request"], interaction["response"])
 

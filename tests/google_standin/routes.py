@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote
 
-from . import drive, sheets
+from . import drive, sheets, tasks
 from .schemas import discovery
 
 SHEETS_HOST = "sheets.googleapis.com"
 DRIVE_HOSTS = ("www.googleapis.com", "drive.googleapis.com")
+TASKS_HOST = "cloudtasks.googleapis.com"
 
 
 @dataclass(frozen=True)
 class Route:
-    service: str                    # "sheets.v4" | "drive.v3"
+    service: str                    # "sheets.v4" | "drive.v3" | "cloudtasks.v2"
     method_id: str                  # "spreadsheets.values.get", "files.list", ...
     http_method: str
     pattern: re.Pattern[str]
@@ -43,7 +44,8 @@ def _pattern(hosts: tuple[str, ...], path: str) -> re.Pattern[str]:
 def build() -> list[Route]:
     routes = []
     services = (("sheets.v4", (SHEETS_HOST,), "", sheets.ROUTES, sheets.READS),
-                ("drive.v3", DRIVE_HOSTS, "drive/v3/", drive.ROUTES, drive.READS))
+                ("drive.v3", DRIVE_HOSTS, "drive/v3/", drive.ROUTES, drive.READS),
+                ("cloudtasks.v2", (TASKS_HOST,), "", tasks.ROUTES, tasks.READS))
     for service, hosts, base, handlers, reads in services:
         document = discovery(service)
         global_params = set(document["parameters"])

@@ -31,7 +31,10 @@ SCOPES = {  # which scopes let a token do what (Google's narrowest that work)
     ("drive.v3", "read"): {"drive", "drive.readonly", "drive.file", "drive.metadata.readonly",
                            "drive.metadata"},
     ("drive.v3", "write"): {"drive", "drive.file"},
+    ("cloudtasks.v2", "read"): {"cloud-platform"},      # Cloud Tasks has no narrower scope
+    ("cloudtasks.v2", "write"): {"cloud-platform"},
 }
+MAX_PAYLOAD = 10_485_760   # Sheets refuses a larger request body with a 400 (developers.google.com/sheets/api/limits)
 FAULT_BODIES = {
     "429": (429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
     "500": (500, "INTERNAL", "Internal error encountered."),
@@ -150,6 +153,9 @@ class Handler(BaseHTTPRequestHandler):
             code, status, message = FAULT_BODIES[fault.kind]
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             return code, ApiError(code, status, message).body(), headers, json_type
+        if len(raw) > MAX_PAYLOAD and route.service == "sheets.v4":
+            return 400, ApiError(400, "INVALID_ARGUMENT", "Request payload size exceeds the limit: "
+                                 f"{MAX_PAYLOAD} bytes.").body(), {}, json_type
         if caller is None:
             return 401, ApiError(401, "UNAUTHENTICATED", (
                 "Request had invalid authentication credentials. Expected OAuth 2 access token, "

@@ -34,6 +34,7 @@ class DriveFile:
     content: bytes = b""
     document: list[dict[str, Any]] | None = None   # a converted Google Doc: blocks of content
     app_properties: dict[str, str] = field(default_factory=dict)   # private to the app that set them
+    drive_id: str = ""            # the shared drive it is on ("" for someone's My Drive)
 
     def resource(self, viewer: str) -> dict[str, Any]:
         """The full Drive v3 File resource as `viewer` sees it."""
@@ -50,6 +51,8 @@ class DriveFile:
             out["size"] = str(len(self.content))
         if self.app_properties:
             out["appProperties"] = dict(self.app_properties)
+        if self.drive_id:
+            out["driveId"] = self.drive_id
         return out
 
 
@@ -79,6 +82,13 @@ class World:
     clock: Callable[[], float] = time.time
     lock: threading.RLock = field(default_factory=threading.RLock)
     last_stamp: float = 0.0
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)    # Cloud Tasks: name -> task
+    drives: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Shared drive id -> member email -> role (organizer, fileOrganizer = Content manager, writer)."""
+
+    def role(self, item: DriveFile, email: str) -> str:
+        """The caller's role on the shared drive `item` is on ("" when none, or not on one)."""
+        return self.drives.get(item.drive_id, {}).get(email, "") if item.drive_id else ""
 
     def stamp(self) -> float:
         """Now, strictly later than any stamp before: modifiedTime moves on every write."""
@@ -90,7 +100,7 @@ class World:
         todo = [item]
         while todo:
             here = todo.pop()
-            if email in here.shared_with or "anyone" in here.shared_with:
+            if email in here.shared_with or "anyone" in here.shared_with or self.role(here, email):
                 return True
             seen.add(here.id)
             todo += [self.files[p] for p in here.parents if p in self.files and p not in seen]
@@ -114,11 +124,14 @@ class World:
 
     def add_file(self, name: str, mime_type: str, owner: str, parents: list[str] | None = None,
                  content: bytes = b"", file_id: str | None = None,
-                 shared_with: set[str] | None = None) -> DriveFile:
+                 shared_with: set[str] | None = None, drive_id: str = "") -> DriveFile:
+        """A new file; one put in a folder on a shared drive is on that drive too."""
         now = self.stamp()
+        if not drive_id and parents and parents[0] in self.files:
+            drive_id = self.files[parents[0]].drive_id
         item = DriveFile(file_id or new_id(33 if mime_type == FOLDER else 44), name, mime_type,
                          list(parents or []), now, now, owner, owner,
-                         {owner} | (shared_with or set()), content=content)
+                         {owner} | (shared_with or set()), content=content, drive_id=drive_id)
         self.files[item.id] = item
         if mime_type == SPREADSHEET:
             self.books[item.id] = new_spreadsheet(name, item.id)

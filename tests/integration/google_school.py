@@ -32,7 +32,7 @@ def serve(standin: StandIn, folder: Path) -> str:
     """Load a local-mode school into the stand-in (shared with the service account, as a school
     would share it); returns the `Tracker summary` spreadsheet id."""
     with standin.world.lock:
-        spreadsheet_id = load_school(standin.world, folder, TEACHER)
+        spreadsheet_id = load_school(standin.world, folder, TEACHER, standin.service_account)
         for item in standin.world.files.values():
             item.shared_with.add(standin.service_account)
     return spreadsheet_id

@@ -57,7 +57,7 @@ def serve_school(google: StandIn, folder: Path) -> ServedSchool:
     build_school(folder)
     world = google.world
     with world.lock:
-        summary_id = load_school(world, folder, TEACHER)
+        summary_id = load_school(world, folder, TEACHER, google.service_account)
         for item in world.files.values():
             item.shared_with.add(google.service_account)
         for book in world.books.values():

@@ -147,7 +147,8 @@ def test_people_owned_tabs_are_unchanged_cell_for_cell_in_local_mode(synced: Syn
 
 
 def test_dates_read_through_google_give_the_same_summer_born_and_on_roll_pupils(synced: Synced) -> None:
-    """The stand-in serves dates as serial numbers; the reader must turn them into the same days."""
+    """The stand-in serves dates as serial numbers with a DATE format; the store reads the format and
+    gives datetimes, as calamine does for a local workbook, and the reader makes the same days."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         point_google_at(synced.google, monkeypatch)
         store = GoogleStore(synced.summary_id)
@@ -155,7 +156,7 @@ def test_dates_read_through_google_give_the_same_summer_born_and_on_roll_pupils(
         pupils_tab = store.read_workbook(WorkbookRef(store.list_class_workbooks()[0].id, ""))["Pupils"]
     local = read_school(LocalStore(synced.local))
     date_of_birth = [i for i, name in enumerate(pupils_tab[0]) if str(name).lower().startswith("date of birth")][0]
-    assert all(isinstance(row[date_of_birth], (int, float)) for row in pupils_tab[1:] if row[date_of_birth])
+    assert all(isinstance(row[date_of_birth], datetime) for row in pupils_tab[1:] if row[date_of_birth])
 
     columns = ["academic_year", "upn", "date_of_birth", "joined_on", "left_on"]
 

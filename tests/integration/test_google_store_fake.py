@@ -67,7 +67,7 @@ def test_a_workbook_is_read_in_one_request_with_every_tabs_values(google):
     assert store.read_workbook(OAK_REF) == {"Pupils": [["UPN"]], "Problems": []}
     assert len(fake.sent) == 1 and fake.sent[0].method == "GET"
     assert urlsplit(fake.sent[0].url).path == "/v4/spreadsheets/OAK"
-    assert "data(rowData(values(effectiveValue)))" in fake.query(0)["fields"][0]
+    assert "data(rowData(values(effectiveValue,effectiveFormat.numberFormat.type)))" in fake.query(0)["fields"][0]
     assert (store.counts.reads, store.counts.writes) == (1, 0)
 
 
@@ -148,11 +148,21 @@ def test_every_request_goes_through_gspread_with_our_http_client(google):
     assert store.client.http_client.counts.reads == 1
 
 
-def test_a_write_over_googles_size_limit_is_refused_before_it_is_sent(google):
+def test_a_request_over_googles_size_limit_is_refused_before_it_is_sent(google):
     store, fake = google
-    fake.answers = [(200, OAK)]
-    store.read_workbook(OAK_REF)
-    huge = Tab(title="Problems", header=["Workbook"], rows=[["x" * 1000] for _ in range(11_000)])
+    huge = {"requests": [{"updateCells": {"rows": [{"values": [{"note": "x" * 1_000_000}]}] * 11}}]}
     with pytest.raises(RequestTooLarge, match="nothing was sent"):
-        store.write_class_outputs(OAK_REF, [huge])
-    assert [r.method for r in fake.sent] == ["GET"]        # not sent, not retried, layout not read again
+        store.http.request("post", "https://sheets.googleapis.com/v4/spreadsheets/OAK:batchUpdate", json=huge)
+    assert fake.sent == []                                    # not sent, so not retried either
+
+
+def test_a_write_over_the_2_mb_budget_is_sent_in_parts_each_under_it(google):
+    store, fake = google
+    fake.answers = [(200, OAK)] + [(200, {})] * 20
+    store.read_workbook(OAK_REF)
+    big = Tab(title="Problems", header=["Workbook"], rows=[["x" * 1000] for _ in range(5_000)])
+    store.write_class_outputs(OAK_REF, [big])
+    sizes = [len(r.body) for r in fake.sent[1:]]
+    assert len(sizes) >= 3 and max(sizes) <= 2_000_000
+    last = json.loads(fake.sent[-1].body)["requests"]
+    assert any("copyPaste" in r for r in last) and any("deleteSheet" in r for r in last)

@@ -47,6 +47,12 @@ def write(oak, folder: str, tmp_path: Path, comments: pd.DataFrame | None = None
                          sink=GoogleDriveSink(folder), jobs=jobs)
 
 
+def reports_folder(google: StandIn) -> str:
+    """A Reports folder as docs/google-setup.md asks for: on a shared drive where the service
+    account is a Content manager (not a Manager)."""
+    return google.create_folder("Reports", parents=[google.create_shared_drive("Parent reports")])
+
+
 def children(google: StandIn, folder: str) -> list:
     return [f for f in google.world.files.values() if folder in f.parents and not f.trashed]
 
@@ -61,7 +67,7 @@ def names(oak) -> dict[str, str]:
 
 
 def test_a_class_lands_as_a_pdf_and_a_doc_per_pupil_and_a_rerun_replaces_them(google, oak, tmp_path):
-    reports = google.create_folder("Reports")
+    reports = reports_folder(google)
     written = write(oak, reports, tmp_path)
     assert len(written) == PUPILS
     [oak_folder] = children(google, reports)
@@ -72,8 +78,9 @@ def test_a_class_lands_as_a_pdf_and_a_doc_per_pupil_and_a_rerun_replaces_them(go
     assert sorted(f.name for f in files if f.mime_type == "application/pdf") == [f"{s}.pdf" for s in stems]
     assert sorted(f.name for f in files if f.mime_type == DOCUMENT) == stems
     assert all(f.content.startswith(b"%PDF-") for f in files if f.mime_type == "application/pdf")
-    # requests: list the class folders, make Oak's, list earlier reports, then two uploads a pupil
-    assert (google.count("read"), google.count("write")) == (2, 1 + 2 * PUPILS)
+    # requests: look at the Reports folder, list the class folders, make Oak's, list earlier
+    # reports, then two uploads a pupil
+    assert (google.count("read"), google.count("write")) == (3, 1 + 2 * PUPILS)
     ids = {f.id for f in files}
 
     changed = oak[3].copy()
@@ -83,13 +90,13 @@ def test_a_class_lands_as_a_pdf_and_a_doc_per_pupil_and_a_rerun_replaces_them(go
     again = children(google, oak_folder.id)
     assert {f.id for f in again} == ids                         # the same files, updated in place
     assert len(children(google, reports)) == 1                  # Oak's folder found, not made again
-    assert google.count() - before == 2 + 2 * PUPILS
+    assert google.count() - before == 3 + 2 * PUPILS
     assert all("Rewritten after proofreading." in doc_text(f) for f in again if f.mime_type == DOCUMENT)
     assert google.schema_errors == [] and google.unknown_params == []
 
 
 def test_each_doc_has_draft_as_a_heading_when_unapproved_and_the_chart_as_png(google, oak, tmp_path):
-    reports = google.create_folder("Reports")
+    reports = reports_folder(google)
     write(oak, reports, tmp_path)
     [oak_folder] = children(google, reports)
     approved = dict(zip(oak[3]["upn"], oak[3]["approved"]))
@@ -110,7 +117,7 @@ def test_each_doc_has_draft_as_a_heading_when_unapproved_and_the_chart_as_png(go
 
 
 def test_no_doc_or_pdf_names_another_pupil_or_shows_a_upn(google, oak, tmp_path):
-    reports = google.create_folder("Reports")
+    reports = reports_folder(google)
     write(oak, reports, tmp_path, jobs=2)       # the sink travels to worker processes
     [oak_folder] = children(google, reports)
     who = names(oak)
@@ -127,7 +134,7 @@ def test_no_doc_or_pdf_names_another_pupil_or_shows_a_upn(google, oak, tmp_path)
 
 
 def test_a_pupil_who_moved_class_has_their_files_moved_not_copied(google, oak, tmp_path):
-    reports = google.create_folder("Reports")
+    reports = reports_folder(google)
     write(oak, reports, tmp_path)
     school, statements, ticks, comments = oak
     mover = school["upn"].iloc[0]
@@ -140,7 +147,7 @@ def test_a_pupil_who_moved_class_has_their_files_moved_not_copied(google, oak, t
 
 
 def test_a_second_copy_left_by_a_retried_upload_is_removed_on_the_next_run(google, oak, tmp_path):
-    reports = google.create_folder("Reports")
+    reports = reports_folder(google)
     write(oak, reports, tmp_path)
     [oak_folder] = children(google, reports)
     original = next(f for f in children(google, oak_folder.id) if f.mime_type == "application/pdf")
@@ -148,10 +155,21 @@ def test_a_second_copy_left_by_a_retried_upload_is_removed_on_the_next_run(googl
         twin = google.world.add_file(original.name, original.mime_type, google.service_account,
                                      [oak_folder.id], original.content)
         twin.app_properties = dict(original.app_properties)
-    write(oak, reports, tmp_path)
+    write(oak, reports, tmp_path)                 # as a Content manager: the twin goes to the bin
     files = children(google, oak_folder.id)
     assert len(files) == 2 * PUPILS
     assert sum(f.name == original.name for f in files) == 1
+    assert google.world.files[twin.id].trashed
+
+
+def test_a_reports_folder_in_my_drive_stops_before_any_report_with_one_sentence(google, oak, tmp_path):
+    reports = google.create_folder("Reports")            # in a teacher's My Drive, shared with us
+    with pytest.raises(SettingsError) as refused:
+        write(oak, reports, tmp_path)
+    assert "shared drive" in str(refused.value) and refused.value.exit_code == 2
+    assert str(refused.value).count(". ") == 0            # one sentence
+    assert google.count("write") == 0 and google.count("read") == 1
+    assert not list(tmp_path.rglob("*.pdf"))
 
 
 def test_a_blank_reports_folder_setting_is_a_plain_settings_error():

@@ -51,7 +51,7 @@ def test_files_not_shared_with_the_service_account_are_not_found(standin, api) -
 
 
 def test_html_uploaded_as_a_google_doc_keeps_headings_tables_and_images(standin, api) -> None:
-    folder = standin.create_folder("Reports")
+    folder = standin.create_folder("Reports", parents=[standin.create_shared_drive("Reports")])
     html = ("<html><head><style>p{}</style></head><body><h1>Ann Smith</h1><p>Reading: expected</p>"
             "<table><tr><th>Subject</th><th>Now</th></tr><tr><td>Maths</td><td>16</td></tr></table>"
             "<img src=\"data:image/png;base64,AAAA\"></body></html>")
@@ -77,7 +77,8 @@ def test_a_spreadsheet_exports_its_first_sheet_as_csv(standin, api) -> None:
 
 
 def test_a_file_we_create_can_be_renamed_moved_and_deleted(standin, api) -> None:
-    first, second = standin.create_folder("A"), standin.create_folder("B")
+    drive = standin.create_shared_drive("Reports", {standin.service_account: "organizer"})
+    first, second = standin.create_folder("A", parents=[drive]), standin.create_folder("B", parents=[drive])
     made = api.post(files_url(standin), json={"name": "report.pdf", "parents": [first]}).json()
     moved = api.patch(files_url(standin, f"/{made['id']}"), params={
         "addParents": second, "removeParents": first, "fields": "id,name,parents"},
@@ -85,3 +86,43 @@ def test_a_file_we_create_can_be_renamed_moved_and_deleted(standin, api) -> None
     assert moved == {"id": made["id"], "name": "Ann.pdf", "parents": [second]}
     assert api.delete(files_url(standin, f"/{made['id']}")).status_code == 204
     assert api.get(files_url(standin, f"/{made['id']}")).status_code == 404
+
+
+def upload(standin: StandIn, api, folder: str, name: str = "Ann Smith.pdf"):
+    boundary = "standin-boundary"
+    body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+            + json.dumps({"name": name, "parents": [folder]})
+            + f"\r\n--{boundary}\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\n--{boundary}--").encode()
+    return api.post(files_url(standin, upload=True), params={"uploadType": "multipart", "supportsAllDrives": "true"},
+                    data=body, headers={"Content-Type": f"multipart/related; boundary={boundary}"})
+
+
+def test_a_service_account_cannot_own_a_file_in_a_my_drive_folder(standin, api) -> None:
+    refused = upload(standin, api, standin.create_folder("Reports"))      # a teacher's folder, shared
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["message"].startswith("Service Accounts do not have storage quota. Leverage shared drives")
+    assert error["errors"][0]["reason"] == "storageQuotaExceeded"
+    folder = api.post(files_url(standin), params={"supportsAllDrives": "true"},
+                      json={"name": "Oak", "mimeType": FOLDER, "parents": [standin.create_folder("R")]})
+    assert folder.status_code == 200                                     # a folder takes no storage
+    on_drive = standin.create_folder("Reports", parents=[standin.create_shared_drive("Reports")])
+    made = upload(standin, api, on_drive)
+    assert made.status_code == 200
+    got = api.get(files_url(standin, f"/{made.json()['id']}"),
+                  params={"fields": "driveId", "supportsAllDrives": "true"}).json()
+    assert got["driveId"]
+
+
+def test_on_a_shared_drive_only_a_manager_deletes_and_a_content_manager_trashes(standin, api) -> None:
+    folder = standin.create_folder("Reports", parents=[standin.create_shared_drive("Reports")])
+    made = upload(standin, api, folder).json()["id"]
+    deleted = api.delete(files_url(standin, f"/{made}"), params={"supportsAllDrives": "true"})
+    assert deleted.status_code == 403                 # the service account is a Content manager
+    assert deleted.json()["error"]["errors"][0]["reason"] == "insufficientFilePermissions"
+    trashed = api.patch(files_url(standin, f"/{made}"), params={"supportsAllDrives": "true"},
+                        json={"trashed": True})
+    assert trashed.status_code == 200 and standin.world.files[made].trashed
+    drive = standin.create_shared_drive("Managed", {standin.service_account: "organizer"})
+    other = upload(standin, api, standin.create_folder("R", parents=[drive])).json()["id"]
+    assert api.delete(files_url(standin, f"/{other}"), params={"supportsAllDrives": "true"}).status_code == 204

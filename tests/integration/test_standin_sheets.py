@@ -125,3 +125,13 @@ def test_writes_move_modified_time_and_name_the_writer(standin, api) -> None:
     assert after["modifiedTime"] > before["modifiedTime"]
     assert before["lastModifyingUser"]["emailAddress"] != SERVICE_ACCOUNT
     assert after["lastModifyingUser"]["emailAddress"] == SERVICE_ACCOUNT
+
+
+def test_a_request_body_over_10_mib_gets_googles_400(standin, api) -> None:
+    book = standin.create_spreadsheet("Big")
+    huge = {"requests": [{"updateCells": {"rows": [{"values": [{"note": "x" * 1_000_000}]}] * 11,
+                                          "fields": "note", "start": {"sheetId": 0}}}]}
+    answer = api.post(f"{standin.api_root}/sheets.googleapis.com/v4/spreadsheets/{book}:batchUpdate", json=huge)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"] == "Request payload size exceeds the limit: 10485760 bytes."
+    assert answer.json()["error"]["status"] == "INVALID_ARGUMENT"

@@ -81,3 +81,15 @@ def test_suggestions_step_down_as_scores_fall(percent):
     lower = benchmark_suggestions(pd.Series([percent]), pd.Series([16.0]), POINTS)
     assert lower.loc[0, "value"] <= higher.loc[0, "value"]
     assert 13 <= lower.loc[0, "value"] <= 16
+
+
+def test_a_date_is_never_a_score_and_the_problem_says_what_the_spreadsheet_did():
+    from datetime import datetime
+    score = parse_score(datetime(2026, 10, 8), POINTS)
+    assert math.isnan(score.percent) and score.mark == ""
+    assert score.error == ("a score, not a date: the spreadsheet read 8/10 as the date 8 October; type the "
+                           "score as a percentage (80%), or format the cell as plain text and type it again")
+
+
+def test_a_percent_cell_read_as_text_is_that_percentage():
+    assert parse_score("100%", POINTS).percent == 100 and parse_score(1, POINTS).percent == 1
