@@ -17,8 +17,13 @@ var TRACKER = {
 var NO_ANSWER = 'The tracker service did not answer in time. If you started a sync it may ' +
     'still be running: open Tracker > Sync status in a minute to see how it went.';
 
+/**
+ * The add-on's menu. A published Editor add-on puts its items under Extensions > (add-on name)
+ * with createAddonMenu(); createMenu() would only work in a script bound to one spreadsheet.
+ * In AuthMode.NONE (before the user has opened the add-on in this file) only the menu is built.
+ */
 function onOpen(e) {
-  SpreadsheetApp.getUi().createMenu('Tracker')
+  SpreadsheetApp.getUi().createAddonMenu()
       .addItem('Sync now', 'syncNow')
       .addItem('Check my class', 'checkMyClass')
       .addItem('Create parent reports', 'createParentReports')
@@ -27,6 +32,7 @@ function onOpen(e) {
       .addToUi();
 }
 
+/** Runs when a user installs the add-on: show the menu at once, without reopening the file. */
 function onInstall(e) {
   onOpen(e);
 }

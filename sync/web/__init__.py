@@ -5,7 +5,9 @@ their own configuration and fakes for the sync job, the store and the HTTP sessi
 """
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Mapping
 
 import requests
@@ -25,9 +27,13 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
                session: requests.Session | None = None) -> Flask:
     """Build the app. `config` is a `WebConfig`, or environment-like variables (default
     `os.environ`); the collaborators default to the Google store, the sync job and the report job.
+    Built from environment variables (as gunicorn does), it also sends the service's log lines to
+    stderr at TRACKER_LOG_LEVEL (default INFO); tests that pass a WebConfig keep logging as it is.
     """
-    if not isinstance(config, WebConfig):
-        config = WebConfig.from_env(os.environ if config is None else config)
+    if not isinstance(config, WebConfig):   # a deployment (gunicorn calls create_app()): its logs
+        environ = os.environ if config is None else config
+        configure_logging(environ.get("TRACKER_LOG_LEVEL", "INFO"))
+        config = WebConfig.from_env(environ)
     app = Flask(__name__, static_folder=None)
     app.extensions["tracker"] = Tracker(
         config=config,
@@ -41,6 +47,31 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
     app.register_blueprint(api)
     register_error_handlers(app)
     return app
+
+
+class _Stderr(logging.StreamHandler):
+    """A handler on whatever sys.stderr is when a line is written (not when it was made)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201 - the base class's attribute
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        pass
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send the service's own log lines (loggers under `sync`) to stderr, where App Engine and
+    gunicorn collect them; gunicorn configures only its own loggers, so without this the service
+    logs nothing. Our log lines name schools by spreadsheet id and give counts and outcomes, never
+    a pupil's name, UPN or comment. Calling it again adds no second handler."""
+    logger = logging.getLogger("sync")
+    if not any(isinstance(handler, _Stderr) for handler in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
 
 
 def _open_google_school(spreadsheet_id: str) -> Store:

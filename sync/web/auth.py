@@ -121,4 +121,4 @@ def require_scheduler(headers: Mapping[str, str], *, on_app_engine: bool, verifi
     claims = verifier.verify(headers.get("Authorization"), audiences)
     if str(claims["email"]).casefold() != scheduler_email.casefold():
         raise Forbidden("Only the scheduler's service account may start this task.")
-    return "scheduler token"
+    return "scheduler token"      # sync.web.service.SCHEDULER_TOKEN

@@ -35,7 +35,7 @@ def healthz() -> ResponseReturnValue:
 def sync_all() -> ResponseReturnValue:
     """The nightly run: each school's outcome; 503 when any should be retried, so cron retries."""
     caller = tracker().check_scheduler(request.headers)
-    outcomes = tracker().sync_all()
+    outcomes = tracker().sync_all(caller)
     log.info("sync-all by %s: %d schools", caller, len(outcomes))
     answer: dict[str, object] = {"schools": [outcome.as_json() for outcome in outcomes]}
     retry = [outcome for outcome in outcomes if outcome.retry]

@@ -20,6 +20,9 @@ from sync.web.locks import SchoolLocks
 from sync.web.schools import QUEUED, SchoolOutcome, SchoolRegistry, run_each
 from sync.web.status import status_answer
 
+SCHEDULER_TOKEN = "scheduler token"     # what require_scheduler calls a Cloud Scheduler (OIDC) caller
+SCHEDULER_INLINE_SECONDS = 1200.0       # 20 minutes: inside Cloud Scheduler's 30-minute attempt deadline
+
 OpenSchool = Callable[[str], Store]
 """Spreadsheet id of a school's `Tracker summary` -> its store."""
 RunSchool = Callable[..., object]
@@ -88,13 +91,20 @@ class Tracker:
                                  scheduler_email=self.config.scheduler_email,
                                  scheduler_audience=self.config.scheduler_audience)
 
-    def sync_all(self) -> list[SchoolOutcome]:
-        """Every configured school in turn, or one Cloud Task each when a queue is configured."""
+    def sync_all(self, caller: str = "") -> list[SchoolOutcome]:
+        """Every configured school in turn, or one Cloud Task each when a queue is configured
+        (then the trigger returns in seconds and each task is one school, well inside Cloud
+        Tasks' 30-minute dispatch deadline). Without a queue, a Cloud Scheduler trigger runs at
+        most SCHEDULER_INLINE_SECONDS (its attempt deadline is 30 minutes at most); the schools
+        left over go first at its retry."""
         queued = bool(self.config.tasks_queue)
+        deadline = self.config.sync_deadline_seconds
+        if caller == SCHEDULER_TOKEN and not queued:
+            deadline = min(deadline, SCHEDULER_INLINE_SECONDS)
         return run_each(self.registry.in_run_order(),
                         self._enqueue if queued else self._sync_by_id,
                         registry=self.registry,
-                        deadline_seconds=self.config.sync_deadline_seconds,
+                        deadline_seconds=deadline,
                         budget_seconds=0.0 if queued else self.config.school_budget_seconds,
                         clock=self.clock, done_word=QUEUED if queued else "done")
 

@@ -34,7 +34,7 @@ function loadAddon(answers = []) {
   const context = {
     SpreadsheetApp: {
       getUi: () => ({
-        createMenu: menu,
+        createAddonMenu: () => menu('Add-on menu'),
         showSidebar: (html) => seen.sidebars.push(html),
       }),
       getActiveSpreadsheet: () => spreadsheet,
@@ -69,11 +69,11 @@ function loadAddon(answers = []) {
   return {addon: context, seen};
 }
 
-test('onOpen builds the Tracker menu with its four commands', () => {
+test('onOpen builds the add-on menu (createAddonMenu) with its four commands', () => {
   const {addon, seen} = loadAddon();
   addon.onOpen({});
   assert.equal(seen.menus.length, 1);
-  assert.equal(seen.menus[0].title, 'Tracker');
+  assert.equal(seen.menus[0].title, 'Add-on menu');
   assert.ok(seen.menus[0].added);
   assert.deepEqual(seen.menus[0].items, [
     ['Sync now', 'syncNow'], ['Check my class', 'checkMyClass'],
@@ -205,5 +205,21 @@ test('the sidebar prints every value escaped (no <?!= scriptlets) and uses the v
   assert.doesNotMatch(html, /<\?!=/);
   for (const field of ['view.lastRun', 'view.heading', 'p.where', 'p.text', 'view.more']) {
     assert.ok(html.includes(`<?= ${field} ?>`), `${field} is printed escaped`);
+  }
+});
+
+test('onInstall shows the menu at once', () => {
+  const {addon, seen} = loadAddon();
+  addon.onInstall({authMode: 'FULL'});
+  assert.equal(seen.menus.length, 1);
+  assert.ok(seen.menus[0].added);
+});
+
+test('every google.script.run call in the sidebar has a failure handler', () => {
+  const html = fs.readFileSync(path.join(ADDON, 'Sidebar.html'), 'utf8');
+  const calls = html.match(/google\.script\.run[.\w(]*/g) || [];
+  assert.ok(calls.length > 0);
+  for (const call of calls) {
+    assert.match(call, /^google\.script\.run\.withFailureHandler\(/, call);
   }
 });

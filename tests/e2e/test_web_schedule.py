@@ -230,3 +230,44 @@ def test_cloud_tasks_refuses_a_token_without_the_cloud_platform_scope(google) ->
     with pytest.raises(AccessDenied):
         tasks.enqueue(session, QUEUE, task)
     assert google.world.tasks == {}
+
+
+def test_a_cloud_scheduler_trigger_without_a_queue_stops_starting_schools_inside_its_deadline(key) -> None:
+    # Cloud Scheduler gives up on an attempt after 30 minutes at most: without a queue the run
+    # starts schools for 20 minutes only (the deadline setting says 50); App Engine cron keeps 50.
+    def run(headers_of) -> list[str]:
+        school = School(key, sync_deadline_seconds=3000, school_budget_seconds=60, on_app_engine=True)
+        clock = SteppedClock(step=1200)
+        tracker = school.app.extensions["tracker"]
+        tracker.clock = clock
+        tracker.run_school = lambda store, full=False: (clock.sync(store.display_name),
+                                                        school.job(store, full=full))[1]
+        answer = school.client.get("/tasks/sync-all", headers=headers_of(school))
+        return [s["outcome"] for s in answer.json["schools"]]
+
+    scheduler = run(lambda school: {"Authorization": "Bearer " + school.token(SCHEDULER_EMAIL,
+                                                                               audience=SCHEDULER_AUDIENCE)})
+    assert scheduler == ["done", "left for the next run"]
+    assert run(lambda school: {"X-Appengine-Cron": "true"}) == ["done", "done"]
+
+
+def test_the_app_logs_its_own_lines_to_stderr_under_gunicorn(key, capfd) -> None:
+    logger = logging.getLogger("sync")
+    level, handlers = logger.level, list(logger.handlers)
+    try:
+        environ = {"TRACKER_SCHOOLS": f"{SCHOOL},{OTHER_SCHOOL}", "TRACKER_SCHEDULER_EMAIL": SCHEDULER_EMAIL,
+                   "TRACKER_SCHEDULER_AUDIENCE": SCHEDULER_AUDIENCE}
+        session, _ = fake_google_session(key)
+        job = FakeJob()
+        app = create_app(environ, run_school=job, open_school=lambda sid: FakeStore(sid), session=session)
+        create_app(environ, run_school=job, open_school=lambda sid: FakeStore(sid), session=session)
+        added = [h for h in logger.handlers if h not in handlers]
+        assert len(added) == 1 and logger.level == logging.INFO       # a second app adds no second handler
+        token = School(key).token(SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE)   # signed with `key`
+        answer = app.test_client().get("/tasks/sync-all", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200, answer.json
+        err = capfd.readouterr().err
+        assert "INFO sync.web.routes: sync-all by scheduler token: 2 schools" in err
+    finally:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
