@@ -202,7 +202,8 @@ def staged(requests: list[dict], layout: Layout, budget: int | None = None) -> l
     budget = budget or REQUEST_BUDGET
     if size({"requests": requests}) <= budget:
         return [requests]
-    used = {sheet.sheet_id for sheet in layout.sheets}
+    used = {sheet.sheet_id for sheet in layout.sheets} | {
+        request["addSheet"]["properties"]["sheetId"] for request in requests if "addSheet" in request}
     sizes = {index: size(request) for index, request in enumerate(requests)
              if "rows" in request.get("updateCells", {})}
     final, remaining = list(requests), size({"requests": requests})

@@ -140,3 +140,33 @@ def test_new_tab_ids_do_not_collide_with_existing_tabs():
     layout = Layout("x", (SheetInfo(taken, "Settings", False),))
     again = plan_write([Tab(title="Summary", header=["Year"], rows=[])], layout)
     assert again.requests[0]["addSheet"]["properties"]["sheetId"] not in (taken,)
+
+
+def test_a_write_over_the_budget_is_staged_in_parts_and_swapped_in_by_a_small_last_batch():
+    from sync.google.batch import size, staged
+    tab = Tab(title="History", header=["Academic year", "Note"], rows=[["2026-27", "x" * 200]] * 400)
+    plan = plan_write([tab], EMPTY)
+    whole = size({"requests": plan.requests})
+    batches = staged(plan.requests, EMPTY, budget=20_000)
+    assert whole > 80_000 and len(batches) >= 5
+    assert all(size({"requests": batch}) <= 20_000 for batch in batches)
+    staging = [r["addSheet"]["properties"] for batch in batches[:-1] for r in batch if "addSheet" in r]
+    assert [p["hidden"] for p in staging] == [True] and staging[0]["title"].startswith("Tracker staging ")
+    last = batches[-1]
+    assert kinds(last)[-1] == "deleteSheet" and "copyPaste" in kinds(last)
+    paste = next(r["copyPaste"] for r in last if "copyPaste" in r)
+    target = next(r["addSheet"]["properties"]["sheetId"] for r in last if "addSheet" in r)
+    assert paste["destination"]["sheetId"] == target and paste["source"]["sheetId"] == staging[0]["sheetId"]
+    assert paste["destination"]["endRowIndex"] == 401 and paste["pasteType"] == "PASTE_NORMAL"
+    rows = [row for batch in batches[:-1] for r in batch if "updateCells" in r for row in r["updateCells"]["rows"]]
+    assert rows == next(r["updateCells"]["rows"] for r in plan.requests if "rows" in r.get("updateCells", {}))
+
+
+def test_a_tab_read_this_sync_sends_only_its_changed_and_new_rows():
+    layout = Layout("Tracker summary", (SheetInfo(9, "History", True, protected=True),))
+    before = [["Academic year", "Value"], ["2025-26", 16], ["2026-27", 17]]
+    tab = Tab(title="History", header=["Academic year", "Value"], rows=[["2025-26", 16.0], ["2026-27", 18], ["2026-27", 19]])
+    plan = plan_write([tab], layout, {"History": before})
+    updates = [r["updateCells"] for r in plan.requests if "rows" in r.get("updateCells", {})]
+    assert [(u["start"]["rowIndex"], len(u["rows"])) for u in updates] == [(2, 2)]   # 16 == 16.0 unchanged
+    assert not any(r.get("updateCells", {}).get("fields") == "*" for r in plan.requests)  # not cleared
