@@ -21,7 +21,8 @@ from functions.moderation import (ModerationRules, moderation_table, statutory_a
                                   judgements_against_tests)
 from functions.positions import build_positions
 from functions.statutory import (RESULTS, NationalFigures, StatutoryRules, governors_statutory,
-                                 parse_statutory, pupil_measures, statutory_table)
+                                 parse_statutory, pupil_measures, statutory_table,
+                                 with_eyfs_baselines)
 
 PROBLEM_COLUMNS = ["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]
 CLASS_SUMMARY_COLUMNS = {
@@ -123,6 +124,10 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     pupils_now, positions_now, window = by_year[this_year]
     baseline_cells = cells[(cells["academic_year"] == this_year) & (cells["window"] == "Baseline")]
     baselines = build_baselines(baseline_cells, last_positions, fw, previous_year=last_year)
+    statutory_results = _statutory_results(data, params, all_problems)
+    if statutory_results is not None:     # the EYFS Profile: Year 1's baseline when nothing else is
+        baselines = with_eyfs_baselines(baselines, statutory_results, params.statutory, fw,
+                                        this_year, params.subjects)
     all_problems.append(baseline_problems(baseline_cells, fw))
     school = _school_frame(assess(positions_now, baselines, fw), pupils_now, fw)
     school_last = _school_frame(assess(last_positions, build_baselines(
@@ -139,7 +144,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     interventions = data.interventions[data.interventions["upn"].isin(set(pupils_now["upn"]))]
     current = school[school["window"] == window]
     governors = aggregates.governors(summary, groups)
-    statutory = _statutory(data, params, school, school_last, window, all_problems)
+    statutory = _statutory(statutory_results, data, params, school, school_last, window)
     if statutory["statutory"] is not None and not statutory["statutory"].empty:
         governors = pd.concat([governors, governors_statutory(statutory["statutory"])],
                               ignore_index=True)
@@ -165,16 +170,25 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     )
 
 
-def _statutory(data, params: SchoolParameters, school: pd.DataFrame, school_last: pd.DataFrame,
-               window: int, all_problems: list[pd.DataFrame]) -> dict[str, pd.DataFrame | None]:
-    """The Statutory and Moderation tabs and every pupil's statutory results; their problems are
-    added to `all_problems`. Without rules (a caller that does not load them) all are None."""
-    rules = params.statutory
+def _statutory_results(data, params: SchoolParameters,
+                       all_problems: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """Every statutory result typed (RESULTS of functions/statutory.py), their problems added to
+    `all_problems`; None without rules (a caller that does not load them)."""
     cells = getattr(data, "statutory", None)
-    if rules is None or cells is None:
-        return {"statutory": None, "statutory_results": None, "moderation": None}
-    results, problems = parse_statutory(cells, rules)
+    if params.statutory is None or cells is None:
+        return None
+    results, problems = parse_statutory(cells, params.statutory)
     all_problems.append(problems)
+    return results
+
+
+def _statutory(results: pd.DataFrame | None, data, params: SchoolParameters, school: pd.DataFrame,
+               school_last: pd.DataFrame, window: int) -> dict[str, pd.DataFrame | None]:
+    """The Statutory and Moderation tabs and every pupil's statutory results (all None without
+    rules)."""
+    rules = params.statutory
+    if rules is None or results is None:
+        return {"statutory": None, "statutory_results": None, "moderation": None}
     measures = pupil_measures(results, data.pupils, rules)
     national = params.national or NationalFigures({}, {})
     table = statutory_table(measures, national, rules, params.academic_year)

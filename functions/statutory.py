@@ -87,6 +87,8 @@ class StatutoryRules:
     years_shown: int
     one_pupil_note_under: int
     words: Mapping[str, str]
+    eyfs_baseline: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # subject -> goals
+    eyfs_emerging: Mapping[str, int] = field(default_factory=dict)   # framework kind -> below by
 
     def columns_for_year(self, year_group: int) -> list[Column]:
         return [c for c in self.columns if c.year_group == year_group]
@@ -176,6 +178,13 @@ def load_statutory_rules(data: Mapping[str, Any], source: str) -> StatutoryRules
                               need(goal, "column", str, "eyfs.goals."), "goal", eyfs_year, eyfs_back,
                               values=values))
     gld = tuple(g["column"] for g in goals if g.get("gld"))
+    baseline = {str(subject): tuple(str(g) for g in listed)
+                for subject, listed in eyfs.get("baseline", {}).items()}
+    unknown_goals = {g for listed in baseline.values() for g in listed} - {g["column"] for g in goals}
+    if unknown_goals:
+        raise StatutoryError(f"{source}: key 'eyfs.baseline' names {', '.join(sorted(unknown_goals))}, "
+                             "not a goal of eyfs.goals.")
+    emerging = {str(k): int(v) for k, v in eyfs.get("baseline_emerging", {}).items()}
     standard, top = need(phonics, "standard", int, "phonics."), need(phonics, "max", int, "phonics.")
     if not 0 < standard <= top:
         raise StatutoryError(f"{source}: key 'phonics.standard' must lie between 1 and phonics.max.")
@@ -233,7 +242,8 @@ def load_statutory_rules(data: Mapping[str, Any], source: str) -> StatutoryRules
         eyfs_met=met, gld_goals=gld, phonics_max=top, phonics_standard=standard, mtc_max=mtc_max,
         scaled=scaled, rwm=rwm, years_shown=int(summary.get("years_shown", 3)),
         one_pupil_note_under=int(summary.get("one_pupil_note_under", 30)),
-        words={str(k): str(v) for k, v in data.get("words", {}).items()})
+        words={str(k): str(v) for k, v in data.get("words", {}).items()},
+        eyfs_baseline=baseline, eyfs_emerging=emerging)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,6 +451,52 @@ def _phonics_by_year2(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statut
     return pd.DataFrame({"academic_year": rows["academic_year"], "workbook": rows["workbook"],
                          "upn": rows["upn"], "measure": "phonics_year2", "counted": True,
                          "met": rows["first"].isin(MET) | rows["retake"].isin(MET), "score": np.nan})
+
+
+# ---------------------------------------------------------------------------------------------
+# The EYFS Profile as Year 1's baseline
+
+
+def eyfs_baselines(results: pd.DataFrame, rules: StatutoryRules, fw: Any, academic_year: str,
+                   subjects: Sequence[str]) -> pd.DataFrame:
+    """BASELINES rows (functions/frames.py) from the Profiles completed the year before
+    `academic_year` (typed in this year's Year 1): per subject of `rules.eyfs_baseline` that the
+    school has, a pupil with every listed goal typed gets the end-of-Reception expectation, less
+    `eyfs_emerging[fw.kind]` when any of them is `emerging`."""
+    year = shift_year(academic_year, -1)
+    goals = results[(results["check"] == "eyfs") & (results["academic_year"] == year)] \
+        .drop_duplicates(["upn", "subject"], keep="last")
+    school_subject = {s.casefold(): s for s in subjects}
+    below = rules.eyfs_emerging.get(fw.kind, 0)
+    parts = []
+    for subject, listed in rules.eyfs_baseline.items():
+        if subject.casefold() not in school_subject:
+            continue
+        mine = goals[goals["subject"].isin(listed)]
+        per_pupil = mine.groupby("upn")["outcome"].agg(
+            typed="size", expected=lambda o: bool((o == "expected").all()))
+        per_pupil = per_pupil[per_pupil["typed"] == len(listed)]
+        values = fw.end_of_year_value(0) - np.where(per_pupil["expected"].astype(bool), 0, below)
+        values = np.maximum(values, fw.scale_min)
+        parts.append(pd.DataFrame({
+            "upn": per_pupil.index, "subject": school_subject[subject.casefold()],
+            "label": [fw.label_for(v) for v in values], "value": values.astype(float), "gd": False,
+            "window": 0, "origin": f"EYFS Profile {year}"}))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=frames.BASELINES)
+    return pd.concat(parts, ignore_index=True)[frames.BASELINES]
+
+
+def with_eyfs_baselines(baselines: pd.DataFrame, results: pd.DataFrame, rules: StatutoryRules,
+                        fw: Any, academic_year: str, subjects: Sequence[str]) -> pd.DataFrame:
+    """`baselines` plus an EYFS baseline for each Year 1 pupil x subject that has none."""
+    extra = eyfs_baselines(results, rules, fw, academic_year, subjects)
+    if extra.empty:
+        return baselines
+    both = pd.concat([baselines, extra], ignore_index=True)
+    return both.drop_duplicates(["upn", "subject"], keep="first") \
+        .astype({"value": float, "gd": bool, "window": int}).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -326,3 +326,25 @@ def test_phonics_by_the_end_of_year_2_waits_for_the_retake():
     results, _ = parse_statutory(year1, RULES)
     roll = pupils(["P1", "P2"], 2, workbook="y2.xlsx")
     assert measure(pupil_measures(results, roll, RULES), "phonics_year2").empty
+
+
+def test_eyfs_goals_give_a_year_1_baseline_only_where_there_is_none():
+    from functions.statutory import with_eyfs_baselines
+    from tests.integration.fuzz_school import framework
+    fw = framework()                                    # points: end of Reception = 9
+    typed = ([("P1", g, "expected") for g in GLD] +
+             [("P2", g, "expected") for g in GLD if g != "EYFS Word reading"]
+             + [("P2", "EYFS Word reading", "emerging")]
+             + [("P3", "EYFS Number", "expected")])     # P3: one maths goal only: no baseline
+    results, _ = parse_statutory(cells(typed, year="2026-27"), RULES)
+    typed_baseline = pd.DataFrame([{"upn": "P1", "subject": "Maths", "label": "10", "value": 10.0,
+                                    "gd": False, "window": 0, "origin": "Baseline column"}],
+                                  columns=frames.BASELINES)
+    baselines = with_eyfs_baselines(typed_baseline, results, RULES, fw, "2026-27",
+                                    ["Reading", "Writing", "Maths"]).set_index(["upn", "subject"])
+    assert baselines.loc[("P1", "Maths"), "origin"] == "Baseline column"      # typed one wins
+    assert baselines.loc[("P1", "Reading"), "value"] == 9.0
+    assert baselines.loc[("P1", "Reading"), "origin"] == "EYFS Profile 2025-26"
+    assert baselines.loc[("P2", "Reading"), "label"] == "8"                   # word reading emerging
+    assert baselines.loc[("P2", "Writing"), "value"] == 9.0
+    assert ("P3", "Maths") not in baselines.index
