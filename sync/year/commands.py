@@ -69,35 +69,39 @@ def new_year_command(school: str, dry_run: bool, confirm: bool) -> None:
 
 
 @click.command()
-@click.argument("school", type=click.Path(file_okay=False, exists=True))
+@click.argument("school", required=False, type=click.Path(file_okay=False))
+@click.option("--google", metavar="SPREADSHEET_ID", help="A Google-mode school (its Tracker summary's id).")
 @click.option("--left-before", "left_before", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
               help="Forget every pupil who left before this day (default: Settings' Retention years).")
 @click.option("--upn", "upns", multiple=True, metavar="UPN", help="Forget this pupil (repeatable).")
 @click.option("--dry-run", is_flag=True, help="List what would go and remove nothing.")
 @plain_errors
-def forget(school: str, left_before, upns: tuple[str, ...], dry_run: bool) -> None:
+def forget(school: str | None, google: str | None, left_before, upns: tuple[str, ...], dry_run: bool) -> None:
     """Erase pupils who left from everything the tracker wrote.
 
     Removes their rows from History and every other tab the sync writes (Tracker summary and
     summaries/), their parent reports, and the earlier copies of those files in previous/. Writes
     an audit line with counts (never names or UPNs) to the Sync log. Teachers' class workbooks
     that still hold them are listed for the school to delete: we never delete people's files.
+    With --google the same tabs are rewritten in Google Sheets; reports in Drive stay.
 
     Example: python -m sync forget demo-school --left-before 2021-09-01 --dry-run
     """
+    from sync.cli import open_store
     from sync.year.forget import forget as run_forget
 
-    result = run_forget(Path(school), before=left_before.date() if left_before else None,
+    result = run_forget(open_store(school, google), before=left_before.date() if left_before else None,
                         upns=upns, dry_run=dry_run)
     for line in result.lines:
         click.echo(line)
 
 
 @click.command()
-@click.argument("school", type=click.Path(file_okay=False, exists=True))
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("school", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--google", metavar="SPREADSHEET_ID", help="A Google-mode school (then DIRECTORY alone).")
 @plain_errors
-def export(school: str, directory: str) -> None:
+def export(school: str | None, directory: str | None, google: str | None) -> None:
     """Write everything the tracker holds about a school as CSV files in DIRECTORY.
 
     One CSV per tab of Tracker summary, of each class workbook and of each class summary, and a
@@ -105,9 +109,14 @@ def export(school: str, directory: str) -> None:
 
     Example: python -m sync export demo-school demo-export
     """
+    from sync.cli import open_store
     from sync.year.export import export_school
 
-    written = export_school(Path(school), Path(directory))
+    if google and directory is None:
+        school, directory = None, school
+    if directory is None:
+        raise click.UsageError("Name the school and the folder to write the CSV files in.")
+    written = export_school(open_store(school, google), Path(directory))
     click.echo(f"Wrote {len(written)} CSV files in {directory}.")
 
 

@@ -1,9 +1,10 @@
-"""`python -m sync export`: every tab of every workbook we hold about a school, as CSV files.
+"""`python -m sync export`: every tab of every workbook we hold about a school, as CSV files,
+read through the store port (a school folder or Google Sheets).
 
     DIR/Tracker summary/<tab>.csv
-    DIR/classes/<workbook>/<tab>.csv
-    DIR/summaries/<workbook>/<tab>.csv
-    DIR/reports.csv          the parent reports (path of each PDF)
+    DIR/classes/<workbook>/<tab>.csv       (in Google mode with the class's Class summary, Problems)
+    DIR/summaries/<workbook>/<tab>.csv     (local mode)
+    DIR/reports.csv                        the parent reports (local mode: the path of each PDF)
 """
 from __future__ import annotations
 
@@ -12,45 +13,59 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sync.errors import SettingsError, UnreadableWorkbook
-from sync.local_store import SUMMARIES_FOLDER, SUMMARY_FILE, LocalStore
+from sync.local_store import SUMMARIES_FOLDER
 from sync.reports.names import safe_name
 from sync.settings import load_settings
+from sync.store import Store
 from sync.templates import TEMPLATES_DIR
 from sync.xlsx import read_values
 
 
-def export_school(school: Path, out: Path) -> list[Path]:
-    store = LocalStore(school)
+def export_school(store: Store, out: Path) -> list[Path]:
     if out.exists() and any(out.iterdir()):
         raise SettingsError(f"{out} is not empty; name a new folder.")
-    settings = load_settings(read_values(school / SUMMARY_FILE), TEMPLATES_DIR, school)
     written: list[Path] = []
     with store.lock():
-        sources = [(school / SUMMARY_FILE, out / "Tracker summary")]
-        for folder in (settings.classes_folder, SUMMARIES_FOLDER):
-            sources += [(path, out / safe_name(folder) / safe_name(path.stem))
-                        for path in sorted((school / folder).glob("*.xlsx"))
-                        if not path.name.startswith(("~$", ".~"))]
-        for path, target in sources:
+        summary = store.read_summary()
+        folder = getattr(store, "folder", None)
+        settings = load_settings(summary, TEMPLATES_DIR, folder)
+        if hasattr(store, "set_classes_folder"):
+            store.set_classes_folder(settings.classes_folder)
+        written += _write_tabs(summary, out / "Tracker summary")
+        for ref in store.list_class_workbooks():
             try:
-                workbook = read_values(path)
-            except Exception as error:  # noqa: BLE001 - one sentence below, no traceback
-                raise UnreadableWorkbook(f"{path.name} could not be read; nothing more was exported.") from error
-            target.mkdir(parents=True, exist_ok=True)
-            for title, rows in workbook.items():
-                file = target / f"{safe_name(title)}.csv"
-                with open(file, "w", newline="", encoding="utf-8-sig") as handle:
-                    csv.writer(handle).writerows([[_plain(v) for v in row] for row in rows])
-                written.append(file)
-        reports = school / settings.reports_folder
+                workbook = store.read_workbook(ref)
+            except UnreadableWorkbook:
+                continue
+            written += _write_tabs(workbook, out / "classes" / safe_name(Path(ref.name).stem))
+        if folder is not None:
+            for path in sorted((folder / SUMMARIES_FOLDER).glob("*.xlsx")):
+                try:
+                    workbook = read_values(path)
+                except Exception as error:  # noqa: BLE001 - one sentence, no traceback
+                    raise UnreadableWorkbook(f"{path.name} could not be read; nothing more was "
+                                             "exported.") from error
+                written += _write_tabs(workbook, out / SUMMARIES_FOLDER / safe_name(path.stem))
         listing = out / "reports.csv"
         with open(listing, "w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             writer.writerow(["Report"])
-            for pdf in sorted(reports.rglob("*.pdf")) if reports.is_dir() else []:
-                writer.writerow([str(pdf.relative_to(school))])
+            reports = folder / settings.reports_folder if folder is not None else None
+            for pdf in sorted(reports.rglob("*.pdf")) if reports is not None and reports.is_dir() else []:
+                writer.writerow([str(pdf.relative_to(folder))])
         written.append(listing)
     return written
+
+
+def _write_tabs(workbook: dict, target: Path) -> list[Path]:
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for title, rows in workbook.items():
+        file = target / f"{safe_name(title)}.csv"
+        with open(file, "w", newline="", encoding="utf-8-sig") as handle:
+            csv.writer(handle).writerows([[_plain(v) for v in row] for row in rows])
+        files.append(file)
+    return files
 
 
 def _plain(value: object) -> object:

@@ -1,9 +1,11 @@
 """`python -m sync forget`: erase leavers from everything the tracker wrote (UK GDPR erasure and
 the school's retention period), and list what only the school may delete.
 
-Removed by us: every row that holds the pupil's UPN in our own tabs of Tracker summary (History,
-Watchlist, Interventions, Problems ...) and in summaries/, each pupil's parent reports (found by
-the reports' manifests), and the one-generation copies of those files in previous/.
+Removed by us, through the store port (local folder or Google): every row that holds the pupil's
+UPN in the tabs the sync writes — in Tracker summary (History, Watchlist, Interventions, Problems
+...) and each class's Class summary and Problems — rewritten the way a sync writes them, so
+people's tabs are untouched. In local mode also each pupil's parent reports (found by the
+reports' manifests) and our one-generation copies in previous/.
 Listed for the school: the teachers' class workbooks that still hold the pupil (past years' to be
 deleted; in this year's, the row), and copies of teachers' workbooks that import and new-year
 kept in previous/. Until those are gone a sync records the pupil again from them.
@@ -14,49 +16,52 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timezone
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+import pandas as pd
 
 from functions.pupils import upn_error
 from functions.roll import left_before, leavers, retention_cutoff
 from sync.errors import SettingsError
-from sync.local_store import (OWNED_PROPERTY, PREVIOUS_FOLDER, SUMMARIES_FOLDER, SUMMARY_FILE,
-                              LocalStore)
-from sync.outputs import SYNC_LOG_COLUMNS
+from sync.job import SyncOutcome, _owned_table
+from sync.local_store import PREVIOUS_FOLDER, SUMMARIES_FOLDER, SUMMARY_FILE
+from sync.outputs import BESIDE, sync_log_tab
+from sync.reader.workbook import OWNED_TABS
 from sync.reports.local import MANIFEST
 from sync.reports.names import pupil_key
-from sync.year.school_files import read_school_files, save_over
+from sync.store import Store, Tab
+from sync.tabs import frame_to_tab
+from sync.xlsx import read_values
+from sync.year.school_files import read_school_store
 
 _UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
+PEOPLE_TABS = {"settings", "staff"}
+NOT_REWRITTEN = {"Sync log", "Sync state", f"Sync log{BESIDE}"}
 
 
 @dataclass
 class ForgetResult:
     pupils: int = 0
-    rows: dict[str, int] = field(default_factory=dict)      # tab -> rows removed
+    rows: dict[str, int] = field(default_factory=dict)      # History / Class summary / other -> rows
     reports: int = 0
     copies: int = 0
     lines: list[str] = field(default_factory=list)
 
 
-def forget(school: Path, *, before: date | None = None, upns: tuple[str, ...] = (),
+def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = (),
            dry_run: bool = False, today: date | None = None, now: datetime | None = None) -> ForgetResult:
     today = today or date.today()
     result = ForgetResult()
-    with LocalStore(school).lock():
-        found = read_school_files(school)
+    with store.lock():
+        found, books = read_school_store(store)
         settings = found.settings
         gone = leavers(found.pupils, settings.academic_year)
         if upns:
             chosen = sorted({"".join(u.split()).upper() for u in upns})
             for upn in chosen:
-                if upn_error(upn) is not None:
-                    raise SettingsError(f"--upn: the UPN given is not valid ({upn_error(upn)}).")
-            on_roll = sorted(set(chosen) - set(gone["UPN"]) & set(found.pupils["UPN"]))
-            if on_roll:
+                if (why := upn_error(upn)) is not None:
+                    raise SettingsError(f"--upn: the UPN given is not valid ({why}).")
+            if set(chosen) - set(gone["UPN"]) & set(found.pupils["UPN"]):
                 raise SettingsError("--upn: that pupil is on roll this year; type their Left on "
                                     "date in their class workbook first.")
         else:
@@ -73,88 +78,110 @@ def forget(school: Path, *, before: date | None = None, upns: tuple[str, ...] = 
         if not wanted:
             result.lines.append("Nobody to forget.")
             return result
-        ours = [school / SUMMARY_FILE, *sorted((school / SUMMARIES_FOLDER).glob("*.xlsx"))]
-        for path in ours:
-            _forget_in_workbook(path, wanted, result, dry_run)
-        result.reports = _forget_reports(school / settings.reports_folder, wanted, dry_run)
-        previous = school / PREVIOUS_FOLDER
-        our_copies = [previous / SUMMARY_FILE, *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx"))]
-        result.copies = sum(1 for path in our_copies if path.exists())
-        if not dry_run:
-            for path in our_copies:
-                path.unlink(missing_ok=True)
-        held = found.pupils[found.pupils["UPN"].isin(wanted)]
+        folder = found.folder
+        summary_tabs = _without(found.summary, store.foreign_tabs(None), wanted, result, "other")
+        class_writes = []
+        for name, (ref, workbook) in books.items():
+            outputs = workbook
+            if folder is not None:     # local mode: the class's outputs are a file of their own
+                path = folder / SUMMARIES_FOLDER / ref.name
+                outputs = read_values(path) if path.is_file() else {}
+            mine = {title: rows for title, rows in outputs.items()
+                    if title.removesuffix(BESIDE) in OWNED_TABS}
+            changed = _without(mine, set(), wanted, result, "Class summary")
+            if changed:
+                kept = {tab.title for tab in changed}
+                class_writes.append((ref, changed + [_as_tab(t, rows) for t, rows in mine.items()
+                                                     if t not in kept]))
+        if folder is not None:
+            result.reports = _forget_reports(folder / settings.reports_folder, wanted, dry_run)
+            previous = folder / PREVIOUS_FOLDER
+            our_copies = [previous / SUMMARY_FILE, *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx"))]
+            result.copies = sum(1 for path in our_copies if path.exists())
         verb = "Would remove" if dry_run else "Removed"
-        result.lines.append(f"{verb}: {result.pupils} pupils; " + ", ".join(
-            f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
-            + f"; {result.reports} parent reports; {result.copies} earlier copies of our files.")
-        this_year = held["academic_year"] == settings.academic_year
-        past = sorted(set(held.loc[~this_year, "workbook"]))
-        if past:
-            result.lines.append(f"Teachers' workbooks of past years that hold them ({len(past)}); "
-                                "the school should delete these files:")
-            result.lines += [f"  {settings.classes_folder}/{name}" for name in past]
-        for row in held[this_year].itertuples(index=False):
-            result.lines.append(f"  {settings.classes_folder}/{row.workbook}: delete Pupils row "
-                                f"{row.row} and the pupil's rows in its other tabs.")
-        kept = sorted(p.relative_to(school) for p in previous.glob("*/*.xlsx")
-                      if p.parent.name.startswith(("import ", "new-year ")))
-        if kept:
-            result.lines.append(f"Copies of teachers' workbooks kept by import and new-year "
-                                f"({len(kept)}): delete them once they are not needed.")
-        if past or len(held[this_year]):
-            result.lines.append("Until the school deletes them, the next sync records these pupils "
-                                "again from those workbooks.")
+        rows = ", ".join(f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
+        result.lines.append(f"{verb}: {result.pupils} pupils; {rows or 'no rows'}; "
+                            + (f"{result.reports} parent reports; {result.copies} earlier copies of our files."
+                               if folder is not None else
+                               "parent reports in Drive are not removed by this command: delete them there."))
+        if not dry_run:
+            for ref, tabs in class_writes:
+                store.write_class_outputs(ref, tabs)
+            stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S")
+            audit = SyncOutcome(school=store.display_name, started=stamp, finished=stamp,
+                                outcome=f"forget: {result.pupils} pupils; {rows or 'no rows'}; "
+                                        f"{result.reports} reports")
+            store.write_summary(summary_tabs + [sync_log_tab(_owned_table(found.summary, "Sync log"), audit)])
+            if folder is not None:     # after the writes, which keep the old files in previous/
+                for path in our_copies:
+                    path.unlink(missing_ok=True)
+        _list_people_files(found, wanted, result)
         if dry_run:
             result.lines.append("Dry run: nothing was removed.")
-        else:
-            _audit(school / SUMMARY_FILE, result, now or datetime.now())
     return result
 
 
-def _upns_in(value: object, wanted: set[str]) -> bool:
+def _holds(value: object, wanted: set[str]) -> bool:
     return isinstance(value, str) and any(found in wanted for found in _UPN.findall(value.upper()))
 
 
-def _forget_in_workbook(path: Path, wanted: set[str], result: ForgetResult, dry_run: bool) -> None:
-    """Drop every row holding a wanted UPN from the tabs we own in `path`."""
-    book = load_workbook(path)
-    owned = next((prop.value.split("\n") for prop in book.custom_doc_props.props
-                  if prop.name == OWNED_PROPERTY and prop.value), [])
-    changed = False
-    for title in owned:
-        if title not in book.sheetnames or title == "Sync log":
+def _without(tabs: dict[str, list[list]], foreign: set[str], wanted: set[str], result: ForgetResult,
+             kind: str) -> list[Tab]:
+    """The tabs we own that hold a wanted UPN, as Tabs without those rows."""
+    changed = []
+    for title, rows in tabs.items():
+        if title in foreign or title.strip().casefold() in PEOPLE_TABS or title in NOT_REWRITTEN:
             continue
-        sheet = book[title]
-        drop = [cells[0].row for cells in sheet.iter_rows()
-                if any(_upns_in(cell.value, wanted) for cell in cells)]
-        if drop:
-            key = "History" if title == "History" else (
-                "Class summary" if path.name != SUMMARY_FILE and title == "Class summary" else "other")
-            result.rows[key] = result.rows.get(key, 0) + len(drop)
-            if not dry_run:
-                _drop_rows(sheet, set(drop))
-            changed = True
-    if changed and not dry_run:
-        save_over(book, path, None)   # no copy: a copy would keep what we were asked to erase
-
-
-def _drop_rows(sheet: Worksheet, drop: set[int]) -> None:
-    """Remove rows in one pass: kept rows move up (values and styles), the tail is deleted."""
-    target = 1
-    width = sheet.max_column
-    for row in range(1, sheet.max_row + 1):
-        if row in drop:
+        drop = [i for i, row in enumerate(rows) if any(_holds(value, wanted) for value in row)]
+        if not drop:
             continue
-        if target != row:
-            for col in range(1, width + 1):
-                source, dest = sheet.cell(row, col), sheet.cell(target, col)
-                dest.value, dest._style = source.value, source._style
-        target += 1
-    sheet.delete_rows(target, sheet.max_row - target + 1)
+        key = "History" if title == "History" else kind if title.startswith("Class summary") else "other"
+        result.rows[key] = result.rows.get(key, 0) + len(drop)
+        changed.append(_as_tab(title, [row for i, row in enumerate(rows) if i not in set(drop)]))
+    return changed
 
 
-def _forget_reports(folder: Path, wanted: set[str], dry_run: bool) -> int:
+def _as_tab(title: str, rows: list[list]) -> Tab:
+    """Rows as read (a note line above the header where the sync writes one) as a Tab the sync
+    would write: the layout's widths, formats and colours by column name."""
+    filled = [row for row in rows if any(value not in (None, "") for value in row)]
+    if not filled:
+        return Tab(title=title, header=[], rows=[])
+    note_line = len(filled) > 1 and (len(filled[0]) < 2 or filled[0][1] in (None, ""))
+    note = str(filled[0][0]) if note_line else ""
+    header = [str(v) if v is not None else "" for v in filled[1 if note_line else 0]]
+    body = [list(row) + [None] * (len(header) - len(row)) for row in filled[2 if note_line else 1:]]
+    frame = pd.DataFrame([row[:len(header)] for row in body], columns=range(len(header)), dtype=object)
+    tab = frame_to_tab(title.removesuffix(BESIDE), frame.set_axis(header, axis=1), note=note)
+    tab.title = title
+    return tab
+
+
+def _list_people_files(found, wanted: set[str], result: ForgetResult) -> None:
+    held = found.pupils[found.pupils["UPN"].isin(wanted)]
+    settings = found.settings
+    this_year = held["academic_year"] == settings.academic_year
+    past = sorted(set(held.loc[~this_year, "workbook"]))
+    if past:
+        result.lines.append(f"Teachers' workbooks of past years that hold them ({len(past)}); "
+                            "the school should delete these files:")
+        result.lines += [f"  {settings.classes_folder}/{name}" for name in past]
+    for row in held[this_year].itertuples(index=False):
+        result.lines.append(f"  {settings.classes_folder}/{row.workbook}: delete Pupils row "
+                            f"{row.row} and the pupil's rows in its other tabs.")
+    if found.folder is not None:
+        kept = [p for p in (found.folder / PREVIOUS_FOLDER).glob("*/*.xlsx")
+                if p.parent.name.startswith(("import ", "new-year "))]
+        if kept:
+            result.lines.append(f"Copies of teachers' workbooks kept by import and new-year "
+                                f"({len(kept)}) are in {PREVIOUS_FOLDER}/: delete them once they "
+                                "are not needed.")
+    if past or this_year.any():
+        result.lines.append("Until the school deletes them, the next sync records these pupils "
+                            "again from those workbooks.")
+
+
+def _forget_reports(folder, wanted: set[str], dry_run: bool) -> int:
     keys = {pupil_key(upn) for upn in wanted}
     removed = 0
     for manifest_path in folder.rglob(MANIFEST) if folder.is_dir() else []:
@@ -173,17 +200,3 @@ def _forget_reports(folder: Path, wanted: set[str], dry_run: bool) -> int:
             kept = {key: name for key, name in manifest.items() if key not in keys}
             manifest_path.write_text(json.dumps(kept, indent=0, sort_keys=True), encoding="utf-8")
     return removed
-
-
-def _audit(path: Path, result: ForgetResult, now: datetime) -> None:
-    """One Sync log row: counts only. The sync keeps it (same columns) in every later log."""
-    book = load_workbook(path)
-    if "Sync log" not in book.sheetnames:
-        sheet = book.create_sheet("Sync log")
-        sheet.append(SYNC_LOG_COLUMNS)
-    sheet = book["Sync log"]
-    stamp = now.strftime("%Y-%m-%d %H:%M:%S")
-    rows = ", ".join(f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
-    sheet.append([stamp, stamp, "", 0, 0, 0, 0, 0,
-                  f"forget: {result.pupils} pupils; {rows or 'no rows'}; {result.reports} reports"])
-    save_over(book, path, None)

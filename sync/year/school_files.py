@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook as XlsxWorkbook
 
-from sync.errors import SchoolNotFound, StoreUnavailable
+from sync.errors import SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.local_store import PREVIOUS_FOLDER, SUMMARY_FILE
 from sync.reader.dates import parse_date
 from sync.reader.names import normalise
@@ -20,13 +20,14 @@ from sync.reader.pupils_tab import PUPIL_COLUMNS, read_class_tab
 from sync.reader.table import is_blank, read_table
 from sync.reader.values import clean_upn, parse_flag, parse_sen, parse_text
 from sync.settings import Settings, load_settings
+from sync.store import Store
 from sync.templates import TEMPLATES_DIR
 from sync.xlsx import read_values
 
 
 @dataclass
 class SchoolFiles:
-    folder: Path
+    folder: Path | None             # None in Google mode
     settings: Settings
     summary: dict                 # every tab of Tracker summary, as read
     classes: pd.DataFrame         # workbook, path, academic_year, class_name, year_group, teacher
@@ -43,38 +44,64 @@ def tab_named(workbook: dict, name: str) -> str | None:
 
 
 def read_school_files(folder: Path, templates_dir: Path = TEMPLATES_DIR) -> SchoolFiles:
-    """Settings and every class workbook's Class and Pupils tabs. Unreadable workbooks and
-    workbooks without an academic year are skipped (the sync reports them)."""
+    """Settings and every class workbook's Class and Pupils tabs, read from a school folder.
+    Unreadable workbooks and workbooks without an academic year are skipped (the sync reports
+    them)."""
     summary_path = folder / SUMMARY_FILE
     if not summary_path.is_file():
         raise SchoolNotFound(f"{folder} has no {SUMMARY_FILE}; is it a school folder?")
     summary = read_values(summary_path)
     settings = load_settings(summary, templates_dir, folder)
-    classes, pupils = [], []
+    books = []
     for path in sorted((folder / settings.classes_folder).glob("*.xlsx")):
         if path.name.startswith(("~$", ".~")):
             continue
         try:
-            workbook = read_values(path)
+            books.append((path.name, path, read_values(path)))
         except Exception:  # noqa: BLE001 - a corrupt workbook is the sync's Problems row, not ours
             continue
-        problems = ProblemLog(path.name)
+    return _school_files(folder, settings, summary, books)
+
+
+def read_school_store(store: Store, templates_dir: Path = TEMPLATES_DIR) -> tuple[SchoolFiles, dict]:
+    """The same through the store port (local or Google), and every class workbook as read
+    (name -> (ref, tabs)), for commands that work in both modes."""
+    summary = store.read_summary()
+    settings = load_settings(summary, templates_dir, getattr(store, "folder", None))
+    if hasattr(store, "set_classes_folder"):
+        store.set_classes_folder(settings.classes_folder)
+    books, read = [], {}
+    for ref in store.list_class_workbooks():
+        try:
+            workbook = store.read_workbook(ref)
+        except UnreadableWorkbook:
+            continue
+        books.append((ref.name, None, workbook))
+        read[ref.name] = (ref, workbook)
+    return _school_files(getattr(store, "folder", None), settings, summary, books), read
+
+
+def _school_files(folder: Path | None, settings: Settings, summary: dict,
+                  books: list[tuple[str, Path | None, dict]]) -> SchoolFiles:
+    classes, pupils = [], []
+    for name, path, workbook in books:
+        problems = ProblemLog(name)
         class_tab, pupils_tab = tab_named(workbook, "Class"), tab_named(workbook, "Pupils")
         if class_tab is None or pupils_tab is None:
             continue
-        info = read_class_tab(class_tab, workbook[class_tab], path.stem, problems)
+        info = read_class_tab(class_tab, workbook[class_tab], Path(name).stem, problems)
         if info.academic_year is None:
             continue
-        classes.append({"workbook": path.name, "path": path, "academic_year": info.academic_year,
+        classes.append({"workbook": name, "path": path, "academic_year": info.academic_year,
                         "class_name": info.class_name, "year_group": info.year_group,
                         "teacher": info.teacher})
         table = read_table(pupils_tab, workbook[pupils_tab], PUPIL_COLUMNS, problems, False)
         for row in table.body:
-            typed = {name: table.value(name, row) for name in PUPIL_COLUMNS}
+            typed = {column: table.value(column, row) for column in PUPIL_COLUMNS}
             if is_blank(typed["UPN"]) and is_blank(typed["First name"]) and is_blank(typed["Last name"]):
                 continue
             pupils.append({
-                "workbook": path.name, "academic_year": info.academic_year, "row": row.number,
+                "workbook": name, "academic_year": info.academic_year, "row": row.number,
                 "class_name": info.class_name, "year_group": info.year_group,
                 **as_typed(typed),
                 "extras": {header: row.values[at] for header, at in table.extras.items()

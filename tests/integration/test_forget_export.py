@@ -11,11 +11,13 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sync.cli import cli
+from sync.google.store import GoogleStore
 from sync.job import run_sync
 from sync.local_store import LocalStore
 from sync.new_class import create_class_workbook
 from sync.reports.names import pupil_key
 from sync.xlsx import read_values
+from tests.integration.google_school import serve
 from tests.year_school import ASH, OAK, make_school, write_csv
 
 LAST_YEAR_OAK = "classes/2025-26 Oak (Year 3).xlsx"
@@ -35,11 +37,10 @@ def set_setting(school: Path, key: str, value: str) -> None:
     book.save(path)
 
 
-@pytest.fixture
-def school(tmp_path: Path) -> Path:
+def two_years(folder: Path) -> Path:
     """2025-26: Oak (Year 3) and Ash (Year 6) with Autumn judgements; 2026-27: Oak (Year 4)
-    without Lena (she left at the end of 2025-26); Ash's Year 6 left too. Synced, with a report."""
-    folder = make_school(tmp_path / "school", settings={"Academic year": "2025-26"})
+    without Lena (she left at the end of 2025-26); Ash's Year 6 left too."""
+    folder = make_school(folder, settings={"Academic year": "2025-26"})
     for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
         book = load_workbook(folder / name)
         sheet = book["Judgements"]
@@ -48,7 +49,14 @@ def school(tmp_path: Path) -> Path:
             sheet.cell(row, column, "12")
         book.save(folder / name)
     set_setting(folder, "Academic year", "2026-27")
-    create_class_workbook(folder, name="Oak", year=4, pupils_csv=write_csv(tmp_path / "oak.csv", OAK[:2]))
+    create_class_workbook(folder, name="Oak", year=4, pupils_csv=write_csv(folder.parent / "oak.csv", OAK[:2]))
+    return folder
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Path:
+    """`two_years`, synced twice, with a parent report of a leaver and of someone else."""
+    folder = two_years(tmp_path / "school")
     run_sync(LocalStore(folder))
     run_sync(LocalStore(folder))     # a second run: previous/ holds our earlier Tracker summary
     reports = folder / "reports" / "2025-26" / "Autumn" / "Ash"
@@ -128,3 +136,28 @@ def test_export_writes_every_tab_as_csv(school, tmp_path):
     assert "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf" in (out / "reports.csv").read_text(encoding="utf-8-sig")
     again = invoke("export", school, out)
     assert again.exit_code == 2 and "is not empty" in again.stderr
+
+
+def test_forget_and_export_through_the_google_stand_in(google, tmp_path):
+    summary_id = serve(google, two_years(tmp_path / "school"))
+    run_sync(GoogleStore(summary_id))
+    before = google.read_spreadsheet(summary_id)
+    assert {ASH[0][0], ASH[1][0], OAK[2][0]} <= {row[2] for row in before["History"][1:]}
+    result = invoke("forget", "--google", summary_id, "--left-before", "2026-09-01")
+    assert result.exit_code == 0, result.output
+    assert "Removed: 3 pupils; 3 History rows" in result.output
+    assert "parent reports in Drive are not removed" in result.output
+    after = google.read_spreadsheet(summary_id)
+    assert {row[2] for row in after["History"][1:]} == {OAK[0][0], OAK[1][0]}
+    assert after["History"][1:] == [row for row in before["History"][1:] if row[2] in (OAK[0][0], OAK[1][0])]
+    assert after["Settings"] == before["Settings"] and after["Staff"] == before["Staff"]
+    assert after["Sync log"][-1][-1] == "forget: 3 pupils; 3 History rows; 0 reports"
+    run_sync(GoogleStore(summary_id), full=True)   # the workbooks are still there: recorded again
+    assert {ASH[0][0]} <= {row[2] for row in google.read_spreadsheet(summary_id)["History"][1:]}
+
+    out = tmp_path / "export"
+    exported = invoke("export", "--google", summary_id, out)
+    assert exported.exit_code == 0, exported.output
+    with open(out / "Tracker summary" / "History.csv", encoding="utf-8-sig") as handle:
+        assert next(csv.reader(handle))[:3] == ["Academic year", "Window", "UPN"]
+    assert (out / "classes" / "2026-27 Oak (Year 4)" / "Class summary.csv").is_file()
