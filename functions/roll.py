@@ -53,7 +53,8 @@ class ImportPlan:
 
 def normal_text(values: pd.Series) -> pd.Series:
     """Text as compared: case and runs of spaces ignored; blank for missing."""
-    return values.fillna("").astype(str).str.split().str.join(" ").str.casefold()
+    text = values.astype(object).where(values.notna(), "").astype(str)
+    return text.str.split().str.join(" ").str.casefold()
 
 
 def _comparable(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -242,3 +243,55 @@ def retention_cutoff(today: date, years: int) -> date:
         return today.replace(year=today.year - years)
     except ValueError:
         return today.replace(year=today.year - years, day=28)
+
+
+STATUTORY_RULE = ["column", "Stage", "Subject", "Method", "Component"]
+
+
+def statutory_results(assessments: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
+    """The Statutory cell each CTF result fills: source, UPN, column, value.
+
+    `assessments` are CTF StageAssessments (source, UPN, Stage, Subject, Method, Component,
+    Year, Result); `rules` say which (Stage, Subject, Method, Component) goes to which column, a
+    blank rule field matching anything. A pupil's later result (by Year) wins over an earlier one
+    for the same column; results no rule takes are left out.
+    """
+    columns = ["source", "UPN", "column", "value"]
+    if assessments.empty or rules.empty:
+        return pd.DataFrame(columns=columns)
+    keys = STATUTORY_RULE[1:]
+    results = assessments.assign(_at=range(len(assessments)),
+                                 **{f"_{k}": normal_text(assessments[k]) for k in keys})
+    taken = []
+    for rule in rules.itertuples(index=False):
+        fields = dict(zip(STATUTORY_RULE, rule))
+        mask = pd.Series(True, index=results.index)
+        for key in keys:
+            wanted = normal_text(pd.Series([fields[key]])).iloc[0]
+            if wanted:
+                mask &= results[f"_{key}"] == wanted
+        taken.append(results[mask].assign(column=fields["column"]))
+    found = pd.concat(taken, ignore_index=True)
+    found = found[found["Result"].fillna("").astype(str).str.strip() != ""]
+    found = found.sort_values(["Year", "_at"], kind="stable").drop_duplicates(["UPN", "column"], keep="last")
+    return found.assign(value=found["Result"].astype(str).str.strip())[columns].reset_index(drop=True)
+
+
+def fill_blank_cells(wanted: pd.DataFrame, typed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which wanted cells to fill and which a person typed differently.
+
+    `wanted`: workbook, UPN, column, value, source. `typed`: the same cells' workbook, UPN,
+    column, typed (None or "" when blank). Values are compared as text ignoring case and spaces,
+    and numbers as numbers ("22" is 22.0).
+    """
+    both = wanted.merge(typed, on=["workbook", "UPN", "column"], how="left")
+    def canon(values: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(values, errors="coerce")
+        text = normal_text(values)
+        return text.where(numbers.isna(), numbers.map(lambda n: f"{n:g}" if pd.notna(n) else ""))
+    blank = both["typed"].isna() | normal_text(both["typed"]).eq("")
+    differ = canon(both["value"]) != canon(both["typed"])
+    fills = both[blank][["workbook", "UPN", "column", "value", "source"]].reset_index(drop=True)
+    conflicts = both[~blank & differ][["workbook", "UPN", "column", "typed", "value", "source"]] \
+        .rename(columns={"value": "file"})
+    return fills, conflicts.reset_index(drop=True)

@@ -7,6 +7,7 @@ pupils (Pupils, and UPN and Name in the other pupil tabs) and never changes a ty
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ from openpyxl.styles import Protection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from functions.pupils import upn_error
-from functions.roll import DETAILS, INCOMING, ImportPlan, duplicate_upns, plan_import
+from functions.roll import (DETAILS, INCOMING, STATUTORY_RULE, ImportPlan, duplicate_upns,
+                            fill_blank_cells, plan_import, statutory_results)
 from sync.errors import SettingsError
 from sync.local_store import LocalStore
 from sync.mis.ctf import ASSESSMENTS, read_ctf
@@ -25,11 +27,25 @@ from sync.mis.csv_export import read_mis_csv
 from sync.reader.names import normalise
 from sync.settings import Settings
 from sync.templates import TEMPLATES_DIR
-from sync.year.school_files import backup_folder, read_school_files, save_over
+from sync.xlsx import read_values
+from sync.year.school_files import backup_folder, read_school_files, save_over, tab_named
 
-PUPIL_TABS = ("Judgements", "Tests", "Comments")
+PUPIL_TABS = ("Judgements", "Tests", "Comments", "Statutory")
+RESULTS_FILE = "ctf_results.toml"
+SCHOOL_RESULTS_FILE = "ctf-results.toml"
 DATE_FORMAT = "dd/mm/yyyy"
 _UNLOCKED = Protection(locked=False)
+
+
+@dataclass
+class StatutoryPlan:
+    """CTF results for the Statutory tabs: cells to fill, cells typed differently, and results
+    with nowhere to go (workbook, why, count)."""
+
+    fills: pd.DataFrame
+    conflicts: pd.DataFrame
+    nowhere: list[tuple[str, str, int]] = field(default_factory=list)
+    placed: int = 0           # results with a Statutory cell (filled, differing, or the same)
 
 
 @dataclass
@@ -114,23 +130,25 @@ def import_pupils(school: Path, files: list[Path], *, class_name: str | None = N
         if len(no_upn):
             raise SettingsError(f"{no_upn['source'].iloc[0]}: a new pupil without a UPN (and no pupil "
                                 "with the same name and date of birth); nothing was imported.")
-        result = ImportResult(plan, lines + describe(plan, assessments, found.summary))
-        if dry_run or plan.changes == 0:
+        paths = dict(zip(classes["workbook"], classes["path"]))
+        statutory = plan_statutory(assessments, plan, paths, school)
+        result = ImportResult(plan, lines + describe(plan, statutory, len(assessments)))
+        if dry_run or plan.changes + len(statutory.fills) == 0:
             result.lines.append("Dry run: nothing was written." if dry_run else "Nothing to change.")
             return result
         result.copies = backup_folder(school, "import", now)
-        paths = dict(zip(classes["workbook"], classes["path"]))
-        for workbook in sorted(set(plan.fills["workbook"]) | set(plan.joins["workbook"])):
+        for workbook in sorted(set(plan.fills["workbook"]) | set(plan.joins["workbook"])
+                               | set(statutory.fills["workbook"])):
             apply_to_workbook(paths[workbook], plan.fills[plan.fills["workbook"] == workbook],
                               plan.joins[plan.joins["workbook"] == workbook], now.date(),
-                              result.copies)
+                              result.copies, statutory.fills[statutory.fills["workbook"] == workbook])
             result.written.append(paths[workbook])
         result.lines.append(f"Changed {len(result.written)} class workbooks; the old files are in "
                             f"{result.copies.relative_to(school)}/.")
     return result
 
 
-def describe(plan: ImportPlan, assessments: pd.DataFrame, summary: dict) -> list[str]:
+def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[str]:
     """The plan as lines a person reads: where, never more pupil data than the cell values the
     school itself typed or sent."""
     lines = []
@@ -156,13 +174,17 @@ def describe(plan: ImportPlan, assessments: pd.DataFrame, summary: dict) -> list
         lines.append(f"{len(plan.missing)} pupils on roll are not in the file. Nothing is deleted: "
                      "if they have left, type their Left on date in these rows:")
         lines += [f"  {row.workbook} / Pupils row {row.row}" for row in plan.missing.itertuples(index=False)]
-    if len(assessments):
-        if any(normalise(title) == "statutory" for title in summary):
-            lines.append(f"{len(assessments)} statutory results are in the file; importing them into "
-                         "the Statutory tab is not built yet, so they were not imported.")
-        else:
-            lines.append(f"{len(assessments)} statutory results are in the file; this school has no "
-                         "Statutory tab, so they were not imported.")
+    for row in statutory.fills.itertuples(index=False):
+        lines.append(f"Fill: {row.workbook} / Statutory, {row.column}: {_shown(row.value)} "
+                     f"(from {row.source}).")
+    for row in statutory.conflicts.itertuples(index=False):
+        lines.append(f"Problem: {row.workbook} / Statutory, {row.column} ({row.source}): typed "
+                     f"{_shown(row.typed)}, the file says {_shown(row.file)}; the cell is left as typed.")
+    for workbook, why, count in statutory.nowhere:
+        lines.append(f"{count} statutory results for pupils in {workbook} were not imported: {why}.")
+    if results:
+        lines.append(f"{results} statutory results in the files; {statutory.placed} have a Statutory column "
+                     f"(sheets_templates/mis/{RESULTS_FILE} says which).")
     lines.append(f"{len(plan.matches)} pupils matched, {len(plan.fills)} blank cells to fill, "
                  f"{len(plan.conflicts)} cells typed differently (left alone), {len(plan.joins)} "
                  f"new pupils, {len(plan.missing)} not in the file.")
@@ -172,12 +194,15 @@ def describe(plan: ImportPlan, assessments: pd.DataFrame, summary: dict) -> list
 def _shown(value: object) -> str:
     if isinstance(value, pd.Timestamp | datetime | date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return repr(str(int(value)))
     return repr("" if value is None else str(value))
 
 
 def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, today: date,
-                      keep_copy_in: Path) -> None:
-    """Fill the blank cells and add the new pupils' rows, then save over the file."""
+                      keep_copy_in: Path, statutory: pd.DataFrame | None = None) -> None:
+    """Fill the blank cells, add the new pupils' rows and fill blank Statutory cells with the
+    file's results, then save over the file."""
     book = load_workbook(path)
     sheets = {normalise(title): book[title] for title in book.sheetnames}
     pupils = sheets["pupils"]
@@ -210,7 +235,76 @@ def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, toda
             _put(sheet.cell(start + offset, cols["upn"]), upn)
             if "name" in cols:
                 _put(sheet.cell(start + offset, cols["name"]), name)
+    if statutory is not None and len(statutory) and "statutory" in sheets:
+        sheet = sheets["statutory"]
+        header_at, cols = _header(sheet)
+        rows = {str(sheet.cell(r, cols["upn"]).value or "").replace(" ", "").upper(): r
+                for r in range(header_at + 1, sheet.max_row + 1)} if "upn" in cols else {}
+        for item in statutory.itertuples(index=False):
+            at, r = cols.get(normalise(item.column)), rows.get(item.UPN)
+            if at is not None and r is not None and sheet.cell(r, at).value in (None, ""):
+                _put(sheet.cell(r, at), _number_or_text(item.value))
     save_over(book, path, keep_copy_in)
+
+
+def _number_or_text(value: str) -> object:
+    """A result as a cell value: a whole number as a number (a score), anything else as text."""
+    return int(value) if value.isdigit() else value
+
+
+def load_result_rules(templates_dir: Path, school: Path) -> pd.DataFrame:
+    """The [[result]] rules: the school's `ctf-results.toml` first, then the templates'."""
+    rules = []
+    for file in (school / SCHOOL_RESULTS_FILE, templates_dir / "mis" / RESULTS_FILE):
+        if not file.is_file():
+            continue
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise SettingsError(f"The result mapping {file.name} cannot be read ({error}).") from None
+        for number, rule in enumerate(data.get("result", []), start=1):
+            if not str(rule.get("column", "")).strip():
+                raise SettingsError(f"{file.name}: [[result]] number {number} has no column.")
+            rules.append([str(rule.get(key.casefold(), "")) for key in STATUTORY_RULE])
+    return pd.DataFrame(rules, columns=STATUTORY_RULE)
+
+
+def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str, Path],
+                   school: Path) -> StatutoryPlan:
+    """Where each CTF result goes: the Statutory tab of the workbook its pupil is (or joins) in."""
+    wanted = statutory_results(assessments, load_result_rules(TEMPLATES_DIR, school))
+    empty = pd.DataFrame(columns=["workbook", "UPN", "column", "value", "source"])
+    places = pd.concat([plan.matches[["source", "workbook"]], plan.joins[["source", "workbook"]]])
+    wanted = wanted.merge(places, on="source", how="inner") if len(wanted) else empty
+    joining = set(plan.joins["UPN"])
+    typed_rows, placed, nowhere = [], [], []
+    for workbook, group in wanted.groupby("workbook", sort=True):
+        values = read_values(paths[workbook])
+        title = tab_named(values, "Statutory")
+        if title is None:
+            nowhere.append((workbook, "it has no Statutory tab", len(group)))
+            continue
+        rows = [row for row in values[title] if any(v not in (None, "") for v in row)]
+        header = {normalise(v): i for i, v in enumerate(rows[0]) if v not in (None, "")} if rows else {}
+        by_upn = {str(row[header["upn"]] or "").replace(" ", "").upper(): row
+                  for row in rows[1:]} if "upn" in header else {}
+        has_column = group["column"].map(lambda c: normalise(c) in header)
+        if (~has_column).any():
+            nowhere.append((workbook, "its Statutory tab has no column " +
+                            ", ".join(sorted(set(group.loc[~has_column, "column"]))), int((~has_column).sum())))
+        for item in group[has_column].itertuples(index=False):
+            row = by_upn.get(item.UPN)
+            if row is None and item.UPN not in joining:
+                nowhere.append((workbook, "the pupil has no row in its Statutory tab", 1))
+                continue
+            at = header[normalise(item.column)]
+            typed_rows.append((workbook, item.UPN, item.column,
+                               row[at] if row is not None and at < len(row) else None))
+            placed.append(item)
+    wanted = pd.DataFrame(placed, columns=wanted.columns) if placed else empty
+    typed = pd.DataFrame(typed_rows, columns=["workbook", "UPN", "column", "typed"])
+    fills, conflicts = fill_blank_cells(wanted[["workbook", "UPN", "column", "value", "source"]], typed)
+    return StatutoryPlan(fills, conflicts, nowhere, len(wanted))
 
 
 def _put(cell, value: object) -> None:

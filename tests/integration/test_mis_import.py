@@ -14,7 +14,7 @@ from sync.cli import cli
 from sync.mis.ctf import read_ctf
 from sync.xlsx import read_values
 from tests.ctf_files import OLD_NAMESPACE, ctf_xml, pupil_xml, upn
-from tests.year_school import OAK, make_school, write_csv
+from tests.year_school import ASH, OAK, make_school, write_csv
 
 OAK_BOOK = "classes/2026-27 Oak (Year 3).xlsx"
 NEW = dict(upn=upn("802300100001"), forename="Ada", surname="Lovell", dob="2018-03-04", year=3)
@@ -142,18 +142,56 @@ def test_gender_in_an_older_file_reads_as_sex_and_namespaces_are_ignored(school,
     assert [row[5] for row in pupils_tab(school)[-2:]] == ["M", "M"]
 
 
-def test_a_partial_file_of_results_matches_by_upn_and_says_where_results_go(school, tmp_path):
-    results = [{"Locale": "ENG", "Year": "2027", "Subject": "MAT", "Method": "TT",
-                "Component": "MTC", "ResultStatus": "", "ResultQualifier": "", "Result": "22"}]
+MTC = {"Locale": "ENG", "Year": "2027", "Subject": "MAT", "Method": "TT", "Component": "MTC",
+       "ResultStatus": "R", "ResultQualifier": "MT"}
+
+
+def add_statutory_tab(school: Path, rows: list[list]) -> None:
+    """A Statutory tab (as issue 16's templates make for Years 1, 2, 4 and 6) in Oak's workbook."""
+    path = school / OAK_BOOK
+    book = load_workbook(path)
+    sheet = book.create_sheet("Statutory")
+    for row in [["UPN", "Name", "MTC score"], *rows]:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_a_partial_mtc_file_fills_blank_statutory_cells_only(school, tmp_path):
+    amira, tom, lena = OAK[0][0], OAK[1][0], OAK[2][0]
+    add_statutory_tab(school, [[amira, "Amira Hussain", None], [tom, "Tom Baker", 20], [lena, "Lena Novak", 25]])
+    pupils = [pupil_xml(upn=u, forename=f, surname=s, dob=d, sex=x, results=[{**MTC, "Result": r}])
+              for u, f, s, d, x, r in [(amira, "AMIRA", "HUSSAIN", "2018-02-14", "F", "22"),
+                                       (tom, "TOM", "BAKER", "2017-11-03", "M", "21"),
+                                       (lena, "LENA", "NOVAK", "", "", "25"),
+                                       (ASH[0][0], "KOFI", "MENSAH", "2014-09-09", "M", "A")]]
+    partial = write(tmp_path / "mtc.xml", ctf_xml(pupils, qualifier="partial"))
+    before = digests(school)
+    dry = run(school, partial, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert digests(school) == before
+    result = run(school, partial)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "a partial Common Transfer File" in out
+    assert "Fill: 2026-27 Oak (Year 3).xlsx / Statutory, MTC score: '22' (from mtc.xml, Pupil 1)." in out
+    assert "Problem: 2026-27 Oak (Year 3).xlsx / Statutory, MTC score (mtc.xml, Pupil 2): typed '20', the file says '21'" in out
+    assert "1 statutory results for pupils in 2026-27 Ash (Year 6).xlsx were not imported: it has no Statutory tab." in out
+    assert "4 statutory results in the files; 3 have a Statutory column" in out
+    assert "0 blank cells to fill, 0 cells typed differently" in out     # names in capitals match
+    statutory = read_values(school / OAK_BOOK)["Statutory"]
+    assert [row[2] for row in statutory[1:]] == [22, 20, 25]
+    assert [row[0] for row in pupils_tab(school)[1:]] == [r[0] for r in OAK]   # no pupil added
+
+
+def test_a_results_file_without_statutory_tabs_changes_nothing(school, tmp_path):
     partial = write(tmp_path / "mtc.xml", ctf_xml([pupil_xml(
-        upn=OAK[0][0], forename="Amira", surname="Hussain", dob="2018-02-14", results=results)],
-        qualifier="partial"))
+        upn=OAK[0][0], forename="Amira", surname="Hussain", dob="2018-02-14",
+        results=[{**MTC, "Result": "22"}])], qualifier="partial"))
     before = digests(school)
     result = run(school, partial)
     assert result.exit_code == 0, result.output
-    assert "a partial Common Transfer File" in result.output
-    assert "1 statutory results are in the file; this school has no Statutory tab" in result.output
-    assert "1 pupils matched" in result.output and "Nothing to change." in result.output
+    assert "1 statutory results for pupils in 2026-27 Oak (Year 3).xlsx were not imported: it has no Statutory tab." in result.output
+    assert "Nothing to change." in result.output
     assert digests(school) == before
 
 

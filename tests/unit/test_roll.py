@@ -135,3 +135,27 @@ def test_move_up_carries_pupils_on_roll_into_their_mapped_class_and_leavers_stay
 def test_next_academic_year():
     from functions.roll import next_academic_year
     assert next_academic_year("2026-27") == "2027-28" and next_academic_year("2099-00") == "2100-01"
+
+
+def test_statutory_results_follow_the_rules_and_a_later_year_wins():
+    from functions.roll import STATUTORY_RULE, statutory_results
+    results = pd.DataFrame([
+        {"source": "p1", "UPN": "A", "Stage": "KS2", "Subject": "MAT", "Method": "TT", "Component": "MTC", "Year": "2026", "Result": "19"},
+        {"source": "p1", "UPN": "A", "Stage": "ks2", "Subject": "mat", "Method": "TT", "Component": "MTC", "Year": "2027", "Result": "22"},
+        {"source": "p2", "UPN": "B", "Stage": "KS2", "Subject": "ENG", "Method": "TT", "Component": "RD", "Year": "2027", "Result": "104"},
+        {"source": "p3", "UPN": "C", "Stage": "KS2", "Subject": "MAT", "Method": "TT", "Component": "MTC", "Year": "2027", "Result": " "},
+    ])
+    rules = pd.DataFrame([["MTC score", "KS2", "MAT", "TT", "MTC"], ["KS2 Any", "KS1", "", "", ""]],
+                         columns=STATUTORY_RULE)
+    assert statutory_results(results, rules).values.tolist() == [["p1", "A", "MTC score", "22"]]
+
+
+def test_fill_blank_cells_compares_numbers_as_numbers():
+    from functions.roll import fill_blank_cells
+    wanted = pd.DataFrame({"workbook": "w", "UPN": ["A", "B", "C", "D"], "column": "MTC score",
+                           "value": ["22", "21", "25", "A"], "source": ["s1", "s2", "s3", "s4"]})
+    typed = pd.DataFrame({"workbook": "w", "UPN": ["A", "B", "C", "D"], "column": "MTC score",
+                          "typed": [None, 20.0, 25.0, "a"]})
+    fills, conflicts = fill_blank_cells(wanted, typed)
+    assert fills[["UPN", "value"]].values.tolist() == [["A", "22"]]
+    assert conflicts[["UPN", "typed", "file"]].values.tolist() == [["B", 20.0, "21"]]
