@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sync.cli import cli
 from sync.mis.ctf import read_ctf
+from sync.new_class import create_class_workbook
 from sync.xlsx import read_values
 from tests.ctf_files import OLD_NAMESPACE, ctf_xml, pupil_xml, upn
 from tests.year_school import ASH, OAK, make_school, write_csv
@@ -146,24 +147,25 @@ MTC = {"Locale": "ENG", "Year": "2027", "Subject": "MAT", "Method": "TT", "Compo
        "ResultStatus": "R", "ResultQualifier": "MT"}
 
 
-def add_statutory_tab(school: Path, rows: list[list]) -> None:
-    """A Statutory tab (as issue 16's templates make for Years 1, 2, 4 and 6) in Oak's workbook."""
-    path = school / OAK_BOOK
-    book = load_workbook(path)
-    sheet = book.create_sheet("Statutory")
-    for row in [["UPN", "Name", "MTC score"], *rows]:
-        sheet.append(row)
-    book.save(path)
+ELM_BOOK = "classes/2026-27 Elm (Year 4).xlsx"
+ELM = [(upn("801241700021"), "Ivy", "Green", "01/10/2016", "F", "", "", ""),
+       (upn("801241700022"), "Sam", "Cole", "12/12/2016", "M", "", "", ""),
+       (upn("801241700023"), "Zoe", "Lamb", "", "", "", "", "")]
 
 
 def test_a_partial_mtc_file_fills_blank_statutory_cells_only(school, tmp_path):
-    amira, tom, lena = OAK[0][0], OAK[1][0], OAK[2][0]
-    add_statutory_tab(school, [[amira, "Amira Hussain", None], [tom, "Tom Baker", 20], [lena, "Lena Novak", 25]])
+    """Year 4's workbook has a Statutory tab with an MTC score column (the templates make it)."""
+    create_class_workbook(school, name="Elm", year=4, pupils_csv=write_csv(tmp_path / "elm.csv", ELM))
+    book = load_workbook(school / ELM_BOOK)
+    book["Statutory"]["C3"], book["Statutory"]["C4"] = 20, 25      # Sam typed 20, Zoe 25
+    book.save(school / ELM_BOOK)
+    (ivy, *_), (sam, *_), (zoe, *_) = ELM
     pupils = [pupil_xml(upn=u, forename=f, surname=s, dob=d, sex=x, results=[{**MTC, "Result": r}])
-              for u, f, s, d, x, r in [(amira, "AMIRA", "HUSSAIN", "2018-02-14", "F", "22"),
-                                       (tom, "TOM", "BAKER", "2017-11-03", "M", "21"),
-                                       (lena, "LENA", "NOVAK", "", "", "25"),
-                                       (ASH[0][0], "KOFI", "MENSAH", "2014-09-09", "M", "A")]]
+              for u, f, s, d, x, r in [(ivy, "IVY", "GREEN", "2016-10-01", "F", "22"),
+                                       (sam, "SAM", "COLE", "2016-12-12", "M", "21"),
+                                       (zoe, "ZOE", "LAMB", "", "", "25"),
+                                       (ASH[0][0], "KOFI", "MENSAH", "2014-09-09", "M", "A"),
+                                       (OAK[0][0], "AMIRA", "HUSSAIN", "2018-02-14", "F", "24")]]
     partial = write(tmp_path / "mtc.xml", ctf_xml(pupils, qualifier="partial"))
     before = digests(school)
     dry = run(school, partial, "--dry-run")
@@ -173,14 +175,19 @@ def test_a_partial_mtc_file_fills_blank_statutory_cells_only(school, tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "a partial Common Transfer File" in out
-    assert "Fill: 2026-27 Oak (Year 3).xlsx / Statutory, MTC score: '22' (from mtc.xml, Pupil 1)." in out
-    assert "Problem: 2026-27 Oak (Year 3).xlsx / Statutory, MTC score (mtc.xml, Pupil 2): typed '20', the file says '21'" in out
-    assert "1 statutory results for pupils in 2026-27 Ash (Year 6).xlsx were not imported: it has no Statutory tab." in out
-    assert "4 statutory results in the files; 3 have a Statutory column" in out
+    assert "Fill: 2026-27 Elm (Year 4).xlsx / Statutory, MTC score: '22' (from mtc.xml, Pupil 1)." in out
+    assert ("Problem: 2026-27 Elm (Year 4).xlsx / Statutory, MTC score (mtc.xml, Pupil 2): typed '20', "
+            "the file says '21'; the cell is left as typed.") in out
+    assert ("1 statutory results for pupils in 2026-27 Ash (Year 6).xlsx were not imported: its "
+            "Statutory tab has no column MTC score.") in out
+    assert ("1 statutory results for pupils in 2026-27 Oak (Year 3).xlsx were not imported: it has "
+            "no Statutory tab.") in out
+    assert "5 statutory results in the files; 3 have a Statutory column" in out
     assert "0 blank cells to fill, 0 cells typed differently" in out     # names in capitals match
-    statutory = read_values(school / OAK_BOOK)["Statutory"]
+    statutory = read_values(school / ELM_BOOK)["Statutory"]
     assert [row[2] for row in statutory[1:]] == [22, 20, 25]
-    assert [row[0] for row in pupils_tab(school)[1:]] == [r[0] for r in OAK]   # no pupil added
+    assert [row[0] for row in pupils_tab(school, ELM_BOOK)[1:]] == [r[0] for r in ELM]   # nobody added
+    assert "Changed 1 class workbooks" in out
 
 
 def test_a_results_file_without_statutory_tabs_changes_nothing(school, tmp_path):

@@ -90,7 +90,9 @@ def test_rolled_school_syncs_and_takes_a_ctf_of_new_arrivals(school, tmp_path):
                                            dob="2021-03-04", year=1)]), encoding="utf-8")
     result = CliRunner().invoke(cli, ["import", str(school), str(arrivals), "--class", "Ash"])
     assert result.exit_code == 0, result.output
-    assert read_values(school / "classes/2027-28 Ash (Year 1).xlsx")["Pupils"][1][0] == upn("802300100001")
+    ash = read_values(school / "classes/2027-28 Ash (Year 1).xlsx")
+    assert ash["Pupils"][1][0] == upn("802300100001")
+    assert ash["Statutory"][1][:2] == [upn("802300100001"), "Ada Lovell"]   # Year 1: EYFS, phonics
     run_sync(LocalStore(school))
     summary = read_values(school / "Tracker summary.xlsx")
     assert summary["Summary"][0][0] == "Test Primary: Autumn 2027-28"
