@@ -45,19 +45,44 @@ def next_steps(statements: pd.DataFrame, ticks: pd.DataFrame, *, upn: str, subje
     statements of the first workbook (by name) that lists the subject, since every statement is
     then still to do.
     """
-    pupil_ticks = ticks[(ticks["upn"] == upn) & (ticks["subject"] == subject)
-                        & (ticks["academic_year"] == academic_year)]
-    subject_statements = statements[statements["subject"] == subject]
-    if subject_statements.empty:
-        return []
-    workbooks = pupil_ticks["workbook"].unique()
-    workbook = workbooks[0] if len(workbooks) else sorted(subject_statements["workbook"].unique())[0]
-    grid = subject_statements[(subject_statements["workbook"] == workbook)
-                              & subject_statements["group"].isin(groups)]
-    codes = pupil_ticks[pupil_ticks["workbook"] == workbook].set_index("statement_no")["raw"]
-    achieved = grid["statement_no"].map(codes).map(_is_achieved).astype(bool)
-    todo = grid[~achieved].sort_values(["group", "statement_no"])
-    return [str(text).strip() for text in todo["text"].head(limit)]
+    pupil = pd.DataFrame({"upn": [upn], "subject": [subject], "first_group": [groups.start],
+                          "last_group": [groups.stop - 1]})
+    return next_steps_table(pupil, statements, ticks[ticks["upn"] == upn],
+                            academic_year=academic_year, limit=limit).get((upn, subject), [])
+
+
+def next_steps_table(pupils: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame, *,
+                     academic_year: str, limit: int = MAX_NEXT_STEPS) -> dict[tuple[str, str], list[str]]:
+    """`next_steps` for many pupils and subjects at once: (upn, subject) -> statement texts.
+
+    `pupils` has one row per pupil and subject with `upn`, `subject` and the range of groups to
+    look at as `first_group` and `last_group` (from `next_groups`). Same rules as `next_steps`,
+    on whole frames instead of one small frame per pupil.
+    """
+    wanted = pupils[["upn", "subject", "first_group", "last_group"]].astype(
+        {"upn": str, "subject": str})
+    year_ticks = ticks[ticks["academic_year"] == academic_year].astype({"upn": str, "subject": str})
+    own = year_ticks.drop_duplicates(["upn", "subject"])[["upn", "subject", "workbook"]]
+    first_listing = (statements.astype({"subject": str}).groupby("subject")["workbook"].min()
+                     .rename("fallback").reset_index())
+    grids = (wanted.merge(own, on=["upn", "subject"], how="left")
+             .merge(first_listing, on="subject", how="inner"))
+    grids["workbook"] = grids["workbook"].where(grids["workbook"].notna(), grids["fallback"])
+    candidates = grids.drop(columns="fallback").merge(
+        statements[["workbook", "subject", "statement_no", "group", "text"]].astype({"subject": str}),
+        on=["workbook", "subject"], how="inner")
+    candidates = candidates[(candidates["group"] >= candidates["first_group"])
+                            & (candidates["group"] <= candidates["last_group"])]
+    codes = year_ticks.drop_duplicates(["upn", "subject", "workbook", "statement_no"])
+    achieved = codes[codes["raw"].map(_is_achieved).astype(bool)][
+        ["upn", "subject", "workbook", "statement_no"]].assign(_done=True)
+    todo = candidates.merge(achieved, on=["upn", "subject", "workbook", "statement_no"], how="left")
+    todo = todo[todo["_done"].isna()].sort_values(["upn", "subject", "group", "statement_no"],
+                                                  kind="stable")
+    todo = todo.groupby(["upn", "subject"], sort=False).head(limit)
+    texts = todo["text"].astype(str).str.strip()
+    return {key: list(group) for key, group in texts.groupby([todo["upn"], todo["subject"]],
+                                                              sort=False)}
 
 
 def _is_achieved(raw: object) -> bool:

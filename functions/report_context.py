@@ -2,7 +2,7 @@
 
 Input: the SCHOOL frame rows of one pupil (every window of this year, see functions/frames.py),
 their comment, next steps and the school's settings. Output: strings, numbers and booleans only,
-so the dict can cross to a worker process and into Jinja2 as it is. The wording a parent reads for
+so the dict can cross to a worker process and into the report template as it is. The wording a parent reads for
 each status lives in the template, where a school may change it; here are only the facts.
 """
 from __future__ import annotations
@@ -24,10 +24,13 @@ def pupil_names(rows: pd.DataFrame) -> tuple[str, str]:
     SCHOOL carries `first_name`/`last_name` when the job merges them from PUPILS; otherwise we fall
     back to `pupil` ("First Last") split at its last space.
     """
-    first = rows.iloc[0]
-    if "first_name" in rows.columns and "last_name" in rows.columns:
-        return str(first["first_name"]), str(first["last_name"])
-    given, _, family = str(first["pupil"]).rpartition(" ")
+    return _names(rows.iloc[0].to_dict())
+
+
+def _names(record: Mapping) -> tuple[str, str]:
+    if "first_name" in record and "last_name" in record:
+        return str(record["first_name"]), str(record["last_name"])
+    given, _, family = str(record["pupil"]).rpartition(" ")
     return (given, family) if given else (family, "")
 
 
@@ -38,11 +41,23 @@ def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[st
 
     `statutory` holds the sentences about the pupil's own statutory results
     (`functions.statutory.report_lines`).
-    One pupil has only a handful of rows (subjects x windows), so they are read as records:
-    plain Python is quicker here than pandas operations on tiny frames.
     """
-    first, last = pupil_names(rows)
-    records = rows.sort_values("window", kind="stable").to_dict("records")
+    return report_context_of_records(
+        rows.to_dict("records"), window=window, window_names=window_names, fw=fw,
+        school_name=school_name, academic_year=academic_year, comment=comment, approved=approved,
+        next_steps=next_steps, statutory=statutory)
+
+
+def report_context_of_records(rows: list[dict], *, window: int, window_names: Sequence[str],
+                              fw: Framework, school_name: str, academic_year: str, comment: str,
+                              approved: bool, next_steps: Mapping[str, list[str]],
+                              statutory: Sequence[str] = ()) -> dict:
+    """`report_context` on the pupil's SCHOOL rows as records (dicts), as a whole school's frame
+    gives them in one `to_dict("records")`: plain Python is quicker here than pandas operations on
+    many tiny frames.
+    """
+    first, last = _names(rows[0])
+    records = sorted(rows, key=lambda r: r["window"])
     by_subject: dict[str, list[dict]] = {}
     for record in records:
         by_subject.setdefault(str(record["subject"]), []).append(record)

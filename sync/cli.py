@@ -55,9 +55,6 @@ def cli(verbose: int) -> None:
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    # WeasyPrint warns once per report about optional font libraries: noise for a teacher.
-    for noisy in ("weasyprint", "fontTools"):
-        logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 
 
 @cli.command()
@@ -81,14 +78,15 @@ def demo(directory: str, seed: int, framework: str) -> None:
     build_demo(folder, seed=seed, framework=framework)
     outcome = run_sync(LocalStore(folder), progress=_progress())
     click.echo(outcome.summary_line())
-    click.echo("Writing a parent report for every pupil (a minute or two) ...")
+    click.echo("Writing a parent report for every pupil ...")
     places = [
         (folder / "Tracker summary.xlsx", "the head's summary tabs (start with Summary)"),
         (folder / "classes", "the teachers' class workbooks"),
         (folder / "summaries", "each class's Class summary and Problems"),
     ]
     try:
-        written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None, jobs=2)
+        written = _write_reports(LocalStore(folder), window=None, class_name=None, upn=None,
+                                 jobs=None, force=False)
     except ReportsUnavailable as error:
         click.echo(f"No parent reports: {error}", err=True)
     else:
@@ -142,16 +140,30 @@ def check(school: str | None, google: str | None, window: str | None) -> None:
 @click.option("--window", help="The window to report on (default: the current window).")
 @click.option("--class", "class_name", help="Only this class.")
 @click.option("--pupil", "upn", metavar="UPN", help="Only this pupil.")
-@click.option("--jobs", default=1, show_default=True, help="Processes to render with.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to render with.  [default: every core]")
+@click.option("--force", is_flag=True,
+              help="Draw every report again, even those whose content has not changed.")
 @plain_errors
 def reports(school: str | None, google: str | None, window: str | None, class_name: str | None,
-            upn: str | None, jobs: int) -> None:
+            upn: str | None, jobs: int | None, force: bool) -> None:
     """Write a parent report for each pupil on roll.
 
-    Example: python -m sync reports demo-school --class Oak --jobs 2
+    A report whose content (and template) has not changed since it was last written is kept as it
+    is; --force draws them all again.
+
+    Example: python -m sync reports demo-school --class Oak
     """
+    if school and not google and not force:   # a quick look before reading any workbook
+        from sync.reports.fresh import up_to_date
+
+        unchanged = up_to_date(Path(school), window=window, class_name=class_name, upn=upn)
+        if unchanged is not None:
+            click.echo(f"Nothing has changed since the last run: {len(unchanged)} parent reports "
+                       "are up to date.")
+            return
     written = _write_reports(open_store(school, google), window=window, class_name=class_name,
-                             upn=upn, jobs=jobs)
+                             upn=upn, jobs=jobs, force=force)
     click.echo(f"Wrote {len(written)} parent reports.")
 
 
@@ -184,10 +196,11 @@ def serve(port: int) -> None:
     create_app().run(host="127.0.0.1", port=port)
 
 
-def _write_reports(store, *, window, class_name, upn, jobs) -> list:
+def _write_reports(store, *, window, class_name, upn, jobs, force) -> list:
     from sync.report_job import write_reports_for_school
 
-    return write_reports_for_school(store, window=window, class_name=class_name, upn=upn, jobs=jobs)
+    return write_reports_for_school(store, window=window, class_name=class_name, upn=upn, jobs=jobs,
+                                    force=force)
 
 
 def _progress() -> Callable[[str, int, int], None] | None:

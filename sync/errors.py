@@ -54,8 +54,8 @@ class UnreadableWorkbook(TrackerError):
 
 
 class ReportsUnavailable(TrackerError):
-    """WeasyPrint cannot render PDFs on this computer: it could not load the Pango text library
-    it is built on (on Windows that comes separately). Syncs are not affected."""
+    """Parent reports cannot be drawn on this computer: the typst package that draws them is
+    missing (a broken install). Syncs are not affected."""
 
     exit_code = 1
     http_status = 503

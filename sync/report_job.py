@@ -9,6 +9,7 @@ from functions.statutory import report_lines
 from sync.errors import SettingsError
 from sync.google.store import GoogleStore
 from sync.job import TEMPLATES_DIR, parameters, read_school
+from sync.reports import fresh
 from sync.reports.google import GoogleDriveSink
 from sync.reports.local import ReportSink
 from sync.reports.write import write_reports
@@ -19,10 +20,17 @@ LOCAL_REPORTS_FOLDER = "reports"   # sync.settings' value for a blank `Reports f
 
 
 def write_reports_for_school(store: Store, *, window: str | None = None, class_name: str | None = None,
-                             upn: str | None = None, jobs: int = 1) -> list[Path]:
+                             upn: str | None = None, jobs: int | None = None,
+                             force: bool = False) -> list[Path]:
     """Write the reports of one window (default: the current one) for every pupil on roll, or for
     one class or pupil. Local mode writes PDFs under SCHOOL/<Reports folder>/; Google mode writes
-    a PDF and a Google Doc per pupil into <Reports folder>/<class>/ on Drive."""
+    a PDF and a Google Doc per pupil into <Reports folder>/<class>/ on Drive. A local report
+    whose content has not changed since it was drawn is kept as it is, unless `force`; `jobs`
+    (processes) defaults to every core."""
+    folder = getattr(store, "folder", None) if not isinstance(store, GoogleStore) else None
+    if folder is not None:
+        assumed = fresh.reports_folder_guess(Path(folder))
+        inputs = fresh.fingerprint(Path(folder), assumed)   # before anything is read
     school = read_school(store)
     settings = school.settings
     if window is not None and window not in settings.windows:
@@ -38,12 +46,17 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
                    .fillna("").astype(str).to_dict())
     lines = report_lines(results.statutory_results, statutory_rules(), first_names,
                          [settings.academic_year, previous_academic_year(settings.academic_year)])
-    return write_reports(
+    written = write_reports(
         results.school, school.data.statements, school.data.ticks, school.data.comments,
         school_name=settings.school_name, academic_year=settings.academic_year,
         window_names=list(settings.windows), window=results.window, fw=settings.framework,
         out_dir=out_dir, class_name=class_name, upn=upn, jobs=jobs, templates_dir=TEMPLATES_DIR,
-        sink=sink, statutory=lines)
+        sink=sink, force=force, statutory=lines)
+    if folder is not None:
+        fresh.remember(Path(folder), window=window, class_name=class_name, upn=upn,
+                       reports_folder=settings.reports_folder, files=written,
+                       inputs=inputs if settings.reports_folder == assumed else "")
+    return written
 
 
 def _destination(store: Store, reports_folder: str) -> tuple[Path, ReportSink | None]:

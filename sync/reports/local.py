@@ -15,6 +15,7 @@ from sync.errors import StoreUnavailable
 from sync.reports.names import safe_name
 
 MANIFEST = ".reports.json"
+DRAWN = ".reports-drawn.json"   # pupil key -> [file name, content hash] of the report drawn last
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,34 @@ class LocalFolderSink:
                 manifest[target.key] = f"{target.stem}.pdf"
             _write_atomically(folder / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
 
+    def drawn(self, target: ReportTarget, digest: str) -> bool:
+        """True when the pupil's report for the window is on disk, drawn from content with this
+        hash (sync.reports.render.content_hash): drawing it again would give the same report."""
+        entry = _drawn_entries(self.folder(target)).get(target.key)
+        return entry == [f"{target.stem}.pdf", digest] and self.path(target).is_file()
+
+    def forget(self, targets: list[ReportTarget]) -> None:
+        """Drop these pupils' hashes before their reports are drawn again (a run stopped halfway
+        must not leave a hash vouching for a file it did not replace)."""
+        self._update_drawn({t: None for t in targets})
+
+    def remember(self, drawn: list[tuple[ReportTarget, str]]) -> None:
+        """Record the content hash of each report just drawn."""
+        self._update_drawn(dict(drawn))
+
+    def _update_drawn(self, changes: dict[ReportTarget, str | None]) -> None:
+        by_folder: dict[Path, dict[ReportTarget, str | None]] = {}
+        for target, digest in changes.items():
+            by_folder.setdefault(self.folder(target), {})[target] = digest
+        for folder, group in by_folder.items():
+            entries = _drawn_entries(folder)
+            for target, digest in group.items():
+                if digest is None:
+                    entries.pop(target.key, None)
+                else:
+                    entries[target.key] = [f"{target.stem}.pdf", digest]
+            _write_atomically(folder / DRAWN, json.dumps(entries, indent=0, sort_keys=True).encode())
+
     def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
         path = self.path(target)
         try:
@@ -86,6 +115,15 @@ def _read_manifest(path: Path) -> dict[str, str]:
     except (FileNotFoundError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _drawn_entries(folder: Path) -> dict[str, list[str]]:
+    try:
+        data = json.loads((folder / DRAWN).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): [str(x) for x in v] for k, v in data.items()
+            if isinstance(v, list) and len(v) == 2} if isinstance(data, dict) else {}
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pathvalidate import sanitize_filename
 
@@ -16,6 +17,7 @@ MAX_NAME = 100
 FALLBACK = "report"
 
 
+@lru_cache(maxsize=4096)   # the same class and window names come up once per pupil
 def safe_name(text: str) -> str:
     """`text` as one file or folder name: no path characters, no leading dots, never empty."""
     cleaned = sanitize_filename(" ".join(str(text).split()), replacement_text="-",

@@ -1,80 +1,117 @@
 """Write the parent reports of a school, a class or one pupil for one window.
 
-Gather (select pupils on roll, build each context: pure) -> render (Jinja2 + WeasyPrint, in
-worker processes when `jobs` > 1) -> store (a `ReportSink`). Logs carry counts only.
+Gather (select pupils on roll, build each context: pure, on whole frames) -> skip the reports
+whose content hash says they are already drawn -> render (Typst, in worker processes when `jobs`
+> 1) -> store (a `ReportSink`). Logs carry counts only.
 """
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from functions.frames import STATEMENTS
 from functions.framework import Framework
-from functions.next_steps import next_groups, next_steps
-from functions.report_context import pupil_names, report_context
+from functions.next_steps import next_groups, next_steps_table
+from functions.report_context import report_context_of_records
 from sync.reports.local import LocalFolderSink, ReportSink, ReportTarget
 from sync.reports.names import pupil_key, report_stems
-from sync.reports.render import html_to_pdf, render_html
+from sync.reports.render import content_hash, draw_one
 
 log = logging.getLogger(__name__)
-_NO_STATEMENTS = pd.DataFrame(columns=STATEMENTS)
+REPORTS_PER_TASK = 8   # a worker draws this many reports per task: few round trips, even spread
+
+
+def default_jobs() -> int:
+    """Processes to draw reports with when nobody says: every core this process may use."""
+    cores = os.process_cpu_count() if hasattr(os, "process_cpu_count") else None
+    if cores is None and hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    return max(1, cores or os.cpu_count() or 1)
 
 
 def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame,
                   comments: pd.DataFrame, *, school_name: str, academic_year: str,
                   window_names: list[str], window: int, fw: Framework, out_dir: Path,
-                  class_name: str | None = None, upn: str | None = None, jobs: int = 1,
+                  class_name: str | None = None, upn: str | None = None, jobs: int | None = None,
                   templates_dir: Path, sink: ReportSink | None = None,
-                  statutory: Mapping[str, list[str]] | None = None) -> list[Path]:
+                  statutory: Mapping[str, list[str]] | None = None,
+                  force: bool = False) -> list[Path]:
     """Render one PDF per pupil on roll at `window` (1-based) and return the files written.
 
     `school` is the SCHOOL frame for every window of `academic_year`; `class_name` and `upn`
     narrow the run. `sink` defaults to PDFs under `out_dir`. `statutory` maps a UPN to the
-    sentences about the pupil's statutory results.
+    sentences about the pupil's statutory results. A report whose content hash (what it shows,
+    the template, its fonts) matches the one the sink recorded when it last stored it is not
+    drawn again, unless `force`; it is still among the files returned. `jobs` defaults to every
+    core.
     """
     sink = sink or LocalFolderSink(out_dir)
+    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     on_roll = school[(school["window"] == window) & school["on_roll"].astype(bool)]
     if class_name is not None:
         on_roll = on_roll[on_roll["class_name"] == class_name]
     stems = _stems(on_roll)
     chosen = [u for u in on_roll["upn"].unique() if upn is None or u == upn]
-    rows_by_pupil = dict(tuple(school[school["upn"].isin(chosen)].groupby("upn", sort=False)))
+    mine = school[school["upn"].isin(chosen)]
+    records_of: dict[str, list[dict]] = {}
+    for record in mine.to_dict("records"):
+        records_of.setdefault(record["upn"], []).append(record)
     comment_of = _comments(comments)
-    ticks_of = dict(tuple(ticks[ticks["upn"].isin(chosen)].groupby("upn", sort=False)))
-    statements_of = {str(subject): group for subject, group in statements.groupby("subject")}
-    no_ticks = ticks.iloc[0:0]
+    steps_of = _next_steps(mine[mine["window"] == window], statements, ticks, fw, academic_year)
     work = []
     for pupil in chosen:
-        rows = rows_by_pupil[pupil]
+        rows = records_of[pupil]
         text, approved = comment_of.get(pupil, ("", False))
-        context = report_context(
+        now = next(r for r in rows if r["window"] == window)
+        next_steps = {str(r["subject"]): steps_of.get((str(pupil), str(r["subject"])), [])
+                      for r in rows if r["window"] == window}
+        context = report_context_of_records(
             rows, window=window, window_names=window_names, fw=fw, school_name=school_name,
-            academic_year=academic_year, comment=text, approved=approved,
-            next_steps=_next_steps(rows[rows["window"] == window], statements_of,
-                                   ticks_of.get(pupil, no_ticks), fw, academic_year),
+            academic_year=academic_year, comment=text, approved=approved, next_steps=next_steps,
             statutory=(statutory or {}).get(pupil, []))
-        now = rows[rows["window"] == window].iloc[0]
         target = ReportTarget(academic_year=academic_year, window_name=window_names[window - 1],
                               class_name=str(now["class_name"]), stem=stems[pupil],
                               key=pupil_key(pupil))
         work.append((context, target))
     sink.prepare([target for _, target in work])
-    written = _render_all(work, sink, templates_dir, jobs)
-    log.info("wrote %d parent reports for window %d", len(written), window)
-    return [Path(p) for p in written]
+    drawn = getattr(sink, "drawn", None)   # a sink that keeps content hashes (local folders)
+    hashes = [content_hash(context, templates_dir) for context, _ in work]
+    fresh = [False if force or drawn is None else drawn(target, digest)
+             for (_, target), digest in zip(work, hashes)]
+    todo = [item for item, ok in zip(work, fresh) if not ok]
+    if drawn is not None:   # until a report is drawn anew, its old hash no longer vouches for it
+        sink.forget([target for _, target in todo])
+    written = _render_all(todo, sink, templates_dir, jobs)
+    if drawn is not None:
+        sink.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh)
+                       if not ok])
+    log.info("drew %d parent reports for window %d; %d were already up to date",
+             len(written), window, sum(fresh))
+    drawn_now = iter(written)
+    return [Path(sink.path(target)) if ok else Path(next(drawn_now))   # in the pupils' order
+            for (_, target), ok in zip(work, fresh)]
 
 
 def _stems(on_roll: pd.DataFrame) -> dict[str, str]:
     """Every on-roll pupil's file stem, decided per class over the whole class (so that a run for
     one pupil names their file as a run for the class would)."""
+    pupils = on_roll.drop_duplicates("upn")
+    if "first_name" in pupils.columns and "last_name" in pupils.columns:
+        first, last = pupils["first_name"].astype(str), pupils["last_name"].astype(str)
+    else:
+        split = pupils["pupil"].astype(str).str.rpartition(" ")
+        first = split[0].where(split[0] != "", split[2])
+        last = split[2].where(split[0] != "", "")
     stems: dict[str, str] = {}
-    for _, rows in on_roll.drop_duplicates("upn").groupby("class_name"):
-        stems.update(report_stems(
-            (str(upn), *pupil_names(rows[rows["upn"] == upn])) for upn in rows["upn"]))
+    people = pd.DataFrame({"upn": pupils["upn"].astype(str), "first": first, "last": last,
+                           "class_name": pupils["class_name"]})
+    for _, rows in people.groupby("class_name"):
+        stems.update(report_stems(zip(rows["upn"], rows["first"], rows["last"])))
     return stems
 
 
@@ -86,31 +123,28 @@ def _comments(comments: pd.DataFrame) -> dict[str, tuple[str, bool]]:
             for r in latest.itertuples(index=False)}
 
 
-def _next_steps(now: pd.DataFrame, statements: dict[str, pd.DataFrame], ticks: pd.DataFrame,
-                fw: Framework, academic_year: str) -> dict[str, list[str]]:
-    """Subject -> next steps for one pupil (`statements` split by subject, `ticks` the pupil's)."""
-    return {str(row.subject): next_steps(
-                statements.get(str(row.subject), _NO_STATEMENTS), ticks, upn=str(row.upn),
-                subject=str(row.subject),
-                academic_year=academic_year,
-                groups=next_groups(row.value if pd.notna(row.value) else None, int(row.year), fw))
-            for row in now.itertuples(index=False)}
+def _next_steps(now: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame, fw: Framework,
+                academic_year: str) -> dict[tuple[str, str], list[str]]:
+    """(UPN, subject) -> next steps, for every pupil and subject of `now` (their rows at the
+    window) at once."""
+    groups = [next_groups(value if pd.notna(value) else None, int(year), fw)
+              for value, year in zip(now["value"], now["year"])]
+    wanted = pd.DataFrame({"upn": now["upn"].astype(str).to_numpy(),
+                           "subject": now["subject"].astype(str).to_numpy(),
+                           "first_group": [g.start for g in groups],
+                           "last_group": [g.stop - 1 for g in groups]})
+    return next_steps_table(wanted, statements, ticks, academic_year=academic_year)
 
 
 def _render_all(work: list[tuple[dict, ReportTarget]], sink: ReportSink, templates_dir: Path,
                 jobs: int) -> list[str]:
     items = [(context, target, sink, templates_dir) for context, target in work]
-    if jobs <= 1 or len(items) <= 1:
-        return [render_one(item) for item in items]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(render_one, items, chunksize=max(1, len(items) // (jobs * 4))))
-
-
-def render_one(item: tuple[dict, ReportTarget, ReportSink, Path]) -> str:
-    """Render and store one report (the unit of work of a worker process)."""
-    context, target, sink, templates_dir = item
-    html = render_html(context, templates_dir)
-    pdf = html_to_pdf(html, templates_dir)
-    if getattr(sink, "wants_doc_html", False):   # e.g. Google Drive: the HTML it converts to a Doc
-        html = render_html({**context, "doc": True}, templates_dir)
-    return sink.write(target, pdf, html)
+    if jobs <= 1 or len(items) <= REPORTS_PER_TASK:
+        return [draw_one(item) for item in items]
+    # Workers start from a clean process (forkserver where there is one, else spawn), never a
+    # fork of this one: Typst's compiler keeps threads, and a forked copy of a process in the
+    # middle of using them can hang.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=min(jobs, -(-len(items) // REPORTS_PER_TASK)),
+                             mp_context=multiprocessing.get_context(method)) as pool:
+        return list(pool.map(draw_one, items, chunksize=REPORTS_PER_TASK))

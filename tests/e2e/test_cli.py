@@ -223,39 +223,72 @@ def test_new_class_refuses_a_year_outside_1_to_6(tmp_path: Path, year: str) -> N
 
 
 # ------------------------------------------------------------------------------------------------
-# A computer without WeasyPrint's Pango (Windows, unless it is installed separately)
+# A computer where the typst package did not install (reports need it, syncs do not)
 
-class _NoPango(importlib.abc.MetaPathFinder):
-    """Makes `import weasyprint` fail as it does where Pango is missing: with an OSError."""
+class _NoTypst(importlib.abc.MetaPathFinder):
+    """Makes `import typst` fail as it does where the package is missing."""
 
     def find_spec(self, name, path=None, target=None):
-        if name == "weasyprint" or name.startswith("weasyprint."):
-            raise OSError("cannot load library 'libpango-1.0-0': error 0x7e")
+        if name == "typst" or name.startswith("typst."):
+            raise ImportError("No module named 'typst'")
         return None
 
 
 @pytest.fixture
-def without_pango(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [n for n in sys.modules if n.startswith(("weasyprint", "sync.report"))]:
+def without_typst(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in sys.modules if n.startswith(("typst", "sync.report"))]:
         monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+    monkeypatch.setattr(sys, "meta_path", [_NoTypst(), *sys.meta_path])
 
 
-def test_reports_without_pango_exit_1_with_one_sentence(synced_school: SyncedSchool,
-                                                        without_pango: None) -> None:
+def test_reports_without_typst_exit_1_with_one_sentence(synced_school: SyncedSchool,
+                                                        without_typst: None) -> None:
     result = invoke("reports", str(synced_school.folder), "--class", "Oak")
 
     assert result.exit_code == 1
     line = assert_one_plain_sentence(result.stderr)
-    assert "Pango" in line and "syncs do not need it" in line
+    assert "typst" in line and "syncs do not need it" in line
 
 
-def test_the_demo_without_pango_still_builds_and_syncs_the_school(tmp_path: Path,
-                                                                  without_pango: None) -> None:
+def test_the_demo_without_typst_still_builds_and_syncs_the_school(tmp_path: Path,
+                                                                  without_typst: None) -> None:
     result = invoke("demo", str(tmp_path / "demo"))
 
     assert result.exit_code == 0, result.output
-    assert "No parent reports: Parent reports need the Pango text library" in result.stderr
+    assert "No parent reports: Parent reports need the typst package" in result.stderr
     assert (tmp_path / "demo" / "summaries").is_dir()
     assert not (tmp_path / "demo" / "reports").exists()
     assert "parent reports (PDF)" not in result.stdout
+
+
+# ------------------------------------------------------------------------------------------------
+# A second `reports` run redraws only the reports whose content changed
+
+def _pdf_stamps(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*.pdf")}
+
+
+def test_a_second_reports_run_redraws_only_the_reports_whose_content_changed(
+        synced_school: SyncedSchool, tmp_path: Path) -> None:
+    folder = copy_school(synced_school.folder, tmp_path / "school")
+    assert invoke("reports", str(folder), "--class", "Oak", "--jobs", "1").exit_code == 0
+    first = _pdf_stamps(folder / "reports")
+    assert len(first) > 20
+
+    again = invoke("reports", str(folder), "--class", "Oak")       # nothing changed at all
+    assert again.exit_code == 0 and "Nothing has changed" in again.output
+    assert _pdf_stamps(folder / "reports") == first
+
+    [oak] = [p for p in (folder / "classes").glob("* Oak *.xlsx") if p.name.startswith("2026-27")]
+    book = load_workbook(oak)
+    book["Comments"]["C2"] = "A new comment for the first pupil."
+    book.save(oak)                                                # one pupil's content changed
+    assert invoke("reports", str(folder), "--class", "Oak", "--jobs", "1").exit_code == 0
+    third = _pdf_stamps(folder / "reports")
+    assert sorted(third) == sorted(first)
+    assert len([name for name in first if third[name] != first[name]]) == 1
+
+    forced = invoke("reports", str(folder), "--class", "Oak", "--jobs", "1", "--force")
+    assert forced.exit_code == 0
+    fourth = _pdf_stamps(folder / "reports")
+    assert all(fourth[name] != third[name] for name in third)     # --force draws them all

@@ -2,7 +2,9 @@
 readable for the awkward cases (no judgements, joined mid-year, absent, a very long comment)."""
 from __future__ import annotations
 
+import io
 import math
+from html.parser import HTMLParser
 import tomllib
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from pypdf import PdfReader
 
 from functions.framework import load_framework
 from functions.report_context import report_context
-from sync.reports.render import render_html
+from sync.reports.render import render_doc_html, render_pdf
 from sync.reports.synthetic import synthetic_school
 from sync.reports.write import write_reports
 
@@ -127,15 +129,37 @@ def test_draft_is_marked_only_on_unapproved_reports(awkward_class, rendered):
         assert ("DRAFT" in text) is (not approved)
 
 
-def test_names_and_comments_are_escaped_in_the_html(awkward_class):
+def test_names_and_comments_are_plain_text_never_markup(awkward_class):
+    """Typst markup and code typed in a spreadsheet comes out as the characters typed."""
     school, statements, ticks, comments, upns = awkward_class
     rows = school[school["upn"] == upns[4]]
-    html = render_html(report_context(rows, window=2, window_names=WINDOWS, fw=FW,
-                                      school_name="<i>Hill</i>", academic_year="2026-27",
-                                      comment="<script>steal()</script>", approved=True,
-                                      next_steps={"Maths": ["<b>bold</b> claim"]}), TEMPLATES)
-    assert "<script>" not in html and "<i>Hill" not in html and "<b>bold" not in html
-    assert "&lt;script&gt;steal()&lt;/script&gt;" in html and "&lt;b&gt;bold&lt;/b&gt; claim" in html
+    tricks = '#panic("x") *bold* $x$ <i>Hill</i> [link] \\ `raw` @ref //c'
+    context = report_context(rows, window=2, window_names=WINDOWS, fw=FW,
+                             school_name="<i>Hill</i> #set text(red)", academic_year="2026-27",
+                             comment=tricks, approved=True,
+                             next_steps={"Maths": ["<b>bold</b> claim #sys"]})
+    text = " ".join(" ".join((p.extract_text() or "").split())
+                    for p in PdfReader(io.BytesIO(render_pdf(context, TEMPLATES))).pages)
+    assert tricks in text and "<i>Hill</i> #set text(red)" in text and "<b>bold</b> claim #sys" in text
+    tags = _Tags()
+    tags.feed(render_doc_html(context, TEMPLATES))
+    assert not {"script", "i", "b"} & tags.seen                 # no element from anyone's typing
+    assert "<b>bold</b> claim #sys" in tags.text and "<i>Hill</i> #set text(red)" in tags.text
+
+
+class _Tags(HTMLParser):
+    """The element names and the text of an HTML page, as a browser (or Drive) parses it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.seen.add(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
 
 
 def test_a_rerun_replaces_the_pupils_report_even_after_a_change_of_name(awkward_class, tmp_path):

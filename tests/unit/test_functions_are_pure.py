@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHELL_LIBRARIES = ["openpyxl", "gspread", "flask", "weasyprint", "requests", "google", "jinja2"]
+SHELL_LIBRARIES = ["openpyxl", "gspread", "flask", "weasyprint", "typst", "requests", "google", "jinja2"]
 
 
 def test_importing_every_module_of_functions_loads_no_io_library() -> None:

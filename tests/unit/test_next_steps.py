@@ -85,6 +85,19 @@ def test_only_the_groups_asked_for():
                       groups=range(15, 16)) == ["Fifteen one"]
 
 
+def test_many_pupils_at_once_each_get_their_own_steps():
+    from functions.next_steps import next_steps_table
+
+    both = pd.concat([ticks({2: "A", 3: "A"}), ticks({1: "A"}, upn="B2"),
+                      ticks({2: "A"}, upn="C3", year="2025-26")])
+    pupils = pd.DataFrame({"upn": ["A1", "B2", "C3", "A1"], "subject": ["Maths"] * 3 + ["Reading"],
+                           "first_group": [16, 15, 17, 16], "last_group": [30, 15, 30, 30]})
+    assert next_steps_table(pupils, GRID, both, academic_year="2026-27", limit=2) == {
+        ("A1", "Maths"): ["Sixteen three", "Sixteen four"],
+        ("C3", "Maths"): ["Seventeen one"],     # B2 has done all of point 15; Reading has no grid
+    }
+
+
 @pytest.mark.parametrize(("kind", "value", "year", "groups"), [
     ("points", 15.0, 3, range(16, 31)),      # at 15 the next point is 16; scale up to 30
     ("points", None, 3, range(16, 31)),      # no position: the first point of year 3 (after 15)
