@@ -31,10 +31,13 @@ __all__ = ["build_demo"]
 
 
 def build_demo(directory: Path, seed: int = 1, framework: str = "points",
-               templates_dir: Path = TEMPLATES_DIR) -> None:
-    """Write the demo school into `directory` (created if missing). Same seed, same files."""
+               templates_dir: Path = TEMPLATES_DIR, pupils_per_class: int | None = None) -> None:
+    """Write the demo school into `directory` (created if missing). Same seed, same files.
+    `pupils_per_class` overrides school.toml's (benchmarks scale the school up with it)."""
     demo_dir = templates_dir / "demo"
     config = _toml(demo_dir / "school.toml")
+    if pupils_per_class is not None:
+        config["pupils_per_class"] = pupils_per_class
     fw = load_framework(_toml(templates_dir / "frameworks" / f"{framework}.toml"), f"{framework}.toml")
     rng = np.random.default_rng(seed)
     pupils = make_pupils(rng, config, demo_dir)

@@ -32,9 +32,10 @@ def make_pupils(rng: np.random.Generator, config: dict[str, Any], demo_dir: Path
     frame["pupil_premium"] = _exact_share(rng, count, props["pupil_premium"]) > 0
     frame["sen"] = np.array(["", "E", "K"])[_exact_share(rng, count, props["ehcp"], props["sen_support"])]
     entry_year = (birth_year_start.dt.year + 5) % 100     # the year the pupil started Reception
-    serial = pd.Series(np.arange(count) + 101)
-    body = (config["local_authority"] + config["establishment"] + entry_year.map("{:02d}".format)
-            + serial.map("{:03d}".format))
+    serial = pd.Series(np.arange(count) % 899 + 101)    # three digits; a school scaled up for
+    establishment = pd.Series(int(config["establishment"]) + np.arange(count) // 899)   # a benchmark
+    body = (config["local_authority"] + establishment.map("{:04d}".format)          # borrows more
+            + entry_year.map("{:02d}".format) + serial.map("{:03d}".format))      # school numbers
     frame["upn"] = body.map(upn_check_letter) + body
     frame["in_0"], frame["in_1"] = frame["cohort"] >= 2, frame["cohort"] <= 6
     for column in ("joined_0", "joined_1", "left_0", "left_1"):

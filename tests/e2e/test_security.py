@@ -105,7 +105,7 @@ def test_google_batch_writes_hostile_text_as_string_values_only(hostile_school):
 
 @pytest.fixture(scope="module")
 def reports(hostile_school, tmp_path_factory) -> tuple[Path, dict[str, str], list[Path]]:
-    """The hostile class's parent reports, with the HTML each was made from."""
+    """The hostile class's parent reports, with the HTML each Google Doc would be made from."""
     folder, _ = hostile_school
     html: dict[str, str] = {}
     original = LocalFolderSink.write
@@ -116,6 +116,7 @@ def reports(hostile_school, tmp_path_factory) -> tuple[Path, dict[str, str], lis
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(LocalFolderSink, "write", recording)
+        patch.setattr(LocalFolderSink, "wants_doc_html", True, raising=False)   # as Drive's sink
         written = write_reports_for_school(LocalStore(folder), jobs=1)
     return folder, html, written
 
@@ -125,7 +126,7 @@ def test_script_in_a_name_or_comment_is_escaped_in_html_and_text_in_the_pdf(repo
     assert len(written) == 4 and len(html) == 4
     for text in html.values():
         assert "<script" not in text
-    assert sum("&lt;script&gt;alert(1)&lt;/script&gt;" in text for text in html.values()) == 4
+    assert sum("&lt;script>alert(1)&lt;/script>" in text for text in html.values()) == 4
     shown = [" ".join(page.extract_text() for page in PdfReader(io.BytesIO(p.read_bytes())).pages)
              for p in written]
     assert sum(SCRIPT in " ".join(text.split()) for text in shown) >= 1
