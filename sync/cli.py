@@ -159,7 +159,7 @@ def reports(school: str | None, google: str | None, window: str | None, class_na
 
         unchanged = up_to_date(Path(school), window=window, class_name=class_name, upn=upn)
         if unchanged is not None:
-            click.echo(f"Nothing has changed since the last run: {len(unchanged)} parent reports "
+            click.echo(f"Nothing has changed since the last run: {unchanged} parent reports "
                        "are up to date.")
             return
     written = _write_reports(open_store(school, google), window=window, class_name=class_name,

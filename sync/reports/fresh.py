@@ -3,9 +3,9 @@
 A `reports` run records, in `<school>/.reports-inputs.json`, a fingerprint of everything its
 reports were drawn from: every file of the school folder outside its reports folder (the summary
 workbook with Settings and History, the class workbooks, a framework file), the report template
-and its fonts, the frameworks and the code, each by path, size and modification time. A later
-run with the same options whose fingerprint matches, and whose files are all still there, has
-nothing to draw: it answers with those files at the cost of a few hundred `stat` calls. Anything
+and its fonts, the frameworks and the code, each by path, size and modification time; and one of
+the PDFs in its class folders. A later run with the same options whose fingerprints both match
+has nothing to draw: it says so at the cost of a few hundred `stat` calls. Anything
 else (a changed workbook, a new class, an edited template) falls back to the full run, which
 still redraws only the reports whose content changed (sync.reports.write).
 
@@ -61,19 +61,28 @@ def _read(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _outputs(folders: list[str]) -> str:
+    """Name, size and modification time of every PDF in the run's class folders, as one hash."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path, stat in _files(Path(folder), skip=Path("/nonexistent")):
+            if path.endswith(".pdf"):
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
 def up_to_date(folder: Path, *, window: str | None, class_name: str | None,
-               upn: str | None) -> list[Path] | None:
-    """The report files of the last run with these options, when nothing it read has changed
-    since and they are all still there; otherwise None (do the full run)."""
+               upn: str | None) -> int | None:
+    """How many reports the last run with these options wrote, when nothing it read has changed
+    since and its report files are as it left them; otherwise None (do the full run)."""
     entry = _read(folder).get(_key(window, class_name, upn))
-    if not isinstance(entry, dict):
-        return None
-    files = [Path(name) for name in entry.get("files", [])]
-    if not all(path.is_file() for path in files):
+    if not isinstance(entry, dict) or not isinstance(entry.get("folders"), list):
         return None
     if entry.get("fingerprint") != fingerprint(folder, str(entry.get("reports_folder", ""))):
         return None
-    return files
+    if entry.get("outputs") != _outputs([str(f) for f in entry["folders"]]):
+        return None
+    return int(entry.get("count", 0))
 
 
 def reports_folder_guess(folder: Path) -> str:
@@ -86,19 +95,17 @@ def reports_folder_guess(folder: Path) -> str:
 def remember(folder: Path, *, window: str | None, class_name: str | None, upn: str | None,
              reports_folder: str, files: list[Path], inputs: str) -> None:
     """Record a finished run: `inputs` is the fingerprint taken BEFORE it read anything (so a
-    workbook saved while it ran makes the next run a full one). Best effort: without a record
-    the next run is a full one."""
+    workbook saved while it ran makes the next run a full one); the report files by their class
+    folders (folder names only: no pupil's name is kept here). Best effort: without a record the
+    next run is a full one."""
     record = _read(folder)
+    folders = sorted({str(Path(f).resolve().parent) for f in files})
     record[_key(window, class_name, upn)] = {
-        "reports_folder": reports_folder,
-        "fingerprint": inputs,
-        "files": [str(Path(f).resolve()) for f in files],
-    }
+        "reports_folder": reports_folder, "fingerprint": inputs, "folders": folders,
+        "outputs": _outputs(folders), "count": len(files)}
     temporary = folder / f"{RECORD}.tmp"
     try:
         temporary.write_text(json.dumps(record, indent=0, sort_keys=True), encoding="utf-8")
         os.replace(temporary, folder / RECORD)
     except OSError:
         temporary.unlink(missing_ok=True)
-
-

@@ -4,6 +4,7 @@ a Google Doc per pupil in the school's Reports folder) implements the same two m
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -15,7 +16,7 @@ from sync.errors import StoreUnavailable
 from sync.reports.names import safe_name
 
 MANIFEST = ".reports.json"
-DRAWN = ".reports-drawn.json"   # pupil key -> [file name, content hash] of the report drawn last
+DRAWN = ".reports-drawn.json"   # pupil key -> hash of the file name and content last drawn
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,11 @@ class LocalFolderSink:
             _write_atomically(folder / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
 
     def drawn(self, target: ReportTarget, digest: str) -> bool:
-        """True when the pupil's report for the window is on disk, drawn from content with this
-        hash (sync.reports.render.content_hash): drawing it again would give the same report."""
+        """True when the pupil's report for the window is on disk under its file name, drawn from
+        content with this hash (sync.reports.render.content_hash): drawing it again would give
+        the same file."""
         entry = _drawn_entries(self.folder(target)).get(target.key)
-        return entry == [f"{target.stem}.pdf", digest] and self.path(target).is_file()
+        return entry == _drawn_as(target, digest) and self.path(target).is_file()
 
     def forget(self, targets: list[ReportTarget]) -> None:
         """Drop these pupils' hashes before their reports are drawn again (a run stopped halfway
@@ -96,7 +98,7 @@ class LocalFolderSink:
                 if digest is None:
                     entries.pop(target.key, None)
                 else:
-                    entries[target.key] = [f"{target.stem}.pdf", digest]
+                    entries[target.key] = _drawn_as(target, digest)
             _write_atomically(folder / DRAWN, json.dumps(entries, indent=0, sort_keys=True).encode())
 
     def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
@@ -117,13 +119,18 @@ def _read_manifest(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def _drawn_entries(folder: Path) -> dict[str, list[str]]:
+def _drawn_as(target: ReportTarget, digest: str) -> str:
+    """The content hash bound to the file name (namesakes may swap names), hashed again so that no
+    name is kept in the clear: forgetting a pupil leaves nothing that names them."""
+    return hashlib.sha256(f"{target.stem}.pdf\0{digest}".encode("utf-8")).hexdigest()
+
+
+def _drawn_entries(folder: Path) -> dict[str, str]:
     try:
         data = json.loads((folder / DRAWN).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return {}
-    return {str(k): [str(x) for x in v] for k, v in data.items()
-            if isinstance(v, list) and len(v) == 2} if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
