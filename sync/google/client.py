@@ -9,6 +9,8 @@
   jitter, waiting at least what Retry-After asks, and gives up after a time budget with a plain
   sentence (gspread's own `BackOffHTTPClient` never gives up and ignores Retry-After);
 - counts reads (GET) and writes (everything else) for the Sync log;
+- asks for answers without indentation (`prettyPrint=false`): Google indents JSON by default,
+  and a summary read is then about a third of the bytes;
 - turns Google's refusals into `sync.errors` without repeating Google's message (it may quote
   cell values); a request body that Google would refuse as too large is never sent.
 
@@ -122,6 +124,7 @@ class TrackerHTTPClient(gspread.HTTPClient):
         """One API request, paced, signed, retried within the time budget and counted; a refusal
         raises one of `sync.errors` (gspread would raise its APIError)."""
         kind = "read" if method.upper() == "GET" else "write"
+        params = {**(params or {}), "prettyPrint": "false"}    # Google indents answers otherwise
         prepared = requests.Request(method.upper(), endpoint, params=params, data=data, json=json,
                                     files=files, headers=dict(headers or {})).prepare()
         size = len(prepared.body or b"")

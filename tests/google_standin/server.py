@@ -99,9 +99,11 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
-              content_type: str = "application/json; charset=UTF-8") -> None:
+              content_type: str = "application/json; charset=UTF-8", pretty: bool = True) -> None:
+        """Google indents JSON answers unless the request says `prettyPrint=false`."""
         raw = body if isinstance(body, bytes) else (b"" if body is None else
-                                                     json.dumps(body, indent=2).encode())
+                                                     json.dumps(body, indent=2 if pretty else None,
+                                                                separators=None if pretty else (",", ":")).encode())
         self.send_response(status)
         if status != 204:
             self.send_header("Content-Type", content_type)
@@ -142,7 +144,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(fault.delay)
         status, body, headers, content_type = self._answer(route, params, query, raw, caller, fault)
         state.record(RequestRecord(self.command, url.path, route.kind, status, info.email))
-        self._send(status, body, headers, content_type)
+        self._send(status, body, headers, content_type,
+                   pretty=(query.get("prettyPrint") or ["true"])[0].lower() != "false")
 
     def _answer(self, route: routes.Route, params: dict[str, str], query: dict[str, list[str]],
                 raw: bytes, caller: oauth.Token | None,

@@ -69,6 +69,7 @@ def test_a_workbook_is_read_in_one_request_with_every_tabs_values(google):
     assert urlsplit(fake.sent[0].url).path == "/v4/spreadsheets/OAK"
     assert "data(rowData(values(effectiveValue,effectiveFormat.numberFormat.type)))" in fake.query(0)["fields"][0]
     assert (store.counts.reads, store.counts.writes) == (1, 0)
+    assert fake.query(0)["prettyPrint"] == ["false"]        # no indentation: far fewer bytes back
 
 
 def test_a_write_after_a_read_is_one_batch_update_and_nothing_else(google):
