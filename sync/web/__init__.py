@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Mapping
 
 import requests
@@ -27,8 +26,8 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
                session: requests.Session | None = None) -> Flask:
     """Build the app. `config` is a `WebConfig`, or environment-like variables (default
     `os.environ`); the collaborators default to the Google store, the sync job and the report job.
-    Built from environment variables (as gunicorn does), it also sends the service's log lines to
-    stderr at TRACKER_LOG_LEVEL (default INFO); tests that pass a WebConfig keep logging as it is.
+    Built from environment variables (as gunicorn does), it also sends log lines to stderr at
+    TRACKER_LOG_LEVEL (default INFO) when nothing has configured logging yet.
     """
     if not isinstance(config, WebConfig):   # a deployment (gunicorn calls create_app()): its logs
         environ = os.environ if config is None else config
@@ -49,29 +48,16 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
     return app
 
 
-class _Stderr(logging.StreamHandler):
-    """A handler on whatever sys.stderr is when a line is written (not when it was made)."""
-
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: ANN201 - the base class's attribute
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _: object) -> None:
-        pass
-
-
 def configure_logging(level: str = "INFO") -> None:
-    """Send the service's own log lines (loggers under `sync`) to stderr, where App Engine and
-    gunicorn collect them; gunicorn configures only its own loggers, so without this the service
-    logs nothing. Our log lines name schools by spreadsheet id and give counts and outcomes, never
-    a pupil's name, UPN or comment. Calling it again adds no second handler."""
-    logger = logging.getLogger("sync")
-    if not any(isinstance(handler, _Stderr) for handler in logger.handlers):
-        handler = _Stderr()
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
+    """Send log lines to stderr, where App Engine and gunicorn collect them, as `python -m sync`
+    does: gunicorn configures only its own loggers, so without this the service logs nothing. Only
+    when nothing has configured logging yet (the root logger has no handler), so a second app, the
+    command line or a test harness keeps its own. Our lines name schools by spreadsheet id and give
+    counts and outcomes, never a pupil's name, UPN or comment."""
+    wanted = level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO"
+    logging.basicConfig(level=wanted, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("weasyprint", "fontTools"):     # one warning per report about optional fonts
+        logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
 def _open_google_school(spreadsheet_id: str) -> Store:
