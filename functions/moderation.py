@@ -28,7 +28,7 @@ from functions.aggregates.groups import membership
 from functions.frames import AT_EXPECTED_OR_ABOVE
 from functions.framework import Framework
 from functions.rounding import round_half_up
-from functions.statutory import COUNTED, MET, StatutoryRules
+from functions.statutory import COUNTED, MET, StatutoryError, StatutoryRules
 
 MODERATION_COLUMNS = ["Compared with", "Academic year", "Window", "Subject", "Class or group",
                       "Pupils", "Agreement %", "Mean difference", "Difference from the others",
@@ -56,14 +56,23 @@ class ModerationRules:
     cautious_if_met_over: float
 
 
-def moderation_rules(data: Mapping[str, Any], kind: str) -> ModerationRules:
-    """`moderation.toml` (parsed) for a framework of `kind` ("points" | "steps")."""
+def moderation_rules(data: Mapping[str, Any], kind: str,
+                     source: str = "moderation.toml") -> ModerationRules:
+    """`moderation.toml` (parsed) for a framework of `kind` ("points" | "steps"); a missing or
+    non-numeric key is one StatutoryError sentence naming it."""
+    def number(table: Any, key: str, where: str = "") -> float:
+        value = table.get(key) if isinstance(table, Mapping) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise StatutoryError(f"{source}: key '{where}{key}' is missing or not a number.")
+        return float(value)
+    window = data.get("window")
+    if not isinstance(window, str) or not window.strip():
+        raise StatutoryError(f"{source}: key 'window' must name a window, e.g. \"Spring\".")
     return ModerationRules(
-        min_pupils=int(data.get("min_pupils", 10)), noise_z=float(data.get("noise_z", 2.0)),
-        min_difference=float(data.get("min_difference", {}).get(kind, 0.5)),
-        window=str(data.get("window", "Spring")),
-        generous_if_met_under=float(data.get("generous_if_met_under", 80)),
-        cautious_if_met_over=float(data.get("cautious_if_met_over", 40)))
+        min_pupils=int(number(data, "min_pupils")), noise_z=number(data, "noise_z"),
+        min_difference=number(data.get("min_difference"), kind, "min_difference."),
+        window=window.strip(), generous_if_met_under=number(data, "generous_if_met_under"),
+        cautious_if_met_over=number(data, "cautious_if_met_over"))
 
 
 def _value_of(labels: pd.Series, fw: Framework) -> pd.Series:

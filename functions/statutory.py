@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.aggregates.governors import GOVERNORS_COLUMNS
+from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
 from functions.rounding import round_half_up
 
 OUTCOMES = ("high", "expected", "not met", "left out")
@@ -236,12 +236,15 @@ def load_statutory_rules(data: Mapping[str, Any], source: str) -> StatutoryRules
         if _key(column.name) in seen:
             raise StatutoryError(f"{source}: the column '{column.name}' is listed twice.")
         seen.add(_key(column.name))
-    summary = data.get("summary", {})
+    summary = need(data, "summary", dict, "")
+    years_shown = need(summary, "years_shown", int, "summary.")
+    note_under = need(summary, "one_pupil_note_under", int, "summary.")
+    if years_shown < 1:
+        raise StatutoryError(f"{source}: key 'summary.years_shown' must be 1 or more.")
     return StatutoryRules(
         source=source, columns=tuple(columns), check_names=names, subject_words=words,
         eyfs_met=met, gld_goals=gld, phonics_max=top, phonics_standard=standard, mtc_max=mtc_max,
-        scaled=scaled, rwm=rwm, years_shown=int(summary.get("years_shown", 3)),
-        one_pupil_note_under=int(summary.get("one_pupil_note_under", 30)),
+        scaled=scaled, rwm=rwm, years_shown=years_shown, one_pupil_note_under=note_under,
         words={str(k): str(v) for k, v in data.get("words", {}).items()},
         eyfs_baseline=baseline, eyfs_emerging=emerging)
 
@@ -630,8 +633,6 @@ def _from(national_year: str, year: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Governors: the same, small groups suppressed
 
-SMALL = 5
-SUPPRESSED = "fewer than 5"
 GOVERNORS_EXTRA = ["Statutory figure", "National figure", "Difference from national", "National gap"]
 
 

@@ -19,7 +19,6 @@ import pandas as pd
 
 from functions import frames
 from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
-from functions.moderation import moderation_rules as parse_moderation_rules
 from functions.school import SchoolParameters, assess_school
 from sync.outputs import (SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab, summary_tabs,
                           sync_log_tab, with_extra_problems, with_sync_log, write_beside)
@@ -115,7 +114,7 @@ def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolPar
         now=now,
         statutory=statutory_rules(),
         national=national_figures(),
-        moderation=parse_moderation_rules(moderation_rules(), settings.framework.kind),
+        moderation=moderation_rules(settings.framework.kind),
     )
 
 

@@ -6,6 +6,8 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from functions.moderation import ModerationRules
+from functions.moderation import moderation_rules as parse_moderation_rules
 from functions.statutory import (NationalFigures, StatutoryError, StatutoryRules, load_national,
                                  load_statutory_rules)
 from sync.errors import SettingsError
@@ -41,6 +43,11 @@ def national_figures(templates_dir: Path = TEMPLATES_DIR) -> NationalFigures:
         raise SettingsError(str(error)) from None
 
 
-@lru_cache(maxsize=4)
-def moderation_rules(templates_dir: Path = TEMPLATES_DIR) -> dict:
-    return _toml(templates_dir / "statutory" / "moderation.toml")
+@lru_cache(maxsize=8)
+def moderation_rules(kind: str, templates_dir: Path = TEMPLATES_DIR) -> ModerationRules:
+    """`moderation.toml` for a framework of `kind`; a mistake is a SettingsError sentence."""
+    path = templates_dir / "statutory" / "moderation.toml"
+    try:
+        return parse_moderation_rules(_toml(path), kind, path.name)
+    except StatutoryError as error:
+        raise SettingsError(str(error)) from None

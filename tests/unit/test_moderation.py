@@ -116,3 +116,16 @@ def test_statutory_agreement_within_the_limits_is_not_flagged():
 
 def test_the_table_has_its_columns_when_there_is_nothing():
     assert list(moderation_table([]).columns) == MODERATION_COLUMNS
+
+
+@pytest.mark.parametrize("drop, words", [("min_pupils", "min_pupils"), ("window", "window"),
+                                         ("min_difference", "min_difference.points")])
+def test_a_broken_moderation_file_is_one_sentence_naming_the_key(drop, words):
+    from functions.moderation import moderation_rules
+    from functions.statutory import StatutoryError
+    with open(TEMPLATES_DIR / "statutory" / "moderation.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    assert moderation_rules(data, "points").min_difference == 0.3
+    del data[drop]
+    with pytest.raises(StatutoryError, match=words):
+        moderation_rules(data, "points")
