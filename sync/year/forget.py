@@ -96,7 +96,9 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
         if folder is not None:
             result.reports = _forget_reports(folder / settings.reports_folder, wanted, dry_run)
             previous = folder / PREVIOUS_FOLDER
-            our_copies = [previous / SUMMARY_FILE, *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx"))]
+            # the summary's History is in every copy of it, including those import and new-year kept
+            our_copies = [previous / SUMMARY_FILE, *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx")),
+                          *sorted(previous.glob(f"*/{SUMMARY_FILE}"))]
             result.copies = sum(1 for path in our_copies if path.exists())
         verb = "Would remove" if dry_run else "Removed"
         rows = ", ".join(f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
@@ -171,9 +173,9 @@ def _list_people_files(found, wanted: set[str], result: ForgetResult) -> None:
                             f"{row.row} and the pupil's rows in its other tabs.")
     if found.folder is not None:
         kept = [p for p in (found.folder / PREVIOUS_FOLDER).glob("*/*.xlsx")
-                if p.parent.name.startswith(("import ", "new-year "))]
+                if p.parent.name.startswith(("import ", "new-year ")) and p.name != SUMMARY_FILE]
         if kept:
-            result.lines.append(f"Copies of teachers' workbooks kept by import and new-year "
+            result.lines.append(f"Copies of teachers' workbooks kept by import "
                                 f"({len(kept)}) are in {PREVIOUS_FOLDER}/: delete them once they "
                                 "are not needed.")
     if past or this_year.any():

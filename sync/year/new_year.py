@@ -90,9 +90,9 @@ def new_year(school: Path, *, dry_run: bool = False, confirm: bool = False,
                 result.created.append(path)
         leaving = pupils["Left on"].isna() & pupils["class_name"].isin(
             mapping.loc[mapping["Class next year"] == LEAVES, "Class now"])
-        result.lines.append(f"{int(leaving.sum())} pupils leave with their class; "
-                            f"{int(pupils['Left on'].notna().sum())} rows with a Left on date are "
-                            "not carried.")
+        left = int(pupils["Left on"].notna().sum())
+        result.lines.append(f"Pupils leaving with their class: {int(leaving.sum())}; Pupils rows "
+                            f"with a Left on date, not carried: {left}.")
         if confirm and not dry_run:
             _move_settings(school / SUMMARY_FILE, following, settings, backup_folder(school, "new-year", now))
             result.lines.append(f"Settings: Academic year is now {following}, Current window "

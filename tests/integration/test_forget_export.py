@@ -59,6 +59,7 @@ def school(tmp_path: Path) -> Path:
     folder = two_years(tmp_path / "school")
     run_sync(LocalStore(folder))
     run_sync(LocalStore(folder))     # a second run: previous/ holds our earlier Tracker summary
+    assert CliRunner().invoke(cli, ["new-year", str(folder)]).exit_code == 0   # keeps a copy too
     reports = folder / "reports" / "2025-26" / "Autumn" / "Ash"
     reports.mkdir(parents=True)
     (reports / "Mensah Kofi.pdf").write_bytes(b"%PDF-1.4 test")
@@ -83,11 +84,12 @@ def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbo
 
     result = invoke("forget", school, "--left-before", "2026-09-01")
     assert result.exit_code == 0, result.output
-    assert "Removed: 3 pupils; 3 History rows; 1 parent reports; 2 earlier copies" in result.output
+    assert "Removed: 3 pupils; 3 History rows; 1 parent reports; 3 earlier copies" in result.output
     assert history_upns(school) == {OAK[0][0], OAK[1][0]}
     assert not (school / "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf").exists()
     assert (school / "reports/2025-26/Autumn/Ash/Shah Ruby.pdf").exists()        # not a leaver's key
     assert not (school / "previous/Tracker summary.xlsx").exists()
+    assert not list((school / "previous").glob("*/Tracker summary.xlsx"))   # new-year's copy too
     for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
         assert f"  {name}" in result.output
     assert {p.name: p.read_bytes() for p in (school / "classes").iterdir()} == classes_before
