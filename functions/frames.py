@@ -39,7 +39,8 @@ upn, subject, year (int 1-6), window (int 1..W), label (str, "" when none), valu
 no position), gd (bool), mark ("" | "ABS" | "NA"), source ("teacher" | "test" | "grid" | ""),
 judgement (str: the teacher's cell as read, "" when empty or unreadable), test_label, grid_label
 (str, "" when no suggestion), test_reason, grid_reason (str), on_roll (bool: on roll at the
-window's end: joined on or before it, not left before it).
+window's end: joined on or before it, not left before it), workbook (the class workbook the pupil
+counts in at that window: a pupil who moved class counts in the new one from the day they joined).
 
 BASELINES (engine input: at most one row per pupil x subject)
 -------------------------------------------------------------
@@ -85,7 +86,8 @@ INTERVENTIONS = ["workbook", "upn", "subject", "intervention", "from_window", "t
 PROBLEMS = ["workbook", "tab", "cell", "found", "expected", "severity"]
 STATUTORY = ["workbook", "academic_year", "cell", "upn", "column", "raw"]
 POSITIONS = ["upn", "subject", "year", "window", "label", "value", "gd", "mark", "source",
-             "judgement", "test_label", "grid_label", "test_reason", "grid_reason", "on_roll"]
+             "judgement", "test_label", "grid_label", "test_reason", "grid_reason", "on_roll",
+             "workbook"]
 BASELINES = ["upn", "subject", "label", "value", "gd", "window", "origin"]
 ASSESSED_EXTRA = ["expected", "expected_label", "status", "baseline", "baseline_label",
                   "baseline_window", "progress", "expected_progress", "progress_status", "target",

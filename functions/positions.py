@@ -16,6 +16,7 @@ from functions import frames
 from functions.framework import Framework
 from functions.grids import grid_suggestions
 from functions.labels import parse_labels
+from functions.pupils import class_at_windows
 from functions.scores import benchmark_suggestions, parse_scores
 
 KEYS = ["upn", "subject", "window"]
@@ -25,16 +26,22 @@ FALL_WARNING = 2   # a judgement this many below the previous window's is worth 
 def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame,
                     pupils: pd.DataFrame, fw: Framework, window_ends: list[date],
                     subjects: list[str], current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One POSITIONS row per pupil x subject x window of `fw.windows`, and a PROBLEMS frame."""
-    pupils = pupils.drop_duplicates("upn", keep="last")
-    grid = _skeleton(pupils, fw, window_ends, subjects)
+    """One POSITIONS row per pupil x subject x window of `fw.windows`, and a PROBLEMS frame.
+
+    A pupil who moved class counts at each window in the class they were in at its end
+    (`functions.pupils.class_at_windows`): only that workbook's cells and ticks are read for it.
+    """
+    member = class_at_windows(pupils, window_ends)
+    grid = _skeleton(member, subjects)
     cells = cells[cells["subject"].isin(subjects) & cells["window"].isin(fw.windows)].assign(
         window=lambda c: c["window"].map({name: i + 1 for i, name in enumerate(fw.windows)}).astype(int))
-    cells = cells.merge(pupils[["upn", "year"]], on="upn")
+    cells = cells.merge(member[["upn", "window", "workbook", "year"]], on=["upn", "window", "workbook"])
     judged, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
     grid = grid.merge(judged, on=KEYS, how="left").merge(tested, on=KEYS, how="left")
-    graded, grid_problems = _grids(grid, ticks, statements, fw, current_window)
+    now = member.loc[member["window"] == current_window, ["upn", "workbook"]]
+    graded, grid_problems = _grids(grid, ticks.merge(now, on=["upn", "workbook"]), statements, fw,
+                                   current_window)
     grid = grid.merge(graded, on=KEYS, how="left")
     grid = _choose(grid.fillna({"judgement": "", "mark": "", "gd_j": False, "test_label": "",
                                 "test_reason": "", "grid_label": "", "grid_reason": "",
@@ -44,16 +51,8 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     return grid[frames.POSITIONS].reset_index(drop=True), problems[frames.PROBLEMS]
 
 
-def _skeleton(pupils: pd.DataFrame, fw: Framework, window_ends: list[date],
-              subjects: list[str]) -> pd.DataFrame:
-    windows = pd.DataFrame({"window": range(1, len(fw.windows) + 1),
-                            "end": pd.to_datetime(pd.Series(window_ends))})
-    grid = (pupils[["upn", "year", "joined_on", "left_on"]]
-            .merge(pd.DataFrame({"subject": subjects}), how="cross")
-            .merge(windows, how="cross"))
-    joined = pd.to_datetime(grid["joined_on"])
-    left = pd.to_datetime(grid["left_on"])
-    grid["on_roll"] = (joined.isna() | (joined <= grid["end"])) & (left.isna() | (left >= grid["end"]))
+def _skeleton(member: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
+    grid = member.merge(pd.DataFrame({"subject": subjects}), how="cross")
     return grid.astype({"year": int}).sort_values(KEYS).reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from functions.frames import PROBLEMS
@@ -107,3 +108,31 @@ def rows_of_pupils(frame: pd.DataFrame, pupils: pd.DataFrame) -> pd.DataFrame:
     kept = pd.MultiIndex.from_frame(pupils[["workbook", "upn"]].astype(str))
     mine = pd.MultiIndex.from_frame(frame[["workbook", "upn"]].astype(str))
     return frame[mine.isin(kept)].reset_index(drop=True)
+
+
+def class_at_windows(pupils: pd.DataFrame, window_ends: list) -> pd.DataFrame:
+    """Which class workbook each pupil counts in at each window: upn, window (1-based), workbook,
+    year, on_roll (on roll at the window's end: joined on or before it, not left before it).
+
+    A pupil in two workbooks of one year (`Left on` in the class they left, `Joined on` in the
+    one they joined) counts, at each window's end, in the class they are on roll in. Where both
+    have them on roll (the new class has no `Joined on`), the later `Joined on` wins, then the
+    class they have not yet left (a blank `Joined on` counts as the earliest). Where neither has
+    them on roll, the row is kept (not on roll) in the class they joined last.
+    """
+    ends = pd.DataFrame({"window": range(1, len(window_ends) + 1),
+                         "end": pd.to_datetime(pd.Series(window_ends, dtype=object))})
+    rows = (pupils[["upn", "workbook", "year", "joined_on", "left_on"]].reset_index(drop=True)
+            .merge(ends, how="cross"))
+    joined = pd.to_datetime(rows["joined_on"])
+    left = pd.to_datetime(rows["left_on"])
+    rows["on_roll"] = ((joined.isna() | (joined <= rows["end"]))
+                       & (left.isna() | (left >= rows["end"]))).astype(bool)
+    epoch = pd.Timestamp("1970-01-01")
+    rows["_joined"] = (joined - epoch).dt.days.astype(float).fillna(-np.inf)   # blank: earliest
+    rows["_left"] = (left - epoch).dt.days.astype(float).fillna(np.inf)        # blank: not left
+    chosen = (rows.sort_values(["upn", "window", "on_roll", "_joined", "_left"],
+                               ascending=[True, True, False, False, True], kind="stable")
+              .drop_duplicates(["upn", "window"]))
+    return chosen[["upn", "window", "workbook", "year", "on_roll"]].astype(
+        {"window": int, "year": int}).reset_index(drop=True)

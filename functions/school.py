@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from functions import aggregates, frames
@@ -75,6 +76,7 @@ class SchoolResults:
     statutory: pd.DataFrame = field(default_factory=pd.DataFrame)          # the Statutory tab
     statutory_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULTS))
     moderation: pd.DataFrame = field(default_factory=pd.DataFrame)         # the Moderation tab
+    next_step: str = ""               # one sentence for a school with nothing to count yet
 
 
 def previous_academic_year(academic_year: str) -> str:
@@ -148,13 +150,14 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     if statutory["statutory"] is not None and not statutory["statutory"].empty:
         governors = pd.concat([governors, governors_statutory(statutory["statutory"])],
                               ignore_index=True)
+    classes_now = data.classes.loc[data.classes["academic_year"] == this_year, "workbook"]
     return SchoolResults(
         academic_year=this_year,
         window=window,
         window_name=fw.windows[window - 1],
         school=school,
-        class_summary=_class_summary(current),
-        current_workbooks=sorted(set(pupils_now["workbook"])),
+        class_summary=_class_summary(current, pupils_now, params.window_ends[window - 1]),
+        current_workbooks=sorted(set(pupils_now["workbook"]) | set(classes_now)),
         problems=_problem_table(all_problems),
         summary=summary,
         groups=groups,
@@ -167,6 +170,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
         governors=governors,
         history=history,
         **{key: value for key, value in statutory.items() if value is not None},
+        next_step=next_step(this_year, list(classes_now), set(pupils_now["workbook"])),
     )
 
 
@@ -204,11 +208,27 @@ def _statutory(results: pd.DataFrame | None, data, params: SchoolParameters, sch
     return {"statutory": table, "statutory_results": results, "moderation": moderation}
 
 
+def next_step(academic_year: str, workbooks: list[str], with_pupils: set[str]) -> str:
+    """What a school with nothing to count yet should do next, in one sentence ("" otherwise)."""
+    if not workbooks:
+        return (f"No class workbooks for {academic_year} yet: make one for each class with "
+                "`new-class` (or put the teachers' workbooks in the classes folder), then sync again.")
+    empty = [name for name in workbooks if name not in with_pupils]
+    if len(empty) < len(workbooks):
+        return ""
+    count = f"{len(empty)} class workbook{'s' if len(empty) > 1 else ''}"
+    verb = "have" if len(empty) > 1 else "has"
+    tab = "their Pupils tabs" if len(empty) > 1 else "its Pupils tab"
+    return (f"{count} for {academic_year} {verb} no pupils yet: fill in {tab} "
+            "(UPN, first and last name), then sync again.")
+
+
 def _school_frame(assessed: pd.DataFrame, pupils: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """ASSESSED + the pupil's own columns (the SCHOOL frame of functions/frames.py)."""
     pupil_columns = [c for c in pupils.columns if c not in ("row", "upn_cell", "academic_year", "year")]
-    on_roll_first = pupils.sort_values("left_on", na_position="first").drop_duplicates("upn")
-    school = assessed.merge(on_roll_first[pupil_columns], on="upn", how="left")
+    # each window's row takes the pupil columns of the class they count in at that window
+    school = assessed.merge(pupils[pupil_columns].drop_duplicates(["upn", "workbook"]),
+                            on=["upn", "workbook"], how="left")
     school["window_name"] = school["window"].map(lambda w: fw.windows[int(w) - 1])
     return school
 
@@ -230,11 +250,56 @@ def _history_rows(school: pd.DataFrame, academic_year: str) -> pd.DataFrame:
     }, columns=[c for c in HISTORY_COLUMNS if c != "Recorded at"])
 
 
-def _class_summary(current: pd.DataFrame) -> pd.DataFrame:
-    ordered = current.sort_values(["workbook", "pupil", "subject"])
+LEFT = "left"
+"""The Class summary's Status for a pupil not on roll at the window: left the school, or moved to
+another class (the figures count them there), or not joined yet."""
+_NOT_COUNTED = ["expected_label", "baseline_label", "progress", "expected_progress",
+                "progress_status", "target_label", "watchlist"]
+
+
+def _class_summary(current: pd.DataFrame, pupils: pd.DataFrame, end: date) -> pd.DataFrame:
+    """Every pupil of each class workbook at the current window. A pupil not on roll at its end
+    shows as `left` with the date, and none of the figures that count; a pupil who moved to
+    another class shows in the class they left as `left`, with where they count now."""
+    shown = current.copy()
+    off = ~shown["on_roll"].astype(bool)
+    left = pd.to_datetime(shown["left_on"])
+    joined = pd.to_datetime(shown["joined_on"])
+    shown.loc[off, "status"] = LEFT
+    shown.loc[off, _NOT_COUNTED] = np.nan
+    for column in ("expected_label", "baseline_label", "progress_status", "target_label", "watchlist"):
+        shown.loc[off, column] = ""
+    not_yet = off & (joined > pd.Timestamp(end))
+    shown.loc[off, "reasons"] = np.where(
+        not_yet[off], "joins on " + joined[off].dt.strftime("%d/%m/%Y") + ": not counted yet",
+        "left on " + left[off].dt.strftime("%d/%m/%Y") + ": not counted")
+    shown.loc[not_yet, "status"] = "not joined yet"
+    ordered = pd.concat([shown, _moved_out(current, pupils)], ignore_index=True) \
+        .sort_values(["workbook", "pupil", "subject"], kind="stable")
     table = ordered[list(CLASS_SUMMARY_COLUMNS)].rename(columns=CLASS_SUMMARY_COLUMNS)
     table.insert(0, "workbook", ordered["workbook"])
     return table.reset_index(drop=True)
+
+
+def _moved_out(current: pd.DataFrame, pupils: pd.DataFrame) -> pd.DataFrame:
+    """Rows for the class a pupil moved out of: `left`, and the class they count in now."""
+    counted = current.drop_duplicates("upn").set_index("upn")
+    here = pd.MultiIndex.from_frame(current[["workbook", "upn"]].astype(str))
+    rows = pupils[~pd.MultiIndex.from_frame(pupils[["workbook", "upn"]].astype(str)).isin(here)
+                  & pupils["upn"].isin(counted.index)]
+    if rows.empty:
+        return pd.DataFrame(columns=[*CLASS_SUMMARY_COLUMNS, "workbook"])
+    subjects = current[["upn", "subject", "window_name"]].drop_duplicates(["upn", "subject"])
+    moved = rows[["workbook", "upn", "pupil", "year", "left_on"]].merge(subjects, on="upn")
+    now = counted.loc[moved["upn"]]
+    left = pd.to_datetime(moved["left_on"]).dt.strftime("%d/%m/%Y").fillna("")
+    joined = pd.to_datetime(now["joined_on"]).dt.strftime("%d/%m/%Y").fillna("").to_numpy()
+    moved["status"] = LEFT
+    moved["reasons"] = ("left on " + left + ": counts in " + now["class_name"].astype(str).to_numpy()
+                        + np.where(joined != "", " from " + joined, ""))
+    numbers = ("year", "value", "progress", "expected_progress")
+    blank = {c: "" for c in CLASS_SUMMARY_COLUMNS if c not in moved.columns and c not in numbers}
+    return moved.assign(**blank).reindex(columns=[*CLASS_SUMMARY_COLUMNS, "workbook"])
 
 
 def _problem_table(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -60,10 +60,12 @@ class SyncOutcome:
     api_calls: int = 0
     outcome: str = "complete"
     window: str = ""
+    next_step: str = ""     # a school with nothing to count yet: what to do next
 
     def summary_line(self) -> str:
-        return (f"Synced {self.school} at {self.window}: {self.workbooks_read} workbooks read, "
+        line = (f"Synced {self.school} at {self.window}: {self.workbooks_read} workbooks read, "
                 f"{self.problems} problems ({self.errors} errors); see the Problems tab.")
+        return f"{line}\n{self.next_step}" if self.next_step else line
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -150,6 +152,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                                 existing_history=school.history)
         outcome.window = results.window_name
+        outcome.next_step = results.next_step
         outcome.workbooks_read = len(refs)
         beside: list[dict] = []
         current = [ref for ref in refs if ref.name in set(results.current_workbooks)]

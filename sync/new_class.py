@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from functions.workbooks import class_workbook_name
 from sync.errors import SchoolNotFound, SettingsError
 from sync.reader.dates import parse_date
 from sync.reader.names import canonical_lookup, normalise
@@ -19,11 +20,6 @@ from sync.xlsx import read_values
 
 SUMMARY_FILE = "Tracker summary.xlsx"
 _DATE_COLUMNS = ("Date of birth", "Joined on", "Left on")
-
-
-def class_workbook_name(academic_year: str, class_name: str, year: int) -> str:
-    """`2026-27 Oak (Year 6).xlsx`: a name that never clashes with last year's workbook."""
-    return f"{academic_year} {class_name} (Year {year}).xlsx"
 
 
 def create_class_workbook(school: Path, *, name: str, year: int, teacher: str = "",

@@ -56,7 +56,8 @@ def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
     for title, frame in frames.items():
         chart = _trends_chart(frame) if title == "Trends" else None
         dated = title not in ("History", "Problems")
-        tabs.append(frame_to_tab(title, frame, note=note if dated else "", chart=chart))
+        line = f"{note}. {results.next_step}" if title == "Summary" and results.next_step else note
+        tabs.append(frame_to_tab(title, frame, note=line if dated else "", chart=chart))
     return tabs
 
 

@@ -18,6 +18,8 @@ def progress_matrix(school: pd.DataFrame, window: int) -> pd.DataFrame:
     """Counts of pupils, one row per subject x status at baseline (all six, zeros included)."""
     rows = on_roll_at(school, window, ["subject", "baseline_status", "status"])
     subjects = subject_order(rows["subject"])
+    if not subjects:
+        return pd.DataFrame(columns=PROGRESS_MATRIX_COLUMNS)
     counts = rows.groupby(["subject", "baseline_status", "status"]).size()
     full = pd.MultiIndex.from_product([subjects, STATUSES, STATUSES])
     grid = counts.reindex(full, fill_value=0).unstack()

@@ -23,7 +23,7 @@ import numpy as np
 from functions.framework import load_framework
 from sync.demo.attainment import make_positions
 from sync.demo.common import SUBJECTS, Demo
-from sync.demo.roll import make_pupils
+from sync.demo.roll import class_members, make_pupils
 from sync.demo.workbooks import write_class, write_summary
 from sync.templates import TEMPLATES_DIR, load_statements
 
@@ -45,8 +45,8 @@ def build_demo(directory: Path, seed: int = 1, framework: str = "points",
     demo = Demo(config, fw, rng, pupils, positions, load_statements(templates_dir, fw, SUBJECTS))
     directory = Path(directory)
     for academic in (0, 1):
-        for (cohort, form), members in pupils[pupils[f"in_{academic}"]].groupby(["cohort", "form"]):
-            write_class(demo, directory / "classes", academic, int(cohort), int(form), members)
+        for cohort, form, members in class_members(pupils, academic):
+            write_class(demo, directory / "classes", academic, cohort, form, members)
     write_summary(demo, directory / "Tracker summary.xlsx", framework)
 
 

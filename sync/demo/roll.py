@@ -17,7 +17,9 @@ def make_pupils(rng: np.random.Generator, config: dict[str, Any], demo_dir: Path
 
     Columns: upn, first_name, last_name, gender, date_of_birth, pupil_premium, sen, eal, cohort,
     form (0/1), in_0 / in_1 (in last / this year's workbooks), joined_0/1, left_0/1, baseline_from
-    ("reception" | "previous school" | ""), and standing_<subject>.
+    ("reception" | "previous school" | ""), moved_on (this year's move to the other class of the
+    cohort: `Left on` in the old class, joined the next school day; NaT for most), and
+    standing_<subject>.
     """
     per_class = config["pupils_per_class"]
     cohort = np.repeat(np.arange(1, 8), 2 * per_class)
@@ -38,7 +40,7 @@ def make_pupils(rng: np.random.Generator, config: dict[str, Any], demo_dir: Path
             + entry_year.map("{:02d}".format) + serial.map("{:03d}".format))      # school numbers
     frame["upn"] = body.map(upn_check_letter) + body
     frame["in_0"], frame["in_1"] = frame["cohort"] >= 2, frame["cohort"] <= 6
-    for column in ("joined_0", "joined_1", "left_0", "left_1"):
+    for column in ("joined_0", "joined_1", "left_0", "left_1", "moved_on"):
         frame[column] = pd.NaT
     frame["baseline_from"] = np.where(frame["cohort"] <= 2, "reception", "")
     _mid_year_moves(frame, config)
@@ -91,6 +93,22 @@ def _mid_year_moves(frame: pd.DataFrame, config: dict[str, Any]) -> None:
     frame.loc[pick(3, 9), "joined_0"] = pd.Timestamp(this_year, 1, 12)    # joined last Spring
     leaver = pick(6, 11)                                                  # left last Spring
     frame.loc[leaver, ["in_1", "left_0"]] = [False, pd.Timestamp(this_year, 2, 27)]
+    frame.loc[pick(5, 13), "moved_on"] = pd.Timestamp(this_year, 11, 6)   # moved class this Autumn
+
+
+def class_members(pupils: pd.DataFrame, academic: int) -> list[tuple[int, int, pd.DataFrame]]:
+    """(cohort, form, members) of each class of one academic year. A pupil who moved class this
+    year is in both: `Left on` the day they moved in the old class, `Joined on` the next Monday in
+    the new one (so the new class has their judgements from then on)."""
+    on_roll = pupils[pupils[f"in_{academic}"]]
+    moved = on_roll[on_roll["moved_on"].notna()] if academic == 1 else on_roll.iloc[0:0]
+    leaving = on_roll.assign(**{f"left_{academic}": on_roll[f"left_{academic}"].where(
+        on_roll["moved_on"].isna() | (academic != 1), on_roll["moved_on"])})
+    arriving = moved.assign(form=1 - moved["form"],
+                            **{f"joined_{academic}": moved["moved_on"] + pd.offsets.Week(weekday=0)})
+    both = pd.concat([leaving, arriving])
+    return [(int(cohort), int(form), members)
+            for (cohort, form), members in both.groupby(["cohort", "form"])]
 
 
 def _upn(body: str) -> str:

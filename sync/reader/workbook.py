@@ -8,6 +8,7 @@ import pandas as pd
 
 from functions import frames
 from functions.pupils import rows_of_pupils, validate_pupils
+from functions.workbooks import copies_of_classes
 from sync.reader.grid_tab import read_grid
 from sync.reader.marks_tab import BASELINE, mark_columns, read_marks
 from sync.reader.names import canonical_lookup, likely_typo, normalise
@@ -165,12 +166,18 @@ def combine(parts: list[ClassWorkbookData]) -> ClassWorkbookData:
 
 
 def check_pupils(data: ClassWorkbookData) -> ClassWorkbookData:
-    """Apply `functions.pupils.validate_pupils` to the whole school: pupils left out take their
-    cells, ticks, comments and interventions with them; the UPN problems join the others."""
+    """Leave out copies of a class workbook (`functions.workbooks.copies_of_classes`), then apply
+    `functions.pupils.validate_pupils` to the whole school: pupils left out take their cells,
+    ticks, comments and interventions with them; the problems join the others."""
+    copies, copy_problems = copies_of_classes(data.classes)
+    if copies:
+        data = ClassWorkbookData(**{
+            field.name: (frame if field.name == "problems" else frame[~frame["workbook"].isin(copies)])
+            for field in fields(ClassWorkbookData) for frame in [getattr(data, field.name)]})
     pupils, problems = validate_pupils(data.pupils)
     return ClassWorkbookData(
         data.classes, pupils, rows_of_pupils(data.cells, pupils), data.statements,
         rows_of_pupils(data.ticks, pupils), rows_of_pupils(data.comments, pupils),
         rows_of_pupils(data.interventions, pupils),
-        pd.concat([data.problems, problems], ignore_index=True),
+        pd.concat([data.problems, copy_problems, problems], ignore_index=True),
         rows_of_pupils(data.statutory, pupils))

@@ -61,6 +61,8 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
     records_of: dict[str, list[dict]] = {}
     for record in mine.to_dict("records"):
         records_of.setdefault(record["upn"], []).append(record)
+    # a pupil who moved class: the comment and grid of the class they are in now
+    comments, ticks = _of_current_class(comments, on_roll), _of_current_class(ticks, on_roll)
     comment_of = _comments(comments)
     steps_of = _next_steps(mine[mine["window"] == window], statements, ticks, fw, academic_year)
     work = []
@@ -113,6 +115,12 @@ def _stems(on_roll: pd.DataFrame) -> dict[str, str]:
     for _, rows in people.groupby("class_name"):
         stems.update(report_stems(zip(rows["upn"], rows["first"], rows["last"])))
     return stems
+
+
+def _of_current_class(frame: pd.DataFrame, on_roll: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` from the workbook each pupil counts in at the report's window."""
+    here = pd.MultiIndex.from_frame(on_roll[["workbook", "upn"]].astype(str))
+    return frame[pd.MultiIndex.from_frame(frame[["workbook", "upn"]].astype(str)).isin(here)]
 
 
 def _comments(comments: pd.DataFrame) -> dict[str, tuple[str, bool]]:

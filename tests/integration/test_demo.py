@@ -128,7 +128,8 @@ def test_every_upn_is_valid_and_only_the_deliberate_one_is_duplicated(points_sch
         assert upns.str.fullmatch(r"[A-Z]\d{12}").all()
         assert (upns.str[0] == upns.str[1:].map(upn_check_letter)).all()
     now = points_school.pupils("2026-27")
-    repeated = now[now["UPN"].duplicated(keep=False)]
+    moved = now.groupby("UPN")["Left on"].transform(lambda left: left.notna().any())
+    repeated = now[now["UPN"].duplicated(keep=False) & ~moved]
     assert len(repeated) == 2 and repeated["workbook"].nunique() == 2
     assert repeated["Left on"].isna().all()
     assert not points_school.pupils("2025-26")["UPN"].duplicated().any()
@@ -152,6 +153,18 @@ def test_mid_year_arrivals_and_departures_are_recorded(points_school):
     judged = points_school.judgements("2026-27")
     baselines = judged[judged["UPN"].isin(arrivals) & judged["column"].str.endswith("Baseline")]
     assert len(baselines) == 3 * len(arrivals)   # the previous school's judgements
+
+
+def test_one_pupil_moves_class_this_autumn_left_on_in_one_and_joined_on_in_the_other(points_school):
+    now = points_school.pupils("2026-27")
+    mover = now[now["UPN"].duplicated(keep=False) & now["UPN"].isin(now.loc[now["Left on"].notna(), "UPN"])]
+    assert sorted(mover["workbook"]) == ["2026-27 Holly (Year 5).xlsx", "2026-27 Maple (Year 5).xlsx"]
+    old, new = (row for _, row in mover.sort_values("workbook").iterrows())     # Holly, Maple
+    assert (pd.Timestamp(old["Left on"]), pd.Timestamp(new["Joined on"])) == (
+        pd.Timestamp(2026, 11, 6), pd.Timestamp(2026, 11, 9))
+    judged = points_school.judgements("2026-27")
+    autumn = judged[(judged["UPN"] == old["UPN"]) & judged["column"].str.endswith("Autumn")]
+    assert set(autumn["workbook"]) == {"2026-27 Maple (Year 5).xlsx"}   # the new teacher's
 
 
 def test_last_years_year_6_summer_lands_near_national_figures(points_school):
