@@ -56,6 +56,7 @@ def synthetic_school(fw: Framework, *, pupils: int, per_class: int = 30, academi
     rows["window_name"] = [fw.windows[w - 1] for w in rows["window"]]
     rows["source"] = "teacher"
     rows["on_roll"] = True
+    rows["workbook"] = rows["class_name"] + ".xlsx"
     school = rows.drop(columns="n")
     statements, ticks = _grids(fw, pupil, academic_year, rng)
     comments = pd.DataFrame({
