@@ -77,6 +77,7 @@ class SchoolResults:
     statutory_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULTS))
     moderation: pd.DataFrame = field(default_factory=pd.DataFrame)         # the Moderation tab
     next_step: str = ""               # one sentence for a school with nothing to count yet
+    progress_note: str = ""           # what a figure of Average progress means
 
 
 def previous_academic_year(academic_year: str) -> str:
@@ -171,6 +172,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
         history=history,
         **{key: value for key, value in statutory.items() if value is not None},
         next_step=next_step(this_year, list(classes_now), set(pupils_now["workbook"])),
+        progress_note=progress_note(fw, window),
     )
 
 
@@ -206,6 +208,18 @@ def _statutory(results: pd.DataFrame | None, data, params: SchoolParameters, sch
                                                  params.moderation, rules)
         moderation = moderation_table(rows)
     return {"statutory": table, "statutory_results": results, "moderation": moderation}
+
+
+def progress_note(fw: Framework, window: int) -> str:
+    """What Average progress means at `window`: points (or steps) gained since the baseline, and
+    the figure that is as expected by now for a pupil whose baseline is last Summer.
+
+    Points, 3 a year over 3 windows, at Spring: "...; 2.0 = as expected by Spring."
+    """
+    unit = "points" if fw.kind == "points" else "steps"
+    expected = window * fw.per_year / len(fw.windows)
+    return (f"Average progress: {unit} gained since the baseline; {expected:.1f} = as expected "
+            f"by {fw.windows[window - 1]}.")
 
 
 def next_step(academic_year: str, workbooks: list[str], with_pupils: set[str]) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ import pandas as pd
 from functions.changes import STATE_HEADER, SYNC_STATE_TAB
 from functions.school import PROBLEM_COLUMNS, SchoolResults
 from sync.store import Chart, Tab, WorkbookRef
-from sync.tabs import frame_to_tab
+from sync.tabs import frame_to_tab, load_layout
 
 if TYPE_CHECKING:
     from sync.job import SyncOutcome
@@ -19,6 +20,8 @@ SYNC_LOG_COLUMNS = ["Started", "Finished", "Window", "Workbooks read", "Workbook
                     "Problems", "Errors", "API calls", "Outcome"]
 BESIDE = " (tracker)"
 SETTINGS_ROW_ID = "(Settings and Staff)"
+PROGRESS_TABS = ("Summary", "Groups", "Classes", "Governors")
+"""Tabs with an Average progress column: their heading line says what its figures mean."""
 
 
 def heading(results: SchoolResults, school_name: str) -> str:
@@ -56,7 +59,11 @@ def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
     for title, frame in frames.items():
         chart = _trends_chart(frame) if title == "Trends" else None
         dated = title not in ("History", "Problems")
-        line = f"{note}. {results.next_step}" if title == "Summary" and results.next_step else note
+        line = note
+        if title in PROGRESS_TABS and results.progress_note:
+            line = f"{line}. {results.progress_note}"
+        if title == "Summary" and results.next_step:
+            line = f"{line} {results.next_step}"
         tabs.append(frame_to_tab(title, frame, note=line if dated else "", chart=chart))
     return tabs
 
@@ -112,9 +119,33 @@ def state_tab(refs: list[WorkbookRef], fingerprint: str) -> Tab:
 
 
 def _trends_chart(trends: pd.DataFrame) -> Chart | None:
+    """One line per subject this year (solid) and last year (dashed, the same colour), on a
+    y-axis from just below the lowest figure to just above the highest, in steps of 10."""
     numeric = [i for i, column in enumerate(trends.columns)
                if i > 0 and pd.api.types.is_numeric_dtype(trends[column])]
     if trends.empty or not numeric:
         return None
-    return Chart(title="% at expected or above, by window", x_column=0, series=tuple(numeric),
-                 y_title="% expected or above")
+    low, high = y_range(trends.iloc[:, numeric].to_numpy(dtype=float))
+    style = load_layout().get("chart", {})
+    palette = style.get("colours", ["1F4E79"])
+    subjects = list(dict.fromkeys(str(trends.columns[i]).removesuffix(LAST_YEAR) for i in numeric))
+    colours = tuple(palette[subjects.index(str(trends.columns[i]).removesuffix(LAST_YEAR)) % len(palette)]
+                    for i in numeric)
+    dashed = tuple(i for i in numeric if str(trends.columns[i]).endswith(LAST_YEAR))
+    return Chart(title="% at expected or above, by window (dashed: last year)", x_column=0,
+                 series=tuple(numeric), y_title="% expected or above", y_min=low, y_max=high,
+                 colours=colours, dashed=dashed)
+
+
+LAST_YEAR = " last year"
+
+
+def y_range(values) -> tuple[float, float]:
+    """The chart's y-axis: from the lowest figure less 5, down to a multiple of 10 (not below 0),
+    to the highest plus 5, up to a multiple of 10 (not above 100). No figure: 0 to 100."""
+    present = values[~pd.isna(values)]
+    if present.size == 0:
+        return 0.0, 100.0
+    low = max(0.0, math.floor((present.min() - 5) / 10) * 10)
+    high = min(100.0, math.ceil((present.max() + 5) / 10) * 10)
+    return float(low), float(high)

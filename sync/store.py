@@ -36,6 +36,10 @@ class Chart:
     x_column: int                  # 0-based column index of the categories
     series: tuple[int, ...]        # 0-based column indexes of the numeric series
     y_title: str = ""
+    y_min: float | None = None     # the y-axis range (None: the program chooses)
+    y_max: float | None = None
+    colours: tuple[str, ...] = ()  # one hex colour per series (empty: the program's)
+    dashed: tuple[int, ...] = ()   # the series (column indexes) drawn with a dashed line
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Tab:
 
     `formats` maps a column name to a number format ("0.0", "0", "dd/mm/yyyy", "@" for text).
     `colour_by` maps a column name to {cell value: hex fill colour} for status colouring.
+    `widths` gives every column's width in characters (`sync.tabs.column_widths`).
     Values copied from teachers' cells are always written as plain text, never as formulas.
     """
 
@@ -51,6 +56,8 @@ class Tab:
     header: list[str]
     rows: Rows
     widths: dict[str, float] = field(default_factory=dict)
+    wrap: list[str] = field(default_factory=list)     # columns whose long text wraps in its cell
+    printing: dict = field(default_factory=dict)      # page setup: see [print] in owned_tabs.toml
     formats: dict[str, str] = field(default_factory=dict)
     colour_by: dict[str, dict[str, str]] = field(default_factory=dict)
     freeze_rows: int = 1

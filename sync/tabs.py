@@ -65,11 +65,14 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
         for column, palette in layout.get("colour_columns", {}).items()
         if column in header and palette in colours
     }
+    wrap = [c for c in layout.get("wrap", {}).get(title, []) if c in header]
     return Tab(
         title=title,
         header=header,
         rows=rows,
-        widths={c: w for c, w in layout.get("widths", {}).items() if c in header},
+        widths=column_widths(title, header, columns, layout),
+        wrap=wrap,
+        printing=print_settings(title, layout),
         formats={c: f for c, f in layout.get("formats", {}).items() if c in header},
         colour_by=colour_by,
         freeze_rows=1,
@@ -77,3 +80,46 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
         chart=chart,
         note=note,
     )
+
+
+def column_widths(title: str, header: list[str], columns: list[list[object]], layout: dict) -> dict[str, float]:
+    """Each column's width in characters: the layout's width for this tab or any tab where it
+    gives one (`[tab_widths.<tab>]`, then `[widths]`), else fitted to the column's contents.
+
+    Fitted: the longest value as shown (a date as dd/mm/yyyy, a number with its format's
+    decimals) or the header's longest word (headers wrap onto two lines at most; bold, so one
+    character more), whichever is wider, plus `[fit].padding`, kept between `[fit].min` and
+    `[fit].max`.
+    """
+    fit = layout.get("fit", {})
+    low, high, padding = fit.get("min", 6), fit.get("max", 40), fit.get("padding", 2)
+    fixed = {**layout.get("widths", {}), **layout.get("tab_widths", {}).get(title, {})}
+    formats = layout.get("formats", {})
+    widths: dict[str, float] = {}
+    for name, values in zip(header, columns or [[] for _ in header]):
+        if name in fixed:
+            widths[name] = float(fixed[name])
+            continue
+        words = max((len(word) for word in name.split()), default=0)
+        heading = max(words, math.ceil(len(name) / 2)) + 1     # bold: a little wider
+        longest = max((_shown_length(value, formats.get(name)) for value in values), default=0)
+        widths[name] = float(min(high, max(low, heading, longest) + padding))
+    return widths
+
+
+def _shown_length(value: object, number_format: str | None) -> int:
+    """How many characters a cell shows."""
+    if value is None:
+        return 0
+    if isinstance(value, (date, datetime)):
+        return 16 if isinstance(value, datetime) and (value.hour or value.minute) else 10
+    if isinstance(value, float) and number_format and number_format.startswith("0"):
+        decimals = len(number_format.partition(".")[2])
+        return len(f"{value:.{decimals}f}")
+    return len(str(value))
+
+
+def print_settings(title: str, layout: dict) -> dict:
+    """The page setup of one tab: `[print]` of the layout, with `[print.tabs.<tab>]` over it."""
+    settings = {key: value for key, value in layout.get("print", {}).items() if key != "tabs"}
+    return {**settings, **layout.get("print", {}).get("tabs", {}).get(title, {})}

@@ -13,6 +13,7 @@ from copy import copy
 import tomllib
 import zipfile
 from datetime import datetime
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,20 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
                     subject_ticks = ticks[ticks["subject"].str.casefold() == subject.casefold()]
                 _grid_tab(book.create_sheet(spec["name"].format(subject=subject)), context, spec,
                           chosen, names, subject_ticks)
+    printing = layout.get("print", {})
+    for spec, sheets in zip(layout["tabs"], _sheets_of_tabs(book, layout["tabs"], subjects)):
+        named = [c.get("name") for c in spec.get("columns", [])]
+        for sheet in sheets:
+            title_rows = {"keys": 0, "table": 1, "grid": 2}[spec["kind"]]
+            title_columns = 2 if named[:2] == ["UPN", "Name"] else 0
+            _print_setup(sheet, {**printing, **spec.get("print", {})}, title_rows, title_columns)
     save_workbook(book, path)
+
+
+def _sheets_of_tabs(book: Workbook, specs: list[dict[str, Any]], subjects: list[str]) -> list[list[Worksheet]]:
+    """The worksheets made for each tab spec, in order (a grid spec makes one per subject)."""
+    return [[book[spec["name"].format(subject=subject)] for subject in subjects]
+            if spec["kind"] == "grid" else [book[spec["name"]]] for spec in specs]
 
 
 def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[str, str]],
@@ -349,6 +363,40 @@ def _apply_formats(sheet: Worksheet, spec: dict[str, Any], context: _Context, he
                     cell.number_format = column["format"]
                 if column.get("wrap"):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    _fit_row_height(sheet, row, cell.value, column["width"])
+    if any(column.get("wrap") for column in spec["columns"]):   # tall rows: read from the top
+        for row in sheet.iter_rows(min_row=2, max_row=count + 1, max_col=len(header)):
+            for cell in row:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(vertical="top")
+
+
+LINE_HEIGHT = 15.0   # points per line of the default font
+
+
+def _fit_row_height(sheet: Worksheet, row: int, text: object, width: float) -> None:
+    """A row tall enough for its wrapped text: spreadsheet programs do not grow a row for text
+    another program wrapped, so the lines would be drawn over the rows below."""
+    lines = len(textwrap.wrap(str(text), max(int(width) - 2, 1))) if text else 1
+    if lines > 1:
+        current = sheet.row_dimensions[row].height or LINE_HEIGHT
+        sheet.row_dimensions[row].height = max(current, lines * LINE_HEIGHT)
+
+
+def _print_setup(sheet: Worksheet, settings: dict[str, Any], title_rows: int, title_columns: int) -> None:
+    """Printed, a tab is A4 in the layout's orientation, one page wide, its header rows (and the
+    UPN and Name columns, where it has them) repeated on every page."""
+    sheet.page_setup.orientation = settings.get("orientation", "landscape")
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = int(settings.get("pages_wide", 1))
+    sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = f"1:{title_rows}"
+    if title_columns:
+        sheet.print_title_cols = f"A:{get_column_letter(title_columns)}"
+    for side, inches in settings.get("margins", {}).items():
+        setattr(sheet.page_margins, side, float(inches))
 
 
 def _grid_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], statements: pd.DataFrame,

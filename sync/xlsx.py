@@ -8,6 +8,7 @@ keep their format, statuses get their fill colour.
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree
@@ -16,12 +17,14 @@ from zipfile import ZipFile
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
@@ -33,6 +36,8 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 NOTE_FONT = Font(italic=True, color="555555")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+TOP_ALIGNMENT = Alignment(vertical="top")
 
 
 def read_values(path: Path) -> Workbook:
@@ -198,13 +203,17 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
     if tab.freeze_rows or tab.freeze_cols:
         sheet.freeze_panes = f"{get_column_letter(tab.freeze_cols + 1)}{top + tab.freeze_rows}"
-    _print_to_page_width(sheet, top)
+    _print_setup(sheet, tab, top)
+    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(tab.header) + 1)]
+    _row_heights(sheet, tab, top, widths)
     if tab.note:
         note = _cell(sheet, tab.note)
         note.font = NOTE_FONT
         sheet.append([note])
     sheet.append([_header_cell(sheet, name) for name in tab.header])
-    styles = [_number_style(sheet, tab.formats.get(name)) for name in tab.header]
+    wrapped = set(tab.wrap)
+    styles = [_number_style(sheet, tab.formats.get(name), name in wrapped, top=bool(wrapped))
+              for name in tab.header]
     for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
         sheet.append(_body_row(sheet, values, styles))
     for column, name in enumerate(tab.header, start=1):
@@ -223,6 +232,36 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
         sheet.add_chart(_line_chart(sheet, tab, top, last_row), f"{get_column_letter(len(tab.header) + 2)}{top}")
 
 
+LINE_HEIGHT = 15.0
+"""Points per line of text at the default font (Calibri 11): a wrapped row is this times its lines."""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text wraps onto in a column `width` characters wide (words kept whole)."""
+    return max(1, len(textwrap.wrap(text, max(int(width), 1))))
+
+
+def _row_heights(sheet: AnySheet, tab: Tab, top: int, widths: list[float]) -> None:
+    """Heights for the header row and for rows whose wrapped text needs more than one line:
+    spreadsheet programs do not grow a row for wrapped text written by another program, so
+    without a height the lines would be drawn over the next row. Set before any row is written
+    (a write-only sheet writes each row's height with the row)."""
+    # a width counts digits; most letters are narrower: a heading fits a little more than its
+    # width, and body text is measured on the safe side
+    usable = [max(width - 1, 1.0) for width in widths]
+    header_lines = max((_lines(name, width + 1) for name, width in zip(tab.header, widths)), default=1)
+    if header_lines > 1:
+        sheet.row_dimensions[top].height = header_lines * LINE_HEIGHT
+    wrapped = [i for i, name in enumerate(tab.header) if name in set(tab.wrap)]
+    if not wrapped:
+        return
+    for offset, values in enumerate(tab.rows, start=1):
+        lines = max(_lines(str(values[i]), usable[i]) if i < len(values) and values[i] else 1
+                    for i in wrapped)
+        if lines > 1:
+            sheet.row_dimensions[top + offset].height = lines * LINE_HEIGHT
+
+
 def _header_cell(sheet: AnySheet, name: str) -> Cell:
     cell = _cell(sheet, name)
     cell.font = HEADER_FONT
@@ -231,13 +270,18 @@ def _header_cell(sheet: AnySheet, name: str) -> Cell:
     return cell
 
 
-def _number_style(sheet: AnySheet, number_format: str | None) -> StyleArray | None:
-    """The style of a cell with this number format, made once per column and shared by its cells
-    (instead of looking the format up again for every cell of a long tab)."""
-    if not number_format:
+def _number_style(sheet: AnySheet, number_format: str | None, wrap: bool = False,
+                  top: bool = False) -> StyleArray | None:
+    """The style of a cell with this number format (and wrapped text; top-aligned where a row
+    may be several lines tall), made once per column and shared by its cells (instead of looking
+    the format up again for every cell of a long tab)."""
+    if not number_format and not wrap and not top:
         return None
     cell = Cell(sheet)
-    cell.number_format = number_format
+    if number_format:
+        cell.number_format = number_format
+    if wrap or top:
+        cell.alignment = WRAP_ALIGNMENT if wrap else TOP_ALIGNMENT
     return cell._style
 
 
@@ -260,14 +304,52 @@ def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | N
     return cells
 
 
-def _print_to_page_width(sheet: AnySheet, header_row: int) -> None:
-    """Printed, a tab is landscape, one page wide, with its header row repeated on every page."""
-    sheet.page_setup.orientation = "landscape"
+def _print_setup(sheet: AnySheet, tab: Tab, header_row: int) -> None:
+    """Printed, a tab is landscape A4, `pages_wide` pages wide (1 unless the layout says more),
+    with its header row (and `title_columns`) repeated on every page, narrow margins, and a
+    page break before `break_before` (e.g. a long Reasons column printed on its own pages)."""
+    settings = tab.printing
+    sheet.page_setup.orientation = settings.get("orientation", "landscape")
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = int(settings.get("pages_wide", 1))
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    if settings.get("title_columns"):
+        sheet.print_title_cols = f"A:{get_column_letter(int(settings['title_columns']))}"
+    margins = settings.get("margins", {})
+    for side in ("left", "right", "top", "bottom"):
+        if side in margins:
+            setattr(sheet.page_margins, side, float(margins[side]))
+    if settings.get("break_before") in tab.header:
+        # two parts, each one page wide at one scale: fit-to-width would let a program choose
+        # its own breaks, so the scale is set here from the wider part
+        at = tab.header.index(settings["break_before"])
+        sheet.col_breaks.append(Break(id=at))
+        widths = [tab.widths.get(name, 10.0) for name in tab.header]
+        titles = int(settings.get("title_columns", 0))
+        parts = (widths[:at], widths[:titles] + widths[at:])
+        sheet.sheet_properties.pageSetUpPr.fitToPage = False
+        sheet.page_setup.scale = print_scale(settings, max(_pixels(part) for part in parts))
+    sheet.print_options.gridLines = bool(settings.get("grid_lines", False))
+
+
+PAPER_INCHES = {"landscape": 11.69, "portrait": 8.27}
+"""The printable direction's length of A4 in inches."""
+
+
+def _pixels(widths: list[float]) -> float:
+    """Columns' printed width in pixels at 96 dpi, on the safe side: Excel draws a character of
+    the default font 7 pixels wide, LibreOffice (measured on its PDFs) nearer 9.5."""
+    return sum(9.5 * width + 5 for width in widths)
+
+
+def print_scale(settings: dict, pixels: float) -> int:
+    """The print scale (%) that fits `pixels` of columns across the page between the margins."""
+    margins = settings.get("margins", {})
+    inches = (PAPER_INCHES[settings.get("orientation", "landscape")]
+              - float(margins.get("left", 0.7)) - float(margins.get("right", 0.7)))
+    return max(10, min(100, int(100 * inches * 96 / max(pixels, 1.0))))
 
 
 def _line_chart(sheet: AnySheet, tab: Tab, top: int, last_row: int) -> LineChart:
@@ -275,14 +357,26 @@ def _line_chart(sheet: AnySheet, tab: Tab, top: int, last_row: int) -> LineChart
     chart = LineChart()
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
-    chart.height, chart.width = 9, 18
+    chart.height, chart.width = 10, 20
     for column in spec.series:
         chart.add_data(Reference(sheet, min_col=column + 1, min_row=top, max_row=last_row),
                        titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=spec.x_column + 1, min_row=top + 1, max_row=last_row))
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100  # percentages: an honest scale
+    chart.y_axis.scaling.min = 0 if spec.y_min is None else spec.y_min
+    chart.y_axis.scaling.max = 100 if spec.y_max is None else spec.y_max
+    chart.y_axis.majorUnit = 10
     chart.y_axis.delete = chart.x_axis.delete = False
-    for series in chart.series:
+    chart.legend.position = "b"
+    for column, series in zip(spec.series, chart.series):
         series.smooth = False  # straight lines between windows: no invented curve
         series.marker.symbol = "circle"  # a window with one point still shows
+        series.graphicalProperties.line.width = 28575     # 2.25 pt
+        if spec.colours:
+            colour = spec.colours[spec.series.index(column)]
+            series.graphicalProperties.line.solidFill = colour
+            series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+            series.marker.graphicalProperties.line.solidFill = colour
+        if column in spec.dashed:
+            series.graphicalProperties.line.dashStyle = "dash"
+            series.marker.symbol = "triangle"
     return chart

@@ -6,11 +6,12 @@ import pandas as pd
 from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, MEASURED, counts, measures,
                                             on_roll_at, subject_order)
 
-CLASSES_COLUMNS = ["Class", "Subject", *MEASURE_COLUMNS]
+CLASSES_COLUMNS = ["Year", "Class", "Subject", *MEASURE_COLUMNS]
 
 
 def classes(school: pd.DataFrame, window: int) -> pd.DataFrame:
-    """Class x subject measures at `window`; classes ordered by their lowest year group, then name."""
+    """Class x subject measures at `window`, with the class's year group (its pupils' lowest);
+    ordered by year group, then class name, then subject, as Completion is."""
     rows = on_roll_at(school, window, [*MEASURED, "class_name", "subject", "year"])
     parts = counts(rows)
     parts["Class"] = rows["class_name"]
@@ -21,4 +22,5 @@ def classes(school: pd.DataFrame, window: int) -> pd.DataFrame:
     ranks = pd.DataFrame({"year": table["Class"].map(class_year), "class": table["Class"],
                           "subject": table["Subject"].map(subjects)})
     order = ranks.sort_values(["year", "class", "subject"]).index
+    table["Year"] = table["Class"].map(class_year)
     return table.loc[order, CLASSES_COLUMNS].reset_index(drop=True)

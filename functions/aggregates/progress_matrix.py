@@ -11,7 +11,10 @@ import pandas as pd
 from functions.aggregates._measures import on_roll_at, subject_order
 from functions.frames import STATUSES
 
-PROGRESS_MATRIX_COLUMNS = ["Subject", "Status at baseline", *STATUSES]
+THEN = "Status then (at baseline)"
+NOW = "now: "
+PROGRESS_MATRIX_COLUMNS = ["Subject", THEN, *(NOW + status for status in STATUSES)]
+"""A row per status then; a column per status now ("now: expected"): how many pupils moved."""
 
 
 def progress_matrix(school: pd.DataFrame, window: int) -> pd.DataFrame:

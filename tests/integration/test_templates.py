@@ -222,3 +222,27 @@ def test_pupils_csv_headers_match_whatever_their_case_and_spacing(tmp_path_facto
     csv = tmp_path_factory.mktemp("csv") / "pupils.csv"
     csv.write_text(",".join(f'"{h}"' for h in header) + "\n" + ",".join(["A801200005001", "x"][:len(header)]) + "\n")
     assert column in read_pupils_csv(csv).columns
+
+
+def test_every_class_tab_prints_one_page_wide_and_comments_wrap_in_rows_tall_enough(tmp_path, points):
+    path = tmp_path / "oak.xlsx"
+    pupils = pd.DataFrame({"UPN": ["A801200005001", "B801200005002"], "First name": ["Ann", "Bob"],
+                           "Last name": ["Lee", "Day"]})
+    long = "Ann reads with growing confidence and enjoys talking about favourite books. " * 2
+    comments = pd.DataFrame({"UPN": ["A801200005001", "B801200005002"], "Comment": [long, "Good."]})
+    new_class_workbook(path, class_name="Oak", year_group=3, teacher="", academic_year="2026-27",
+                       fw=points, subjects=["Reading"], statements=load_statements(TEMPLATES_DIR, points),
+                       pupils=pupils, comments=comments)
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (9, 1, 0), sheet.title
+        assert setup.orientation == ("portrait" if sheet.title == "Class" else "landscape")
+    assert book["Judgements"].print_title_rows == "$1:$1"
+    assert book["Judgements"].print_title_cols == "$A:$B"          # UPN and Name on every page
+    assert book["Reading grid"].print_title_rows == "$1:$2"        # statements and their points
+    comments_tab = book["Comments"]
+    # 152 characters in a column 80 wide (78 usable): two lines, 30 points; "Good." one line
+    assert comments_tab.row_dimensions[2].height == 30.0
+    assert comments_tab.row_dimensions[3].height is None
+    assert comments_tab["C2"].alignment.wrap_text and comments_tab["A2"].alignment.vertical == "top"

@@ -13,14 +13,16 @@ def test_completion_counts_teacher_labels_and_marks_and_names_who_is_missing():
         dict(upn="E", pupil="Eve Ely", on_roll=False),               # left: not due
         dict(upn="A", pupil="Ann Able", window=2, mark="NA"),
         dict(upn="A", pupil="Ann Able", window=3),                   # after the current window
-        dict(upn="F", pupil="Fay Fox", class_name="Ash", value=20),
+        dict(upn="F", pupil="Fay Fox", class_name="Ash", year=4, value=20),
     )
     table = completion(frame, 2)
-    assert list(table.columns) == ["Class", "Subject", "Window", "Due", "Entered", "% entered", "Missing"]
+    assert list(table.columns) == ["Year", "Class", "Subject", "Window", "Due", "Entered",
+                                   "% entered", "Missing"]
+    # year 3 (Oak) before year 4 (Ash), as in Classes; A to Z within a year
     assert table.values.tolist() == [
-        ["Ash", "Reading", "Autumn", 1, 1, 100.0, ""],
-        ["Oak", "Reading", "Autumn", 4, 2, 50.0, "Ada Dunn, Cal Cole"],
-        ["Oak", "Reading", "Spring", 1, 1, 100.0, ""],
+        [3, "Oak", "Reading", "Autumn", 4, 2, 50.0, "Ada Dunn, Cal Cole"],
+        [3, "Oak", "Reading", "Spring", 1, 1, 100.0, ""],
+        [4, "Ash", "Reading", "Autumn", 1, 1, 100.0, ""],
     ]
 
 
@@ -66,11 +68,12 @@ def test_progress_matrix_counts_pupils_from_status_at_baseline_to_status_now():
         dict(upn="A", window=2, baseline_status="below", status="above"),
     )
     table = progress_matrix(frame, 1)
-    assert list(table.columns) == ["Subject", "Status at baseline", "well below", "below",
-                                   "expected", "above", "greater depth", "not assessed"]
-    assert table["Status at baseline"].tolist() == ["well below", "below", "expected", "above",
-                                                    "greater depth", "not assessed"]
-    cells = table.set_index("Status at baseline")
+    assert list(table.columns) == ["Subject", "Status then (at baseline)", "now: well below",
+                                   "now: below", "now: expected", "now: above",
+                                   "now: greater depth", "now: not assessed"]
+    assert table["Status then (at baseline)"].tolist() == ["well below", "below", "expected",
+                                                           "above", "greater depth", "not assessed"]
+    cells = table.set_index("Status then (at baseline)")
     assert cells.loc["below"].tolist()[1:] == [1, 0, 2, 0, 0, 0]
     assert cells.loc["expected"].tolist()[1:] == [0, 0, 0, 0, 1, 0]
     assert int(cells.drop(columns="Subject").to_numpy().sum()) == 4

@@ -52,3 +52,17 @@ def test_only_last_years_workbooks_say_to_make_this_years():
     last.classes["academic_year"] = "2025-26"
     results = assess_school(last, params(), existing_history=pd.DataFrame())
     assert results.next_step.startswith("No class workbooks for 2026-27 yet")
+
+
+def test_average_progress_says_what_one_point_means_at_the_window():
+    # points: 3 a year over 3 windows, so 1.0 a window; steps: 6 a year, so 2.0 a window
+    points, steps = shipped("points"), shipped("steps")
+    assert (points.per_year, len(points.windows), steps.per_year, len(steps.windows)) == (3, 3, 6, 3)
+    results = assess_school(ClassWorkbookData.empty(), params(points), existing_history=pd.DataFrame())
+    assert results.progress_note == (
+        "Average progress: points gained since the baseline; 1.0 = as expected by Autumn.")
+    spring = SchoolParameters(academic_year="2026-27", fw=steps, subjects=["Reading"],
+                              window_ends=ENDS, current_window="Spring")
+    results = assess_school(ClassWorkbookData.empty(), spring, existing_history=pd.DataFrame())
+    assert results.progress_note == (
+        "Average progress: steps gained since the baseline; 4.0 = as expected by Spring.")
