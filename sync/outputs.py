@@ -60,10 +60,10 @@ def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
         chart = _trends_chart(frame) if title == "Trends" else None
         dated = title not in ("History", "Problems")
         line = note
-        if title in PROGRESS_TABS and results.progress_note:
-            line = f"{line}. {results.progress_note}"
-        if title == "Summary" and results.next_step:
-            line = f"{line} {results.next_step}"
+        if results.next_step:                  # nothing to count yet: say what to do next
+            line = f"{note}. {results.next_step}" if title == "Summary" else note
+        elif title in PROGRESS_TABS and results.progress_note:
+            line = f"{note}. {results.progress_note}"
         tabs.append(frame_to_tab(title, frame, note=line if dated else "", chart=chart))
     return tabs
 

@@ -71,11 +71,11 @@ def test_school_tabs_have_the_contract_columns(summary_tabs) -> None:
     assert list(tab_frame(summary_tabs["History"]).columns) == HISTORY_COLUMNS
     assert list(tab_frame(summary_tabs["Problems"]).columns) == PROBLEMS_COLUMNS
     classes = tab_frame(summary_tabs["Classes"])
-    assert list(classes.columns) == ["Class", *SUMMARY_COLUMNS[1:]]
+    assert list(classes.columns) == ["Year", "Class", *SUMMARY_COLUMNS[1:]]
     assert {"Class", "Subject", "Window"} <= set(tab_frame(summary_tabs["Completion"]).columns)
     assert {"Class", "Subject"} <= set(tab_frame(summary_tabs["Watchlist"]).columns)
     matrix = tab_frame(summary_tabs["Progress matrix"])
-    assert {"Subject", *STATUS_WORDS} <= set(matrix.columns)
+    assert {"Subject", "Status then (at baseline)", *(f"now: {s}" for s in STATUS_WORDS)} <= set(matrix.columns)
     assert "Window" in tab_frame(summary_tabs["Trends"]).columns
     assert {"Started", "Finished", "Workbooks read", "Workbooks skipped", "Problems", "API calls",
             "Outcome"} <= set(tab_frame(summary_tabs["Sync log"]).columns)
