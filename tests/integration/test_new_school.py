@@ -38,7 +38,7 @@ def test_a_new_school_syncs_in_local_mode_and_says_what_to_do_next(tmp_path):
     summary = read_values(school / "Tracker summary.xlsx")
     assert summary["Summary"][0][0] == f"New Primary: Autumn 2026-27. {NO_PUPILS}"
     assert summary["Summary"][1][:2] == ["Year", "Subject"] and len(summary["Summary"]) == 2
-    assert summary["Classes"][1][0] == "Class" and len(summary["Classes"]) == 2
+    assert summary["Classes"][1][:2] == ["Year", "Class"] and len(summary["Classes"]) == 2
     outputs = read_values(school / SUMMARIES_FOLDER / "2026-27 Oak (Year 3).xlsx")
     assert outputs["Class summary"][1][0] == "UPN" and len(outputs["Class summary"]) == 2
 
