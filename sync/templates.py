@@ -135,18 +135,19 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
                           chosen, names, subject_ticks)
     printing = layout.get("print", {})
     for spec, sheets in zip(layout["tabs"], _sheets_of_tabs(book, layout["tabs"], subjects)):
-        named = [c.get("name") for c in spec.get("columns", [])]
         for sheet in sheets:
-            title_rows = {"keys": 0, "table": 1, "grid": 2}[spec["kind"]]
-            title_columns = 2 if named[:2] == ["UPN", "Name"] else 0
+            title_rows = {"keys": 0, "grid": 2}.get(spec["kind"], 1)
+            title_columns = 2 if (sheet.cell(1, 1).value, sheet.cell(1, 2).value) == ("UPN", "Name") else 0
             _print_setup(sheet, {**printing, **spec.get("print", {})}, title_rows, title_columns)
     save_workbook(book, path)
 
 
 def _sheets_of_tabs(book: Workbook, specs: list[dict[str, Any]], subjects: list[str]) -> list[list[Worksheet]]:
-    """The worksheets made for each tab spec, in order (a grid spec makes one per subject)."""
-    return [[book[spec["name"].format(subject=subject)] for subject in subjects]
-            if spec["kind"] == "grid" else [book[spec["name"]]] for spec in specs]
+    """The worksheets made for each tab spec, in order (a grid spec makes one per subject; a tab
+    only some classes get, such as Statutory, may be absent)."""
+    names = [[spec["name"].format(subject=subject) for subject in subjects]
+             if spec["kind"] == "grid" else [spec["name"]] for spec in specs]
+    return [[book[name] for name in group if name in book.sheetnames] for group in names]
 
 
 def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[str, str]],
