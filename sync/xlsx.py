@@ -246,10 +246,10 @@ def _row_heights(sheet: AnySheet, tab: Tab, top: int, widths: list[float]) -> No
     spreadsheet programs do not grow a row for wrapped text written by another program, so
     without a height the lines would be drawn over the next row. Set before any row is written
     (a write-only sheet writes each row's height with the row)."""
-    # a width counts digits; most letters are narrower: a heading fits a little more than its
-    # width, and body text is measured on the safe side
+    # measured on the safe side (a bold heading cut off, or a line drawn over the next row, is
+    # worse than a little white space)
     usable = [max(width - 1, 1.0) for width in widths]
-    header_lines = max((_lines(name, width + 1) for name, width in zip(tab.header, widths)), default=1)
+    header_lines = max((_lines(name, width) for name, width in zip(tab.header, usable)), default=1)
     if header_lines > 1:
         sheet.row_dimensions[top].height = header_lines * LINE_HEIGHT
     wrapped = [i for i, name in enumerate(tab.header) if name in set(tab.wrap)]
