@@ -48,11 +48,11 @@ class Run:
 BENCHMARKS = {
     "engine": ["bench/engine.py", "--rows", "1000000"],
     "local_sync": ["bench/local_sync.py"],
-    "local_sync_10x": ["bench/local_sync.py", "--scale", "10", "--repeat", "3"],
+    "local_sync_10x": ["bench/local_sync.py", "--scale", "10", "--repeat", "2"],
     "google_requests": ["-m", "bench.google_requests", "--sizes", "1", "14", "200"],
     "reports": ["bench/reports.py", "--pupils", "60"],
     "report_engines": ["bench/report_engines.py", "--pupils", "30"],
-    "demo": ["bench/demo.py", "--rounds", "3"],
+    "demo": ["bench/demo.py", "--rounds", "2"],
 }
 SWEEPS = {"default": ["-m", "pytest", "tests/integration/test_fault_sweep.py", "-s", "-q", "-p", "no:cacheprovider",
                       "-k", "few_dozen"],
