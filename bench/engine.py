@@ -78,6 +78,7 @@ def synthetic(rows: int, fw: Framework, rng: np.random.Generator):
         "label": _labels(value, gd, fw), "value": value, "gd": gd, "mark": mark,
         "source": np.where(np.isnan(value), "", "teacher"), "judgement": "", "test_label": "",
         "grid_label": "", "test_reason": "", "grid_reason": "", "on_roll": rng.random(len(y)) > 0.01,
+        "unreadable": "",
     })[POSITIONS]
     positions["judgement"] = positions["label"]
     base_value = np.clip(np.round(np.array(fw.end_of_year, dtype=float)[year - 1] + prior), 1, None)

@@ -18,7 +18,7 @@ KEYS = ["upn", "subject"]
 STATUS_WORDS = np.array(frames.STATUSES, dtype=object)   # codes 0..5, 5 = not assessed
 NOT_ASSESSED = 5
 PROGRESS_WORDS = np.array(("",) + frames.PROGRESS_STATUSES, dtype=object)  # 0 = not measurable
-NO_POSITION = "not assessed: no judgement, test or grid suggestion"
+NO_POSITION = "not assessed: no teacher judgement"
 FALLING_RULES = ("well below expected", "progress less than expected",
                  "no progress at two windows in a row")
 EXCELLING_RULES = ("above expected", "greater depth", "progress more than expected")
@@ -162,6 +162,21 @@ def _watch_words(falling: np.ndarray, rules: list[np.ndarray]) -> np.ndarray:
     return np.array(texts, dtype=object)
 
 
+def status_reason(status: str, value: float, gd: bool, expected_label: str, year: int, window: int,
+                  mark: str, source: str, unreadable: str, fw: Framework) -> str:
+    """The status part of a row's reasons (shared with functions.assess_one)."""
+    if status == "not assessed":
+        if mark:
+            return f"not assessed: marked {mark}"
+        if unreadable:
+            return f"not assessed: the judgement in {unreadable} could not be read (see Problems)"
+        return NO_POSITION
+    suggested = (f" (the {source} suggestion: the teacher left the cell blank)"
+                 if source in ("test", "grid") else "")
+    return (f"{status}: {fw.label_for(value, gd)}{suggested} where {expected_label} was expected "
+            f"at {fw.windows[window - 1]} of year {year}")
+
+
 def _number(x: float, signed: bool = False) -> str:
     return f"{x:+g}" if signed else f"{x:g}"
 
@@ -172,14 +187,12 @@ def _reasons(out: pd.DataFrame, columns: dict[str, np.ndarray], status: np.ndarr
     """Every reason of each row, joined with "; " (built once per distinct combination)."""
     value, gd = out["value"].to_numpy(float), out["gd"].to_numpy(bool)
     year, window, mark = out["year"].to_numpy(int), out["window"].to_numpy(int), out["mark"].to_numpy()
+    source, unreadable = out["source"].to_numpy(object), out["unreadable"].to_numpy(object)
     origin = base["origin"][groups]
 
     def status_words(i: int) -> str:
-        if status[i] == NOT_ASSESSED:
-            return f"not assessed: marked {mark[i]}" if mark[i] else NO_POSITION
-        return (f"{STATUS_WORDS[status[i]]}: {fw.label_for(value[i], gd[i])} where "
-                f"{columns['expected_label'][i]} was expected at {fw.windows[window[i] - 1]} "
-                f"of year {year[i]}")
+        return status_reason(STATUS_WORDS[status[i]], value[i], gd[i], columns["expected_label"][i],
+                             year[i], window[i], mark[i], source[i], unreadable[i], fw)
 
     def progress_words(i: int) -> str:
         if progress_code[i] == 0:
@@ -190,7 +203,8 @@ def _reasons(out: pd.DataFrame, columns: dict[str, np.ndarray], status: np.ndarr
                 f"{columns['baseline_label'][i]} ({since}) where "
                 f"{_number(columns['expected_progress'][i])} was expected")
 
-    status_first, status_key = distinct_rows([status, value, gd, year, window, mark])
+    status_first, status_key = distinct_rows([status, value, gd, year, window, mark, source,
+                                              unreadable])
     progress_first, progress_key = distinct_rows(
         [progress_code, columns["progress"], columns["baseline"], base["gd"][groups],
          columns["baseline_window"], columns["expected_progress"], base["origin_code"][groups]])

@@ -9,6 +9,7 @@ import math
 from typing import Any, Mapping
 
 from functions.framework import Framework
+from functions.assess import status_reason
 
 Row = Mapping[str, Any]
 
@@ -101,13 +102,8 @@ def assess_pupil(rows: list[Row], baseline: Row | None, fw: Framework) -> list[d
         watch_reason = (f"falling behind: {', '.join(falling)}" if falling else
                         f"excelling: {', '.join(excelling)}" if excelling else "")
         b_label = "" if math.isnan(b_value) else fw.label_for(b_value, b_gd)
-        if now != "not assessed":
-            status_words = (f"{now}: {fw.label_for(value, gd)} where {fw.label_for(expected)} was "
-                            f"expected at {fw.windows[window - 1]} of year {year}")
-        elif row["mark"]:
-            status_words = f"not assessed: marked {row['mark']}"
-        else:
-            status_words = "not assessed: no judgement, test or grid suggestion"
+        status_words = status_reason(now, value, gd, fw.label_for(expected), year, window,
+                                     row["mark"], row["source"], row.get("unreadable", ""), fw)
         progress_words = ""
         if moving:
             since = origin or f"first position, {fw.windows[w0 - 1]}"

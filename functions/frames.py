@@ -40,7 +40,10 @@ no position), gd (bool), mark ("" | "ABS" | "NA"), source ("teacher" | "test" | 
 judgement (str: the teacher's cell as read, "" when empty or unreadable), test_label, grid_label
 (str, "" when no suggestion), test_reason, grid_reason (str), on_roll (bool: on roll at the
 window's end: joined on or before it, not left before it), workbook (the class workbook the pupil
-counts in at that window: a pupil who moved class counts in the new one from the day they joined).
+counts in at that window: a pupil who moved class counts in the new one from the day they joined),
+unreadable (str: "Judgements C5" when the teacher's cell could not be read, so there is no
+position; "" otherwise). source is "teacher" for a judgement; "test" or "grid" only where the
+framework lets a suggestion stand in for a blank cell (`[judgements] suggestions_fill_blanks`).
 
 BASELINES (engine input: at most one row per pupil x subject)
 -------------------------------------------------------------
@@ -87,7 +90,7 @@ PROBLEMS = ["workbook", "tab", "cell", "found", "expected", "severity"]
 STATUTORY = ["workbook", "academic_year", "cell", "upn", "column", "raw"]
 POSITIONS = ["upn", "subject", "year", "window", "label", "value", "gd", "mark", "source",
              "judgement", "test_label", "grid_label", "test_reason", "grid_reason", "on_roll",
-             "workbook"]
+             "workbook", "unreadable"]
 BASELINES = ["upn", "subject", "label", "value", "gd", "window", "origin"]
 ASSESSED_EXTRA = ["expected", "expected_label", "status", "baseline", "baseline_label",
                   "baseline_window", "progress", "expected_progress", "progress_status", "target",

@@ -86,6 +86,9 @@ class Framework:
     deepen_gd: bool
     benchmark: tuple[BenchmarkRow, ...]         # highest from_percent first; may be empty
     grid: GridRule
+    # Opt-in: where the teacher left a judgement cell blank, a test (else grid) suggestion stands
+    # in as the position (Source `test` / `grid`). Never for an unreadable cell or a mark.
+    suggestions_fill_blanks: bool = False
 
     def with_windows(self, names: list[str], ends: list[str] | None = None) -> Framework:
         """This framework with a school's own window names (and optionally end dates "MM-DD")."""
@@ -230,7 +233,8 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
         target_policy=r.choice("targets.policy", TARGET_POLICIES), ceiling_offset=ceiling,
         deepen_offset=r.get("targets.deepen_offset", int, 0),
         deepen_gd=r.get("targets.deepen_gd", bool, False),
-        benchmark=_benchmark(r), grid=_grid(r, kind, scale["steps"]))
+        benchmark=_benchmark(r), grid=_grid(r, kind, scale["steps"]),
+        suggestions_fill_blanks=r.get("judgements.suggestions_fill_blanks", bool, False))
     if fw.greater_depth == "ceiling" and ceiling is None:
         raise r.fail("targets.ceiling_offset", "is needed when status.greater_depth is \"ceiling\"")
     if fw.greater_depth == "gd" and not fw.gd_suffix:

@@ -1,9 +1,12 @@
 """POSITIONS from the cells of one academic year: which position counts for each pupil x subject x
 window, and the problems found on the way.
 
-The teacher's judgement wins; a mark (ABS / NA) is never replaced by a suggestion; otherwise the test
-suggestion, else the grid suggestion (grids are read for the current window only, since a grid shows
-what a pupil can do now). Unreadable judgements are problems and count as empty.
+Only a teacher's judgement is a position. Test and grid suggestions are always worked out and kept
+beside it (grids for the current window only, since a grid shows what a pupil can do now), but a
+blank judgement cell is no position, unless the framework opts in (`[judgements]
+suggestions_fill_blanks`): then the test suggestion, else the grid's, stands in for a BLANK cell.
+A mark (ABS / NA) is never replaced. An unreadable judgement is a problem, the position stays empty
+(never a suggestion) and `unreadable` names the cell, so the reason can say why.
 """
 from __future__ import annotations
 
@@ -36,16 +39,18 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     cells = cells[cells["subject"].isin(subjects) & cells["window"].isin(fw.windows)].assign(
         window=lambda c: c["window"].map({name: i + 1 for i, name in enumerate(fw.windows)}).astype(int))
     cells = cells.merge(member[["upn", "window", "workbook", "year"]], on=["upn", "window", "workbook"])
-    judged, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
+    judged, unreadable, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
     grid = grid.merge(judged, on=KEYS, how="left").merge(tested, on=KEYS, how="left")
     now = member.loc[member["window"] == current_window, ["upn", "workbook"]]
     graded, grid_problems = _grids(grid, ticks.merge(now, on=["upn", "workbook"]), statements, fw,
                                    current_window)
     grid = grid.merge(graded, on=KEYS, how="left")
+    grid = grid.merge(unreadable, on=KEYS, how="left")
     grid = _choose(grid.fillna({"judgement": "", "mark": "", "gd_j": False, "test_label": "",
                                 "test_reason": "", "grid_label": "", "grid_reason": "",
-                                "gd_t": False, "gd_g": False}))
+                                "gd_t": False, "gd_g": False, "unreadable": ""}),
+                   fw.suggestions_fill_blanks)
     problems = pd.concat([judged_problems, test_problems, grid_problems, _falls(judged, fw)],
                          ignore_index=True)
     return grid[frames.POSITIONS].reset_index(drop=True), problems[frames.PROBLEMS]
@@ -63,9 +68,11 @@ def _problems(rows: pd.DataFrame, found: pd.Series, expected: str | pd.Series,
                         columns=frames.PROBLEMS)
 
 
-def _judgements(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Readable judgements (label, value, gd, mark) per key; unreadable ones and, in steps, a band
-    above the pupil's year group are errors and count as empty."""
+def _judgements(cells: pd.DataFrame,
+                fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Readable judgements (label, value, gd, mark) per key; the keys whose cell could not be used
+    (`unreadable`: "Judgements C5"); and the problems. Unreadable labels and, in steps, a band above
+    the pupil's year group are errors and give no position."""
     cells = cells.drop_duplicates(KEYS, keep="last")
     parsed = parse_labels(cells["raw"], fw)
     unreadable = parsed["error"] != ""
@@ -81,12 +88,16 @@ def _judgements(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.Da
                   "band (up to " + cells.loc[above, "year"].astype(str) + "s+)", "error"),
     ])
     kept = ~unreadable & ~above
+    refused = cells[~kept]
+    unusable = pd.DataFrame({"upn": refused["upn"], "subject": refused["subject"],
+                             "window": refused["window"],
+                             "unreadable": refused["tab"] + " " + refused["cell"].astype(str)})
     judged = pd.DataFrame({
         "upn": cells["upn"], "subject": cells["subject"], "window": cells["window"],
         "judgement": parsed["label"].where(parsed["mark"] == "", parsed["mark"]),
         "value_j": parsed["value"], "gd_j": parsed["gd"], "mark": parsed["mark"],
         "cell_j": cells["cell"], "workbook_j": cells["workbook"]})[kept]
-    return judged, problems
+    return judged, unusable, problems
 
 
 def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -126,10 +137,12 @@ def _grids(grid: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame, fw
     return graded, problems
 
 
-def _choose(grid: pd.DataFrame) -> pd.DataFrame:
-    """Judgement, else (unless a mark) test, else grid."""
+def _choose(grid: pd.DataFrame, suggestions_fill_blanks: bool) -> pd.DataFrame:
+    """The teacher's judgement; where the school opted in and the cell is blank (not a mark, not
+    unreadable), the test suggestion, else the grid's."""
     judged = grid["value_j"].notna()
-    free = ~judged & (grid["mark"] == "")
+    free = (~judged & (grid["mark"] == "") & (grid["unreadable"] == "")
+            & bool(suggestions_fill_blanks))
     tested = free & grid["value_t"].notna()
     graded = free & ~tested & grid["value_g"].notna()
     grid["source"] = np.select([judged, tested, graded], ["teacher", "test", "grid"], default="")

@@ -4,6 +4,10 @@ Input: the SCHOOL frame rows of one pupil (every window of this year, see functi
 their comment, next steps and the school's settings. Output: strings, numbers and booleans only,
 so the dict can cross to a worker process and into the report template as it is. The wording a parent reads for
 each status lives in the template, where a school may change it; here are only the facts.
+
+Only what a teacher decided reaches a parent: a position that is not the teacher's judgement (no
+judgement, or a test or grid suggestion standing in for a blank cell) is "not yet assessed this
+term", with no number and no picture; earlier windows show only the teacher's judgements.
 """
 from __future__ import annotations
 
@@ -16,6 +20,20 @@ from functions.frames import MARK_ABSENT, MARK_NOT_REQUIRED
 from functions.ladder_chart import ladder_svg
 
 UNIT = {"points": ("point", "points"), "steps": ("step", "steps")}
+TEACHER = "teacher"
+
+
+def judged(record: Mapping) -> bool:
+    """A teacher's judgement (a value whose source is the teacher), not a suggestion or a blank."""
+    return record.get("source") == TEACHER and not pd.isna(record.get("value"))
+
+
+def has_teacher_decision(rows: pd.DataFrame | list[Mapping], window: int) -> bool:
+    """Whether a teacher judged (or marked ABS / NA) any subject of this pupil at `window`: a pupil
+    with nothing decided gets no report. `rows`: the pupil's SCHOOL rows, as a frame or records."""
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+    return any(judged(r) or (isinstance(r.get("mark"), str) and r["mark"] != "")
+               for r in records if r["window"] == window)
 
 
 def pupil_names(rows: pd.DataFrame) -> tuple[str, str]:
@@ -89,17 +107,21 @@ def _subject(history: list[dict], *, window: int, window_names: Sequence[str], f
              who: str, next_steps: list[str]) -> dict:
     """One subject's part of the report from its rows in window order."""
     now = next(r for r in history if r["window"] == window)
-    value_at = {r["window"]: _float_or_none(r["value"]) for r in history if r["window"] <= window}
+    value_at = {r["window"]: _float_or_none(r["value"]) if judged(r) else None
+                for r in history if r["window"] <= window}
     gd_at = {r["window"]: bool(r["gd"]) for r in history if r["window"] <= window}
     windows = range(1, len(window_names) + 1)
     earlier = [r for r in history if r["window"] < window and value_at[r["window"]] is not None]
+    assessed = value_at[window] is not None
     baseline_window = _int_or_none(now["baseline_window"])
-    measurable = pd.notna(now["progress"]) and baseline_window not in (None, window)
+    measurable = (assessed and pd.notna(now["progress"])
+                  and baseline_window not in (None, window))
     start_value = _float_or_none(now["baseline"]) if baseline_window == 0 else None
     return {
         "name": str(now["subject"]),
-        "label": str(now["label"]) if value_at[window] is not None else "",
-        "status": str(now["status"]),
+        "assessed": assessed,
+        "label": str(now["label"]) if assessed else "",
+        "status": str(now["status"]) if assessed else "not assessed",
         "absent": now["mark"] == MARK_ABSENT,
         "not_required": now["mark"] == MARK_NOT_REQUIRED,
         "source": str(now["source"]),
@@ -111,13 +133,13 @@ def _subject(history: list[dict], *, window: int, window_names: Sequence[str], f
         "expected_progress": _amount(float(now["expected_progress"]), fw) if measurable else "",
         "progress_status": str(now["progress_status"]) if measurable else "",
         "progress_since": _since(baseline_window, window_names),
-        "target_label": str(now["target_label"]),
+        "target_label": str(now["target_label"]) if assessed else "",
         "next_steps": list(next_steps),
         "chart_svg": ladder_svg(fw, year=int(now["year"]), window_names=window_names,
                                 values=[value_at.get(w) for w in windows],
                                 gd=[gd_at.get(w, False) for w in windows], start_value=start_value,
                                 target=_float_or_none(now["target"]),
-                                target_label=str(now["target_label"]), who=who),
+                                target_label=str(now["target_label"]), who=who) if assessed else "",
     }
 
 

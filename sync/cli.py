@@ -90,7 +90,7 @@ def demo(directory: str, seed: int, framework: str) -> None:
     except ReportsUnavailable as error:
         click.echo(f"No parent reports: {error}", err=True)
     else:
-        click.echo(f"Wrote {len(written)} parent reports.")
+        click.echo(_reports_line(written))
         places.append((folder / "reports", "parent reports (PDF)"))
     width = max(len(str(path)) for path, _ in places)
     click.echo("\nWhere to look:")
@@ -164,7 +164,7 @@ def reports(school: str | None, google: str | None, window: str | None, class_na
             return
     written = _write_reports(open_store(school, google), window=window, class_name=class_name,
                              upn=upn, jobs=jobs, force=force)
-    click.echo(f"Wrote {len(written)} parent reports.")
+    click.echo(_reports_line(written))
 
 
 @cli.command("new-class")
@@ -201,6 +201,12 @@ def _write_reports(store, *, window, class_name, upn, jobs, force) -> list:
 
     return write_reports_for_school(store, window=window, class_name=class_name, upn=upn, jobs=jobs,
                                     force=force)
+
+
+def _reports_line(written: list) -> str:
+    """What the reports command did: approved and draft reports counted apart, pupils skipped."""
+    line = getattr(written, "summary_line", None)
+    return line() if line else f"Wrote {len(written)} parent reports."
 
 
 def _progress() -> Callable[[str, int, int], None] | None:

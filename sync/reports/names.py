@@ -2,8 +2,9 @@
 
 Names come from pupil data and settings, so nothing in them may act as a path: separators, `..`,
 control characters and names Windows reserves are removed (pathvalidate does the platform rules).
-Two pupils of a class with the same name get "Smith John.pdf" and "Smith John (2).pdf", numbered in
-(last name, first name, UPN) order so that a re-run gives every pupil the same file as before.
+Two pupils of a class with the same name get file names that tell them apart by something a
+teacher can check: the date of birth ("Smith John (born 2019-03-04).pdf"), else the UPN's check
+letter, its first character ("Smith John (UPN A).pdf"); never a number that depends on the order.
 """
 from __future__ import annotations
 
@@ -25,18 +26,33 @@ def safe_name(text: str) -> str:
     return cleaned.strip(" .-") or FALLBACK
 
 
-def report_stems(pupils: Iterable[tuple[str, str, str]]) -> dict[str, str]:
-    """UPN -> "<Last> <First>" made safe and unique (ignoring case) among `pupils` (upn, first, last)."""
-    stems: dict[str, str] = {}
-    taken: set[str] = set()
-    for upn, first, last in sorted(pupils, key=lambda p: (p[2].casefold(), p[1].casefold(), p[0])):
+def report_stems(pupils: Iterable[tuple[str, ...]]) -> dict[str, str]:
+    """UPN -> "<Last> <First>" made safe, among `pupils` (upn, first, last[, date of birth as
+    YYYY-MM-DD or ""]). Namesakes (ignoring case) get " (born <date>)" when their dates of birth
+    are known and differ, else " (UPN <check letter>)" when those differ, else both, else a short
+    code of the UPN: never "(2)"."""
+    by_base: dict[str, list[tuple[str, str, str]]] = {}
+    for upn, first, last, *rest in pupils:
         base = safe_name(f"{last} {first}")
-        stem, n = base, 1
-        while stem.casefold() in taken:
-            n += 1
-            stem = f"{base} ({n})"
-        taken.add(stem.casefold())
-        stems[upn] = stem
+        by_base.setdefault(base.casefold(), []).append((upn, base, rest[0] if rest else ""))
+    stems: dict[str, str] = {}
+    for namesakes in by_base.values():
+        if len(namesakes) == 1:
+            upn, base, _ = namesakes[0]
+            stems[upn] = base
+            continue
+        births = [born for _, _, born in namesakes]
+        letters = [upn[:1].upper() for upn, _, _ in namesakes]
+        if all(births) and len(set(births)) == len(births):
+            tells = [f"born {born}" for born in births]
+        elif len(set(letters)) == len(letters):
+            tells = [f"UPN {letter}" for letter in letters]
+        elif all(births) and len(set(zip(births, letters))) == len(births):
+            tells = [f"born {born}, UPN {letter}" for born, letter in zip(births, letters)]
+        else:
+            tells = [f"ref {pupil_key(upn)[:6]}" for upn, _, _ in namesakes]
+        for (upn, base, _), tell in zip(namesakes, tells):
+            stems[upn] = f"{base} ({safe_name(tell)})"
     return stems
 
 

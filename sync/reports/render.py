@@ -66,7 +66,8 @@ def render_pdf(context: dict, templates_dir: Path) -> bytes:
 def render_doc_html(context: dict, templates_dir: Path) -> str:
     """The same report as HTML for a Google Doc: Drive's import keeps text, headings, tables and
     PNG images, not SVG or the page layout, so each chart goes in as a PNG."""
-    subjects = [{**s, "chart_png": png_data_uri(s["chart_svg"])} for s in context["subjects"]]
+    subjects = [{**s, "chart_png": png_data_uri(s["chart_svg"]) if s["chart_svg"] else ""}
+                for s in context["subjects"]]   # no chart for a subject not assessed this term
     return _compile({**context, "subjects": subjects}, templates_dir, doc=True).decode("utf-8")
 
 

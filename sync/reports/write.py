@@ -17,7 +17,7 @@ import pandas as pd
 
 from functions.framework import Framework
 from functions.next_steps import next_groups, next_steps_table
-from functions.report_context import report_context_of_records
+from functions.report_context import has_teacher_decision, report_context_of_records
 from sync.reports.local import LocalFolderSink, ReportSink, ReportTarget
 from sync.reports.names import pupil_key, report_stems
 from sync.reports.render import content_hash, draw_one
@@ -34,14 +34,45 @@ def default_jobs() -> int:
     return max(1, cores or os.cpu_count() or 1)
 
 
+class WrittenReports(list):
+    """The files written (a list of paths), and what the command tells the user about the rest:
+    `drafts` (reports written but not yet approved: marked DRAFT) and `skipped` (pupils on roll
+    with no teacher judgement or mark at the window, who get no report)."""
+
+    def __init__(self, paths: list[Path], *, drafts: int = 0, skipped: int = 0,
+                 window_name: str = "") -> None:
+        super().__init__(paths)
+        self.drafts, self.skipped, self.window_name = drafts, skipped, window_name
+
+    def summary_line(self) -> str:
+        """One plain sentence (two when pupils were skipped) for the command line."""
+        final = len(self) - self.drafts
+        line = f"Wrote {_count(len(self), 'parent report')}"
+        if len(self):
+            line += f": {final} approved, {_count(self.drafts, 'draft')}"
+            if self.drafts:
+                line += " (marked DRAFT: the teacher's comment is not yet approved)"
+        line += "."
+        if self.skipped:
+            when = f" at {self.window_name}" if self.window_name else ""
+            line += (f" Skipped {_count(self.skipped, 'pupil')} with no teacher judgement{when}: "
+                     f"a report follows once a teacher records one.")
+        return line
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
 def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame,
                   comments: pd.DataFrame, *, school_name: str, academic_year: str,
                   window_names: list[str], window: int, fw: Framework, out_dir: Path,
                   class_name: str | None = None, upn: str | None = None, jobs: int | None = None,
                   templates_dir: Path, sink: ReportSink | None = None,
                   statutory: Mapping[str, list[str]] | None = None,
-                  force: bool = False) -> list[Path]:
-    """Render one PDF per pupil on roll at `window` (1-based) and return the files written.
+                  force: bool = False) -> WrittenReports:
+    """Render one PDF per pupil on roll at `window` (1-based) with a teacher's judgement (or mark)
+    there, and return the files written (with the drafts and the pupils skipped counted).
 
     `school` is the SCHOOL frame for every window of `academic_year`; `class_name` and `upn`
     narrow the run. `sink` defaults to PDFs under `out_dir`. `statutory` maps a UPN to the
@@ -63,6 +94,9 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
         records_of.setdefault(record["upn"], []).append(record)
     # a pupil who moved class: the comment and grid of the class they are in now
     comments, ticks = _of_current_class(comments, on_roll), _of_current_class(ticks, on_roll)
+    skipped = [u for u in chosen if not has_teacher_decision(records_of[u], window)]
+    chosen = [u for u in chosen if u not in set(skipped)]
+    mine = mine[mine["upn"].isin(chosen)]
     comment_of = _comments(comments)
     steps_of = _next_steps(mine[mine["window"] == window], statements, ticks, fw, academic_year)
     work = []
@@ -92,11 +126,15 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
     if drawn is not None:
         sink.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh)
                        if not ok])
-    log.info("drew %d parent reports for window %d; %d were already up to date",
-             len(written), window, sum(fresh))
+    drafts = sum(1 for context, _ in work if context["draft"])
+    log.info("drew %d parent reports for window %d; %d were already up to date; %d drafts; "
+             "skipped %d pupils with no teacher judgement", len(written), window, sum(fresh),
+             drafts, len(skipped))
     drawn_now = iter(written)
-    return [Path(sink.path(target)) if ok else Path(next(drawn_now))   # in the pupils' order
-            for (_, target), ok in zip(work, fresh)]
+    return WrittenReports(
+        [Path(sink.path(target)) if ok else Path(next(drawn_now))   # in the pupils' order
+         for (_, target), ok in zip(work, fresh)],
+        drafts=drafts, skipped=len(skipped), window_name=window_names[window - 1])
 
 
 def _stems(on_roll: pd.DataFrame) -> dict[str, str]:
@@ -111,9 +149,11 @@ def _stems(on_roll: pd.DataFrame) -> dict[str, str]:
         last = split[2].where(split[0] != "", "")
     stems: dict[str, str] = {}
     people = pd.DataFrame({"upn": pupils["upn"].astype(str), "first": first, "last": last,
-                           "class_name": pupils["class_name"]})
+                           "class_name": pupils["class_name"],
+                           "born": (pupils["date_of_birth"].map(_date_text)
+                                    if "date_of_birth" in pupils.columns else "")})
     for _, rows in people.groupby("class_name"):
-        stems.update(report_stems(zip(rows["upn"], rows["first"], rows["last"])))
+        stems.update(report_stems(zip(rows["upn"], rows["first"], rows["last"], rows["born"])))
     return stems
 
 
@@ -121,6 +161,12 @@ def _of_current_class(frame: pd.DataFrame, on_roll: pd.DataFrame) -> pd.DataFram
     """The rows of `frame` from the workbook each pupil counts in at the report's window."""
     here = pd.MultiIndex.from_frame(on_roll[["workbook", "upn"]].astype(str))
     return frame[pd.MultiIndex.from_frame(frame[["workbook", "upn"]].astype(str)).isin(here)]
+
+
+def _date_text(when: object) -> str:
+    """A date of birth as YYYY-MM-DD, "" when unknown."""
+    when = pd.to_datetime(when, errors="coerce")
+    return "" if pd.isna(when) else when.strftime("%Y-%m-%d")
 
 
 def _comments(comments: pd.DataFrame) -> dict[str, tuple[str, bool]]:

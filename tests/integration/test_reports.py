@@ -51,6 +51,10 @@ def awkward_class():
     rename(school, upns[4], "<script>alert(1)</script>", "../../Evil")
     rename(school, upns[6], "Jo", "Twin")
     rename(school, upns[7], "Jo", "Twin")                                 # same name, same class
+    school["date_of_birth"] = pd.Timestamp("2019-05-01")
+    school.loc[school["upn"] == upns[7], "date_of_birth"] = pd.Timestamp("2019-06-02")
+    suggested = (school["upn"] == upns[5]) & (school["window"] == 2) & (school["subject"] == "Maths")
+    school.loc[suggested, "source"] = "test"        # a test suggestion stood in for a blank cell
     return school, statements, ticks, comments, upns
 
 
@@ -77,8 +81,8 @@ def test_one_pdf_per_pupil_in_the_class_folder_with_safe_unique_names(rendered):
     folder = out_dir / "2026-27" / "Spring" / "Oak"
     assert all(f.parent == folder for f in pdfs)
     names = sorted(f.name for f in pdfs)
-    assert len(names) == 8
-    assert {"Twin Jo.pdf", "Twin Jo (2).pdf"} <= set(names)
+    assert len(names) == 7             # the pupil with no judgement at all gets none
+    assert {"Twin Jo (born 2019-05-01).pdf", "Twin Jo (born 2019-06-02).pdf"} <= set(names)
     assert not any(p.name.startswith(".tmp") for p in folder.iterdir())
     assert [p for p in out_dir.rglob("*.pdf") if folder not in p.parents] == []   # nothing escaped
 
@@ -110,8 +114,10 @@ def test_awkward_pupils_all_render_with_plain_words(awkward_class, rendered):
     school, *_, upns = awkward_class
     people = school.drop_duplicates("upn").set_index("upn")
     name = {u: (people.at[u, "last_name"], people.at[u, "first_name"]) for u in upns}
-    nothing, pages = pdf_of(rendered, *name[upns[0]])
-    assert "Not assessed yet this year" in nothing and pages <= 3
+    suggested, pages = pdf_of(rendered, *name[upns[5]])
+    maths = suggested[suggested.index("Maths Not"):suggested.index("Next steps Maths")]
+    assert "Not yet assessed this term" in maths and pages <= 3
+    assert not any(ch.isdigit() for ch in maths)            # no number (and no picture) for it
     joined, pages = pdf_of(rendered, *name[upns[1]])
     assert "has been assessed twice this year" in joined and pages <= 3
     absent, pages = pdf_of(rendered, *name[upns[2]])
@@ -123,7 +129,7 @@ def test_awkward_pupils_all_render_with_plain_words(awkward_class, rendered):
 def test_draft_is_marked_only_on_unapproved_reports(awkward_class, rendered):
     _, _, _, comments, upns = awkward_class
     school = awkward_class[0].drop_duplicates("upn").set_index("upn")
-    for upn in (upns[0], upns[1]):      # synthetic comments: even pupils approved, odd not
+    for upn in (upns[2], upns[1]):      # synthetic comments: even pupils approved, odd not
         text, _ = pdf_of(rendered, school.at[upn, "last_name"], school.at[upn, "first_name"])
         approved = bool(comments.set_index("upn").at[upn, "approved"])
         assert ("DRAFT" in text) is (not approved)
@@ -165,13 +171,26 @@ class _Tags(HTMLParser):
 def test_a_rerun_replaces_the_pupils_report_even_after_a_change_of_name(awkward_class, tmp_path):
     school, statements, ticks, comments, upns = awkward_class
     first = write(awkward_class, tmp_path, upn=upns[7])
-    assert [f.name for f in first] == ["Twin Jo (2).pdf"]                 # named as in a class run
+    assert [f.name for f in first] == ["Twin Jo (born 2019-06-02).pdf"]   # named as in a class run
     renamed = rename(school.copy(), upns[7], "Jo", "Newname")
     second = write_reports(renamed, statements, ticks, comments, school_name="Hill Primary",
                            academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
                            out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[7])
     assert [f.name for f in second] == ["Newname Jo.pdf"]
     assert sorted(p.name for p in second[0].parent.glob("*.pdf")) == ["Newname Jo.pdf"]
+
+
+def test_a_pupil_with_no_judgement_gets_no_report_and_drafts_are_counted_apart(awkward_class,
+                                                                                tmp_path):
+    school, _, _, comments, upns = awkward_class
+    files = write(awkward_class, tmp_path)
+    approved = set(comments.loc[comments["approved"].astype(bool), "upn"])
+    assert (len(files), files.skipped) == (7, 1)
+    assert files.drafts == len([u for u in upns[1:] if u not in approved])
+    assert files.summary_line() == (
+        f"Wrote 7 parent reports: {7 - files.drafts} approved and {files.drafts} drafts (the "
+        "teacher's comment is not yet approved, so they are marked DRAFT). Skipped 1 pupils with "
+        "no teacher judgement at Spring: they get a report once a teacher records one.")
 
 
 def test_pupils_not_on_roll_at_the_window_get_no_report(awkward_class, tmp_path):
@@ -206,7 +225,16 @@ def test_names_from_pupil_data_cannot_act_as_paths(raw, safe):
     assert safe_name(raw) == safe
 
 
-def test_namesakes_are_numbered_in_name_then_upn_order_ignoring_case():
+def test_namesakes_are_told_apart_by_date_of_birth_else_upn_check_letter_never_a_number():
     from sync.reports.names import report_stems
-    stems = report_stems([("B2", "jo", "twin"), ("A1", "Jo", "Twin"), ("C3", "Al", "Twin")])
-    assert stems == {"C3": "Twin Al", "A1": "Twin Jo", "B2": "twin jo (2)"}
+    stems = report_stems([("B2", "jo", "twin", "2019-03-04"), ("A1", "Jo", "Twin", "2018-11-30"),
+                          ("C3", "Al", "Twin", "2019-03-04")])
+    assert stems == {"C3": "Twin Al", "A1": "Twin Jo (born 2018-11-30)",
+                     "B2": "twin jo (born 2019-03-04)"}
+    # twins: the same birthday, so the UPN's check letter (its first character) tells them apart
+    twins = report_stems([("K801", "Jo", "Twin", "2019-03-04"), ("M802", "Jo", "Twin", "2019-03-04")])
+    assert twins == {"K801": "Twin Jo (UPN K)", "M802": "Twin Jo (UPN M)"}
+    # a date of birth unknown for one of them: the check letters
+    assert report_stems([("A1", "Jo", "Twin", ""), ("B2", "Jo", "Twin", "2019-03-04")]) == {
+        "A1": "Twin Jo (UPN A)", "B2": "Twin Jo (UPN B)"}
+    assert not any("(2)" in stem for stem in twins.values())

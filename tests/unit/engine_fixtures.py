@@ -38,6 +38,7 @@ def positions_frame(rows: list[dict], fw: Framework) -> pd.DataFrame:
                      "value": parsed.value, "gd": parsed.gd, "mark": row.get("mark", ""),
                      "source": "teacher" if parsed.label else "", "judgement": parsed.label,
                      "test_label": "", "grid_label": "", "test_reason": row.get("test_reason", ""),
-                     "grid_reason": "", "on_roll": True})
+                     "grid_reason": "", "on_roll": True,
+                     "unreadable": row.get("unreadable", "")})
     return pd.DataFrame(full, columns=frames.POSITIONS).astype(
         {"year": int, "window": int, "value": float, "gd": bool, "on_roll": bool})

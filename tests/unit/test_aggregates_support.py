@@ -15,7 +15,7 @@ PUPIL_COLUMNS = ["class_name", "pupil", "date_of_birth", "gender", "pupil_premiu
 DEFAULTS = {
     "upn": "A000000000001", "subject": "Reading", "year": 3, "window": 1, "label": "",
     "value": float("nan"), "gd": False, "mark": "", "source": "", "judgement": "", "test_label": "",
-    "grid_label": "", "test_reason": "", "grid_reason": "", "on_roll": True,
+    "grid_label": "", "test_reason": "", "grid_reason": "", "on_roll": True, "unreadable": "",
     "expected": float("nan"), "expected_label": "", "status": "not assessed",
     "baseline": float("nan"), "baseline_label": "", "baseline_window": 0,
     "progress": float("nan"), "expected_progress": float("nan"), "progress_status": "",

@@ -82,8 +82,24 @@ def test_no_position_and_marks_are_not_assessed_with_their_reason():
     assert (absent["status"], absent["reasons"]) == ("not assessed", "not assessed: marked ABS")
     nothing = one(POINTS, 3, 1)
     assert nothing["status"] == "not assessed"
-    assert nothing["reasons"] == "not assessed: no judgement, test or grid suggestion"
+    assert nothing["reasons"] == "not assessed: no teacher judgement"
     assert nothing["target"] == 18 and math.isnan(nothing["progress"])
+
+
+def test_an_unreadable_judgement_is_not_assessed_and_the_reason_names_the_cell():
+    row = assess(positions_frame([{"year": 3, "window": 1, "unreadable": "Judgements C5",
+                                   "test_reason": "test 85% suggests 16 GD"}], POINTS),
+                 NO_BASELINES, POINTS).iloc[0]
+    assert row["status"] == "not assessed"
+    assert row["reasons"] == ("not assessed: the judgement in Judgements C5 could not be read "
+                              "(see Problems); test 85% suggests 16 GD")
+
+
+def test_a_suggestion_standing_in_for_a_blank_cell_says_so():
+    frame = positions_frame([{"year": 3, "window": 1, "label": "17"}], POINTS).assign(source="test")
+    row = assess(frame, NO_BASELINES, POINTS).iloc[0]
+    assert row["reasons"].startswith("above: 17 (the test suggestion: the teacher left the cell "
+                                     "blank) where 16 was expected at Autumn of year 3")
 
 
 def test_progress_from_first_position_of_the_year():

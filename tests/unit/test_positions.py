@@ -1,13 +1,15 @@
 """Which position counts, on roll, and the problems found while building POSITIONS."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
 from functions import frames
+from functions.framework import load_framework
 from functions.positions import build_positions
-from tests.unit.engine_fixtures import shipped
+from tests.unit.engine_fixtures import framework_data, shipped
 
 POINTS, STEPS = shipped("points"), shipped("steps")
 ENDS = [date(2026, 12, 20), date(2027, 3, 31), date(2027, 7, 20)]
@@ -46,14 +48,32 @@ def test_one_row_per_pupil_subject_window_with_the_contract_columns():
     assert set(positions["source"]) == {""} and problems.empty
 
 
-def test_judgement_wins_over_test_and_test_over_grid():
+def test_only_the_teachers_judgement_is_a_position_and_suggestions_stay_beside_it():
     positions, _ = build([("Judgements", "C2", "U1", "Reading", "Autumn", "15"),
                           ("Tests", "C2", "U1", "Reading", "Autumn", "85%"),
                           ("Tests", "D2", "U1", "Reading", "Spring", "55")])
     autumn, spring = at(positions, "U1", 1), at(positions, "U1", 2)
     assert (autumn["label"], autumn["source"], autumn["test_label"]) == ("15", "teacher", "16 GD")
-    # Spring of year 3: E = 17; 55% is one below -> 16
+    # Spring of year 3: E = 17; 55% is one below -> a suggestion of 16, but the cell is blank
+    assert (spring["label"], spring["source"], spring["test_label"]) == ("", "", "16")
+    assert pd.isna(spring["value"])
+
+
+def test_a_school_may_let_a_suggestion_stand_in_for_a_blank_cell():
+    opted_in = replace(POINTS, suggestions_fill_blanks=True)
+    positions, _ = build([("Judgements", "C2", "U1", "Reading", "Autumn", "15"),
+                          ("Tests", "C2", "U1", "Reading", "Autumn", "85%"),
+                          ("Tests", "D2", "U1", "Reading", "Spring", "55")], fw=opted_in)
+    autumn, spring = at(positions, "U1", 1), at(positions, "U1", 2)
+    assert (autumn["label"], autumn["source"]) == ("15", "teacher")   # the teacher still wins
     assert (spring["label"], spring["value"], spring["source"]) == ("16", 16, "test")
+
+
+def test_the_opt_in_is_read_from_the_framework_file():
+    data = framework_data("points")
+    assert load_framework(data, "points.toml").suggestions_fill_blanks is False
+    data["judgements"]["suggestions_fill_blanks"] = True
+    assert load_framework(data, "points.toml").suggestions_fill_blanks is True
 
 
 def test_marks_are_never_replaced_by_a_suggestion():
@@ -69,13 +89,16 @@ def test_absent_from_a_test_is_no_suggestion_and_no_problem():
     assert at(positions, "U1", 1)["test_label"] == "" and problems.empty
 
 
-def test_unreadable_judgement_is_an_error_and_counts_as_empty():
-    positions, problems = build([("Judgements", "C2", "U1", "Reading", "Autumn", "16.5"),
-                                 ("Tests", "C2", "U1", "Reading", "Autumn", "65%")])
-    assert at(positions, "U1", 1)["source"] == "test"
-    assert problems.to_dict("records") == [{
-        "workbook": "3A", "tab": "Judgements", "cell": "C2", "found": "16.5",
-        "expected": "a points label such as 16 or 18 GD, or ABS or NA", "severity": "error"}]
+def test_unreadable_judgement_is_an_error_and_never_replaced_even_when_opted_in():
+    for fw in (POINTS, replace(POINTS, suggestions_fill_blanks=True)):
+        positions, problems = build([("Judgements", "C2", "U1", "Reading", "Autumn", "16.5"),
+                                     ("Tests", "C2", "U1", "Reading", "Autumn", "65%")], fw=fw)
+        autumn = at(positions, "U1", 1)
+        assert (autumn["source"], autumn["label"], autumn["unreadable"]) == ("", "", "Judgements C2")
+        assert autumn["test_label"] == "16"   # E = 15 + 1 at Autumn of year 3; 65% is on it
+        assert problems.to_dict("records") == [{
+            "workbook": "3A", "tab": "Judgements", "cell": "C2", "found": "16.5",
+            "expected": "a points label such as 16 or 18 GD, or ABS or NA", "severity": "error"}]
 
 
 def test_steps_judgement_above_the_year_band_is_an_error():
@@ -117,6 +140,12 @@ def test_grid_suggestion_only_at_the_current_window_and_in_the_lower_judged_band
     positions, _ = build([("Judgements", "C2", "U1", "Reading", "Autumn", "2w")], fw=STEPS,
                          ticks=ticks, statements=statements, current=2)
     spring = at(positions, "U1", 2)
-    # latest judgement is band 2 (below year 3): 7 of 10 band 2 statements = 70% -> 2s
+    # latest judgement is band 2 (below year 3): 7 of 10 band 2 statements = 70% -> 2s, shown
+    # beside the blank Spring cell, not used as its position
+    assert (spring["grid_label"], spring["source"], spring["label"]) == ("2s", "", "")
+    positions, _ = build([("Judgements", "C2", "U1", "Reading", "Autumn", "2w")],
+                         fw=replace(STEPS, suggestions_fill_blanks=True), ticks=ticks,
+                         statements=statements, current=2)
+    spring = at(positions, "U1", 2)
     assert (spring["grid_label"], spring["source"], spring["label"]) == ("2s", "grid", "2s")
     assert at(positions, "U1", 1)["grid_label"] == "" and at(positions, "U1", 3)["grid_label"] == ""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from functions.framework import load_framework
-from functions.report_context import pupil_names, report_context
+from functions.report_context import has_teacher_decision, pupil_names, report_context
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "sheets_templates" / "frameworks"
 FW = load_framework(tomllib.loads((FRAMEWORKS / "points.toml").read_text()), "points.toml")
@@ -114,7 +114,28 @@ def test_a_pupil_with_no_judgements_yet_still_has_a_context():
     assert (maths["label"], maths["status"], maths["absent"], maths["last_label"]) == \
         ("", "not assessed", False, "")
     assert (maths["progress_measurable"], maths["progress_since"]) == (False, "")
-    assert marks_drawn(maths["chart_svg"]) == []
+    assert (maths["assessed"], maths["chart_svg"], maths["target_label"]) == (False, "", "")
+    assert not has_teacher_decision(pd.DataFrame(nothing), 2)
+
+
+def test_a_suggestion_never_reaches_the_report_as_a_judgement():
+    # Spring's 17 came from a test (the school let suggestions fill blank cells): not a judgement.
+    suggested = [STEADY[0], {**row(2, 17.0, status="expected", progress=2.0,
+                                   progress_status="expected"), "source": "test"}]
+    maths = context(suggested)["subjects"][0]
+    assert (maths["assessed"], maths["label"], maths["status"]) == (False, "", "not assessed")
+    assert (maths["progress_measurable"], maths["chart_svg"], maths["target_label"]) == (False, "", "")
+    assert not has_teacher_decision(pd.DataFrame(suggested), 2)
+    assert has_teacher_decision(pd.DataFrame(suggested), 1)       # Autumn's 16 was the teacher's
+    # and a later report draws only the teacher's judgements: Autumn 16, not Spring's suggested 17
+    later = context(suggested + [row(3, 18.0, status="expected")], window=3)["subjects"][0]
+    assert marks_drawn(later["chart_svg"]) == ["15", "16", "18"]
+    assert (later["last_label"], later["last_window_name"]) == ("16", "Autumn")
+
+
+def test_a_mark_is_a_teachers_decision_so_the_pupil_still_gets_a_report():
+    away = [row(2, NAN, status="not assessed", mark="ABS")]
+    assert has_teacher_decision(pd.DataFrame(away), 2)
 
 
 def test_subjects_keep_their_order_and_only_those_with_a_row_at_the_window():
@@ -135,4 +156,4 @@ def test_nullable_number_columns_read_the_same_as_floats():
                            academic_year="2026-27", comment="", approved=True,
                            next_steps={})["subjects"][0]
     assert (maths["label"], maths["last_label"], maths["progress_measurable"]) == ("", "16", False)
-    assert marks_drawn(maths["chart_svg"]) == ["15", "16"]
+    assert maths["chart_svg"] == ""                 # not assessed this window: no picture
