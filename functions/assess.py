@@ -26,9 +26,13 @@ EXCELLING_RULES = ("above expected", "greater depth", "progress more than expect
 
 def status_codes(value: np.ndarray, gd: np.ndarray, expected: np.ndarray, ceiling: np.ndarray,
                  fw: Framework) -> np.ndarray:
-    """Index into STATUS_WORDS from d = value - expected; NOT_ASSESSED where value is NaN."""
+    """Index into STATUS_WORDS from d = value - expected; NOT_ASSESSED where value is NaN.
+
+    Greater depth by the framework's rule: "gd" = marked GD and d >= gd_from; "ahead" = d >=
+    gd_from (no mark: ahead of the path, deeper within the band); "ceiling" = at the year's ceiling."""
     d = value - expected
-    deep = (gd & (d >= fw.gd_from)) if fw.greater_depth == "gd" else (value >= ceiling)
+    deep = {"gd": lambda: gd & (d >= fw.gd_from), "ahead": lambda: d >= fw.gd_from,
+            "ceiling": lambda: value >= ceiling}[fw.greater_depth]()
     return np.select([np.isnan(value), deep, d <= fw.well_below, d <= fw.below, d <= fw.expected],
                      [NOT_ASSESSED, 4, 0, 1, 2], default=3)
 

@@ -22,6 +22,8 @@ def status_against(value: float, gd: bool, expected: float, ceiling: float | Non
     d = value - expected
     if fw.greater_depth == "gd" and gd and d >= fw.gd_from:
         return "greater depth"
+    if fw.greater_depth == "ahead" and d >= fw.gd_from:
+        return "greater depth"
     if fw.greater_depth == "ceiling" and value >= ceiling:
         return "greater depth"
     if d <= fw.well_below:

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 MARK_MEANINGS = ("absent", "not required")
-GREATER_DEPTH_RULES = ("gd", "ceiling")
+GREATER_DEPTH_RULES = ("gd", "ahead", "ceiling")
 TARGET_POLICIES = ("continue", "deepen")
 _WINDOW_END = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -76,7 +76,7 @@ class Framework:
     well_below: float
     below: float
     expected: float
-    greater_depth: str                          # "gd" | "ceiling"
+    greater_depth: str                          # "gd" | "ahead" | "ceiling"
     gd_from: float
     progress_less_than: float
     progress_more_than: float

@@ -45,10 +45,40 @@ def test_steps_year_4_summer_statuses(label, status):
     assert (row["expected_label"], row["status"]) == ("4s", status)
 
 
-def test_steps_year_4_autumn_4w_is_above_and_4s_plus_greater_depth():
-    assert one(STEPS, 4, 1, "4w")["status"] == "above"
-    assert one(STEPS, 4, 1, "4s+")["status"] == "greater depth"
-    assert one(STEPS, 4, 1, "4b")["expected_label"] == "4b"
+@pytest.mark.parametrize("label, status", [("4w+", "greater depth"), ("4w", "greater depth"),
+                                           ("4b+", "greater depth"), ("4b", "expected"),
+                                           ("3s+", "expected"), ("3s", "below"),
+                                           ("3w+", "well below")])
+def test_steps_year_4_autumn_one_step_ahead_is_greater_depth(label, status):
+    # E(4, Autumn) = end of year 3 (3s = 17) + 1 x 6 / 3 = 19 = 4b. d = value - 19:
+    # 4b+ = 20 (d = 1, on the path to 4s+ by Summer) is greater depth; 3s+ = 18 (d = -1) expected.
+    row = one(STEPS, 4, 1, label)
+    assert (row["expected_label"], row["status"]) == ("4b", status)
+
+
+def steps_baseline(label: str, value: float) -> pd.DataFrame:
+    return pd.DataFrame([{"upn": "U1", "subject": "Reading", "label": label, "value": value,
+                          "gd": False, "window": 0, "origin": "Summer 2025-26"}])
+
+
+def test_steps_greater_depth_last_summer_and_keeping_pace_is_still_greater_depth():
+    # Last Summer 3s+ = 18 against the end of year 3, 3s = 17: d = 1, greater depth.
+    # This Autumn 4b+ = 20 against 4b = 19: d = 1, greater depth; progress 20 - 18 = 2 where
+    # 1 window x 6 / 3 = 2 was expected: expected progress. Not "above", not going backwards.
+    row = one(STEPS, 4, 1, "4b+", baselines=steps_baseline("3s+", 18.0))
+    assert (row["baseline_status"], row["status"]) == ("greater depth", "greater depth")
+    assert (row["progress"], row["expected_progress"], row["progress_status"]) == (2, 2, "expected")
+    # Slipping to 4b (19): expected now, progress +1 where 2 was expected.
+    slipped = one(STEPS, 4, 1, "4b", baselines=steps_baseline("3s+", 18.0))
+    assert (slipped["baseline_status"], slipped["status"]) == ("greater depth", "expected")
+
+
+def test_the_ceiling_rule_still_counts_only_the_ceiling_itself():
+    data = framework_data("steps")
+    data["status"]["greater_depth"] = "ceiling"
+    ceiling = load_framework(data, "steps.toml")
+    assert one(ceiling, 4, 1, "4w")["status"] == "above"          # 21 < 4s+ = 24
+    assert one(ceiling, 4, 1, "4s+")["status"] == "greater depth"
 
 
 @pytest.mark.parametrize("label, target", [("15", "18"), ("17", "18"), ("18", "18"), ("19", "19"),
@@ -221,3 +251,23 @@ def test_expected_progress_adds_up_to_a_year(name, year, data):
     assert list(out["progress"]) == list(out["expected_progress"])
     assert set(out["status"]) == {"expected"} and set(out["progress_status"]) == {"expected"}
     assert out["expected"].iloc[-1] == fw.end_of_year_value(year)
+
+
+def test_steps_progress_matrix_reads_across_the_year_boundary():
+    # Year 4 at Autumn (expected 4b = 19); baselines last Summer against 3s = 17.
+    #   A: 3s+ (18, d=+1 GD)        -> 4b+ (20, d=+1 GD)
+    #   B: 3s  (17, d=0 expected)   -> 4b  (19, d=0 expected)
+    #   C: 3w+ (16, d=-1 expected)  -> 3s  (17, d=-2 below)
+    #   D: 3s+ (18, d=+1 GD)        -> 4w  (21, d=+2 GD)
+    from functions.aggregates import progress_matrix
+    pairs = {"A": ("3s+", "4b+"), "B": ("3s", "4b"), "C": ("3w+", "3s"), "D": ("3s+", "4w")}
+    positions = positions_frame([{"upn": u, "year": 4, "window": 1, "label": now}
+                                 for u, (_, now) in pairs.items()], STEPS)
+    baselines = pd.DataFrame([{"upn": u, "subject": "Reading", "label": then,
+                               "value": float(STEPS.labels[then][0]), "gd": False, "window": 0,
+                               "origin": "Summer 2025-26"} for u, (then, _) in pairs.items()])
+    assessed = assess(positions, baselines, STEPS)
+    cells = progress_matrix(assessed, 1).set_index("Status at baseline")
+    assert cells.loc["greater depth", "greater depth"] == 2
+    assert cells.loc["expected", "expected"] == 1 and cells.loc["expected", "below"] == 1
+    assert cells["above"].sum() == 0                      # nobody reads as slipping GD -> above
