@@ -19,9 +19,7 @@ STATUS_WORDS = np.array(frames.STATUSES, dtype=object)   # codes 0..5, 5 = not a
 NOT_ASSESSED = 5
 PROGRESS_WORDS = np.array(("",) + frames.PROGRESS_STATUSES, dtype=object)  # 0 = not measurable
 NO_POSITION = "not assessed: no teacher judgement"
-FALLING_RULES = ("well below expected", "progress less than expected",
-                 "no progress at two windows in a row")
-EXCELLING_RULES = ("above expected", "greater depth", "progress more than expected")
+UNITS = {"points": ("point", "points"), "steps": ("step", "steps")}
 
 
 def status_codes(value: np.ndarray, gd: np.ndarray, expected: np.ndarray, ceiling: np.ndarray,
@@ -67,7 +65,8 @@ def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> p
     expected_progress = np.where(measurable, (window - base_window) * per_window, np.nan)
     progress_code = progress_codes(progress, expected_progress, fw)
     target, target_gd = _targets(value, year, window, fw)
-    falling, excelling, rules = _watchlist(status, progress_code, _stalled(out, groups))
+    d, p = value - expected, progress - expected_progress
+    falling, excelling, rules = _watchlist(d, p, _stalled(out, groups), fw)
 
     columns = {
         "expected": expected,
@@ -83,8 +82,10 @@ def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> p
         "watchlist": np.select([falling, excelling], ["falling behind", "excelling"], default=""),
         "baseline_status": STATUS_WORDS[_baseline_status(base, groups, year, fw)],
     }
-    watch_first, watch = distinct_rows(rules)
-    watch_texts = _watch_words(falling[watch_first], [rule[watch_first] for rule in rules])
+    watch_first, watch = distinct_rows([*rules, np.nan_to_num(d, nan=0.0),
+                                        np.nan_to_num(p, nan=0.0)])
+    watch_texts = np.array([watch_reason([bool(rule[i]) for rule in rules], d[i], p[i], fw)
+                            for i in watch_first], dtype=object)
     columns["watchlist_reason"] = watch_texts[watch]
     columns["reasons"] = _reasons(out, columns, status, progress_code, base, groups, watch, fw)
     assessed = out.assign(**{name: columns[name] for name in frames.ASSESSED_EXTRA})
@@ -147,23 +148,37 @@ def _stalled(out: pd.DataFrame, groups: np.ndarray) -> np.ndarray:
     return stalled
 
 
-def _watchlist(status: np.ndarray, progress_code: np.ndarray,
-               stalled: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """falling behind, excelling, and the six rule flags (FALLING_RULES + EXCELLING_RULES)."""
-    rules = [status == 0, progress_code == 1, stalled, status == 3, status == 4, progress_code == 3]
+def _watchlist(d: np.ndarray, p: np.ndarray, stalled: np.ndarray,
+               fw: Framework) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """falling behind, excelling, and the five rule flags in WATCH_RULES order."""
+    watch = fw.watchlist
+    with np.errstate(invalid="ignore"):
+        rules = [d <= watch.behind, p <= watch.slower, stalled & watch.stalled,
+                 d >= watch.ahead, p >= watch.faster]
     falling = rules[0] | rules[1] | rules[2]
-    return falling, ~falling & (rules[3] | rules[4] | rules[5]), rules
+    return falling, ~falling & (rules[3] | rules[4]), rules
 
 
-def _watch_words(falling: np.ndarray, rules: list[np.ndarray]) -> np.ndarray:
-    """The watchlist reason of each distinct combination of rules (few rows)."""
-    texts = []
-    for i, is_falling in enumerate(falling):
-        held = [words for rule, words in zip(rules, FALLING_RULES + EXCELLING_RULES) if rule[i]]
-        falling_words = [w for w in held if w in FALLING_RULES]
-        texts.append(f"falling behind: {', '.join(falling_words)}" if is_falling else
-                     f"excelling: {', '.join(held)}" if held else "")
-    return np.array(texts, dtype=object)
+def _amount(x: float, fw: Framework) -> str:
+    one, many = UNITS[fw.kind]
+    return f"{abs(x):g} {one if abs(x) == 1 else many}"
+
+
+def watch_reason(held: list[bool], d: float, p: float, fw: Framework) -> str:
+    """The watchlist reason of one row from its five rule flags (WATCH_RULES order), in words
+    with the numbers: "falling behind: 3 points below expected, progress 2 points less than
+    expected"; "" when on neither list."""
+    behind, slower, stalled, ahead, faster = held
+    if behind or slower or stalled:
+        words = [f"{_amount(d, fw)} below expected" if behind else "",
+                 f"progress {_amount(p, fw)} less than expected" if slower else "",
+                 "no progress at two windows in a row" if stalled else ""]
+        return "falling behind: " + ", ".join(w for w in words if w)
+    if ahead or faster:
+        words = [f"{_amount(d, fw)} above expected" if ahead else "",
+                 f"progress {_amount(p, fw)} more than expected" if faster else ""]
+        return "excelling: " + ", ".join(w for w in words if w)
+    return ""
 
 
 def status_reason(status: str, value: float, gd: bool, expected_label: str, year: int, window: int,

@@ -9,7 +9,7 @@ import math
 from typing import Any, Mapping
 
 from functions.framework import Framework
-from functions.assess import status_reason
+from functions.assess import status_reason, watch_reason
 
 Row = Mapping[str, Any]
 
@@ -93,16 +93,15 @@ def assess_pupil(rows: list[Row], baseline: Row | None, fw: Framework) -> list[d
         expected_progress = (window - w0) * per_window if measurable else math.nan
         moving = progress_status(progress, expected_progress, fw)
         target_value, target_gd = target(value, year, window, fw)
-        falling = [words for held, words in [
-            (now == "well below", "well below expected"),
-            (moving == "less than expected", "progress less than expected"),
-            (window in stalled_windows and not math.isnan(value), "no progress at two windows in a row")]
-            if held]
-        excelling = [words for held, words in [
-            (now == "above", "above expected"), (now == "greater depth", "greater depth"),
-            (moving == "more than expected", "progress more than expected")] if held]
-        watch_reason = (f"falling behind: {', '.join(falling)}" if falling else
-                        f"excelling: {', '.join(excelling)}" if excelling else "")
+        d = value - expected
+        p = progress - expected_progress
+        watch = fw.watchlist
+        held = [d <= watch.behind, p <= watch.slower,
+                watch.stalled and window in stalled_windows and not math.isnan(value),
+                d >= watch.ahead, p >= watch.faster]       # comparisons with NaN are False
+        falling = any(held[:3])
+        excelling = not falling and any(held[3:])
+        watch_words = watch_reason(held, d, p, fw)
         b_label = "" if math.isnan(b_value) else fw.label_for(b_value, b_gd)
         status_words = status_reason(now, value, gd, fw.label_for(expected), year, window,
                                      row["mark"], row["source"], row.get("unreadable", ""), fw)
@@ -116,11 +115,11 @@ def assess_pupil(rows: list[Row], baseline: Row | None, fw: Framework) -> list[d
             "baseline": b_value, "baseline_label": b_label, "baseline_window": w0,
             "progress": progress, "expected_progress": expected_progress, "progress_status": moving,
             "target": target_value, "target_label": fw.label_for(target_value, target_gd),
-            "falling_behind": bool(falling), "excelling": bool(excelling) and not falling,
+            "falling_behind": falling, "excelling": excelling,
             "watchlist": "falling behind" if falling else "excelling" if excelling else "",
-            "watchlist_reason": watch_reason,
+            "watchlist_reason": watch_words,
             "reasons": "; ".join(t for t in [status_words, row["test_reason"], row["grid_reason"],
-                                             progress_words, watch_reason] if t),
+                                             progress_words, watch_words] if t),
             "baseline_status": _baseline_status(b_value, b_gd, w0, year, fw),
         })
     return results

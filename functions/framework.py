@@ -55,6 +55,22 @@ class GridRule:
 
 
 @dataclass(frozen=True)
+class WatchRules:
+    """When a pupil is on the watchlist in a subject ([watchlist] of a framework file).
+
+    d = value - expected, p = progress - expected progress. Falling behind: d <= behind, or
+    p <= slower, or (if `stalled`) no progress at two windows in a row. Excelling (when not falling
+    behind): d >= ahead, or p >= faster. Greater depth alone is neither.
+    """
+
+    behind: float = -2
+    slower: float = -2
+    stalled: bool = True
+    ahead: float = 2
+    faster: float = 1
+
+
+@dataclass(frozen=True)
 class Framework:
     """One assessment scheme. Build it with `load_framework`; never mutate it."""
 
@@ -89,6 +105,7 @@ class Framework:
     # Opt-in: where the teacher left a judgement cell blank, a test (else grid) suggestion stands
     # in as the position (Source `test` / `grid`). Never for an unreadable cell or a mark.
     suggestions_fill_blanks: bool = False
+    watchlist: WatchRules = field(default_factory=lambda: WatchRules())
 
     def with_windows(self, names: list[str], ends: list[str] | None = None) -> Framework:
         """This framework with a school's own window names (and optionally end dates "MM-DD")."""
@@ -234,12 +251,25 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
         deepen_offset=r.get("targets.deepen_offset", int, 0),
         deepen_gd=r.get("targets.deepen_gd", bool, False),
         benchmark=_benchmark(r), grid=_grid(r, kind, scale["steps"]),
-        suggestions_fill_blanks=r.get("judgements.suggestions_fill_blanks", bool, False))
+        suggestions_fill_blanks=r.get("judgements.suggestions_fill_blanks", bool, False),
+        watchlist=_watch_rules(r, status["well_below"], less, more))
     if fw.greater_depth == "ceiling" and ceiling is None:
         raise r.fail("targets.ceiling_offset", "is needed when status.greater_depth is \"ceiling\"")
     if fw.greater_depth == "gd" and not fw.gd_suffix:
         raise r.fail("status.greater_depth", "cannot be \"gd\" for a framework without GD labels")
     return fw
+
+
+def _watch_rules(r: _Reader, well_below: float, less: float, more: float) -> WatchRules:
+    """[watchlist]; a file without it falls back to the status and progress thresholds."""
+    rules = WatchRules(behind=r.number("watchlist.behind", well_below),
+                       slower=r.number("watchlist.slower", less),
+                       stalled=r.get("watchlist.stalled", bool, True),
+                       ahead=r.number("watchlist.ahead", WatchRules.ahead),
+                       faster=r.number("watchlist.faster", more))
+    if not (rules.behind < 0 < rules.ahead and rules.slower < 0 < rules.faster):
+        raise r.fail("watchlist", "must have behind and slower below 0, ahead and faster above 0")
+    return rules
 
 
 def _windows_by_count(r: _Reader, per_year: int) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from functions.aggregates.watchlist import RANKING as WATCHLIST_RANKING
 from functions.changes import STATE_HEADER, SYNC_STATE_TAB
 from functions.school import PROBLEM_COLUMNS, SchoolResults
 from sync.store import Chart, Tab, WorkbookRef
@@ -64,6 +65,8 @@ def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
             line = f"{note}. {results.next_step}" if title == "Summary" else note
         elif title in PROGRESS_TABS and results.progress_note:
             line = f"{note}. {results.progress_note}"
+        elif title == "Watchlist":
+            line = f"{note}. {WATCHLIST_RANKING}"
         tabs.append(frame_to_tab(title, frame, note=line if dated else "", chart=chart))
     return tabs
 

@@ -5,7 +5,7 @@ A row of the SCHOOL frame (functions/frames.py) is one pupil x subject x window.
 - *assessed*: the pupil has a position (a value), or the teacher marked `NA`. `NA` counts in the
   denominator as not at expected; `ABS` and pupils with no position at all are left out.
 - *at expected or above*: status expected, above or greater depth; *greater depth*: status greater depth.
-- *falling behind*: on the watchlist as falling behind (`% watchlist` counts falling behind only).
+- *falling behind*: on the watchlist as falling behind (`% falling behind`; excelling is not counted).
 - *average progress*: the mean of `progress` over pupils who have one.
 
 Percentages are of the assessed pupils; all figures are rounded half up to one decimal and are
@@ -20,7 +20,7 @@ from functions.frames import AT_EXPECTED_OR_ABOVE, MARK_ABSENT, MARK_NOT_REQUIRE
 from functions.rounding import round_half_up
 
 MEASURE_COLUMNS = ["Pupils", "Assessed", "% expected or above", "% greater depth or above",
-                   "Average progress", "% watchlist"]
+                   "Average progress", "% falling behind"]
 COUNTS = ["pupils", "assessed", "at_expected", "greater_depth", "falling_behind", "progress_sum",
           "progress_count"]
 
@@ -70,7 +70,7 @@ def measures(totals: pd.DataFrame) -> pd.DataFrame:
         "% expected or above": percent(totals["at_expected"], totals["assessed"]),
         "% greater depth or above": percent(totals["greater_depth"], totals["assessed"]),
         "Average progress": average(totals["progress_sum"], totals["progress_count"]),
-        "% watchlist": percent(totals["falling_behind"], totals["assessed"]),
+        "% falling behind": percent(totals["falling_behind"], totals["assessed"]),
     }, index=totals.index)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 GOVERNORS_COLUMNS = ["Section", "Subject", "Year or group", "Pupils", "% expected or above",
-                     "% greater depth or above", "Average progress", "% watchlist", "Gap"]
+                     "% greater depth or above", "Average progress", "% falling behind", "Gap"]
 SMALL = 5
 SUPPRESSED = "fewer than 5"
 
@@ -24,7 +24,7 @@ def governors(summary: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
         "Year or group": summary["Year"].astype(str), "Pupils": summary["Pupils"],
         "% expected or above": summary["% expected or above"],
         "% greater depth or above": summary["% greater depth or above"],
-        "Average progress": summary["Average progress"], "% watchlist": summary["% watchlist"],
+        "Average progress": summary["Average progress"], "% falling behind": summary["% falling behind"],
         "Gap": np.nan,
     }, columns=GOVERNORS_COLUMNS)
     years = _suppress(years, summary["Pupils"] < SMALL, GOVERNORS_COLUMNS[3:8])
@@ -33,7 +33,7 @@ def governors(summary: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
         "Pupils": groups["Pupils in group"],
         "% expected or above": groups["% expected or above in group"],
         "% greater depth or above": np.nan,
-        "Average progress": groups["Average progress in group"], "% watchlist": np.nan,
+        "Average progress": groups["Average progress in group"], "% falling behind": np.nan,
         "Gap": groups["Gap"],
     }, columns=GOVERNORS_COLUMNS)
     small_group = groups["Pupils in group"] < SMALL

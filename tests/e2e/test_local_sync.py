@@ -28,7 +28,7 @@ CLASS_SUMMARY_COLUMNS = ["UPN", "Pupil", "Year", "Subject", "Window", "Judgement
                          "Watchlist", "Reasons"]
 LABEL_COLUMNS = ["Judgement", "Expected", "Baseline", "Target", "Test suggestion", "Grid suggestion"]
 SUMMARY_COLUMNS = ["Year", "Subject", "Pupils", "Assessed", "% expected or above",
-                   "% greater depth or above", "Average progress", "% watchlist"]
+                   "% greater depth or above", "Average progress", "% falling behind"]
 HISTORY_COLUMNS = ["Academic year", "Window", "UPN", "Pupil", "Year", "Class", "Subject", "Label",
                    "Value", "Source", "Recorded at"]
 PROBLEMS_COLUMNS = ["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]
@@ -168,7 +168,7 @@ def _measures(rows: pd.DataFrame) -> dict[str, object]:
         "% expected or above": _round_half_up(Fraction(100 * at_expected, count)),
         "% greater depth or above": _round_half_up(Fraction(100 * greater_depth, count)),
         "Average progress": _round_half_up(sum(progress) / len(progress)),
-        "% watchlist": _round_half_up(Fraction(100 * falling, count)),
+        "% falling behind": _round_half_up(Fraction(100 * falling, count)),
     }
 
 

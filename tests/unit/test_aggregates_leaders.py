@@ -90,7 +90,7 @@ def test_governors_hide_any_row_under_5_pupils_and_a_gap_that_would_reveal_fewer
     summary = pd.DataFrame([[3, "Reading", 30, 28, 75.0, 20.0, 1.5, 10.0],
                             [4, "Reading", 4, 4, 50.0, 25.0, 1.0, 25.0]],
                            columns=["Year", "Subject", "Pupils", "Assessed", "% expected or above",
-                                    "% greater depth or above", "Average progress", "% watchlist"])
+                                    "% greater depth or above", "Average progress", "% falling behind"])
     groups = pd.DataFrame([["Reading", "Pupil premium", 8, 26, 50.0, 80.0, -30.0, 0.5, 1.7],
                            ["Reading", "EHCP (E)", 2, 32, 0.0, 78.1, -78.1, 0.0, 1.6],
                            ["Reading", "Gender: F", 31, 3, 77.4, 66.7, 10.7, 1.5, 1.0]],
@@ -99,12 +99,12 @@ def test_governors_hide_any_row_under_5_pupils_and_a_gap_that_would_reveal_fewer
                                    "Gap", "Average progress in group", "Average progress outside group"])
     table = governors(summary, groups)
     assert list(table.columns) == ["Section", "Subject", "Year or group", "Pupils", "% expected or above",
-                                   "% greater depth or above", "Average progress", "% watchlist", "Gap"]
+                                   "% greater depth or above", "Average progress", "% falling behind", "Gap"]
     rows = {r["Year or group"]: r for r in table.to_dict("records")}
-    assert [rows["3"][c] for c in ("Pupils", "% expected or above", "% watchlist")] == [30, 75.0, 10.0]
+    assert [rows["3"][c] for c in ("Pupils", "% expected or above", "% falling behind")] == [30, 75.0, 10.0]
     assert all(rows["4"][c] == "fewer than 5" for c in ("Pupils", "% expected or above",
                                                          "% greater depth or above", "Average progress",
-                                                         "% watchlist"))
+                                                         "% falling behind"))
     assert (rows["Pupil premium"]["Pupils"], rows["Pupil premium"]["Gap"]) == (8, -30.0)
     assert rows["EHCP (E)"]["% expected or above"] == "fewer than 5" and rows["EHCP (E)"]["Gap"] == "fewer than 5"
     assert rows["Gender: F"]["% expected or above"] == 77.4 and rows["Gender: F"]["Gap"] == "fewer than 5"

@@ -42,15 +42,55 @@ def test_watchlist_since_is_the_start_of_the_current_unbroken_run():
         watch("F", 3, "excelling", class_name="Ash", subject="Maths"),
     )
     table = watchlist(frame, 3)
-    assert list(table.columns) == ["Class", "Pupil", "UPN", "Subject", "Watchlist", "Rule", "Since"]
-    assert table[["UPN", "Watchlist", "Since"]].values.tolist() == [
-        ["A", "falling behind", "Summer"],   # off the list at Spring
-        ["B", "falling behind", "Autumn"],   # on it all year
-        ["F", "excelling", "Summer"],        # Ash before Oak
-        ["C", "excelling", "Spring"],        # was on the other list at Autumn
-        ["D", "excelling", "Spring"],        # not on roll at Autumn
+    assert list(table.columns) == ["Watchlist", "Rank", "Class", "Pupil", "UPN", "Year", "Subjects",
+                                   "How far", "Rule", "Since"]
+    assert table[["UPN", "Watchlist", "Rank", "Since"]].values.tolist() == [
+        ["A", "falling behind", 1, "Summer"],   # off the list at Spring
+        ["B", "falling behind", 2, "Autumn"],   # on it all year
+        ["F", "excelling", 1, "Summer"],        # no numbers here: ties go by class, Ash before Oak
+        ["C", "excelling", 2, "Spring"],        # was on the other list at Autumn
+        ["D", "excelling", 3, "Spring"],        # not on roll at Autumn
     ]
-    assert table.loc[0, "Rule"] == "well below" and table.loc[0, "Class"] == "Oak"
+    assert table.loc[0, "Rule"] == "Reading: well below" and table.loc[0, "Class"] == "Oak"
+
+
+def ranked(upn, subject, value, progress, watchlist, reason):
+    """A year 3 pupil at Spring (expected 17, expected progress 2 since last Summer)."""
+    return dict(upn=upn, pupil=f"Pupil {upn}", subject=subject, window=2, value=value,
+                expected=17.0, progress=progress, expected_progress=2.0, watchlist=watchlist,
+                watchlist_reason=f"{watchlist}: {reason}")
+
+
+def test_watchlist_is_one_row_per_pupil_ranked_by_how_far_behind_or_ahead():
+    nan = float("nan")
+    frame = school(
+        # Ann: Reading 14 (d = -3, p = -1 -> -3); Maths 15 (d = -2, p = -2 -> -2): -5 in all
+        ranked("Ann", "Reading", 14, 1, "falling behind", "3 points below expected"),
+        ranked("Ann", "Maths", 15, 0, "falling behind", "2 points below expected, progress 2 "
+                                                         "points less than expected"),
+        ranked("Ann", "Writing", 17, 2, "", ""),
+        # Ben: Writing 16 (d = -1) but progress -1 where 2 expected (p = -3): -3
+        ranked("Ben", "Writing", 16, -1, "falling behind", "progress 3 points less than expected"),
+        # Cal: Reading 15 (d = -2), no progress measured: -2
+        ranked("Cal", "Reading", 15, nan, "falling behind", "2 points below expected"),
+        # Dee: Reading 17 GD (d = 0) with progress 4 (p = +2): +2
+        ranked("Dee", "Reading", 17, 4, "excelling", "progress 2 points more than expected"),
+        # Eve: Maths 19 (d = +2, p = +1 -> +2); Writing 18 (d = +1, p = +1 -> +1): +3
+        ranked("Eve", "Maths", 19, 3, "excelling", "2 points above expected"),
+        ranked("Eve", "Writing", 18, 3, "excelling", "progress 1 point more than expected"),
+        # Fay: greater depth and nothing else: on no list
+        ranked("Fay", "Reading", 17, 2, "", ""),
+    )
+    table = watchlist(frame, 2)
+    assert table[["Watchlist", "Rank", "UPN", "Subjects", "How far"]].values.tolist() == [
+        ["falling behind", 1, "Ann", "Reading, Maths", -5.0],
+        ["falling behind", 2, "Ben", "Writing", -3.0],
+        ["falling behind", 3, "Cal", "Reading", -2.0],
+        ["excelling", 1, "Eve", "Maths, Writing", 3.0],     # subjects in the school's order
+        ["excelling", 2, "Dee", "Reading", 2.0],
+    ]
+    assert table.loc[0, "Rule"] == ("Reading: 3 points below expected; Maths: 2 points below "
+                                    "expected, progress 2 points less than expected")
 
 
 def test_watchlist_leaves_out_pupils_who_left():

@@ -43,7 +43,7 @@ def row(table: pd.DataFrame, **keys) -> dict:
 def test_summary_has_exactly_the_tab_columns(autumn_school):
     assert list(summary(autumn_school, 1).columns) == [
         "Year", "Subject", "Pupils", "Assessed", "% expected or above",
-        "% greater depth or above", "Average progress", "% watchlist"]
+        "% greater depth or above", "Average progress", "% falling behind"]
 
 
 def test_year_row_counts_na_as_not_expected_and_leaves_out_abs_blank_and_leavers(autumn_school):
@@ -53,7 +53,7 @@ def test_year_row_counts_na_as_not_expected_and_leaves_out_abs_blank_and_leavers
     assert year3["% expected or above"] == 50.0        # A, B of 4
     assert year3["% greater depth or above"] == 25.0   # B of 4
     assert year3["Average progress"] == 0.7            # (1 + 2 - 1) / 3 = 0.666...
-    assert year3["% watchlist"] == 25.0                # C falls behind; B excelling is not counted
+    assert year3["% falling behind"] == 25.0                # C falls behind; B excelling is not counted
 
 
 def test_key_stage_and_all_rows_pool_the_pupils_not_the_percentages(autumn_school):
@@ -101,4 +101,4 @@ def test_classes_gives_the_summary_measures_per_class_ordered_by_year(autumn_sch
     ash = row(table, Class="Ash")
     assert (ash["Pupils"], ash["% expected or above"], ash["Average progress"]) == (2, 100.0, 2.0)
     oak = row(table, Class="Oak", Subject="Reading")
-    assert (oak["Assessed"], oak["% watchlist"]) == (4, 25.0)
+    assert (oak["Assessed"], oak["% falling behind"]) == (4, 25.0)

@@ -11,7 +11,7 @@ from functions import frames
 from functions.assess import assess
 from functions.assess_one import assess_pupil
 from tests.unit.engine_fixtures import framework_data, positions_frame, shipped
-from functions.framework import load_framework
+from functions.framework import FrameworkError, load_framework
 
 POINTS, STEPS = shipped("points"), shipped("steps")
 NO_BASELINES = pd.DataFrame(columns=frames.BASELINES)
@@ -155,8 +155,11 @@ def test_progress_from_a_baseline_counts_from_the_start_of_the_year():
     assert (row["progress"], row["expected_progress"], row["progress_status"]) == (
         0, 1, "less than expected")
     assert row["baseline_status"] == "expected"   # 15 at the end of year 2
-    assert row["watchlist"] == "falling behind"
-    assert row["watchlist_reason"] == "falling behind: progress less than expected"
+    # one point short is "less than expected" progress, but not yet a reason to watch (slower = -2)
+    assert row["watchlist"] == ""
+    slipped = one(POINTS, 3, 1, "14", baselines=baseline)      # progress -1 where 1: p = -2
+    assert slipped["watchlist_reason"] == ("falling behind: 2 points below expected, progress "
+                                           "2 points less than expected")
 
 
 def test_steps_pupil_at_5s_end_of_year_5_is_expected_progress_at_6s():
@@ -178,12 +181,41 @@ def test_watchlist_no_progress_at_two_windows_in_a_row():
     assert "no progress" not in once["watchlist_reason"]
 
 
-def test_watchlist_excelling_and_falling_behind_are_exclusive():
-    above = one(POINTS, 3, 1, "17")
-    assert (above["excelling"], above["falling_behind"], above["watchlist"]) == (True, False, "excelling")
-    assert above["watchlist_reason"] == "excelling: above expected"
-    low = one(POINTS, 3, 1, "14")
-    assert low["watchlist_reason"] == "falling behind: well below expected"
+def test_watchlist_falling_behind_and_excelling_by_the_framework_rules():
+    # points, year 3 Autumn, E = 16: behind = -2, ahead = +2, faster = +1
+    assert one(POINTS, 3, 1, "14")["watchlist_reason"] == "falling behind: 2 points below expected"
+    assert one(POINTS, 3, 1, "15")["watchlist"] == ""                   # d = -1: below, not watched
+    assert one(POINTS, 3, 1, "17")["watchlist"] == ""                   # d = +1: above, not watched
+    ahead = one(POINTS, 3, 1, "18")
+    assert (ahead["excelling"], ahead["falling_behind"], ahead["watchlist"]) == (True, False, "excelling")
+    assert ahead["watchlist_reason"] == "excelling: 2 points above expected"
+
+
+def test_greater_depth_alone_is_not_a_reason_to_watch():
+    assert one(POINTS, 3, 1, "16 GD")[["status", "watchlist"]].tolist() == ["greater depth", ""]
+    assert one(STEPS, 4, 1, "4b+")[["status", "watchlist"]].tolist() == ["greater depth", ""]
+    # greater depth with progress one point more than expected (Autumn 16 GD -> Summer 19 GD:
+    # +3 where 2 expected) is excelling, for the progress
+    moving = one(POINTS, 3, 3, "19 GD", earlier=[(1, "16 GD")])
+    assert moving["watchlist_reason"] == "excelling: progress 1 point more than expected"
+
+
+def test_steps_watchlist_rules_in_steps():
+    # steps, year 4 Autumn, E = 4b = 19: behind = -3 (3w+ = 16), ahead = +4 (4s = 23)
+    assert one(STEPS, 4, 1, "3w+")["watchlist_reason"] == "falling behind: 3 steps below expected"
+    assert one(STEPS, 4, 1, "3s")["watchlist"] == ""
+    assert one(STEPS, 4, 1, "4w+")["watchlist"] == ""                   # d = +3: greater depth
+    assert one(STEPS, 4, 1, "4s")["watchlist_reason"] == "excelling: 4 steps above expected"
+
+
+def test_a_school_changes_the_watchlist_rules_in_its_framework_file():
+    data = framework_data("points")
+    data["watchlist"]["behind"] = -1
+    strict = load_framework(data, "points.toml")
+    assert one(strict, 3, 1, "15")["watchlist_reason"] == "falling behind: 1 point below expected"
+    data["watchlist"]["ahead"] = -1
+    with pytest.raises(FrameworkError, match="watchlist"):
+        load_framework(data, "points.toml")
 
 
 def test_assessed_has_every_column_in_the_contract_order():
