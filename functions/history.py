@@ -1,14 +1,17 @@
-"""The `History` tab: the school's record of every position, merged sync after sync.
+"""The `History` tab: every judgement ever recorded, one row per change, never lost.
 
-Rows are keyed by (Academic year, Window, UPN, Subject). A merge adds new keys and updates rows
-whose values changed; it never removes a row, and merging the same rows twice changes nothing.
-`Recorded at` is when the Label, Value or Source was first recorded or last changed: a row whose
-Label, Value and Source are unchanged keeps it (a corrected pupil name or class does not reset it).
+Rows are about (Academic year, Window, UPN, Subject). A merge appends a row for each key seen for
+the first time, and a new row for each key whose Label, Value or Source differs from its latest
+row: the old row stays as it was (its label and when it was recorded), the new one follows with
+this sync's time. So a judgement revised after a pupil progress meeting shows both. The latest row
+of a key (the last one in the tab) is the one that counts. Existing rows are never changed, moved
+or removed, and merging the same rows twice changes nothing. A corrected pupil name or class alone
+adds no row.
 
 `locked_windows` are the Settings' `Locked windows` (window names): once a window's data drop is
-closed its rows are frozen in every academic year. A later change to a frozen row is not applied and
-becomes a warning; a row that appears for the first time in a locked window is recorded, with a
-warning, so the record is complete and the head knows it came late. Rows of `new` with neither a
+closed its rows are frozen in every academic year. A later change to a frozen row is not recorded
+and becomes a warning; a row that appears for the first time in a locked window is recorded, with
+a warning, so the record is complete and the head knows it came late. Rows of `new` with neither a
 label nor a value are ignored: clearing a cell never erases what was recorded.
 
 Existing rows keep their order (so a problem's cell address stays right); new rows follow, sorted.
@@ -26,7 +29,6 @@ from functions.frames import PROBLEMS
 HISTORY_COLUMNS = ["Academic year", "Window", "UPN", "Pupil", "Year", "Class", "Subject", "Label",
                    "Value", "Source", "Recorded at"]
 KEY = ["Academic year", "Window", "UPN", "Subject"]
-UPDATED = ["Pupil", "Class", "Label", "Source"]  # with Year and Value, from a matching new row
 TEXT = ["Academic year", "Window", "UPN", "Pupil", "Class", "Subject", "Label", "Source",
         "Recorded at"]
 WORKBOOK, TAB = "Tracker summary", "History"
@@ -46,47 +48,38 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
 
     recorded = np.flatnonzero(~incoming.is_blank("Label") | ~np.isnan(incoming.value))
     taken = recorded[~pd.Series(new_key[recorded]).duplicated(keep="last").to_numpy()]
-    first = ~pd.Series(old_key).duplicated().to_numpy()  # of a hand-made duplicate key, merge the first
-    at = pd.Index(new_key[taken]).get_indexer(old_key)
-    matched = (at >= 0) & first
-    source = taken[np.where(matched, at, 0)] if len(taken) else None
-
-    def matching(values: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-        """`values` (of `new`) at each old row's matching row (`fallback` where none can match)."""
-        return fallback if source is None else values[source]
-
-    same = ((old.codes["Label"] == matching(incoming.codes["Label"], old.codes["Label"]))
-            & (old.codes["Source"] == matching(incoming.codes["Source"], old.codes["Source"]))
-            & _same_number(old.value, matching(incoming.value, old.value)))
+    latest = np.flatnonzero(~pd.Series(old_key).duplicated(keep="last").to_numpy())
+    at = pd.Index(old_key[latest]).get_indexer(new_key[taken])
+    matched = at >= 0
+    before = latest[np.where(matched, at, 0)] if len(latest) else np.zeros(len(taken), np.int64)
+    if len(latest):
+        same = matched & ((old.codes["Label"][before] == incoming.codes["Label"][taken])
+                          & (old.codes["Source"][before] == incoming.codes["Source"][taken])
+                          & _same_number(old.value[before], incoming.value[taken]))
+    else:
+        same = np.zeros(len(taken), bool)
+    locked = incoming.is_in("Window", locked_windows)[taken]
     changed = matched & ~same
-    locked = old.is_in("Window", locked_windows)
-    update = matched & ~locked
-
-    added = taken[~np.isin(new_key[taken], old_key)]
+    added = taken[~matched | (changed & ~locked)]
     added = added[np.lexsort([incoming.rank(c)[added] for c in reversed(KEY)])]
-    merged_codes = {}
-    for column in TEXT:
-        kept = old.codes[column]
-        if column in UPDATED:
-            kept = np.where(update, matching(incoming.codes[column], kept), kept)
-        merged_codes[column] = np.concatenate([kept, incoming.codes[column][added]])
+
     now_code = old.code_of("Recorded at", now)
-    merged_codes["Recorded at"][:old.size][changed & ~locked] = now_code
+    merged_codes = {column: np.concatenate([old.codes[column], incoming.codes[column][added]])
+                    for column in TEXT}
     merged_codes["Recorded at"][old.size:] = now_code
     history = pd.DataFrame({
         **{c: old.texts(c, merged_codes[c]) for c in TEXT},
-        "Year": pd.Series(np.concatenate([np.where(update, matching(incoming.year, old.year), old.year),
-                                          incoming.year[added]]), dtype=object),
-        "Value": np.concatenate([np.where(update, matching(incoming.value, old.value), old.value),
-                                 incoming.value[added]]),
+        "Year": pd.Series(np.concatenate([old.year, incoming.year[added]]), dtype=object),
+        "Value": np.concatenate([old.value, incoming.value[added]]),
     }, index=pd.RangeIndex(old.size + len(added)))[HISTORY_COLUMNS]
 
-    frozen = np.flatnonzero(changed & locked)
+    frozen = changed & locked
+    frozen_at = before[frozen]
     frozen_rows = pd.DataFrame({
-        **{c: old.texts(c, old.codes[c][frozen]) for c in ["Academic year", "Window", "Subject",
-                                                           "Label"]},
-        "Label_new": old.texts("Label", matching(incoming.codes["Label"], old.codes["Label"])[frozen]),
-    }, index=frozen)
+        **{c: old.texts(c, old.codes[c][frozen_at]) for c in ["Academic year", "Window", "Subject",
+                                                              "Label"]},
+        "Label_new": old.texts("Label", incoming.codes["Label"][taken[frozen]]),
+    }, index=frozen_at)
     late = history.index >= old.size
     problems = pd.concat([_frozen_changes(frozen_rows, header_row),
                           _late_additions(history[late & history["Window"].isin(list(locked_windows))],

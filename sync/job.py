@@ -20,8 +20,9 @@ import pandas as pd
 from functions import frames
 from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
 from functions.school import SchoolParameters, assess_school
-from sync.outputs import (SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab, summary_tabs,
-                          sync_log_tab, with_extra_problems, with_sync_log, write_beside)
+from sync.outputs import (BESIDE, SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab,
+                          summary_tabs, sync_log_tab, with_extra_problems, with_sync_log,
+                          write_beside)
 from sync.errors import UnreadableWorkbook
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.settings import Settings, load_settings
@@ -94,9 +95,10 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         if progress:
             progress("Reading class workbooks", done, len(refs))
     log.info("read %d class workbooks of %s", len(refs), store.display_name)
+    foreign = store.foreign_tabs(None)
     return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
-                      history=_owned_table(summary, "History"),
-                      sync_log=_owned_table(summary, "Sync log"))
+                      history=our_table(summary, "History", foreign),
+                      sync_log=our_table(summary, "Sync log", foreign))
 
 
 def unreadable_workbook_problem(name: str) -> pd.DataFrame:
@@ -146,7 +148,8 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
             outcome.workbooks_skipped = len(refs)
             outcome.finished = _clock()
             outcome.api_calls = _api_calls(store) + 1
-            store.write_summary([sync_log_tab(_owned_table(summary, "Sync log"), outcome)])
+            store.write_summary([sync_log_tab(
+                our_table(summary, "Sync log", store.foreign_tabs(None)), outcome)])
             return outcome
         school = read_school(store, progress=progress, summary=summary, settings=settings, refs=refs)
         results = assess_school(school.data, parameters(settings, window=window, now=stamp),
@@ -210,6 +213,16 @@ def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:
     results = assess_school(school.data, parameters(school.settings, window=window, now=stamp),
                             existing_history=school.history)
     return results.problems
+
+
+def our_table(summary: dict, title: str, foreign: set[str]) -> pd.DataFrame:
+    """Our own tab `title` as we wrote it last time, found by the store's marker (a tab people made
+    is `foreign`), never by its name alone: where a person has a tab called "History", ours is
+    "History (tracker)" (sync.outputs.write_beside), and theirs is never read as ours."""
+    for candidate in (title, f"{title}{BESIDE}"):
+        if candidate in summary and candidate not in foreign:
+            return _owned_table(summary, candidate)
+    return pd.DataFrame()
 
 
 def _owned_table(summary: dict, title: str) -> pd.DataFrame:

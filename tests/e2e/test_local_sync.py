@@ -73,7 +73,8 @@ def test_school_tabs_have_the_contract_columns(summary_tabs) -> None:
     classes = tab_frame(summary_tabs["Classes"])
     assert list(classes.columns) == ["Year", "Class", *SUMMARY_COLUMNS[1:]]
     assert {"Class", "Subject", "Window"} <= set(tab_frame(summary_tabs["Completion"]).columns)
-    assert {"Class", "Subject"} <= set(tab_frame(summary_tabs["Watchlist"]).columns)
+    assert {"Watchlist", "Rank", "Class", "Pupil", "Subjects", "How far", "Rule"} <= set(
+        tab_frame(summary_tabs["Watchlist"]).columns)
     matrix = tab_frame(summary_tabs["Progress matrix"])
     assert {"Subject", "Status then (at baseline)", *(f"now: {s}" for s in STATUS_WORDS)} <= set(matrix.columns)
     assert "Window" in tab_frame(summary_tabs["Trends"]).columns
@@ -200,6 +201,27 @@ def test_summary_agrees_with_a_recomputation_from_the_class_summaries(
     assert len(expected) == 3 * 10
     for key, measures in expected.items():
         assert written[key] == measures, key
+
+
+def test_the_demo_watchlist_is_short_enough_to_discuss_one_row_per_pupil(
+        synced_school: SyncedSchool, summary_tabs) -> None:
+    """Falling behind: about 10-15% of pupils; excelling a similar share; one row per pupil, whose
+    subjects are the ones the class summaries list for them."""
+    watch = tab_frame(summary_tabs["Watchlist"])
+    rows = pd.concat([tab_frame(read_values(path)["Class summary"])
+                      for path in (synced_school.folder / "summaries").glob("*.xlsx")])
+    pupils = rows["UPN"].nunique()
+    for name, low, high in (("falling behind", 0.10, 0.15), ("excelling", 0.0, 0.15)):
+        listed = watch[watch["Watchlist"] == name]
+        assert listed["UPN"].is_unique and list(listed["Rank"]) == list(range(1, len(listed) + 1))
+        assert low * pupils <= len(listed) <= high * pupils, (name, len(listed), pupils)
+        expected = rows[rows["Watchlist"] == name].groupby("UPN")["Subject"].apply(set)
+        assert {u: set(s.split(", ")) for u, s in zip(listed["UPN"], listed["Subjects"])} == \
+            expected.to_dict()
+    assert list(watch["Watchlist"]) == sorted(watch["Watchlist"], key=["falling behind",
+                                                                       "excelling"].index)
+    falling = watch[watch["Watchlist"] == "falling behind"]["How far"].astype(float)
+    assert falling.is_monotonic_increasing                       # most behind first
 
 
 def test_summary_counts_every_pupil_on_roll_once(synced_school: SyncedSchool, summary_tabs) -> None:
@@ -420,18 +442,43 @@ def _history_row(history: pd.DataFrame, year: str, window: str, upn: str, subjec
     return rows.iloc[0]
 
 
-def test_history_keeps_every_row_and_updates_an_edited_judgement(edited) -> None:
+def test_history_keeps_every_row_and_adds_the_edited_judgement_as_a_new_row(edited) -> None:
     before, after, _, edits = edited
-    key = ["Academic year", "Window", "UPN", "Subject"]
-    assert len(after) == len(before)
-    assert after[key].equals(before[key])  # nothing lost, nothing reordered
+    assert len(after) == len(before) + 1
+    assert after.iloc[: len(before)].equals(before)   # nothing lost, changed or reordered
     upn, subject, window, old, new = edits[THIS_YEAR]
-    row = _history_row(after, THIS_YEAR, window, upn, subject)
-    assert (row["Label"], float(row["Value"])) == (new, float(new))
-    assert row["Recorded at"] == THIRD_SYNC.strftime("%Y-%m-%d %H:%M:%S")
-    assert _history_row(before, THIS_YEAR, window, upn, subject)["Label"] == old
-    unchanged = after.drop(index=row.name)
-    assert (unchanged["Recorded at"] != THIRD_SYNC.strftime("%Y-%m-%d %H:%M:%S")).all()
+    old_row, new_row = _history_rows(after, THIS_YEAR, window, upn, subject)
+    assert (old_row["Label"], old_row["Recorded at"]) == (
+        old, FIRST_SYNC.strftime("%Y-%m-%d %H:%M:%S"))
+    assert (new_row["Label"], float(new_row["Value"])) == (new, float(new))
+    assert new_row["Recorded at"] == THIRD_SYNC.strftime("%Y-%m-%d %H:%M:%S")
+    assert new_row.name == len(after) - 1                    # the change follows, at the end
+
+
+def _history_rows(history: pd.DataFrame, year: str, window: str, upn: str,
+                  subject: str) -> list[pd.Series]:
+    rows = history[(history["Academic year"] == year) & (history["Window"] == window)
+                   & (history["UPN"] == upn) & (history["Subject"] == subject)]
+    return [row for _, row in rows.iterrows()]
+
+
+def test_a_persons_own_history_tab_never_makes_the_sync_forget_ours(synced_school,
+                                                                    tmp_path_factory) -> None:
+    """A school that already had a tab called "History" before its first sync: ours is written
+    beside it as "History (tracker)" and found again by the store's marker, so later syncs keep
+    every row and its `Recorded at` (they used to read the person's tab and rebuild ours)."""
+    folder = copy_school(synced_school.pristine, tmp_path_factory.mktemp("own-history") / "school")
+    book = load_workbook(folder / "Tracker summary.xlsx")
+    book.create_sheet("History").append(["My notes", "on pupils' history"])
+    book.save(folder / "Tracker summary.xlsx")
+    run_sync(LocalStore(folder), now=FIRST_SYNC)
+    first = tab_frame(read_values(folder / "Tracker summary.xlsx")["History (tracker)"])
+    assert len(first) > 1000
+    assert set(first["Recorded at"]) == {FIRST_SYNC.strftime("%Y-%m-%d %H:%M:%S")}
+    run_sync(LocalStore(folder), now=THIRD_SYNC)
+    tabs = read_values(folder / "Tracker summary.xlsx")
+    assert tabs["History"] == [["My notes", "on pupils' history"]]       # theirs untouched
+    assert tab_frame(tabs["History (tracker)"]).equals(first)            # not forgotten or rebuilt
 
 
 def test_an_edit_in_a_locked_window_is_a_warning_and_not_recorded(edited) -> None:

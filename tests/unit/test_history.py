@@ -1,4 +1,4 @@
-"""merge_history: History rows are added or updated, never lost; locked windows stay frozen."""
+"""merge_history: every change is its own row, nothing is lost; locked windows stay frozen."""
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 from pandas.testing import assert_frame_equal
@@ -33,21 +33,33 @@ def test_unchanged_row_keeps_when_it_was_recorded_even_read_back_as_text_and_int
     assert merged["Recorded at"].tolist() == [EARLIER]
 
 
-def test_a_changed_label_or_source_updates_the_row_and_its_time():
+def test_a_change_is_a_new_row_after_the_old_one_which_keeps_its_label_and_time():
     existing = history(("Autumn", "U1", "Reading", "16", 16, "teacher", EARLIER),
                        ("Autumn", "U2", "Reading", "15", 15, "test", EARLIER))
     merged, _ = merge_history(existing, new_rows(("Autumn", "U1", "Reading", "17", 17, "teacher"),
                                                  ("Autumn", "U2", "Reading", "15", 15, "teacher")),
                               [], NOW)
-    assert merged[["Label", "Source", "Recorded at"]].values.tolist() == [
-        ["17", "teacher", NOW], ["15", "teacher", NOW]]
+    assert merged[["UPN", "Label", "Source", "Recorded at"]].values.tolist() == [
+        ["U1", "16", "teacher", EARLIER], ["U2", "15", "test", EARLIER],      # as they were
+        ["U1", "17", "teacher", NOW], ["U2", "15", "teacher", NOW]]           # the changes
 
 
-def test_a_new_pupil_name_or_class_is_taken_without_changing_the_time():
+def test_the_latest_row_counts_so_changing_back_is_a_third_row_and_a_rerun_adds_nothing():
+    existing = history(("Autumn", "U1", "Reading", "16", 16, "teacher", "2026-12-01 10:00:00"),
+                       ("Autumn", "U1", "Reading", "17", 17, "teacher", EARLIER))
+    back = new_rows(("Autumn", "U1", "Reading", "16", 16, "teacher"))
+    merged, _ = merge_history(existing, back, [], NOW)
+    assert merged[["Label", "Recorded at"]].values.tolist() == [
+        ["16", "2026-12-01 10:00:00"], ["17", EARLIER], ["16", NOW]]
+    again, _ = merge_history(merged, back, [], "2027-02-01 08:00:00")
+    assert_frame_equal(again, merged)
+
+
+def test_a_new_pupil_name_or_class_alone_adds_no_row():
     existing = history(("Autumn", "U1", "Reading", "16", 16, "teacher", EARLIER))
     fresh = new_rows(("Autumn", "U1", "Reading", "16", 16, "teacher")).assign(Pupil="Ann Able", Class="Ash")
     merged, _ = merge_history(existing, fresh, [], NOW)
-    assert merged[["Pupil", "Class", "Recorded at"]].values.tolist() == [["Ann Able", "Ash", EARLIER]]
+    assert_frame_equal(merged, existing, check_dtype=False)
 
 
 def test_rows_missing_from_this_sync_and_cleared_cells_are_kept():
@@ -84,7 +96,20 @@ def test_an_unlocked_window_still_updates_beside_a_locked_one():
     existing = history(("Spring", "U1", "Reading", "16", 16, "teacher", EARLIER))
     merged, problems = merge_history(existing, new_rows(("Spring", "U1", "Reading", "17", 17, "teacher")),
                                      ["Autumn"], NOW)
-    assert merged["Label"].tolist() == ["17"] and problems.empty
+    assert merged["Label"].tolist() == ["16", "17"] and problems.empty
+
+
+def test_a_change_to_a_locked_window_is_checked_against_its_latest_row():
+    existing = history(("Autumn", "U1", "Reading", "16", 16, "teacher", "2026-12-01 10:00:00"),
+                       ("Autumn", "U1", "Reading", "17", 17, "teacher", EARLIER))
+    merged, problems = merge_history(existing, new_rows(("Autumn", "U1", "Reading", "17", 17, "teacher")),
+                                     ["Autumn"], NOW)
+    assert_frame_equal(merged, existing, check_dtype=False)
+    assert problems.empty
+    _, problems = merge_history(existing, new_rows(("Autumn", "U1", "Reading", "18", 18, "teacher")),
+                                ["Autumn"], NOW)
+    assert problems[["cell", "found"]].values.tolist() == [
+        ["H3", "Reading Autumn 2026-27 changed from 17 to 18 after the window was locked"]]
 
 
 labels = st.sampled_from(["14", "15", "16", "16 GD", "ABS", ""])
@@ -100,12 +125,16 @@ def rows_of(raw: list) -> list[tuple]:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(row, max_size=12), st.lists(row, max_size=12), st.lists(st.sampled_from(["Autumn", "Spring"]), max_size=1))
-def test_merging_never_loses_a_row_and_is_idempotent(before, after, locked):
+def test_merging_never_loses_or_changes_a_row_the_latest_counts_and_is_idempotent(before, after,
+                                                                                    locked):
     existing, _ = merge_history(history(), new_rows(*rows_of(before)), [], EARLIER)
     merged, _ = merge_history(existing, new_rows(*rows_of(after)), locked, NOW)
-    keys = lambda frame: set(map(tuple, frame[KEY].values.tolist()))
-    assert keys(existing) <= keys(merged)
-    assert merged[KEY].duplicated().sum() == 0
+    assert_frame_equal(merged.iloc[:len(existing)], existing)          # old rows exactly as they were
+    latest = merged.drop_duplicates(KEY, keep="last").set_index(KEY)
+    for w, u, s, label, value, source in rows_of(after):
+        if (label or value == value) and w not in locked:
+            last = [r for r in rows_of(after) if r[:3] == (w, u, s) and (r[3] or r[4] == r[4])][-1]
+            assert latest.loc[("2026-27", w, u, s), "Label"] == last[3]
     again, problems_again = merge_history(merged, new_rows(*rows_of(after)), locked, "LATER")
     assert_frame_equal(again, merged)
     assert "LATER" not in set(again["Recorded at"])
