@@ -200,6 +200,13 @@ def _make_messy(demo: Demo, tabs: dict[str, pd.DataFrame], cohort: int, form: in
     if (cohort, form) == (4, 0):                     # a class a few judgements short
         judgements.loc[judgements.index[[2, 6, 11, 19]], f"Writing {window}"] = np.nan
         judgements.loc[judgements.index[[4, 15]], f"Maths {window}"] = np.nan
+        # and one pupil not judged at all yet (tests taken): no parent report until there is one
+        judgements.loc[judgements.index[22], [f"{s} {window}" for s in SUBJECTS]] = np.nan
+    if (cohort, form) == (2, 0):                     # two pupils of one class with the same name
+        pupils = tabs["pupils"]
+        twins = pupils[pupils.duplicated("First name", keep=False)].drop_duplicates("First name")
+        first = pupils[pupils["First name"] == twins["First name"].iloc[0]].index
+        pupils.loc[first[1], "Last name"] = pupils.loc[first[0], "Last name"]
     if (cohort, form) in ((3, 0), (5, 1)):           # other spellings of good labels
         column = f"Reading {window}" if cohort == 3 else f"Maths {window}"
         rows = judgements.index[[0, 1, 2]] if cohort == 3 else judgements.index[[3]]

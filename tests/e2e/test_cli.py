@@ -292,3 +292,33 @@ def test_a_second_reports_run_redraws_only_the_reports_whose_content_changed(
     assert forced.exit_code == 0
     fourth = _pdf_stamps(folder / "reports")
     assert all(fourth[name] != third[name] for name in third)     # --force draws them all
+
+
+def _pupils_tab(school: Path, class_file_glob: str) -> list[list]:
+    path = next((school / "classes").glob(class_file_glob))
+    return read_values(path)["Pupils"]
+
+
+def test_reports_skip_a_pupil_with_no_judgement_and_tell_namesakes_apart(
+        synced_school: SyncedSchool, tmp_path: Path) -> None:
+    """The demo shows both: Hazel has a pupil not judged at all this Autumn, Oak two pupils with
+    the same name (demo workbooks, `_make_messy`)."""
+    folder = copy_school(synced_school.folder, tmp_path / "school")
+    hazel = _pupils_tab(folder, "2026-27 Hazel *.xlsx")
+    unjudged = hazel[1 + 22][0]                          # the 23rd pupil of the register
+    result = invoke("reports", str(folder), "--pupil", unjudged)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "Wrote 0 parent reports. Skipped 1 pupil with no teacher judgement at Autumn: a report "
+        "follows once a teacher records one.")
+
+    oak = _pupils_tab(folder, "2026-27 Oak *.xlsx")
+    header = oak[0]
+    first, last, born = (header.index(c) for c in ("First name", "Last name", "Date of birth"))
+    names = [(row[first], row[last]) for row in oak[1:]]
+    twin = next(row for row in oak[1:] if names.count((row[first], row[last])) == 2)
+    result = invoke("reports", str(folder), "--pupil", twin[0])
+    assert result.exit_code == 0, result.output
+    when = twin[born].strftime("%Y-%m-%d")
+    written = list((folder / "reports" / "2026-27" / "Autumn" / "Oak").glob("*.pdf"))
+    assert [p.name for p in written] == [f"{twin[last]} {twin[first]} (born {when}).pdf"]

@@ -188,9 +188,10 @@ def test_a_pupil_with_no_judgement_gets_no_report_and_drafts_are_counted_apart(a
     assert (len(files), files.skipped) == (7, 1)
     assert files.drafts == len([u for u in upns[1:] if u not in approved])
     assert files.summary_line() == (
-        f"Wrote 7 parent reports: {7 - files.drafts} approved and {files.drafts} drafts (the "
-        "teacher's comment is not yet approved, so they are marked DRAFT). Skipped 1 pupils with "
-        "no teacher judgement at Spring: they get a report once a teacher records one.")
+        f"Wrote 7 parent reports: {7 - files.drafts} approved and {files.drafts} draft"
+        f"{'' if files.drafts == 1 else 's'} (the "
+        "teacher's comment is not yet approved, so they are marked DRAFT). Skipped 1 pupil with "
+        "no teacher judgement at Spring: a report follows once a teacher records one.")
 
 
 def test_pupils_not_on_roll_at_the_window_get_no_report(awkward_class, tmp_path):
