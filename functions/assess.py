@@ -153,8 +153,9 @@ def _watchlist(d: np.ndarray, p: np.ndarray, stalled: np.ndarray,
     """falling behind, excelling, and the five rule flags in WATCH_RULES order."""
     watch = fw.watchlist
     with np.errstate(invalid="ignore"):
-        rules = [d <= watch.behind, p <= watch.slower, stalled & watch.stalled,
-                 d >= watch.ahead, p >= watch.faster]
+        not_catching_up = np.isnan(p) | (p < 0)
+        rules = [(d <= watch.far_behind) | ((d <= watch.behind) & not_catching_up),
+                 p <= watch.slower, stalled & watch.stalled, d >= watch.ahead, p >= watch.faster]
     falling = rules[0] | rules[1] | rules[2]
     return falling, ~falling & (rules[3] | rules[4]), rules
 
@@ -170,7 +171,8 @@ def watch_reason(held: list[bool], d: float, p: float, fw: Framework) -> str:
     expected"; "" when on neither list."""
     behind, slower, stalled, ahead, faster = held
     if behind or slower or stalled:
-        words = [f"{_amount(d, fw)} below expected" if behind else "",
+        catching = "" if d <= fw.watchlist.far_behind else " and not catching up"
+        words = [f"{_amount(d, fw)} below expected{catching}" if behind else "",
                  f"progress {_amount(p, fw)} less than expected" if slower else "",
                  "no progress at two windows in a row" if stalled else ""]
         return "falling behind: " + ", ".join(w for w in words if w)

@@ -96,7 +96,8 @@ def assess_pupil(rows: list[Row], baseline: Row | None, fw: Framework) -> list[d
         d = value - expected
         p = progress - expected_progress
         watch = fw.watchlist
-        held = [d <= watch.behind, p <= watch.slower,
+        not_catching_up = math.isnan(p) or p < 0
+        held = [d <= watch.far_behind or (d <= watch.behind and not_catching_up), p <= watch.slower,
                 watch.stalled and window in stalled_windows and not math.isnan(value),
                 d >= watch.ahead, p >= watch.faster]       # comparisons with NaN are False
         falling = any(held[:3])

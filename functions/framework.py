@@ -58,12 +58,14 @@ class GridRule:
 class WatchRules:
     """When a pupil is on the watchlist in a subject ([watchlist] of a framework file).
 
-    d = value - expected, p = progress - expected progress. Falling behind: d <= behind, or
-    p <= slower, or (if `stalled`) no progress at two windows in a row. Excelling (when not falling
-    behind): d >= ahead, or p >= faster. Greater depth alone is neither.
+    d = value - expected, p = progress - expected progress. Falling behind: d <= far_behind; or
+    d <= behind and not catching up (p < 0, or no progress measured yet); or p <= slower; or (if
+    `stalled`) no progress at two windows in a row. Excelling (when not falling behind): d >= ahead,
+    or p >= faster. Greater depth alone is neither.
     """
 
     behind: float = -2
+    far_behind: float = -3
     slower: float = -2
     stalled: bool = True
     ahead: float = 2
@@ -262,13 +264,15 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
 
 def _watch_rules(r: _Reader, well_below: float, less: float, more: float) -> WatchRules:
     """[watchlist]; a file without it falls back to the status and progress thresholds."""
-    rules = WatchRules(behind=r.number("watchlist.behind", well_below),
+    behind = r.number("watchlist.behind", well_below)
+    rules = WatchRules(behind=behind, far_behind=r.number("watchlist.far_behind", behind),
                        slower=r.number("watchlist.slower", less),
                        stalled=r.get("watchlist.stalled", bool, True),
                        ahead=r.number("watchlist.ahead", WatchRules.ahead),
                        faster=r.number("watchlist.faster", more))
-    if not (rules.behind < 0 < rules.ahead and rules.slower < 0 < rules.faster):
-        raise r.fail("watchlist", "must have behind and slower below 0, ahead and faster above 0")
+    if not (rules.far_behind <= rules.behind < 0 < rules.ahead and rules.slower < 0 < rules.faster):
+        raise r.fail("watchlist", "must have far_behind <= behind < 0, slower below 0, and ahead "
+                                  "and faster above 0")
     return rules
 
 

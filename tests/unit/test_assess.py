@@ -158,8 +158,8 @@ def test_progress_from_a_baseline_counts_from_the_start_of_the_year():
     # one point short is "less than expected" progress, but not yet a reason to watch (slower = -2)
     assert row["watchlist"] == ""
     slipped = one(POINTS, 3, 1, "14", baselines=baseline)      # progress -1 where 1: p = -2
-    assert slipped["watchlist_reason"] == ("falling behind: 2 points below expected, progress "
-                                           "2 points less than expected")
+    assert slipped["watchlist_reason"] == ("falling behind: 2 points below expected and not "
+                                           "catching up, progress 2 points less than expected")
 
 
 def test_steps_pupil_at_5s_end_of_year_5_is_expected_progress_at_6s():
@@ -182,8 +182,14 @@ def test_watchlist_no_progress_at_two_windows_in_a_row():
 
 
 def test_watchlist_falling_behind_and_excelling_by_the_framework_rules():
-    # points, year 3 Autumn, E = 16: behind = -2, ahead = +2, faster = +1
-    assert one(POINTS, 3, 1, "14")["watchlist_reason"] == "falling behind: 2 points below expected"
+    # points, year 3 Autumn, E = 16: behind = -2 (unless catching up), far_behind = -3,
+    # ahead = +2, faster = +1. No baseline: progress not measured, so not catching up.
+    assert one(POINTS, 3, 1, "14")["watchlist_reason"] == (
+        "falling behind: 2 points below expected and not catching up")
+    assert one(POINTS, 3, 1, "13")["watchlist_reason"] == "falling behind: 3 points below expected"
+    # 14 at Summer after 12 at Autumn: progress 2 where 2 expected (p = 0): catching up, not listed
+    catching = one(POINTS, 3, 3, "16", earlier=[(1, "14")])
+    assert (catching["status"], catching["watchlist"]) == ("well below", "")
     assert one(POINTS, 3, 1, "15")["watchlist"] == ""                   # d = -1: below, not watched
     assert one(POINTS, 3, 1, "17")["watchlist"] == ""                   # d = +1: above, not watched
     ahead = one(POINTS, 3, 1, "18")
@@ -201,16 +207,19 @@ def test_greater_depth_alone_is_not_a_reason_to_watch():
 
 
 def test_steps_watchlist_rules_in_steps():
-    # steps, year 4 Autumn, E = 4b = 19: behind = -3 (3w+ = 16), ahead = +4 (4s = 23)
-    assert one(STEPS, 4, 1, "3w+")["watchlist_reason"] == "falling behind: 3 steps below expected"
-    assert one(STEPS, 4, 1, "3s")["watchlist"] == ""
+    # steps, year 4 Autumn, E = 4b = 19: behind = -4 (3w = 15) unless catching up,
+    # far_behind = -5 (3b+ = 14), ahead = +4 (4s = 23)
+    assert one(STEPS, 4, 1, "3w")["watchlist_reason"] == (
+        "falling behind: 4 steps below expected and not catching up")
+    assert one(STEPS, 4, 1, "3b+")["watchlist_reason"] == "falling behind: 5 steps below expected"
+    assert one(STEPS, 4, 1, "3w+")["watchlist"] == ""                   # d = -3: well below only
     assert one(STEPS, 4, 1, "4w+")["watchlist"] == ""                   # d = +3: greater depth
     assert one(STEPS, 4, 1, "4s")["watchlist_reason"] == "excelling: 4 steps above expected"
 
 
 def test_a_school_changes_the_watchlist_rules_in_its_framework_file():
     data = framework_data("points")
-    data["watchlist"]["behind"] = -1
+    data["watchlist"].update(behind=-1, far_behind=-1)
     strict = load_framework(data, "points.toml")
     assert one(strict, 3, 1, "15")["watchlist_reason"] == "falling behind: 1 point below expected"
     data["watchlist"]["ahead"] = -1
