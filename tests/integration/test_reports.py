@@ -115,8 +115,10 @@ def test_awkward_pupils_all_render_with_plain_words(awkward_class, rendered):
     people = school.drop_duplicates("upn").set_index("upn")
     name = {u: (people.at[u, "last_name"], people.at[u, "first_name"]) for u in upns}
     suggested, pages = pdf_of(rendered, *name[upns[5]])
-    maths = suggested[suggested.index("Maths Not"):suggested.index("Next steps Maths")]
-    assert "Not yet assessed this term" in maths and pages <= 3
+    said = suggested.index("Not yet assessed this term")
+    end = suggested.find("Next steps", said)
+    maths = suggested[suggested.rindex("Maths", 0, said):end if end > 0 else None]
+    assert pages <= 3
     assert not any(ch.isdigit() for ch in maths)            # no number (and no picture) for it
     joined, pages = pdf_of(rendered, *name[upns[1]])
     assert "has been assessed twice this year" in joined and pages <= 3
