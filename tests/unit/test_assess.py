@@ -308,7 +308,8 @@ def test_steps_progress_matrix_reads_across_the_year_boundary():
                                "value": float(STEPS.labels[then][0]), "gd": False, "window": 0,
                                "origin": "Summer 2025-26"} for u, (then, _) in pairs.items()])
     assessed = assess(positions, baselines, STEPS)
-    cells = progress_matrix(assessed, 1).set_index("Status at baseline")
-    assert cells.loc["greater depth", "greater depth"] == 2
-    assert cells.loc["expected", "expected"] == 1 and cells.loc["expected", "below"] == 1
-    assert cells["above"].sum() == 0                      # nobody reads as slipping GD -> above
+    from functions.aggregates.progress_matrix import NOW, THEN
+    cells = progress_matrix(assessed, 1).set_index(THEN)
+    assert cells.loc["greater depth", NOW + "greater depth"] == 2
+    assert cells.loc["expected", NOW + "expected"] == 1 and cells.loc["expected", NOW + "below"] == 1
+    assert cells[NOW + "above"].sum() == 0                # nobody reads as slipping GD -> above
