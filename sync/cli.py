@@ -6,7 +6,9 @@ Every command turns the shell's named errors into one plain sentence and an exit
 from __future__ import annotations
 
 import functools
+import io
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 import click
 
 from sync.errors import ReportsUnavailable, TrackerError
+from sync.words import plural
 
 DEFAULT_DEMO_FOLDER = "demo-school"
 
@@ -27,10 +30,32 @@ def plain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except TrackerError as error:
+            _quiet_stdout()
             click.echo(f"Error: {error}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:   # the computer: a full disk, a file we may not write
+            _quiet_stdout()
+            reason = error.strerror or "the computer refused a read or a write"
+            click.echo(f"Error: the computer stopped the command ({reason}); "
+                       "fix that and run it again (nothing was half-written).", err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush at exit cannot fail again
+    (on a full disk or a closed pipe) with an "Exception ignored" traceback."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass   # not a real file (a test runner's buffer): nothing to flush at exit
 
 
 def open_store(school: str | None, google: str | None):
@@ -131,7 +156,9 @@ def check(school: str | None, google: str | None, window: str | None) -> None:
     for workbook, tab, cell, found, expected, severity in problems.itertuples(index=False):
         click.echo(f"{severity:7}  {workbook} / {tab} {cell}: found {found!r}, expected {expected}")
     errors = int((problems["Severity"] == "error").sum())
-    click.echo(f"{errors} errors, {len(problems) - errors} warnings.")
+    click.echo(f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}.")
+    if errors:
+        sys.exit(1)
 
 
 @cli.command()

@@ -25,9 +25,11 @@ from sync.outputs import (BESIDE, SETTINGS_ROW_ID, class_tabs, settings_fingerpr
                           write_beside)
 from sync.errors import UnreadableWorkbook
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
-from sync.settings import Settings, load_settings
+from sync.settings import (Settings, check_against_workbooks, choose_window, load_settings,
+                           workbook_headings)
 from sync.statutory import moderation_rules, national_figures, statutory_rules
 from sync.store import Store, WorkbookRef
+from sync.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +66,9 @@ class SyncOutcome:
     next_step: str = ""     # a school with nothing to count yet: what to do next
 
     def summary_line(self) -> str:
-        line = (f"Synced {self.school} at {self.window}: {self.workbooks_read} workbooks read, "
-                f"{self.problems} problems ({self.errors} errors); see the Problems tab.")
+        line = (f"Synced {self.school} at {self.window}: {plural(self.workbooks_read, 'workbook')} "
+                f"read, {plural(self.problems, 'problem')} ({plural(self.errors, 'error')}); "
+                "see the Problems tab.")
         return f"{line}\n{self.next_step}" if self.next_step else line
 
     def as_dict(self) -> dict:
@@ -85,15 +88,21 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
     if refs is None:
         refs = store.list_class_workbooks()
     parts = []
+    headings: list[list[str]] = []
+    grids: list[list[str]] = []
     for done, ref in enumerate(refs, start=1):
         try:
             workbook = store.read_workbook(ref)
         except UnreadableWorkbook:
             parts.append(ClassWorkbookData.empty(unreadable_workbook_problem(ref.name)))
             continue
+        if (seen := workbook_headings(workbook)) is not None:
+            headings.append(seen[0])
+            grids.append(seen[1])
         parts.append(read_class_workbook(ref.name, workbook, settings.subjects, list(settings.windows)))
         if progress:
             progress("Reading class workbooks", done, len(refs))
+    check_against_workbooks(settings, headings, grids)
     log.info("read %d class workbooks of %s", len(refs), store.display_name)
     foreign = store.foreign_tabs(None)
     return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
@@ -113,7 +122,7 @@ def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolPar
         fw=settings.framework,
         subjects=list(settings.subjects),
         window_ends=list(settings.window_ends),
-        current_window=window or settings.current_window or None,
+        current_window=choose_window(settings, window) or settings.current_window or None,
         locked_windows=list(settings.locked_windows),
         now=now,
         statutory=statutory_rules(),
@@ -138,6 +147,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         summary = store.read_summary()
         outcome.school = store.display_name   # Google: the spreadsheet's title, known once read
         settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
+        choose_window(settings, window)   # a window that does not exist stops here, before any write
         if hasattr(store, "set_classes_folder"):
             store.set_classes_folder(settings.classes_folder)
         refs = store.list_class_workbooks()
@@ -209,6 +219,7 @@ def _nothing_changed(store: Store, refs: list[WorkbookRef], state: pd.DataFrame,
 def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:
     """Read and validate only: the problems a sync would report, nothing written."""
     school = read_school(store)
+    choose_window(school.settings, window)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     results = assess_school(school.data, parameters(school.settings, window=window, now=stamp),
                             existing_history=school.history)

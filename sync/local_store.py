@@ -60,7 +60,13 @@ class LocalStore:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """An OS file lock on the school folder: held by one sync at a time, across processes."""
-        handle = open(self.folder / LOCK_FILE, "a+")
+        try:
+            handle = open(self.folder / LOCK_FILE, "a+")
+        except OSError as error:
+            raise StoreUnavailable(
+                f"Could not make the lock file {LOCK_FILE} in {self.folder} "
+                f"({error.strerror or 'file error'}); the sync needs to write in the school folder."
+            ) from error
         try:
             if not lock_without_waiting(handle):
                 raise AlreadyRunning(f"Another sync of {self.display_name} is running.")

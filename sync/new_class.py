@@ -6,9 +6,14 @@ any further column kept as a custom group), or the workbook starts empty.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
+from pathvalidate import ValidationError, validate_filename
+
+from functions.pupils import CHECK_LETTERS
 
 from functions.workbooks import class_workbook_name
 from sync.errors import SchoolNotFound, SettingsError
@@ -25,6 +30,7 @@ _DATE_COLUMNS = ("Date of birth", "Joined on", "Left on")
 def create_class_workbook(school: Path, *, name: str, year: int, teacher: str = "",
                           pupils_csv: Path | None = None, templates_dir: Path = TEMPLATES_DIR) -> Path:
     """Create the class workbook in the school's classes folder and return its path."""
+    check_class_name(name)
     summary_path = school / SUMMARY_FILE
     if not summary_path.is_file():
         raise SchoolNotFound(f"{school} has no {SUMMARY_FILE}; is it a school folder?")
@@ -41,13 +47,30 @@ def create_class_workbook(school: Path, *, name: str, year: int, teacher: str = 
     return path
 
 
+def check_class_name(name: str) -> None:
+    """A class name becomes part of a file name: refuse what cannot be one on every computer a
+    school uses (the message does not repeat the name: it may hold invisible characters)."""
+    invisible = any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name)
+    try:
+        validate_filename(name, platform="universal")
+    except ValidationError:
+        valid = False
+    else:
+        valid = name == name.strip() and not name.startswith(".")
+    if invisible or not valid or not name.strip():
+        raise SettingsError('The class name cannot be used in a file name: use letters, digits, '
+                            'spaces and - only, not / \\ : * ? " < > |, invisible characters or a '
+                            "name Windows keeps for itself (CON, NUL, ...).")
+
+
 def read_pupils_csv(path: Path, templates_dir: Path = TEMPLATES_DIR) -> pd.DataFrame:
     """A pupils CSV as the Pupils tab's columns: known names respelt, dates parsed day first.
 
     Raises SettingsError (naming columns, never pupils) when there is no UPN column.
     """
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            skip_blank_lines=False)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise SettingsError(f"{path.name} could not be read as a CSV file.") from error
     pupils_tab = next(tab for tab in load_layout("class_workbook", templates_dir)["tabs"]
@@ -57,9 +80,22 @@ def read_pupils_csv(path: Path, templates_dir: Path = TEMPLATES_DIR) -> pd.DataF
     if "UPN" not in table.columns:
         raise SettingsError(f"{path.name} has no UPN column; its first row must name the Pupils columns.")
     table = table.apply(lambda column: column.str.strip())
-    table = table[table.ne("").any(axis=1)].reset_index(drop=True)
+    table.index = table.index + 2   # the file's line numbers: line 1 is the header
+    table = table[table.ne("").any(axis=1)]
+    for line, value in table["UPN"].items():
+        if not _is_upn(value):
+            raise SettingsError(f"{path.name} line {line}: the UPN is not a UPN (a letter, "
+                                "11 digits, then a digit or a letter).")
     for column in (c for c in _DATE_COLUMNS if c in table.columns):
         parsed = table[column].map(parse_date)
-        # a date the parser cannot read stays as typed, so the sync reports it in Problems
-        table[column] = parsed.where(parsed.notna(), table[column].replace("", None))
-    return table
+        bad = table[column].ne("") & parsed.isna()
+        if bad.any():
+            raise SettingsError(f"{path.name} line {bad.idxmax()}: the {column} is not a date "
+                                "(write it day first, like 03/04/2019).")
+        table[column] = parsed
+    return table.reset_index(drop=True)
+
+
+def _is_upn(value: str) -> bool:
+    """The shape the sync requires (a wrong check letter is only a warning there, and here)."""
+    return re.fullmatch(rf"[A-Z]\d{{11}}[\d{CHECK_LETTERS}]", "".join(value.split()).upper()) is not None

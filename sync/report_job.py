@@ -10,6 +10,8 @@ from sync.errors import SettingsError
 from sync.google.store import GoogleStore
 from sync.job import TEMPLATES_DIR, parameters, read_school
 from sync.reports import fresh
+from sync.reader.values import clean_upn
+from sync.settings import choose_window
 from sync.reports.google import GoogleDriveSink
 from sync.reports.local import ReportSink
 from sync.reports.write import write_reports
@@ -33,14 +35,16 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
         inputs = fresh.fingerprint(Path(folder), assumed)   # before anything is read
     school = read_school(store)
     settings = school.settings
-    if window is not None and window not in settings.windows:
-        raise SettingsError(f"There is no window called {window!r}; the windows are "
-                            f"{', '.join(settings.windows)}.")
+    window = choose_window(settings, window)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                             existing_history=school.history)
     if class_name is not None and class_name not in set(results.school["class_name"]):
         raise SettingsError(f"There is no class called {class_name!r} this year.")
+    if upn is not None:
+        upn = clean_upn(upn)
+        if upn not in set(results.school["upn"]):
+            raise SettingsError("No pupil on roll this year has the UPN given with --pupil.")
     out_dir, sink = _destination(store, settings.reports_folder)
     first_names = (results.school.drop_duplicates("upn").set_index("upn")["first_name"]
                    .fillna("").astype(str).to_dict())

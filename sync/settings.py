@@ -234,3 +234,63 @@ def _staff(rows: Rows) -> tuple[StaffMember, ...]:
             raise SettingsError(f"Staff row {number}: the Role must be Teacher, Head or Admin.")
         staff.append(StaffMember(email.casefold(), role))
     return tuple(staff)
+
+
+def choose_window(settings: Settings, asked: str | None, key: str = "--window") -> str | None:
+    """The window a command asked for, spelt as the Settings spell it (None: not asked)."""
+    if asked is None:
+        return None
+    name = canonical_lookup(settings.windows).get(normalise(asked))
+    if name is None:
+        raise SettingsError(f'{key}: there is no window called "{parse_text(asked) or asked}"; '
+                            f"the windows are {', '.join(settings.windows)}.")
+    return name
+
+
+def check_against_workbooks(settings: Settings, headings: list[list[str]], grids: list[list[str]]) -> None:
+    """A subject or window of the Settings that no class workbook has anywhere is a typo in the
+    Settings (`Math`, `Sprng`), not a problem in every teacher's tab: one sentence naming the key
+    and the values the workbooks have.
+
+    `headings`: per workbook, the headings of its Judgements tab; `grids`: per workbook, the
+    subjects of its `<Subject> grid` tabs. Workbooks without a Judgements tab are not counted.
+    """
+    if not headings:
+        return
+    every = {normalise(h): " ".join(str(h).split()) for hs in headings for h in hs}
+    grid_subjects = {normalise(s): s for gs in grids for s in gs}
+    windows = [*settings.windows, "Baseline"]
+    subjects_seen = dict(grid_subjects)
+    windows_seen: dict[str, str] = {}
+    for key, text in every.items():
+        for window in windows:
+            tail = f" {normalise(window)}"
+            if key.endswith(tail):
+                subjects_seen.setdefault(key[: -len(tail)], text[: -len(tail)])
+        for subject in [*settings.subjects, *subjects_seen.values()]:
+            head = f"{normalise(subject)} "
+            if key.startswith(head) and key != head.strip():
+                windows_seen.setdefault(key[len(head):], text[len(head):])
+    windows_seen.pop("baseline", None)
+    for subject in settings.subjects:
+        if normalise(subject) not in subjects_seen:
+            known = ", ".join(sorted(set(subjects_seen.values()))) or "none"
+            raise SettingsError(f'Settings: Subjects lists "{subject}", which no class workbook has; '
+                                f"the class workbooks have {known}.")
+    for window in settings.windows:
+        if normalise(window) not in windows_seen:
+            known = ", ".join(dict.fromkeys(windows_seen.values())) or "none"
+            raise SettingsError(f'Settings: Windows lists "{window}", which no class workbook has; '
+                                f"the class workbooks have {known}.")
+
+
+def workbook_headings(workbook: Workbook) -> tuple[list[str], list[str]] | None:
+    """For `check_against_workbooks`: the text in the first rows of a class workbook's
+    Judgements tab and the subjects of its grid tabs; None when it has no Judgements tab."""
+    grids = [" ".join(title.split())[: -len(" grid")] for title in workbook
+             if normalise(title).endswith(" grid")]
+    judgements = next((rows for title, rows in workbook.items() if normalise(title) == "judgements"), None)
+    if judgements is None:
+        return None
+    texts = [str(value) for row in judgements[:3] for value in row if isinstance(value, str) and value.strip()]
+    return texts, grids

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sync.cli import cli
 from sync.local_store import LOCK_FILE
 from sync.reader import read_class_workbook
+from sync.words import plural
 from sync.xlsx import read_values
 from tests.e2e.conftest import SyncedSchool, all_owned_cells, copy_school, file_digests, tab_frame
 
@@ -157,12 +158,12 @@ def test_check_prints_the_problems_and_writes_nothing(synced_school: SyncedSchoo
     school = copy_school(synced_school.pristine, tmp_path / "school")
     before = file_digests(school)
     result = invoke("check", str(school))
-    assert result.exit_code == 0
     assert file_digests(school) == before
     problems = tab_frame(read_values(synced_school.summary_path)["Problems"])
     errors = int((problems["Severity"] == "error").sum())
+    assert result.exit_code == (1 if errors else 0)
     lines = result.stdout.strip().splitlines()
-    assert lines[-1] == f"{errors} errors, {len(problems) - errors} warnings."
+    assert lines[-1] == f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')}."
     assert len(lines) == len(problems) + 1
     for _, problem in problems.iterrows():
         assert any(problem["Workbook"] in line and f"{problem['Tab']} {problem['Cell']}" in line
