@@ -52,6 +52,12 @@ class UnreadableWorkbook(TrackerError):
     exit_code = 1
     http_status = 500
 
+    def __init__(self, message: str, *, found: str = "", expected: str = "") -> None:
+        super().__init__(message)
+        self.found = found or "a file that cannot be opened as a spreadsheet"
+        self.expected = expected or ("an .xlsx workbook saved by Excel or LibreOffice "
+                                     "(this class is left out)")
+
 
 class ReportsUnavailable(TrackerError):
     """Parent reports cannot be drawn on this computer: the typst package that draws them is

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,6 +47,7 @@ class SchoolRead:
     refs: list[WorkbookRef]
     history: pd.DataFrame
     sync_log: pd.DataFrame
+    unreadable: set[str] = field(default_factory=set)   # workbooks listed but not readable
 
 
 @dataclass
@@ -88,13 +89,17 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
     if refs is None:
         refs = store.list_class_workbooks()
     parts = []
+    unreadable: set[str] = set()
+    if listed := getattr(store, "listing_problems", None):   # files in classes/ not read, and why
+        parts.append(ClassWorkbookData.empty(pd.DataFrame(listed, columns=frames.PROBLEMS)))
     headings: list[list[str]] = []
     grids: list[list[str]] = []
     for done, ref in enumerate(refs, start=1):
         try:
             workbook = store.read_workbook(ref)
-        except UnreadableWorkbook:
-            parts.append(ClassWorkbookData.empty(unreadable_workbook_problem(ref.name)))
+        except UnreadableWorkbook as error:
+            parts.append(ClassWorkbookData.empty(unreadable_workbook_problem(ref.name, error)))
+            unreadable.add(ref.name)
             continue
         if (seen := workbook_headings(workbook)) is not None:
             headings.append(seen[0])
@@ -107,13 +112,13 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
     foreign = store.foreign_tabs(None)
     return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
                       history=our_table(summary, "History", foreign),
-                      sync_log=our_table(summary, "Sync log", foreign))
+                      sync_log=our_table(summary, "Sync log", foreign), unreadable=unreadable)
 
 
-def unreadable_workbook_problem(name: str) -> pd.DataFrame:
-    return pd.DataFrame([[name, "", "", "a file that cannot be opened as a spreadsheet",
-                          "an .xlsx workbook saved by Excel or LibreOffice (this class is left out)",
-                          "error"]], columns=frames.PROBLEMS)
+def unreadable_workbook_problem(name: str, error: UnreadableWorkbook | None = None) -> pd.DataFrame:
+    error = error or UnreadableWorkbook(name)
+    return pd.DataFrame([[name, "", "", error.found, error.expected, "error"]],
+                        columns=frames.PROBLEMS)
 
 
 def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolParameters:
@@ -175,6 +180,8 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
             beside += problems + list(store.write_class_outputs(ref, tabs))
             if progress:
                 progress("Writing class summaries", done, len(current))
+        if hasattr(store, "retire_class_outputs"):
+            store.retire_class_outputs({ref.name for ref in refs} - school.unreadable)
         tabs = summary_tabs(results, settings.school_name)
         tabs.append(state_tab(refs, fingerprint))
         tabs, problems = write_beside(tabs, store.foreign_tabs(None), "Tracker summary")

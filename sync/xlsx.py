@@ -12,7 +12,7 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree
-from zipfile import ZipFile
+from zipfile import ZipFile, is_zipfile
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
@@ -91,6 +91,8 @@ def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
     cost fifteen times the read, so the styles and the cells' style indexes are read straight from
     the file: nothing to scan when no style is a percentage.
     """
+    if not is_zipfile(path) or path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return {}   # .xls, .xlsb and .ods: calamine's reading is all there is
     with ZipFile(path) as archive:
         names = set(archive.namelist())
         if "xl/styles.xml" not in names or "xl/workbook.xml" not in names:
@@ -145,6 +147,8 @@ _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt\s*=\s*["']e["']""")
 
 
 def _has_error_cells(path: Path) -> bool:
+    if not is_zipfile(path) or path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return False   # .xls, .xlsb and .ods: calamine's reading is all there is
     with ZipFile(path) as archive:
         return any(_ERROR_CELL.search(archive.read(part))
                    for part in archive.namelist()
