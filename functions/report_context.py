@@ -47,9 +47,14 @@ def pupil_names(rows: pd.DataFrame) -> tuple[str, str]:
 
 def _names(record: Mapping) -> tuple[str, str]:
     if "first_name" in record and "last_name" in record:
-        return str(record["first_name"]), str(record["last_name"])
-    given, _, family = str(record["pupil"]).rpartition(" ")
+        return _text(record["first_name"]), _text(record["last_name"])
+    given, _, family = _text(record["pupil"]).rpartition(" ")
     return (given, family) if given else (family, "")
+
+
+def _text(value: object) -> str:
+    """A name as text: "" for a missing one (never "None" or "nan")."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def report_context(rows: pd.DataFrame, *, window: int, window_names: Sequence[str], fw: Framework,

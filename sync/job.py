@@ -24,6 +24,7 @@ from sync.outputs import (BESIDE, SETTINGS_ROW_ID, class_tabs, settings_fingerpr
                           summary_tabs, sync_log_tab, with_extra_problems, with_sync_log,
                           write_beside)
 from sync.errors import UnreadableWorkbook
+from sync.reader.characters import without_control_characters
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.settings import (Settings, check_against_workbooks, choose_window, load_settings,
                            workbook_headings)
@@ -33,6 +34,7 @@ from sync.words import plural
 
 log = logging.getLogger(__name__)
 
+SUMMARY_NAME = "Tracker summary"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "sheets_templates"
 Progress = Callable[[str, int, int], None]
 
@@ -76,19 +78,26 @@ class SyncOutcome:
         return dict(self.__dict__)
 
 
+def read_summary(store: Store) -> tuple[dict, list[tuple]]:
+    """`Tracker summary` without control characters (`sync.reader.characters`), and a
+    PROBLEMS row for each cell of a person's that held one."""
+    return without_control_characters(SUMMARY_NAME, store.read_summary())
+
+
 def read_school(store: Store, *, progress: Progress | None = None, summary: dict | None = None,
-                settings: Settings | None = None, refs: list[WorkbookRef] | None = None) -> SchoolRead:
+                settings: Settings | None = None, refs: list[WorkbookRef] | None = None,
+                summary_problems: list[tuple] | None = None) -> SchoolRead:
     """Read settings and every class workbook; a bad workbook becomes problems, never a stop.
     What the caller has already read is passed in and not read again."""
     if summary is None:
-        summary = store.read_summary()
+        summary, summary_problems = read_summary(store)
     if settings is None:
         settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
         if hasattr(store, "set_classes_folder"):
             store.set_classes_folder(settings.classes_folder)
     if refs is None:
         refs = store.list_class_workbooks()
-    parts = []
+    parts = [ClassWorkbookData.empty(pd.DataFrame(summary_problems or [], columns=frames.PROBLEMS))]
     unreadable: set[str] = set()
     if listed := getattr(store, "listing_problems", None):   # files in classes/ not read, and why
         parts.append(ClassWorkbookData.empty(pd.DataFrame(listed, columns=frames.PROBLEMS)))
@@ -101,6 +110,15 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
             parts.append(ClassWorkbookData.empty(unreadable_workbook_problem(ref.name, error)))
             unreadable.add(ref.name)
             continue
+        blanks = [(ref.name, tab, cell, "a formula saved without its value (read as blank)",
+                   "a value: open the workbook in Excel or LibreOffice and save it, so the "
+                   "formula's result is saved with it", "warning")
+                  for tab, cell in getattr(store, "formula_blanks", ())]
+        if blanks:
+            parts.append(ClassWorkbookData.empty(pd.DataFrame(blanks, columns=frames.PROBLEMS)))
+        workbook, cleaned = without_control_characters(ref.name, workbook)
+        if cleaned:
+            parts.append(ClassWorkbookData.empty(pd.DataFrame(cleaned, columns=frames.PROBLEMS)))
         if (seen := workbook_headings(workbook)) is not None:
             headings.append(seen[0])
             grids.append(seen[1])
@@ -149,7 +167,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
     outcome = SyncOutcome(school=store.display_name, started=stamp)
     began = time.monotonic()
     with store.lock():
-        summary = store.read_summary()
+        summary, summary_problems = read_summary(store)
         outcome.school = store.display_name   # Google: the spreadsheet's title, known once read
         settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
         choose_window(settings, window)   # a window that does not exist stops here, before any write
@@ -166,7 +184,8 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
             store.write_summary([sync_log_tab(
                 our_table(summary, "Sync log", store.foreign_tabs(None)), outcome)])
             return outcome
-        school = read_school(store, progress=progress, summary=summary, settings=settings, refs=refs)
+        school = read_school(store, progress=progress, summary=summary, settings=settings, refs=refs,
+                             summary_problems=summary_problems)
         results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                                 existing_history=school.history)
         outcome.window = results.window_name

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from xml.etree import ElementTree
 
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
@@ -31,7 +30,7 @@ from functions.frames import PROBLEMS
 from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.file_lock import lock_without_waiting, unlock
 from sync.store import Tab, Workbook, WorkbookRef
-from sync.xlsx import read_values, render_tab
+from sync.xlsx import read_values_and_blanks, render_tab, sheet_parts
 
 SUMMARY_FILE = "Tracker summary.xlsx"
 CLASSES_FOLDER = "classes"
@@ -60,6 +59,7 @@ class LocalStore:
         self.reads = 0
         self.writes = 0
         self.listing_problems: list[dict] = []   # files in classes/ that are not read, and why
+        self.formula_blanks: list[tuple[str, str]] = []   # the last file read: formulas saved without a value
 
     @property
     def summary_path(self) -> Path:
@@ -188,7 +188,8 @@ class LocalStore:
     def _read(self, path: Path) -> Workbook:
         try:
             _check_unpacked_size(path)
-            return read_values(path)
+            values, self.formula_blanks = read_values_and_blanks(path)
+            return values
         except UnreadableWorkbook:
             raise
         except OSError as error:
@@ -275,29 +276,13 @@ def _load_without_owned_cells(path: Path) -> XlsxWorkbook:
         return load_workbook(path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        emptied = {part for title, part in _sheet_parts(source).items() if title in owned}
+        emptied = {part for title, part in sheet_parts(source).items() if title in owned}
         for item in source.infolist():
             copy.writestr(item, _EMPTY_SHEET if item.filename in emptied else source.read(item))
     return load_workbook(buffer)
 
 
 _EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Tab title -> the zip part that holds its cells (xl/workbook.xml and its relationships)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
-    parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(_RELATIONSHIP), "")
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
-
-
 def _owned_titles(book: XlsxWorkbook) -> set[str]:
     for prop in book.custom_doc_props.props:
         if prop.name == OWNED_PROPERTY and prop.value:

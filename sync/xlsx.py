@@ -50,8 +50,19 @@ def read_values(path: Path) -> Workbook:
     spreadsheet error value (#N/A, #REF!) back as an empty cell, and the reader reports those, so a
     workbook that holds any is read with openpyxl instead.
     """
-    if _has_error_cells(path):
-        return _read_with_openpyxl(path)
+    return read_values_and_blanks(path)[0]
+
+
+def read_values_and_blanks(path: Path) -> tuple[Workbook, list[tuple[str, str]]]:
+    """`read_values`, and (tab title, cell) of every formula saved without its value (as some
+    tools save them): such a cell reads as blank, and the caller can say so."""
+    has_errors, uncached = _scan_cells(path)
+    if has_errors:
+        return _read_with_openpyxl(path), uncached
+    return _read_with_calamine(path), uncached
+
+
+def _read_with_calamine(path: Path) -> Workbook:
     book = CalamineWorkbook.from_path(str(path))
     try:
         values = {
@@ -146,13 +157,44 @@ _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt\s*=\s*["']e["']""")
 """A cell element whose type is "e" (an error value), with or without a namespace prefix."""
 
 
-def _has_error_cells(path: Path) -> bool:
+_UNCACHED_FORMULA = re.compile(
+    rb"""<(?:\w+:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,3}[0-9]{1,7})["'][^>]*>\s*"""
+    rb"""<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"""
+    rb"""(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>""")
+"""A cell with a formula and no value (`<c r="F3"><f>40+32</f><v/></c>`): its address."""
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def sheet_parts(archive: ZipFile) -> dict[str, str]:
+    """Tab title -> the zip part that holds its cells (xl/workbook.xml and its relationships)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _scan_cells(path: Path) -> tuple[bool, list[tuple[str, str]]]:
+    """(any error value in the workbook, every formula cell saved without a value), from the
+    worksheets' XML. Only .xlsx and .xlsm: for .xls, .xlsb and .ods calamine's reading is all
+    there is."""
     if not is_zipfile(path) or path.suffix.casefold() not in (".xlsx", ".xlsm"):
-        return False   # .xls, .xlsb and .ods: calamine's reading is all there is
+        return False, []
+    has_errors, uncached = False, []
     with ZipFile(path) as archive:
-        return any(_ERROR_CELL.search(archive.read(part))
-                   for part in archive.namelist()
-                   if part.endswith(".xml") and not part.endswith("sharedStrings.xml"))
+        titles = {part: title for title, part in sheet_parts(archive).items()}
+        for part in archive.namelist():
+            if not part.endswith(".xml") or part.endswith("sharedStrings.xml"):
+                continue
+            xml = archive.read(part)
+            has_errors = has_errors or _ERROR_CELL.search(xml) is not None
+            if part in titles and b"<f" in xml:
+                uncached += [(titles[part], m.group(1).decode()) for m in _UNCACHED_FORMULA.finditer(xml)]
+    return has_errors, uncached
 
 
 def _as_openpyxl_reads(value: object) -> object:

@@ -94,7 +94,9 @@ def _missing(value: object) -> bool:
 def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemLog) -> pd.DataFrame:
     """PUPILS rows (UPNs not yet validated: see `functions.pupils.validate_pupils`)."""
     body = table.body
-    text = {name: parsed_column(table, name, parse_text, "text", problems, "")
+    # an unreadable name (an error value such as #N/A from a lookup) is reported and read as blank
+    text = {name: ["" if value is None else value
+                   for value in parsed_column(table, name, parse_text, "text", problems, "")]
             for name in ("First name", "Last name", "Gender")}
     year = parsed_column(table, "Year", parse_year_group, "a year group from 1 to 6", problems)
     if info.year_group is not None:

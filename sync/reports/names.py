@@ -9,19 +9,24 @@ letter, its first character ("Smith John (UPN A).pdf"); never a number that depe
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 from pathvalidate import sanitize_filename
 
 MAX_NAME = 100
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
+"""Control, format (bidi overrides, zero-width joiners and spaces, the BOM), private-use and
+unassigned characters: a file name must look like what it is."""
 FALLBACK = "report"
 
 
 @lru_cache(maxsize=4096)   # the same class and window names come up once per pupil
 def safe_name(text: str) -> str:
     """`text` as one file or folder name: no path characters, no leading dots, never empty."""
-    cleaned = sanitize_filename(" ".join(str(text).split()), replacement_text="-",
+    visible = "".join(ch for ch in str(text) if unicodedata.category(ch) not in _INVISIBLE)
+    cleaned = sanitize_filename(" ".join(visible.split()), replacement_text="-",
                                 platform="universal", max_len=MAX_NAME)
     return cleaned.strip(" .-") or FALLBACK
 

@@ -1,0 +1,39 @@
+"""Characters no spreadsheet cell may hold: the control characters a paste from Word or a web
+page brings along (a vertical tab, a bell), raw or in the `_x000B_` escape Excel writes them in.
+
+They are taken out of every value read, and each cell that held one is a warning naming its
+address. The value is never shown: it is usually a pupil's name or a comment.
+"""
+from __future__ import annotations
+
+import re
+
+from openpyxl.utils import get_column_letter
+
+from sync.reader.problems import WARNING
+from sync.store import Workbook
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_x00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])_")
+"""The C0 controls but tab, line feed and carriage return; and their `_xHHHH_` escapes."""
+
+
+def without_control_characters(name: str, workbook: Workbook) -> tuple[Workbook, list[tuple]]:
+    """The workbook with control characters removed from its text, and a PROBLEMS row (as a
+    tuple) for each cell that had any. Tabs without any are returned as they were (no copy)."""
+    problems: list[tuple] = []
+    cleaned: Workbook = {}
+    for title, rows in workbook.items():
+        new_rows = None
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and CONTROL.search(value):
+                    if new_rows is None:
+                        new_rows = [list(each) for each in rows]
+                    new_rows[r][c] = CONTROL.sub("", value)
+                    problems.append((name, title, f"{get_column_letter(c + 1)}{r + 1}",
+                                     "text with a control character (an invisible character "
+                                     "pasted from another program)",
+                                     "plain text; the character was left out of everything the "
+                                     "sync wrote", WARNING))
+        cleaned[title] = rows if new_rows is None else new_rows
+    return cleaned, problems
