@@ -14,7 +14,7 @@ from flask import Flask
 
 from sync.store import Store
 from sync.web.config import WebConfig
-from sync.web.routes import api, health, register_error_handlers, schedule
+from sync.web.routes import MAX_BODY_BYTES, api, health, register_error_handlers, schedule
 from sync.web.service import OpenSchool, RunReports, RunSchool, Tracker
 
 CLOUD_TASKS_SCOPE = "https://www.googleapis.com/auth/cloud-platform"   # the only scope Cloud Tasks accepts
@@ -34,6 +34,7 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
         configure_logging(environ.get("TRACKER_LOG_LEVEL", "INFO"))
         config = WebConfig.from_env(environ)
     app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["tracker"] = Tracker(
         config=config,
         open_school=open_school or _open_google_school,

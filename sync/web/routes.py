@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sync.errors import SettingsError, TrackerError
 from sync.web.auth import ROLES_FOR_REPORTS
@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 health = Blueprint("health", __name__)
 schedule = Blueprint("schedule", __name__, url_prefix="/tasks")
 api = Blueprint("api", __name__, url_prefix="/api")
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body accepted (Flask's MAX_CONTENT_LENGTH): the add-on sends a few
+hundred bytes of JSON."""
 
 
 def tracker() -> Tracker:
@@ -54,17 +57,26 @@ def sync_school_task() -> ResponseReturnValue:
     return {"message": tracker().sync_one_task(spreadsheet_id)}
 
 
+@api.before_request
+def signed_in() -> None:
+    """Every add-on call proves who is calling before anything of its body is read: a request
+    without a valid token costs no more than its headers."""
+    g.claims = tracker().verify_caller(request.headers.get("Authorization"))
+
+
 @api.post("/sync")
 def sync_now() -> ResponseReturnValue:
     spreadsheet_id = _spreadsheet_id(_json_body())
-    store, _ = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id)
+    store, _ = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id,
+                                      claims=g.claims)
     return tracker().sync(spreadsheet_id, store)
 
 
 @api.get("/status")
 def status() -> ResponseReturnValue:
     spreadsheet_id = _spreadsheet_id(request.args)
-    _, summary = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id)
+    _, summary = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id,
+                                        claims=g.claims)
     return tracker().status(spreadsheet_id, summary, request.args.get("workbook", ""))
 
 
@@ -73,13 +85,16 @@ def reports() -> ResponseReturnValue:
     body = _json_body()
     spreadsheet_id = _spreadsheet_id(body)
     store, _ = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id,
-                                      ROLES_FOR_REPORTS)
+                                      ROLES_FOR_REPORTS, claims=g.claims)
     return tracker().reports(spreadsheet_id, store, window=_optional_text(body, "window"),
                              class_name=_optional_text(body, "className"))
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:   # "[[[[...]]]]" deeper than Python's parser goes
+        raise SettingsError("The request's JSON is nested too deeply; send a flat JSON object.") from None
     if not isinstance(body, dict):
         raise SettingsError('Send a JSON object, for example {"spreadsheetId": "..."}.')
     return body
@@ -110,6 +125,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
+        if isinstance(error, RequestEntityTooLarge):
+            return jsonify(error=f"The request is larger than the {MAX_BODY_BYTES // 1024} KB this "
+                                 "service accepts."), 413
         return jsonify(error=error.description or error.name), error.code or 500
 
     @app.errorhandler(Exception)

@@ -52,10 +52,17 @@ class Tracker:
 
     # --- the add-on's calls -------------------------------------------------------------------
 
+    def verify_caller(self, authorization: str | None) -> Mapping[str, object]:
+        """The claims of the caller's sign-in token (Unauthenticated when it proves nothing)."""
+        return self.verifier.verify(authorization, self.config.oauth_audiences)
+
     def staff_school(self, authorization: str | None, spreadsheet_id: str,
-                     roles: Sequence[str] = ()) -> tuple[Store, Workbook]:
-        """Prove the caller is staff of the school (token first, then its Staff tab)."""
-        claims = self.verifier.verify(authorization, self.config.oauth_audiences)
+                     roles: Sequence[str] = (), *,
+                     claims: Mapping[str, object] | None = None) -> tuple[Store, Workbook]:
+        """Prove the caller is staff of the school (token first, unless `claims` already came
+        from it, then its Staff tab)."""
+        if claims is None:
+            claims = self.verify_caller(authorization)
         if spreadsheet_id not in self.registry:
             raise SchoolNotFound("This spreadsheet is not a school this service looks after.")
         store = self.open_school(spreadsheet_id)
