@@ -224,10 +224,14 @@ def serve(port: int) -> None:
 
 
 def _write_reports(store, *, window, class_name, upn, jobs, force) -> list:
+    from contextlib import nullcontext
+
     from sync.report_job import write_reports_for_school
 
-    return write_reports_for_school(store, window=window, class_name=class_name, upn=upn, jobs=jobs,
-                                    force=force)
+    # a school folder's lock, as `run` takes it: reports never read a sync's half-written outputs
+    with store.lock() if hasattr(store, "folder") else nullcontext():
+        return write_reports_for_school(store, window=window, class_name=class_name, upn=upn,
+                                        jobs=jobs, force=force)
 
 
 def _reports_line(written: list) -> str:

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -46,6 +46,8 @@ class LocalFolderSink:
     """Reports as PDF files under `out_dir` (a school's `reports/` folder)."""
 
     out_dir: Path
+    replaces: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
+    """(class folder, pupil key) -> the pupil's old file name there, learnt by `prepare`."""
 
     def folder(self, target: ReportTarget) -> Path:
         return (self.out_dir / safe_name(target.academic_year) / safe_name(target.window_name)
@@ -57,7 +59,9 @@ class LocalFolderSink:
     def prepare(self, targets: list[ReportTarget]) -> None:
         """Per class folder, a small manifest maps pupil keys to file names, so that a pupil whose
         file name changed (a new surname, a namesake who left) loses the old file instead of
-        having two."""
+        having two. Nothing is deleted here: `write` removes a pupil's old file only once the
+        new one is written, and `finish` records the new names, so a run killed at any moment
+        leaves every pupil a report (the next run tidies up)."""
         by_folder: dict[Path, list[ReportTarget]] = {}
         for target in targets:
             by_folder.setdefault(self.folder(target), []).append(target)
@@ -68,8 +72,16 @@ class LocalFolderSink:
             for target in group:
                 old = manifest.get(target.key)
                 if old and old not in wanted and safe_name(old) == old:
-                    (folder / old).unlink(missing_ok=True)
-                manifest[target.key] = f"{target.stem}.pdf"
+                    self.replaces[(str(folder), target.key)] = old
+
+    def finish(self, targets: list[ReportTarget]) -> None:
+        """Record each pupil's file name in the manifest of their class folder."""
+        by_folder: dict[Path, list[ReportTarget]] = {}
+        for target in targets:
+            by_folder.setdefault(self.folder(target), []).append(target)
+        for folder, group in by_folder.items():
+            manifest = _read_manifest(folder / MANIFEST)
+            manifest.update({target.key: f"{target.stem}.pdf" for target in group})
             _write_atomically(folder / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
 
     def drawn(self, target: ReportTarget, digest: str) -> bool:
@@ -108,6 +120,9 @@ class LocalFolderSink:
         except OSError as error:   # the file name is the pupil's: keep it out of the message
             raise StoreUnavailable(f"A parent report for class {target.class_name} could not be "
                                    f"written ({error.strerror or 'file error'}).") from None
+        old = self.replaces.get((str(self.folder(target)), target.key))
+        if old:   # the pupil's report under their old name, now that the new one is safe
+            (self.folder(target) / old).unlink(missing_ok=True)
         return str(path)
 
 

@@ -123,6 +123,8 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
     if drawn is not None:   # until a report is drawn anew, its old hash no longer vouches for it
         sink.forget([target for _, target in todo])
     written = _render_all(todo, sink, templates_dir, jobs)
+    if (finish := getattr(sink, "finish", None)) is not None:
+        finish([target for _, target in work])   # the manifest keeps only the new names
     if drawn is not None:
         sink.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh)
                        if not ok])

@@ -187,3 +187,22 @@ def test_one_workbook_and_one_report_are_singular(school: Path) -> None:
     assert plural(2, "parent report") == "2 parent reports"
     assert plural(1, "error") == "1 error"
     no_pupil_data(result.output)
+
+
+def test_reports_exit_3_while_a_sync_holds_the_school_lock(school: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys\n"
+         "from sync.local_store import LocalStore\n"
+         "with LocalStore(sys.argv[1]).lock():\n"
+         "    print('holding', flush=True)\n"
+         "    sys.stdin.readline()\n", str(school)],
+        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = _run("reports", str(school))
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert result.returncode == 3
+    assert "running" in one_sentence(result.stderr)
+    assert not (school / "reports").exists()

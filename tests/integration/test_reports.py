@@ -241,3 +241,29 @@ def test_namesakes_are_told_apart_by_date_of_birth_else_upn_check_letter_never_a
     assert report_stems([("A1", "Jo", "Twin", ""), ("B2", "Jo", "Twin", "2019-03-04")]) == {
         "A1": "Twin Jo (UPN A)", "B2": "Twin Jo (UPN B)"}
     assert not any("(2)" in stem for stem in twins.values())
+
+
+def test_a_renamed_pupil_keeps_a_report_when_the_run_dies_before_the_new_one_is_written(
+        awkward_class, tmp_path, monkeypatch):
+    """Issue 13: the old PDF used to be deleted before the new one was written."""
+    import sync.reports.write as writing
+
+    school, statements, ticks, comments, upns = awkward_class
+    (first,) = write(awkward_class, tmp_path, upn=upns[7])
+    renamed = rename(school.copy(), upns[7], "Jo", "Newname")
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt   # the run is stopped while rendering
+
+    monkeypatch.setattr(writing, "html_to_pdf", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports(renamed, statements, ticks, comments, school_name="Hill Primary",
+                      academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
+                      out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[7])
+    (folder,) = {path.parent for path in tmp_path.rglob("*.pdf")}
+    assert sorted(p.name for p in folder.glob("*.pdf")) == [first.name]
+    monkeypatch.undo()
+    again = write_reports(renamed, statements, ticks, comments, school_name="Hill Primary",
+                          academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
+                          out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[7])
+    assert sorted(p.name for p in folder.glob("*.pdf")) == ["Newname Jo.pdf"] == [again[0].name]
