@@ -44,13 +44,15 @@ BAR = 1.5
 
 
 def input_files(school: Path) -> list[Path]:
-    """What a sync reads: Tracker summary and every class workbook."""
-    return [school / "Tracker summary.xlsx", *sorted((school / "classes").glob("*.xlsx"))]
+    """What a sync reads: Tracker summary, Tracker results (after the first run) and every class
+    workbook."""
+    results = [school / "Tracker results.xlsx"] if (school / "Tracker results.xlsx").is_file() else []
+    return [school / "Tracker summary.xlsx", *results, *sorted((school / "classes").glob("*.xlsx"))]
 
 
 def output_cells(school: Path) -> dict[str, dict[str, list[list[object]]]]:
-    """What a sync wrote, file by file and tab by tab: Tracker summary (all its tabs) and summaries/."""
-    files = [school / "Tracker summary.xlsx", *sorted((school / "summaries").glob("*.xlsx"))]
+    """What a sync wrote, file by file and tab by tab: Tracker results and summaries/."""
+    files = [school / "Tracker results.xlsx", *sorted((school / "summaries").glob("*.xlsx"))]
     return {path.name: read_values(path) for path in files}
 
 

@@ -76,7 +76,7 @@ def open_store(school: str | None, google: str | None):
 def cli(verbose: int) -> None:
     """Pupil tracking for primary schools: sync class spreadsheets into summaries and reports.
 
-    Start with `python -m sync demo`, then open demo-school/Tracker summary.xlsx.
+    Start with `python -m sync demo`, then open demo-school/Tracker results.xlsx.
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
@@ -105,7 +105,8 @@ def demo(directory: str, seed: int, framework: str) -> None:
     click.echo(outcome.summary_line())
     click.echo("Writing a parent report for every pupil ...")
     places = [
-        (folder / "Tracker summary.xlsx", "the head's summary tabs (start with Summary)"),
+        (folder / "Tracker summary.xlsx", "the school's Settings and Staff (yours; only read)"),
+        (folder / "Tracker results.xlsx", "the school's figures (start with Summary)"),
         (folder / "classes", "the teachers' class workbooks"),
         (folder / "summaries", "each class's Class summary and Problems"),
     ]

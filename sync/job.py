@@ -99,7 +99,8 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         refs = store.list_class_workbooks()
     parts = [ClassWorkbookData.empty(pd.DataFrame(summary_problems or [], columns=frames.PROBLEMS))]
     unreadable: set[str] = set()
-    if listed := getattr(store, "listing_problems", None):   # files in classes/ not read, and why
+    listed = [*getattr(store, "summary_notes", []), *getattr(store, "listing_problems", [])]
+    if listed:   # our old tabs in Tracker summary; files in classes/ not read, and why
         parts.append(ClassWorkbookData.empty(pd.DataFrame(listed, columns=frames.PROBLEMS)))
     headings: list[list[str]] = []
     grids: list[list[str]] = []
@@ -167,6 +168,8 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
     outcome = SyncOutcome(school=store.display_name, started=stamp)
     began = time.monotonic()
     with store.lock():
+        if hasattr(store, "check_outputs_closed"):
+            store.check_outputs_closed()   # nothing is written while a person has an output open
         summary, summary_problems = read_summary(store)
         outcome.school = store.display_name   # Google: the spreadsheet's title, known once read
         settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
@@ -188,6 +191,7 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
                              summary_problems=summary_problems)
         results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                                 existing_history=school.history)
+        _point_at_results(results.problems, getattr(store, "results_name", ""))
         outcome.window = results.window_name
         outcome.next_step = results.next_step
         outcome.workbooks_read = len(refs)
@@ -212,6 +216,14 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         store.write_summary(tabs)
     log.info("synced %s in %.1fs", store.display_name, time.monotonic() - began)
     return outcome
+
+
+def _point_at_results(problems: pd.DataFrame, results_name: str) -> None:
+    """Where our tabs live in a workbook of their own (local mode: `Tracker results`), a problem
+    found in one of them (History) names that workbook, not `Tracker summary`."""
+    if results_name:
+        ours = (problems["Workbook"] == SUMMARY_NAME) & (problems["Tab"] == "History")
+        problems.loc[ours, "Workbook"] = results_name
 
 
 def _clock() -> str:
@@ -249,6 +261,7 @@ def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     results = assess_school(school.data, parameters(school.settings, window=window, now=stamp),
                             existing_history=school.history)
+    _point_at_results(results.problems, getattr(store, "results_name", ""))
     return results.problems
 
 

@@ -1,17 +1,20 @@
-"""The local store: a school is a folder of .xlsx workbooks (spec/interfaces.md, "Local mode files").
+"""The local store: a school is a folder of workbooks (spec/interfaces.md, "Local mode files").
 
-    SCHOOL/Tracker summary.xlsx     Settings and Staff (people); the school tabs (ours)
-    SCHOOL/classes/*.xlsx           class workbooks (people; only ever read)
-    SCHOOL/summaries/<wb>.xlsx      Class summary and Problems for each class (ours)
+    SCHOOL/Tracker summary.xlsx     Settings, Staff and any tab a person makes (people; only ever read)
+    SCHOOL/Tracker results.xlsx     the school tabs: Summary ... Problems, Sync log (ours, whole)
+    SCHOOL/classes/*                class workbooks (people; only ever read)
+    SCHOOL/summaries/<wb>.xlsx      Class summary and Problems for each class (ours, whole)
     SCHOOL/previous/                the version of every file we replaced, one generation back
 
-Every write goes to a temporary file that is renamed over the old one, so a reader sees the old
-file or the new one, never half. Tabs we own are listed in a workbook property, so a tab a person
-made with the same name is never replaced.
+The sync never writes a file people edit: a workbook saved again by a library loses what that
+library does not model (cached formula values, text boxes, sparklines, data bars, checkboxes), so
+the school's figures go to a workbook of their own, written whole. Every write goes to a
+temporary file that is renamed over the old one, so a reader sees the old file or the new one,
+never half. A school synced before the split still has our old tabs in `Tracker summary.xlsx`:
+they are read once (History, Sync log) and named in Problems as no longer updated.
 """
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import zipfile
@@ -22,17 +25,20 @@ from pathlib import Path
 
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.packaging.custom import StringProperty
-from python_calamine import CalamineError
 
 from functions.frames import PROBLEMS
 from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.file_lock import lock_without_waiting, unlock
 from sync.store import Tab, Workbook, WorkbookRef
-from sync.xlsx import read_values_and_blanks, render_tab, sheet_parts
+from sync.xlsx import read_values_and_blanks, render_tab
 
 SUMMARY_FILE = "Tracker summary.xlsx"
+RESULTS_FILE = "Tracker results.xlsx"
+RESULT_TABS = ("Summary", "Groups", "Classes", "Completion", "Watchlist", "Progress matrix",
+               "Interventions", "Trends", "Governors", "History", "Problems", "Sync state", "Sync log")
+"""The tabs of RESULTS_FILE (sync.outputs writes them), by which the sync also knows its old tabs
+in a `Tracker summary.xlsx` from before the split, even when their record is lost."""
 CLASSES_FOLDER = "classes"
 SUMMARIES_FOLDER = "summaries"
 PREVIOUS_FOLDER = "previous"
@@ -59,6 +65,7 @@ class LocalStore:
         self.reads = 0
         self.writes = 0
         self.listing_problems: list[dict] = []   # files in classes/ that are not read, and why
+        self.summary_notes: list[dict] = []      # Tracker summary: our old tabs still there
         self.formula_blanks: list[tuple[str, str]] = []   # the last file read: formulas saved without a value
 
     @property
@@ -85,19 +92,58 @@ class LocalStore:
         finally:
             handle.close()
 
+    results_name = RESULTS_FILE.removesuffix(".xlsx")   # as Problems names it
+
+    @property
+    def results_path(self) -> Path:
+        return self.folder / RESULTS_FILE
+
     def read_summary(self) -> Workbook:
+        """The people's `Tracker summary` (Settings, Staff, their tabs) with our tabs from
+        `Tracker results` over it. Before the first run that writes `Tracker results`, our old
+        tabs in `Tracker summary` (History, Sync log) carry on from where they were."""
         self.reads += 1
-        return self._read(self.summary_path)
+        people = self._read(self.summary_path)
+        self.summary_notes = _old_tabs_note(people, self.summary_path)
+        if not self.results_path.is_file():
+            return people
+        self.reads += 1
+        ours = self._read(self.results_path)
+        return {**{title: rows for title, rows in people.items() if title not in ours}, **ours}
 
     def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
-        """Titles of tabs that people made in a spreadsheet we write to (None: the summary)."""
-        if ref is not None:
-            return set()  # class outputs go to files that are wholly ours
-        book = load_workbook(self.summary_path, read_only=True)
-        try:
-            return set(book.sheetnames) - _owned_titles(book)
-        finally:
-            book.close()
+        """Nothing: every file the sync writes (Tracker results, summaries/) is wholly ours."""
+        return set()
+
+    def check_outputs_closed(self) -> None:
+        """Before anything is written: stop (StoreUnavailable, exit 1) when a person has one of
+        our output workbooks open (Excel's `~$` owner file or LibreOffice's lock file beside it),
+        because their next save would put back what this run replaced; or when a person added a
+        tab to one, because the file is replaced whole."""
+        outputs = [self.results_path, *sorted((self.folder / SUMMARIES_FOLDER).glob("*.xlsx"))]
+        for path in outputs:
+            for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+                if (path.parent / lock).exists():
+                    raise StoreUnavailable(
+                        f"{path.name} is open in Excel or LibreOffice ({lock} is beside it): close "
+                        f"{path.name} and run again (if nobody has it open, delete {lock}).")
+        for path in outputs:
+            if not path.is_file():
+                continue
+            try:
+                book = load_workbook(path, read_only=True)
+            except Exception:   # noqa: BLE001 - a damaged output is simply replaced
+                continue
+            try:
+                ours = _owned_titles(book) | set(RESULT_TABS) | {"Class summary", "Problems"}
+                made = [title for title in book.sheetnames if title not in ours]
+            finally:
+                book.close()
+            if made:
+                raise StoreUnavailable(
+                    f"{path.name} has a tab the sync did not write ('{made[0]}'); the sync "
+                    f"replaces that file whole, so move the tab into {SUMMARY_FILE} (or another "
+                    "workbook) and run again.")
 
     def list_class_workbooks(self) -> list[WorkbookRef]:
         """Every workbook in the classes folder, whatever its format or the case of its suffix.
@@ -168,21 +214,25 @@ class LocalStore:
                                        f"{SUMMARIES_FOLDER} ({error.strerror}).") from error
 
     def write_summary(self, tabs: list[Tab]) -> list[dict]:
-        """Replace our tabs of `Tracker summary`, keeping people's tabs and the tab order."""
-        book = _load_without_owned_cells(self.summary_path)
-        owned = _owned_titles(book)
-        for tab in tabs:
-            index = len(book.sheetnames)
-            if tab.title in book.sheetnames:
-                if tab.title not in owned:
-                    raise StoreUnavailable(
-                        f"The tab '{tab.title}' of {SUMMARY_FILE} was made by a person; "
-                        "the sync does not write over it.")
-                index = book.sheetnames.index(tab.title)
-                book.remove(book[tab.title])
-            render_tab(book.create_sheet(tab.title, index), tab)
-        _mark_owned(book, sorted(owned | {tab.title for tab in tabs}))
-        self._replace(self.summary_path, book)
+        """Write the school's tabs into `Tracker results`, a workbook wholly ours, never into
+        `Tracker summary`. A write of some tabs only (the Sync log of a run with no changes)
+        keeps the others."""
+        if self.results_path.is_file() and "Summary" not in {tab.title for tab in tabs}:
+            book = load_workbook(self.results_path)
+            for tab in tabs:
+                index = len(book.sheetnames)
+                if tab.title in book.sheetnames:
+                    index = book.sheetnames.index(tab.title)
+                    book.remove(book[tab.title])
+                render_tab(book.create_sheet(tab.title, index), tab)
+            titles = book.sheetnames
+        else:
+            book = XlsxWorkbook(write_only=True)
+            for tab in tabs:
+                render_tab(book.create_sheet(tab.title), tab)
+            titles = [tab.title for tab in tabs]
+        _mark_owned(book, titles)
+        self._replace(self.results_path, book)
         return []
 
     def _read(self, path: Path) -> Workbook:
@@ -263,26 +313,19 @@ def _not_a_workbook(name: str, workbooks: list[str]) -> dict:
         "warning"]))
 
 
-def _load_without_owned_cells(path: Path) -> XlsxWorkbook:
-    """The workbook with our own tabs emptied before openpyxl parses them.
-
-    They are replaced anyway, and parsing the last run's History (thousands of rows) cost more
-    than writing it again; people's tabs are loaded whole, with their formatting.
-    """
-    preview = load_workbook(path, read_only=True)
-    owned = _owned_titles(preview)
-    preview.close()
-    if not owned:
-        return load_workbook(path)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        emptied = {part for title, part in sheet_parts(source).items() if title in owned}
-        for item in source.infolist():
-            copy.writestr(item, _EMPTY_SHEET if item.filename in emptied else source.read(item))
-    return load_workbook(buffer)
+def _old_tabs_note(people: Workbook, path: Path) -> list[dict]:
+    """A warning when `Tracker summary` still holds the tabs the sync wrote there before its
+    figures moved to `Tracker results` (known by the Sync log or Sync state among them)."""
+    titles = [title for title in people if title in RESULT_TABS]
+    if not {"Sync log", "Sync state"} & set(titles):
+        return []
+    return [dict(zip(PROBLEMS, [
+        SUMMARY_FILE, ", ".join(titles), "",
+        "tabs the sync wrote here before; they are no longer updated",
+        f"the school's figures are now in {RESULTS_FILE}: delete these tabs from {SUMMARY_FILE} "
+        "when you are ready (the sync never changes that file)", "warning"]))]
 
 
-_EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 def _owned_titles(book: XlsxWorkbook) -> set[str]:
     for prop in book.custom_doc_props.props:
         if prop.name == OWNED_PROPERTY and prop.value:

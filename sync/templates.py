@@ -2,7 +2,8 @@
 
 `new_class_workbook` writes a class workbook (the tabs of spec/sheets.md, with frozen headers,
 drop-downs, WT/A/M colours and protected header rows); `new_tracker_summary` writes a new
-`Tracker summary.xlsx` holding only Settings and Staff (the sync writes the rest). Both take their
+`Tracker summary.xlsx` holding only Settings and Staff (the sync only reads it, and writes its
+figures to `Tracker results.xlsx`). Both take their
 tabs, columns, widths, colours and lists from the layout files, so a school can restyle them
 without touching code. Files are saved deterministically: the same inputs give the same bytes.
 """

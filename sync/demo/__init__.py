@@ -1,7 +1,7 @@
 """The demo school: a synthetic, deterministic two-form-entry primary in local mode.
 
 `build_demo(directory, seed, framework)` writes `Tracker summary.xlsx` (Settings and Staff; the
-sync writes the rest) and `classes/*.xlsx`: this year's 12 class workbooks (2026-27, Autumn mostly
+sync writes its figures to `Tracker results.xlsx`) and `classes/*.xlsx`: this year's 12 class workbooks (2026-27, Autumn mostly
 entered) and last year's 12 (2025-26, all three windows), everything drawn from
 `numpy.random.default_rng(seed)` and the data files in `sheets_templates/demo/`.
 

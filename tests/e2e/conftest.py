@@ -36,7 +36,13 @@ class SyncedSchool:
 
     @property
     def summary_path(self) -> Path:
+        """The people's workbook: Settings, Staff (the sync only reads it)."""
         return self.folder / "Tracker summary.xlsx"
+
+    @property
+    def results_path(self) -> Path:
+        """The school's figures: the tabs the sync writes."""
+        return self.folder / "Tracker results.xlsx"
 
 
 def file_digests(folder: Path) -> dict[str, str]:
@@ -61,9 +67,9 @@ def tab_frame(rows: list[list[object]]) -> pd.DataFrame:
 
 
 def all_owned_cells(school: Path) -> dict[str, dict[str, list]]:
-    """Every tab of every file the sync writes: Tracker summary and summaries/*."""
+    """Every tab of every file the sync writes: Tracker results and summaries/*."""
     outputs = sorted(path for path in (school / "summaries").glob("*.xlsx") if path.is_file())
-    files = [school / "Tracker summary.xlsx", *outputs]
+    files = [school / "Tracker results.xlsx", *outputs]
     return {path.name: read_values(path) for path in files}
 
 

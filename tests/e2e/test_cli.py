@@ -159,7 +159,7 @@ def test_check_prints_the_problems_and_writes_nothing(synced_school: SyncedSchoo
     before = file_digests(school)
     result = invoke("check", str(school))
     assert file_digests(school) == before
-    problems = tab_frame(read_values(synced_school.summary_path)["Problems"])
+    problems = tab_frame(read_values(synced_school.results_path)["Problems"])
     errors = int((problems["Severity"] == "error").sum())
     assert result.exit_code == (1 if errors else 0)
     lines = result.stdout.strip().splitlines()

@@ -52,16 +52,16 @@ def this_year_class_files(school: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def summary_tabs(synced_school: SyncedSchool) -> dict[str, list]:
-    return read_values(synced_school.summary_path)
+    return read_values(synced_school.results_path)
 
 
 # ------------------------------------------------------------------------------------------------
 # Outputs exist with the exact names
 
 
-def test_tracker_summary_has_every_school_tab_after_the_people_tabs(summary_tabs) -> None:
+def test_tracker_results_has_every_school_tab_and_none_of_the_peoples(summary_tabs) -> None:
     titles = list(summary_tabs)
-    assert titles[:2] == ["Settings", "Staff"]
+    assert "Settings" not in titles and "Staff" not in titles
     owned = [title for title in titles if title in SCHOOL_TABS]
     assert owned == SCHOOL_TABS
 
@@ -85,7 +85,7 @@ def test_school_tabs_have_the_contract_columns(summary_tabs) -> None:
 
 
 def test_trends_tab_carries_a_native_chart(synced_school: SyncedSchool) -> None:
-    book = load_workbook(synced_school.summary_path)
+    book = load_workbook(synced_school.results_path)
     assert len(book["Trends"]._charts) == 1
     assert all(not book[title]._charts for title in SCHOOL_TABS if title != "Trends")
 
@@ -95,7 +95,7 @@ def test_each_class_of_this_year_gets_a_summary_workbook(synced_school: SyncedSc
     written = sorted(path.name for path in (synced_school.folder / "summaries").glob("*.xlsx"))
     assert len(classes) == 12
     assert written == classes
-    tracker_problems = tab_frame(read_values(synced_school.summary_path)["Problems"])
+    tracker_problems = tab_frame(read_values(synced_school.results_path)["Problems"])
     for name in written:
         tabs = read_values(synced_school.folder / "summaries" / name)
         assert list(tabs) == ["Class summary", "Problems"]
@@ -369,7 +369,7 @@ def resynced(synced_school: SyncedSchool, tmp_path_factory) -> tuple[Path, dict,
     the Tracker summary's bytes before)."""
     folder = copy_school(synced_school.folder, tmp_path_factory.mktemp("resync") / "school")
     before = all_owned_cells(folder)
-    summary_bytes = (folder / "Tracker summary.xlsx").read_bytes()
+    summary_bytes = (folder / "Tracker results.xlsx").read_bytes()
     run_sync(LocalStore(folder), now=SECOND_SYNC)
     return folder, before, summary_bytes
 
@@ -383,8 +383,8 @@ def test_a_second_run_changes_no_value_but_the_sync_log(resynced) -> None:
         for title, rows in tabs.items():
             if title != "Sync log":
                 assert after[name][title] == rows, (name, title)
-    log_before = tab_frame(before["Tracker summary.xlsx"]["Sync log"])
-    log_after = tab_frame(after["Tracker summary.xlsx"]["Sync log"])
+    log_before = tab_frame(before["Tracker results.xlsx"]["Sync log"])
+    log_after = tab_frame(after["Tracker results.xlsx"]["Sync log"])
     assert len(log_after) == len(log_before) + 1
     assert log_after.iloc[: len(log_before)].equals(log_before)
     assert log_after["Started"].iloc[-1] == SECOND_SYNC.strftime("%Y-%m-%d %H:%M:%S")
@@ -392,7 +392,7 @@ def test_a_second_run_changes_no_value_but_the_sync_log(resynced) -> None:
 
 def test_the_previous_version_of_a_replaced_file_is_kept(resynced) -> None:
     folder, _, summary_bytes = resynced
-    assert (folder / "previous" / "Tracker summary.xlsx").read_bytes() == summary_bytes
+    assert (folder / "previous" / "Tracker results.xlsx").read_bytes() == summary_bytes
 
 
 def _set_cell(path: Path, tab: str, cell: str, value: object) -> None:
@@ -419,7 +419,7 @@ def edited(resynced, tmp_path_factory):
     """The resynced school with `Locked windows` = Summer, then one judgement changed in this
     year's Autumn (open) and one in last year's Summer (locked), synced a third time."""
     folder = copy_school(resynced[0], tmp_path_factory.mktemp("edited") / "school")
-    history_before = tab_frame(read_values(folder / "Tracker summary.xlsx")["History"])
+    history_before = tab_frame(read_values(folder / "Tracker results.xlsx")["History"])
     settings = read_values(folder / "Tracker summary.xlsx")["Settings"]
     locked_row = [row[0] for row in settings].index("Locked windows") + 1
     _set_cell(folder / "Tracker summary.xlsx", "Settings", f"B{locked_row}", "Summer")
@@ -431,7 +431,7 @@ def edited(resynced, tmp_path_factory):
         _set_cell(path, "Judgements", cell, new_label)
         edits[year] = (upn, column.split()[0], column.split()[1], label, new_label)
     run_sync(LocalStore(folder), now=THIRD_SYNC)
-    tabs = read_values(folder / "Tracker summary.xlsx")
+    tabs = read_values(folder / "Tracker results.xlsx")
     return history_before, tab_frame(tabs["History"]), tab_frame(tabs["Problems"]), edits
 
 
@@ -488,7 +488,7 @@ def test_an_edit_in_a_locked_window_is_a_warning_and_not_recorded(edited) -> Non
     assert row.equals(_history_row(before, LAST_YEAR, window, upn, subject))
     assert row["Label"] == old
     cell = f"H{row.name + 2}"  # Label is column H; History's header is row 1
-    warning = problems[(problems["Workbook"] == "Tracker summary") & (problems["Tab"] == "History")
+    warning = problems[(problems["Workbook"] == "Tracker results") & (problems["Tab"] == "History")
                        & (problems["Cell"] == cell)]
     assert list(warning["Severity"]) == ["warning"]
     assert old in warning["Found"].iloc[0] and new in warning["Found"].iloc[0]

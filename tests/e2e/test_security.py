@@ -69,7 +69,7 @@ def hostile_school(tmp_path_factory) -> tuple[Path, list[Tab]]:
 
 
 def written_files(folder: Path) -> list[Path]:
-    return [folder / "Tracker summary.xlsx", *sorted((folder / "summaries").glob("*.xlsx"))]
+    return [folder / "Tracker results.xlsx", *sorted((folder / "summaries").glob("*.xlsx"))]
 
 
 def test_hostile_text_stays_text_in_every_written_xlsx_cell(hostile_school):

@@ -24,12 +24,12 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
 
 
 def problems(folder: Path) -> list[list]:
-    rows = read_values(folder / "Tracker summary.xlsx")["Problems"]
+    rows = read_values(folder / "Tracker results.xlsx")["Problems"]
     return [row for row in rows[1:] if row and row[0] is not None]
 
 
 def every_text(folder: Path) -> str:
-    files = [folder / "Tracker summary.xlsx", *sorted((folder / "summaries").glob("*.xlsx"))]
+    files = [folder / "Tracker results.xlsx", *sorted((folder / "summaries").glob("*.xlsx"))]
     return "\n".join(str(value) for path in files for rows in read_values(path).values()
                      for row in rows for value in row if value is not None)
 

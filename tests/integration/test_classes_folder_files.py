@@ -21,12 +21,12 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
 
 
 def problems(folder: Path) -> list[list]:
-    rows = read_values(folder / "Tracker summary.xlsx")["Problems"]
+    rows = read_values(folder / "Tracker results.xlsx")["Problems"]
     return [row for row in rows[1:] if row and row[0] is not None]
 
 
 def pupils_synced(folder: Path) -> int:
-    rows = read_values(folder / "Tracker summary.xlsx")["Classes"]
+    rows = read_values(folder / "Tracker results.xlsx")["Classes"]
     header_at = next(i for i, row in enumerate(rows) if "Pupils" in row)
     at, subject = rows[header_at].index("Pupils"), rows[header_at].index("Subject")
     return sum(row[at] or 0 for row in rows[header_at + 1:] if row[subject] == "Reading")

@@ -272,7 +272,7 @@ def _letter(index: int) -> str:
 
 
 def _problems(folder: Path) -> list[dict]:
-    rows = read_values(folder / "Tracker summary.xlsx")["Problems"]
+    rows = read_values(folder / "Tracker results.xlsx")["Problems"]
     header = rows[0]
     return [dict(zip(header, ["" if v is None else str(v) for v in row])) for row in rows[1:]
             if row and row[0] == FUZZED]

@@ -18,7 +18,7 @@ import pytest
 from functions.aggregates.groups import SUMMER_BORN_MONTHS
 from sync.google.store import GoogleStore
 from sync.job import SyncOutcome, read_school, run_sync
-from sync.local_store import CLASSES_FOLDER, SUMMARIES_FOLDER, SUMMARY_FILE, LocalStore
+from sync.local_store import CLASSES_FOLDER, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE, LocalStore
 from sync.store import WorkbookRef
 from sync.xlsx import read_values
 from tests.google_standin import StandIn
@@ -107,7 +107,7 @@ def test_both_modes_sync_the_same_school_at_the_same_window(synced: Synced) -> N
 @pytest.mark.parametrize("title", [*SUMMARY_TABS, "Statutory", "Moderation"])   # the last two:
 # not in SUMMARY_TABS, since a class workbook has a people's tab named Statutory (checked below)
 def test_every_owned_summary_tab_has_the_same_values_in_both_modes(synced: Synced, title: str) -> None:
-    local = normalised(read_values(synced.local / SUMMARY_FILE)[title])
+    local = normalised(read_values(synced.local / RESULTS_FILE)[title])
     google = normalised(synced.google.read_spreadsheet(synced.summary_id)[title])
     if title == "Problems":
         local = without_xlsx(local)

@@ -17,7 +17,7 @@ def test_a_corrupt_class_workbook_is_a_problem_and_the_other_classes_still_sync(
     outcome = run_sync(LocalStore(tmp_path), now=NOW)
 
     assert outcome.outcome == "complete"
-    summary = read_values(tmp_path / "Tracker summary.xlsx")
+    summary = read_values(tmp_path / "Tracker results.xlsx")
     problems = [row for row in summary["Problems"][1:] if row[0] == "Broken.xlsx"]
     assert len(problems) == 1 and problems[0][5] == "error"
     assert "cannot be opened" in problems[0][3]
