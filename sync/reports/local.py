@@ -46,8 +46,8 @@ class LocalFolderSink:
     """Reports as PDF files under `out_dir` (a school's `reports/` folder)."""
 
     out_dir: Path
-    replaces: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
-    """(class folder, pupil key) -> the pupil's old file name there, learnt by `prepare`."""
+    replaces: dict[tuple[str, str], list[str]] = field(default_factory=dict, compare=False)
+    """(class folder, pupil key) -> the pupil's old file names there, learnt by `prepare`."""
 
     def folder(self, target: ReportTarget) -> Path:
         return (self.out_dir / safe_name(target.academic_year) / safe_name(target.window_name)
@@ -59,9 +59,10 @@ class LocalFolderSink:
     def prepare(self, targets: list[ReportTarget]) -> None:
         """Per class folder, a small manifest maps pupil keys to file names, so that a pupil whose
         file name changed (a new surname, a namesake who left) loses the old file instead of
-        having two. Nothing is deleted here: `write` removes a pupil's old file only once the
-        new one is written, and `finish` records the new names, so a run killed at any moment
-        leaves every pupil a report (the next run tidies up)."""
+        having two. Nothing is deleted here: the manifest first lists every name a pupil's
+        report may have while the run is under way (old and new), `write` removes the old files
+        only once the new one is written, and `finish` keeps only the new names. A run killed at
+        any moment leaves every pupil a report, and the next run tidies up."""
         by_folder: dict[Path, list[ReportTarget]] = {}
         for target in targets:
             by_folder.setdefault(self.folder(target), []).append(target)
@@ -70,9 +71,13 @@ class LocalFolderSink:
             manifest = _read_manifest(folder / MANIFEST)
             wanted = {f"{t.stem}.pdf" for t in group}
             for target in group:
-                old = manifest.get(target.key)
-                if old and old not in wanted and safe_name(old) == old:
+                new = f"{target.stem}.pdf"
+                old = [name for name in manifest.get(target.key, [])
+                       if name not in wanted and safe_name(name) == name]
+                if old:
                     self.replaces[(str(folder), target.key)] = old
+                manifest[target.key] = [*old, new]
+            _write_manifest(folder / MANIFEST, manifest)
 
     def finish(self, targets: list[ReportTarget]) -> None:
         """Record each pupil's file name in the manifest of their class folder."""
@@ -81,8 +86,8 @@ class LocalFolderSink:
             by_folder.setdefault(self.folder(target), []).append(target)
         for folder, group in by_folder.items():
             manifest = _read_manifest(folder / MANIFEST)
-            manifest.update({target.key: f"{target.stem}.pdf" for target in group})
-            _write_atomically(folder / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
+            manifest.update({target.key: [f"{target.stem}.pdf"] for target in group})
+            _write_manifest(folder / MANIFEST, manifest)
 
     def drawn(self, target: ReportTarget, digest: str) -> bool:
         """True when the pupil's report for the window is on disk under its file name, drawn from
@@ -120,18 +125,25 @@ class LocalFolderSink:
         except OSError as error:   # the file name is the pupil's: keep it out of the message
             raise StoreUnavailable(f"A parent report for class {target.class_name} could not be "
                                    f"written ({error.strerror or 'file error'}).") from None
-        old = self.replaces.get((str(self.folder(target)), target.key))
-        if old:   # the pupil's report under their old name, now that the new one is safe
-            (self.folder(target) / old).unlink(missing_ok=True)
+        for old in self.replaces.get((str(self.folder(target)), target.key), []):
+            (self.folder(target) / old).unlink(missing_ok=True)   # now that the new one is safe
         return str(path)
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> dict[str, list[str]]:
+    """Pupil key -> the file names their report may have (one, or old and new while a run is
+    under way; a manifest written before that was a single name)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): [str(n) for n in v] if isinstance(v, list) else [str(v)] for k, v in data.items()}
+
+
+def _write_manifest(path: Path, manifest: dict[str, list[str]]) -> None:
+    _write_atomically(path, json.dumps(manifest, indent=0, sort_keys=True).encode())
 
 
 def _drawn_as(target: ReportTarget, digest: str) -> str:

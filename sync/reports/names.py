@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathvalidate import sanitize_filename
 
 MAX_NAME = 100
-_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
-"""Control, format (bidi overrides, zero-width joiners and spaces, the BOM), private-use and
+_INVISIBLE = {"Cf", "Co", "Cs", "Cn"}
+"""Format (bidi overrides, zero-width joiners and spaces, the BOM), private-use and
 unassigned characters: a file name must look like what it is."""
 FALLBACK = "report"
 

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from sync.errors import TrackerError
 from sync.job import run_sync
 from sync.local_store import LocalStore
+from sync.reader.characters import CONTROL
 from sync.reader.table import ERROR_VALUES
 from sync.reader.values import clean_upn
 from sync.xlsx import read_values
@@ -37,7 +38,10 @@ MARK_TABS = ("judgements", "tests")
 WINDOWS = ["Autumn", "Spring", "Summer"]
 SPECIAL = ["=1/0", "=A1", "=SUM(A1:A3)", "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "",
            "   ", "x" * 32767, "😀📚✏️", "مرحبا بالعالم", "\u202egnp.exe", "שלום", "ABS", "NA",
-           "16", "18 GD", "18gd", " 17 ", "104%", "23/50", "Y", "TRUE"]
+           "16", "18 GD", "18gd", " 17 ", "104%", "23/50", "Y", "TRUE",
+           # issue 13: control characters pasted from Word (raw or as Excel escapes them),
+           # zero-width and bidi-isolate characters
+           "Am\x0bara", "Am_x000B_ara", "1\x076", "Ad\u200bams", "\u2066Adams\u2069"]
 TITLES = ["Judgments", "PUPILS", " Tests ", "Sheet1", "📚", "Reading Grid", "Class summary",
           "judgements (old)"]
 
@@ -48,7 +52,7 @@ values = st.one_of(
     st.booleans(),
     st.dates(min_value=date(1900, 3, 1), max_value=date(2100, 1, 1)),
     st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)),
-    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40),
 )
 tabs = st.sampled_from(TABS)
 cell_edit = st.tuples(st.just("cell"), tabs, st.integers(1, 9), st.integers(1, 14), values)
@@ -61,6 +65,8 @@ structure_edit = st.one_of(
     st.tuples(st.just("header_rows"), tabs, st.integers(1, 2)),
     st.tuples(st.just("dup_upn"), tabs, st.integers(2, 7), st.integers(2, 7)),
     st.tuples(st.just("blank_upn"), tabs, st.integers(2, 7)),
+    # issue 13: a name (or any cell) holding an error value, with no judgement entered for the pupil
+    st.tuples(st.just("error_value"), tabs, st.integers(2, 7), st.integers(1, 4)),
 )
 edits = st.tuples(st.lists(cell_edit, max_size=25), st.lists(structure_edit, max_size=3))
 
@@ -83,7 +89,11 @@ def corrupt(path: Path, cells: list[tuple], structure: list[tuple]) -> None:
     book = load_workbook(path)
     for _, tab, row, column, value in cells:
         if tab in book.sheetnames:
-            book[tab].cell(row, column).value = value
+            cell = book[tab].cell(row, column)
+            if isinstance(value, str) and CONTROL.search(value):
+                cell.value, cell._value = "", value   # saved as Excel saves a paste from Word
+            else:
+                cell.value = value
     for edit in structure:
         kind, tab = edit[0], edit[1]
         if tab not in book.sheetnames:
@@ -107,6 +117,13 @@ def corrupt(path: Path, cells: list[tuple], structure: list[tuple]) -> None:
             sheet.cell(edit[3], 1).value = sheet.cell(edit[2], 1).value
         elif kind == "blank_upn":
             sheet.cell(edit[2], 1).value = None
+        elif kind == "error_value":
+            cell = sheet.cell(edit[2], edit[3])
+            cell.value = "#N/A"
+            cell.data_type = "e"
+            if tab == "Pupils" and "Judgements" in book.sheetnames:
+                for judgement in book["Judgements"][edit[2]][2:]:
+                    judgement.value = None
     book.save(path)
 
 

@@ -220,7 +220,8 @@ def test_pupils_csv_headers_match_whatever_their_case_and_spacing(tmp_path_facto
         st.sampled_from([" ", "  "]))) + data.draw(st.sampled_from(["", " "]))
     header = ["UPN", spelt] if column != "UPN" else [spelt]
     csv = tmp_path_factory.mktemp("csv") / "pupils.csv"
-    csv.write_text(",".join(f'"{h}"' for h in header) + "\n" + ",".join(["A801200005001", "x"][:len(header)]) + "\n")
+    value = "03/04/2019" if column in ("Date of birth", "Joined on", "Left on") else "x"   # a date where one belongs
+    csv.write_text(",".join(f'"{h}"' for h in header) + "\n" + ",".join(["A801200005001", value][:len(header)]) + "\n")
     assert column in read_pupils_csv(csv).columns
 
 
