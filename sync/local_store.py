@@ -112,8 +112,16 @@ class LocalStore:
         return {**{title: rows for title, rows in people.items() if title not in ours}, **ours}
 
     def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
-        """Nothing: every file the sync writes (Tracker results, summaries/) is wholly ours."""
-        return set()
+        """The people's tabs among what `read_summary` returns (Settings, Staff and any tab a
+        person made in Tracker summary), which a command reading the summary must leave alone.
+        None of them is ever written: every file the sync writes (Tracker results, summaries/)
+        is wholly ours, so no tab of ours goes beside one. Our own old tabs in a Tracker summary
+        from before the split count as ours."""
+        if ref is not None:
+            return set()
+        people = set(_sheet_names(self.summary_path))
+        ours = set(_sheet_names(self.results_path)) if self.results_path.is_file() else set()
+        return people - ours - set(RESULT_TABS)
 
     def check_outputs_closed(self) -> None:
         """Before anything is written: stop (StoreUnavailable, exit 1) when a person has one of
@@ -311,6 +319,17 @@ def _not_a_workbook(name: str, workbooks: list[str]) -> dict:
         name, "", "", "a file that is not a class workbook",
         f"only workbooks ({', '.join(WORKBOOK_SUFFIXES)}) are read from {CLASSES_FOLDER}; this file is not",
         "warning"]))
+
+
+def _sheet_names(path: Path) -> list[str]:
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:   # noqa: BLE001 - unreadable: read_summary says so
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def _old_tabs_note(people: Workbook, path: Path) -> list[dict]:

@@ -24,7 +24,7 @@ from functions.pupils import upn_error
 from functions.roll import left_before, leavers, retention_cutoff
 from sync.errors import SettingsError
 from sync.job import SyncOutcome, _owned_table
-from sync.local_store import PREVIOUS_FOLDER, SUMMARIES_FOLDER, SUMMARY_FILE
+from sync.local_store import PREVIOUS_FOLDER, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
 from sync.outputs import BESIDE, sync_log_tab
 from sync.reader.workbook import OWNED_TABS
 from sync.reports.local import MANIFEST
@@ -97,7 +97,8 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
             result.reports = _forget_reports(folder / settings.reports_folder, wanted, dry_run)
             previous = folder / PREVIOUS_FOLDER
             # the summary's History is in every copy of it, including those import and new-year kept
-            our_copies = [previous / SUMMARY_FILE, *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx")),
+            our_copies = [previous / RESULTS_FILE, previous / SUMMARY_FILE,
+                          *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx")),
                           *sorted(previous.glob(f"*/{SUMMARY_FILE}"))]
             result.copies = sum(1 for path in our_copies if path.exists())
         verb = "Would remove" if dry_run else "Removed"
@@ -191,9 +192,12 @@ def _forget_reports(folder, wanted: set[str], dry_run: bool) -> int:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        mine = {key: name for key, name in manifest.items() if key in keys}
-        for name in mine.values():
-            report = manifest_path.parent / name
+        if not isinstance(manifest, dict):
+            continue
+        mine = {key: names for key, names in manifest.items() if key in keys}
+        # a name, or the names a report may have while a run is under way (sync.reports.local)
+        for name in (n for names in mine.values() for n in (names if isinstance(names, list) else [names])):
+            report = manifest_path.parent / str(name)
             if report.is_file() and report.parent == manifest_path.parent:
                 removed += 1
                 if not dry_run:

@@ -58,7 +58,7 @@ def school(tmp_path: Path) -> Path:
     """`two_years`, synced twice, with a parent report of a leaver and of someone else."""
     folder = two_years(tmp_path / "school")
     run_sync(LocalStore(folder))
-    run_sync(LocalStore(folder))     # a second run: previous/ holds our earlier Tracker summary
+    run_sync(LocalStore(folder))     # a second run: previous/ holds our earlier Tracker results
     assert CliRunner().invoke(cli, ["new-year", str(folder)]).exit_code == 0   # keeps a copy too
     reports = folder / "reports" / "2025-26" / "Autumn" / "Ash"
     reports.mkdir(parents=True)
@@ -70,7 +70,7 @@ def school(tmp_path: Path) -> Path:
 
 
 def history_upns(school: Path) -> set[str]:
-    return {row[2] for row in read_values(school / "Tracker summary.xlsx")["History"][1:]}
+    return {row[2] for row in read_values(school / "Tracker results.xlsx")["History"][1:]}
 
 
 def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbooks(school):
@@ -88,17 +88,17 @@ def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbo
     assert history_upns(school) == {OAK[0][0], OAK[1][0]}
     assert not (school / "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf").exists()
     assert (school / "reports/2025-26/Autumn/Ash/Shah Ruby.pdf").exists()        # not a leaver's key
-    assert not (school / "previous/Tracker summary.xlsx").exists()
+    assert not (school / "previous/Tracker results.xlsx").exists()
     assert not list((school / "previous").glob("*/Tracker summary.xlsx"))   # new-year's copy too
     for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
         assert f"  {name}" in result.output
     assert {p.name: p.read_bytes() for p in (school / "classes").iterdir()} == classes_before
-    log = read_values(school / "Tracker summary.xlsx")["Sync log"]
+    log = read_values(school / "Tracker results.xlsx")["Sync log"]
     assert log[-1][-1] == "forget: 3 pupils; 3 History rows; 1 reports"
     text = json.dumps(log, default=str)
     assert not any(upn in text for upn in leavers) and "Mensah" not in text and "Kofi" not in text
     run_sync(LocalStore(school))     # the audit line survives the next sync
-    assert read_values(school / "Tracker summary.xlsx")["Sync log"][-2][-1].startswith("forget: 3 pupils")
+    assert read_values(school / "Tracker results.xlsx")["Sync log"][-2][-1].startswith("forget: 3 pupils")
 
 
 def test_forget_after_the_school_deleted_last_years_workbooks_stays_forgotten(school):
@@ -163,3 +163,15 @@ def test_forget_and_export_through_the_google_stand_in(google, tmp_path):
     with open(out / "Tracker summary" / "History.csv", encoding="utf-8-sig") as handle:
         assert next(csv.reader(handle))[:3] == ["Academic year", "Window", "UPN"]
     assert (out / "classes" / "2026-27 Oak (Year 4)" / "Class summary.csv").is_file()
+
+
+def test_forget_reads_a_manifest_listing_old_and_new_names(school):
+    """A report run killed half-way leaves a pupil's old and new file names in the manifest."""
+    folder = school / "reports" / "2025-26" / "Autumn" / "Ash"
+    (folder / "Mensah Kofi (old).pdf").write_bytes(b"%PDF-1.4 test")
+    (folder / ".reports.json").write_text(json.dumps({
+        pupil_key(ASH[0][0]): ["Mensah Kofi (old).pdf", "Mensah Kofi.pdf"],
+        pupil_key("X"): ["Shah Ruby.pdf"]}))
+    result = invoke("forget", school, "--left-before", "2026-09-01")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.glob("*.pdf")) == ["Shah Ruby.pdf"]
