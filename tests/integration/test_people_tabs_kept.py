@@ -152,3 +152,23 @@ def test_a_tab_a_person_added_to_the_results_stops_the_run_before_anything_is_wr
     assert "My chart" in str(stopped.value) and SUMMARY_FILE in str(stopped.value)
     assert {path: digest(path) for path in school.rglob("*.xlsx")} == before
     assert (school / "summaries" / FUZZED).is_file()
+
+
+def test_results_whose_record_of_our_tabs_was_lost_are_still_ours(school: Path) -> None:
+    """Some tools drop custom document properties on save: the sync knows its tabs by name."""
+    run_sync(LocalStore(school), now=NOW)
+    path = school / RESULTS_FILE
+    stripped = path.with_name("stripped.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "docProps/custom.xml":
+                continue
+            if item.filename in ("[Content_Types].xml", "_rels/.rels"):
+                data = re.sub(rb"<(Override|Relationship)[^>]*custom[^>]*/>", b"", data)
+            copy.writestr(item, data)
+    stripped.replace(path)
+    assert load_workbook(path).custom_doc_props.props == []
+    assert run_sync(LocalStore(school), now=LATER).outcome == "complete"
+    log = [row for row in read_values(path)["Sync log"][1:] if row and row[0]]
+    assert len(log) == 2
