@@ -36,7 +36,8 @@ from sync.xlsx import read_values_and_blanks, render_tab
 SUMMARY_FILE = "Tracker summary.xlsx"
 RESULTS_FILE = "Tracker results.xlsx"
 RESULT_TABS = ("Summary", "Groups", "Classes", "Completion", "Watchlist", "Progress matrix",
-               "Interventions", "Trends", "Governors", "History", "Problems", "Sync state", "Sync log")
+               "Statutory", "Moderation", "Interventions", "Trends", "Governors", "History",
+               "Problems", "Sync state", "Sync log")
 """The tabs of RESULTS_FILE (sync.outputs writes them), by which the sync also knows its old tabs
 in a `Tracker summary.xlsx` from before the split, even when their record is lost."""
 CLASSES_FOLDER = "classes"

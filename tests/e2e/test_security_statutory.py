@@ -54,7 +54,7 @@ def school(tmp_path_factory) -> tuple[Path, RecordingStore]:
 
 def test_statutory_and_moderation_cells_stay_text(school):
     folder, _ = school
-    book = load_workbook(folder / "Tracker summary.xlsx")
+    book = load_workbook(folder / "Tracker results.xlsx")
     assert {"Statutory", "Moderation"} <= set(book.sheetnames)
     hostile = 0
     for sheet in book.worksheets:
@@ -65,11 +65,11 @@ def test_statutory_and_moderation_cells_stay_text(school):
                     assert cell.data_type == "s"
                     hostile += sheet.title in ("Problems", "Moderation")
     assert hostile >= len(VALUES) + 1
-    problems = read_values(folder / "Tracker summary.xlsx")["Problems"]
+    problems = read_values(folder / "Tracker results.xlsx")["Problems"]
     assert {value for value in VALUES} <= {row[3] for row in problems}
-    moderation = read_values(folder / "Tracker summary.xlsx")["Moderation"]
+    moderation = read_values(folder / "Tracker results.xlsx")["Moderation"]
     assert GROUP in {row[4] for row in moderation}
-    statutory = read_values(folder / "Tracker summary.xlsx")["Statutory"]
+    statutory = read_values(folder / "Tracker results.xlsx")["Statutory"]
     assert any(row[0] == ACADEMIC_YEAR and row[2] == "Reading: expected standard" for row in statutory)
 
 
