@@ -91,7 +91,10 @@ def corrupt(path: Path, cells: list[tuple], structure: list[tuple]) -> None:
         if tab in book.sheetnames:
             cell = book[tab].cell(row, column)
             if isinstance(value, str) and CONTROL.search(value):
-                cell.value, cell._value = "", value   # saved as Excel saves a paste from Word
+                # saved as Excel saves a paste from Word: each control character as _xHHHH_
+                cell.value = ""
+                cell._value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]",
+                                     lambda m: f"_x{ord(m.group()):04X}_", value)
             else:
                 cell.value = value
     for edit in structure:
