@@ -162,20 +162,11 @@ _UNCACHED_FORMULA = re.compile(
     rb"""<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"""
     rb"""(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>""")
 """A cell with a formula and no value (`<c r="F3"><f>40+32</f><v/></c>`): its address."""
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def sheet_parts(archive: ZipFile) -> dict[str, str]:
-    """Tab title -> the zip part that holds its cells (xl/workbook.xml and its relationships)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
-    parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(_RELATIONSHIP), "")
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
+    """Tab title -> the zip part that holds its cells."""
+    return _sheet_parts(archive, set(archive.namelist()))
 
 
 def _scan_cells(path: Path) -> tuple[bool, list[tuple[str, str]]]:
