@@ -255,7 +255,7 @@ def test_a_renamed_pupil_keeps_a_report_when_the_run_dies_before_the_new_one_is_
     def killed(*args, **kwargs):
         raise KeyboardInterrupt   # the run is stopped while rendering
 
-    monkeypatch.setattr(writing, "html_to_pdf", killed)
+    monkeypatch.setattr(writing, "draw_one", killed)
     with pytest.raises(KeyboardInterrupt):
         write_reports(renamed, statements, ticks, comments, school_name="Hill Primary",
                       academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
