@@ -464,21 +464,21 @@ def _history_rows(history: pd.DataFrame, year: str, window: str, upn: str,
 
 def test_a_persons_own_history_tab_never_makes_the_sync_forget_ours(synced_school,
                                                                     tmp_path_factory) -> None:
-    """A school that already had a tab called "History" before its first sync: ours is written
-    beside it as "History (tracker)" and found again by the store's marker, so later syncs keep
-    every row and its `Recorded at` (they used to read the person's tab and rebuild ours)."""
+    """A school that already had a tab called "History" before its first sync: ours goes to
+    Tracker results (issue 13), theirs is never touched, and later syncs keep every row of ours and
+    its `Recorded at` (they used to read the person's tab and rebuild ours)."""
     folder = copy_school(synced_school.pristine, tmp_path_factory.mktemp("own-history") / "school")
     book = load_workbook(folder / "Tracker summary.xlsx")
     book.create_sheet("History").append(["My notes", "on pupils' history"])
     book.save(folder / "Tracker summary.xlsx")
+    theirs = (folder / "Tracker summary.xlsx").read_bytes()
     run_sync(LocalStore(folder), now=FIRST_SYNC)
-    first = tab_frame(read_values(folder / "Tracker summary.xlsx")["History (tracker)"])
+    first = tab_frame(read_values(folder / "Tracker results.xlsx")["History"])
     assert len(first) > 1000
     assert set(first["Recorded at"]) == {FIRST_SYNC.strftime("%Y-%m-%d %H:%M:%S")}
     run_sync(LocalStore(folder), now=THIRD_SYNC)
-    tabs = read_values(folder / "Tracker summary.xlsx")
-    assert tabs["History"] == [["My notes", "on pupils' history"]]       # theirs untouched
-    assert tab_frame(tabs["History (tracker)"]).equals(first)            # not forgotten or rebuilt
+    assert (folder / "Tracker summary.xlsx").read_bytes() == theirs      # theirs untouched
+    assert tab_frame(read_values(folder / "Tracker results.xlsx")["History"]).equals(first)
 
 
 def test_an_edit_in_a_locked_window_is_a_warning_and_not_recorded(edited) -> None:
