@@ -7,28 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from sync.cli import cli
+from tests.e2e.commands import invoke, one_sentence
 from tests.integration.fuzz_school import FIRST, GOOD, LAST, build_school, upn
 
 REPO = Path(__file__).resolve().parents[2]
 SUMMARY_FILE = "Tracker summary.xlsx"
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-def one_sentence(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr and "Exception ignored" not in stderr
-    assert lines[0].rstrip().endswith("."), lines[0]
-    return lines[0]
 
 
 def no_pupil_data(text: str) -> None:

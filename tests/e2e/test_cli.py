@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sync.cli import cli
@@ -18,24 +17,12 @@ from sync.local_store import LOCK_FILE
 from sync.reader import read_class_workbook
 from sync.words import plural
 from sync.xlsx import read_values
+from tests.e2e.commands import invoke, one_sentence
 from tests.e2e.conftest import SyncedSchool, all_owned_cells, copy_school, file_digests, tab_frame
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_COMMANDS = {"demo", "run", "check", "reports", "new-class", "serve"}
 SUMMARY_FILE = "Tracker summary.xlsx"
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-def assert_one_plain_sentence(stderr: str) -> str:
-    """One line on stderr, a sentence, no traceback."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].rstrip().endswith(".")
-    return lines[0]
 
 
 def school_with_settings(pristine: Path, folder: Path) -> Path:
@@ -78,13 +65,13 @@ def test_help_lists_every_command_of_the_spec_each_documented() -> None:
 def test_a_missing_school_folder_exits_2_with_one_sentence(tmp_path: Path) -> None:
     result = invoke("run", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert "nowhere" in assert_one_plain_sentence(result.stderr)
+    assert "nowhere" in one_sentence(result.stderr)
 
 
 def test_a_folder_without_a_tracker_summary_exits_2(tmp_path: Path) -> None:
     result = invoke("check", str(tmp_path))
     assert result.exit_code == 2
-    assert SUMMARY_FILE in assert_one_plain_sentence(result.stderr)
+    assert SUMMARY_FILE in one_sentence(result.stderr)
 
 
 def test_bad_settings_exit_2_naming_the_setting(synced_school: SyncedSchool, tmp_path: Path) -> None:
@@ -92,7 +79,7 @@ def test_bad_settings_exit_2_naming_the_setting(synced_school: SyncedSchool, tmp
     set_setting(school / SUMMARY_FILE, "Academic year", "2026")
     result = invoke("run", str(school))
     assert result.exit_code == 2
-    assert "Academic year" in assert_one_plain_sentence(result.stderr)
+    assert "Academic year" in one_sentence(result.stderr)
     assert {path.name for path in school.iterdir()} - {LOCK_FILE} == {SUMMARY_FILE}
 
 
@@ -116,7 +103,7 @@ def test_an_output_that_cannot_be_replaced_exits_1_and_leaves_the_outputs(
     finally:
         summaries.chmod(0o755)
     assert result.exit_code == 1
-    assert "close it and run the sync again" in assert_one_plain_sentence(result.stderr)
+    assert "close it and run the sync again" in one_sentence(result.stderr)
     assert (school / SUMMARY_FILE).read_bytes() == summary_bytes
     assert all_owned_cells(school) == before_cells  # every file as before, or wholly rewritten alike
     assert not list(school.rglob("*.tmp"))
@@ -145,7 +132,7 @@ def test_a_second_sync_while_one_holds_the_lock_exits_3(synced_school: SyncedSch
     finally:
         holder.communicate("done\n", timeout=30)
     assert second.returncode == 3
-    assert "running" in assert_one_plain_sentence(second.stderr)
+    assert "running" in one_sentence(second.stderr)
     assert {path.name for path in school.iterdir()} == {LOCK_FILE, SUMMARY_FILE}
 
 
@@ -212,7 +199,7 @@ def test_new_class_never_overwrites_and_starts_empty_without_a_csv(synced_school
     made_bytes = made.read_bytes()
     again = invoke("new-class", str(school), "--name", "Yew", "--year", "3")
     assert again.exit_code == 2
-    assert "already exists" in assert_one_plain_sentence(again.stderr)
+    assert "already exists" in one_sentence(again.stderr)
     assert made.read_bytes() == made_bytes
 
 
@@ -247,7 +234,7 @@ def test_reports_without_typst_exit_1_with_one_sentence(synced_school: SyncedSch
     result = invoke("reports", str(synced_school.folder), "--class", "Oak")
 
     assert result.exit_code == 1
-    line = assert_one_plain_sentence(result.stderr)
+    line = one_sentence(result.stderr)
     assert "typst" in line and "syncs do not need it" in line
 
 

@@ -12,7 +12,6 @@ off App Engine); they are not repeated here.
 """
 from __future__ import annotations
 
-from html.parser import HTMLParser
 
 import io
 import logging
@@ -33,6 +32,7 @@ from sync.reports.local import LocalFolderSink, ReportTarget
 from sync.reports.names import pupil_key, report_stems
 from sync.store import Tab
 from sync.xlsx import read_values
+from tests.doc_html import parsed, reports_with_doc_html
 from tests.integration.fuzz_school import GOOD, build_school
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
@@ -109,46 +109,20 @@ def test_google_batch_writes_hostile_text_as_string_values_only(hostile_school):
 def reports(hostile_school, tmp_path_factory) -> tuple[Path, dict[str, str], list[Path]]:
     """The hostile class's parent reports, with the HTML each Google Doc would be made from."""
     folder, _ = hostile_school
-    html: dict[str, str] = {}
-    original = LocalFolderSink.write
-
-    def recording(self, target, pdf, text):
-        html[target.stem] = text
-        return original(self, target, pdf, text)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LocalFolderSink, "write", recording)
-        patch.setattr(LocalFolderSink, "wants_doc_html", True, raising=False)   # as Drive's sink
-        written = write_reports_for_school(LocalStore(folder), jobs=1)
+    written, html = reports_with_doc_html(folder)
     return folder, html, written
 
 
 def test_script_in_a_name_or_comment_is_escaped_in_html_and_text_in_the_pdf(reports):
     _, html, written = reports
     assert len(written) == 4 and len(html) == 4
-    pages = [_Page() for _ in html]
-    for page, text in zip(pages, html.values()):
-        page.feed(text)
+    pages = [parsed(text) for text in html.values()]
+    for page in pages:
         assert "script" not in page.tags                # what a browser or Drive would parse
     assert sum(SCRIPT in page.text for page in pages) == 4
     shown = [" ".join(page.extract_text() for page in PdfReader(io.BytesIO(p.read_bytes())).pages)
              for p in written]
     assert sum(SCRIPT in " ".join(text.split()) for text in shown) >= 1
-
-
-class _Page(HTMLParser):
-    """The element names and the text of an HTML page, as a browser (or Drive) parses it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: set[str] = set()
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.add(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
 
 
 def test_report_files_stay_inside_the_reports_folder(reports):

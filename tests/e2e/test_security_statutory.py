@@ -3,7 +3,6 @@ pupil group named like a formula (it becomes a row of the Moderation tab) and a 
 is a script (it goes into the statutory sentence of their parent report)."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
 
 from pathlib import Path
 
@@ -14,11 +13,9 @@ from openpyxl import load_workbook
 from sync.google.batch import plan_write
 from sync.google.spreadsheet import Layout
 from sync.job import run_sync
-from sync.local_store import LocalStore
-from sync.report_job import write_reports_for_school
-from sync.reports.local import LocalFolderSink
 from sync.templates import TEMPLATES_DIR, load_statements, new_class_workbook
 from sync.xlsx import read_values
+from tests.doc_html import parsed, reports_with_doc_html
 from tests.e2e.test_security import FORMULA_START, NOW, SCRIPT, RecordingStore
 from tests.integration.fuzz_school import ACADEMIC_YEAR, SUBJECTS, build_school, framework, upn
 
@@ -88,35 +85,11 @@ def test_google_writes_the_new_tabs_hostile_text_as_strings(school):
 
 def test_a_script_name_in_a_statutory_sentence_is_escaped(school):
     folder, _ = school
-    html: dict[str, str] = {}
-    original = LocalFolderSink.write
-
-    def recording(self, target, pdf, text):
-        html[target.stem] = text
-        return original(self, target, pdf, text)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LocalFolderSink, "write", recording)
-        patch.setattr(LocalFolderSink, "wants_doc_html", True, raising=False)   # as Drive's sink
-        write_reports_for_school(LocalStore(folder), class_name="Yew", upn=upn(300), jobs=1)
+    _, html = reports_with_doc_html(folder, class_name="Yew", upn=upn(300))
     (text,) = html.values()
-    page = _Page()
-    page.feed(text)
+    page = parsed(text)
     assert "script" not in page.tags                    # what a browser or Drive would parse
     assert ("In the key stage 2 reading test <script>alert(1)</script> scored 104; "
             "the expected standard is 100") in page.text
 
 
-class _Page(HTMLParser):
-    """The element names and the text of an HTML page, as a browser (or Drive) parses it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: set[str] = set()
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.add(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text += data

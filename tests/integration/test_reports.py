@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-from html.parser import HTMLParser
 import tomllib
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from functions.report_context import report_context
 from sync.reports.render import render_doc_html, render_pdf
 from sync.reports.synthetic import synthetic_school
 from sync.reports.write import write_reports
+from tests.doc_html import parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "sheets_templates"
@@ -149,25 +149,9 @@ def test_names_and_comments_are_plain_text_never_markup(awkward_class):
     text = " ".join(" ".join((p.extract_text() or "").split())
                     for p in PdfReader(io.BytesIO(render_pdf(context, TEMPLATES))).pages)
     assert tricks in text and "<i>Hill</i> #set text(red)" in text and "<b>bold</b> claim #sys" in text
-    tags = _Tags()
-    tags.feed(render_doc_html(context, TEMPLATES))
-    assert not {"script", "i", "b"} & tags.seen                 # no element from anyone's typing
+    tags = parsed(render_doc_html(context, TEMPLATES))
+    assert not {"script", "i", "b"} & tags.tags                 # no element from anyone's typing
     assert "<b>bold</b> claim #sys" in tags.text and "<i>Hill</i> #set text(red)" in tags.text
-
-
-class _Tags(HTMLParser):
-    """The element names and the text of an HTML page, as a browser (or Drive) parses it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: set[str] = set()
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.seen.add(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
 
 
 def test_a_rerun_replaces_the_pupils_report_even_after_a_change_of_name(awkward_class, tmp_path):
