@@ -132,8 +132,9 @@ def test_killed_report_runs_leave_every_pupil_a_report(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_many_killed_syncs_and_report_runs(tmp_path: Path) -> None:
-    lost_syncs = sweep_sync(tmp_path / "syncs", kills=40)
-    lost_reports = sweep_reports(tmp_path / "reports", kills=20)
-    print(f"RESULT kills: 40 syncs, {lost_syncs} lost data; 19 report runs, {lost_reports} left "
-          "a pupil without a report")
+    syncs, report_runs = 40, 20
+    lost_syncs = sweep_sync(tmp_path / "syncs", kills=syncs)
+    lost_reports = sweep_reports(tmp_path / "reports", kills=report_runs)
+    print(f"RESULT kills: {syncs} syncs, {lost_syncs} lost data; {report_runs} report runs, "
+          f"{lost_reports} left a pupil without a report")
     assert (lost_syncs, lost_reports) == (0, 0)
