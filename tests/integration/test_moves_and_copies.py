@@ -10,7 +10,7 @@ import openpyxl
 from functions.pupils import upn_check_letter
 from sync.google.store import GoogleStore
 from sync.job import run_sync
-from sync.local_store import SUMMARIES_FOLDER, LocalStore
+from sync.local_store import RESULTS_FILE, SUMMARIES_FOLDER, LocalStore
 from sync.new_class import create_class_workbook
 from sync.report_job import write_reports_for_school
 from sync.templates import new_tracker_summary
@@ -71,7 +71,7 @@ def problems_of(rows: list) -> list:
 def test_a_move_and_a_copy_in_local_mode(tmp_path):
     folder = school(tmp_path / "school")
     outcome = run_sync(LocalStore(folder), now=NOW)
-    summary = read_values(folder / "Tracker summary.xlsx")
+    summary = read_values(folder / RESULTS_FILE)
     # Reading Spring: Ann counts once, in Ash, at 17 (expected); Bob 17 (expected): 2 of 2
     assert reading_year_3(summary) == [2, 2, 100.0]
     assert problems_of(summary["Problems"]) == [[
@@ -93,7 +93,7 @@ def test_a_move_and_a_copy_in_google_mode_give_the_same_figures(tmp_path, google
     folder = school(tmp_path / "school")
     local = shutil.copytree(folder, tmp_path / "local")
     run_sync(LocalStore(local), now=NOW)
-    local_summary = read_values(local / "Tracker summary.xlsx")
+    local_summary = read_values(local / RESULTS_FILE)
     summary_id = serve(google, folder)
     outcome = run_sync(GoogleStore(summary_id), now=NOW)
     assert outcome.errors == 1

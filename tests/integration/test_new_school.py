@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sync.google.store import GoogleStore
 from sync.job import run_sync
-from sync.local_store import SUMMARIES_FOLDER, LocalStore
+from sync.local_store import RESULTS_FILE, SUMMARIES_FOLDER, LocalStore
 from sync.new_class import create_class_workbook
 from sync.templates import new_tracker_summary
 from sync.xlsx import read_values
@@ -35,7 +35,7 @@ def test_a_new_school_syncs_in_local_mode_and_says_what_to_do_next(tmp_path):
     create_class_workbook(school, name="Oak", year=3)
     outcome = run_sync(LocalStore(school), now=NOW)
     assert (outcome.workbooks_read, outcome.errors, outcome.next_step) == (1, 0, NO_PUPILS)
-    summary = read_values(school / "Tracker summary.xlsx")
+    summary = read_values(school / RESULTS_FILE)
     assert summary["Summary"][0][0] == f"New Primary: Autumn 2026-27. {NO_PUPILS}"
     assert summary["Summary"][1][:2] == ["Year", "Subject"] and len(summary["Summary"]) == 2
     assert summary["Classes"][1][:2] == ["Year", "Class"] and len(summary["Classes"]) == 2
