@@ -1,9 +1,17 @@
 """Running the command line in-process, and what every refusal must look like."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from sync.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def invoke(*args: str):
@@ -17,3 +25,21 @@ def one_sentence(stderr: str) -> str:
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
     assert lines[0].rstrip().endswith("."), lines[0]
     return lines[0]
+
+
+@contextmanager
+def school_lock_held(school: Path) -> Iterator[None]:
+    """Another process holds the school's lock (as a running sync does) until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys\n"
+         "from sync.local_store import LocalStore\n"
+         "with LocalStore(sys.argv[1]).lock():\n"
+         "    print('holding', flush=True)\n"
+         "    sys.stdin.readline()\n", str(school)],
+        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        yield
+    finally:
+        holder.communicate("done\n", timeout=30)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.commands import invoke, one_sentence
+from tests.e2e.commands import invoke, one_sentence, school_lock_held
 from tests.integration.fuzz_school import FIRST, GOOD, LAST, build_school, upn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -176,19 +176,8 @@ def test_one_workbook_and_one_report_are_singular(school: Path) -> None:
 
 
 def test_reports_exit_3_while_a_sync_holds_the_school_lock(school: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys\n"
-         "from sync.local_store import LocalStore\n"
-         "with LocalStore(sys.argv[1]).lock():\n"
-         "    print('holding', flush=True)\n"
-         "    sys.stdin.readline()\n", str(school)],
-        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with school_lock_held(school):
         result = _run("reports", str(school))
-    finally:
-        holder.communicate("done\n", timeout=30)
     assert result.returncode == 3
     assert "running" in one_sentence(result.stderr)
     assert not (school / "reports").exists()

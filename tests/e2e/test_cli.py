@@ -17,7 +17,7 @@ from sync.local_store import LOCK_FILE
 from sync.reader import read_class_workbook
 from sync.words import plural
 from sync.xlsx import read_values
-from tests.e2e.commands import invoke, one_sentence
+from tests.e2e.commands import invoke, one_sentence, school_lock_held
 from tests.e2e.conftest import SyncedSchool, all_owned_cells, copy_school, file_digests, tab_frame
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,20 +117,9 @@ def test_an_output_that_cannot_be_replaced_exits_1_and_leaves_the_outputs(
 def test_a_second_sync_while_one_holds_the_lock_exits_3(synced_school: SyncedSchool,
                                                         tmp_path: Path) -> None:
     school = school_with_settings(synced_school.pristine, tmp_path / "school")
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time\n"
-         "from sync.local_store import LocalStore\n"
-         "with LocalStore(sys.argv[1]).lock():\n"
-         "    print('holding', flush=True)\n"
-         "    sys.stdin.readline()\n", str(school)],
-        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with school_lock_held(school):
         second = subprocess.run([sys.executable, "-m", "sync", "run", str(school)], cwd=REPO,
                                 capture_output=True, text=True, timeout=120)
-    finally:
-        holder.communicate("done\n", timeout=30)
     assert second.returncode == 3
     assert "running" in one_sentence(second.stderr)
     assert {path.name for path in school.iterdir()} == {LOCK_FILE, SUMMARY_FILE}
