@@ -6,10 +6,11 @@ the oracle the vectorised `functions.assess` is tested against: both must give t
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from functions.framework import Framework
 from functions.assess import status_reason, watch_reason
+from functions.framework import Framework
 
 Row = Mapping[str, Any]
 

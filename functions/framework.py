@@ -8,10 +8,12 @@ file; this module only holds the model's own rules (E = end_of_year(Y-1) + w * p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import pairwise
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 MARK_MEANINGS = ("absent", "not required")
 GREATER_DEPTH_RULES = ("gd", "ahead", "ceiling")
@@ -223,7 +225,7 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
     if len(end_of_year) != 7:
         raise r.fail("years.end_of_year", f"must list 7 values (EYFS, then years 1 to 6), "
                                           f"not {len(end_of_year)}")
-    for before, after in zip(end_of_year, end_of_year[1:]):
+    for before, after in pairwise(end_of_year):
         if after - before != per_year:
             raise r.fail("years.end_of_year", f"must rise by per_year ({per_year}) each year, "
                                               f"but goes from {before} to {after}")

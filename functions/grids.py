@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
+from functions.distinct import labels_for
 from functions.framework import Framework
 from functions.rounding import round_half_up
-from functions.distinct import labels_for
 
 CODES = ("WT", "A", "M")
 EXPECTED_CODE = "WT, A or M (or blank)"

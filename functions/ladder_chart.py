@@ -112,7 +112,7 @@ def _line(values: Sequence[float], scale: _Scale, colour: str, *, dashed: bool, 
 def _pupil_marks(fw: Framework, values: Sequence[float], gd: Sequence[bool],
                  scale: _Scale) -> list[str]:
     marks = []
-    for column, (value, deeper) in enumerate(zip(values, gd)):
+    for column, (value, deeper) in enumerate(zip(values, gd, strict=False)):
         if math.isnan(value):
             continue
         x, y = scale.x(column), scale.y(value)

@@ -30,7 +30,7 @@ def upn_check_letter(upn12: str) -> str:
     if not _BODY.fullmatch(body):
         raise ValueError("a UPN body is 11 digits then a digit or a letter other than I, O, S")
     values = [int(ch) if ch.isdigit() else CHECK_LETTERS.index(ch) for ch in body]
-    total = sum(weight * value for weight, value in zip(range(2, 14), values))
+    total = sum(weight * value for weight, value in zip(range(2, 14), values, strict=True))
     return CHECK_LETTERS[total % 23]
 
 
@@ -54,7 +54,7 @@ def _shape_ok(upns: pd.Series) -> pd.Series:
 def _check_letters(upns: pd.Series) -> pd.Series:
     """The check letter each well-formed UPN should start with (a map over unique values)."""
     unique = upns.drop_duplicates()
-    letters = dict(zip(unique, unique.str[1:].map(upn_check_letter)))
+    letters = dict(zip(unique, unique.str[1:].map(upn_check_letter), strict=True))
     return upns.map(letters)
 
 

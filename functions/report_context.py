@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from functions.framework import Framework
 from functions.frames import MARK_ABSENT, MARK_NOT_REQUIRED
+from functions.framework import Framework
 from functions.ladder_chart import ladder_svg
 
 UNIT = {"points": ("point", "points"), "steps": ("step", "steps")}

@@ -264,7 +264,7 @@ def statutory_results(assessments: pd.DataFrame, rules: pd.DataFrame) -> pd.Data
                                  **{f"_{k}": normal_text(assessments[k]) for k in keys})
     taken = []
     for rule in rules.itertuples(index=False):
-        fields = dict(zip(STATUTORY_RULE, rule))
+        fields = dict(zip(STATUTORY_RULE, rule, strict=False))
         mask = pd.Series(True, index=results.index)
         for key in keys:
             wanted = normal_text(pd.Series([fields[key]])).iloc[0]

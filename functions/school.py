@@ -18,12 +18,23 @@ from functions.assess import assess
 from functions.baselines import baseline_problems, build_baselines
 from functions.framework import Framework
 from functions.history import HISTORY_COLUMNS, merge_history
-from functions.moderation import (ModerationRules, moderation_table, statutory_against_judgements,
-                                  judgements_against_tests)
+from functions.moderation import (
+    ModerationRules,
+    judgements_against_tests,
+    moderation_table,
+    statutory_against_judgements,
+)
 from functions.positions import build_positions
-from functions.statutory import (RESULTS, NationalFigures, StatutoryRules, governors_statutory,
-                                 parse_statutory, pupil_measures, statutory_table,
-                                 with_eyfs_baselines)
+from functions.statutory import (
+    RESULTS,
+    NationalFigures,
+    StatutoryRules,
+    governors_statutory,
+    parse_statutory,
+    pupil_measures,
+    statutory_table,
+    with_eyfs_baselines,
+)
 
 PROBLEM_COLUMNS = ["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]
 CLASS_SUMMARY_COLUMNS = {

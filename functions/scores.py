@@ -21,8 +21,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from functions.framework import Framework
 from functions.distinct import labels_for
+from functions.framework import Framework
 from functions.labels import map_distinct
 
 EXPECTED_SCORE = "a percentage from 0 to 100 (72 or 72%), a fraction (0.72) or a score (36/50)"

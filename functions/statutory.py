@@ -570,7 +570,7 @@ def figures(measures: pd.DataFrame) -> pd.DataFrame:
     for (year, measure), rows in work.groupby(["academic_year", "measure"], sort=False):
         mean = measure == "mtc_mean"
 
-        def figure(part: pd.DataFrame) -> float:
+        def figure(part: pd.DataFrame, mean: bool = mean) -> float:
             if part.empty:
                 return np.nan
             return float(round_half_up(part["score"].mean())) if mean else float(

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,14 +20,22 @@ import pandas as pd
 from functions import frames
 from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
 from functions.school import SchoolParameters, assess_school
-from sync.outputs import (BESIDE, SETTINGS_ROW_ID, class_tabs, settings_fingerprint, state_tab,
-                          summary_tabs, sync_log_tab, with_extra_problems, with_sync_log,
-                          write_beside)
 from sync.errors import UnreadableWorkbook
-from sync.reader.characters import without_control_characters
+from sync.outputs import (
+    BESIDE,
+    SETTINGS_ROW_ID,
+    class_tabs,
+    settings_fingerprint,
+    state_tab,
+    summary_tabs,
+    sync_log_tab,
+    with_extra_problems,
+    with_sync_log,
+    write_beside,
+)
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
-from sync.settings import (Settings, check_against_workbooks, choose_window, load_settings,
-                           workbook_headings)
+from sync.reader.characters import without_control_characters
+from sync.settings import Settings, check_against_workbooks, choose_window, load_settings, workbook_headings
 from sync.statutory import moderation_rules, national_figures, statutory_rules
 from sync.store import Store, WorkbookRef
 from sync.words import plural
@@ -163,8 +171,8 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
     since the last sync, only the Sync log is written. When anything changed, every workbook is
     read: the school's figures need every class.
     """
-    now = now or datetime.now(timezone.utc)
-    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    now = now or datetime.now(UTC)
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     outcome = SyncOutcome(school=store.display_name, started=stamp)
     began = time.monotonic()
     with store.lock():
@@ -227,7 +235,7 @@ def _point_at_results(problems: pd.DataFrame, results_name: str) -> None:
 
 
 def _clock() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _api_calls(store: Store) -> int:
@@ -258,7 +266,7 @@ def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:
     """Read and validate only: the problems a sync would report, nothing written."""
     school = read_school(store)
     choose_window(school.settings, window)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     results = assess_school(school.data, parameters(school.settings, window=window, now=stamp),
                             existing_history=school.history)
     _point_at_results(results.problems, getattr(store, "results_name", ""))

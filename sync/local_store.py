@@ -20,7 +20,7 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook as XlsxWorkbook
@@ -173,7 +173,7 @@ class LocalStore:
                     stamp = path.stat().st_mtime
                 except OSError:
                     stamp = 0.0   # a dangling link: read_workbook reports it
-                modified = datetime.fromtimestamp(stamp, timezone.utc)
+                modified = datetime.fromtimestamp(stamp, UTC)
                 refs.append(WorkbookRef(id=f"{CLASSES_FOLDER}/{path.name}", name=path.name,
                                         modified=modified.isoformat(timespec="seconds")))
             else:
@@ -315,11 +315,11 @@ def _not_a_workbook(name: str, workbooks: list[str]) -> dict:
             return dict(zip(PROBLEMS, [
                 owner, "", "", f"{owner} is open in {program} ({name} beside it)",
                 "the last saved version was read; changes not yet saved are not in this sync",
-                "warning"]))
+                "warning"], strict=True))
     return dict(zip(PROBLEMS, [
         name, "", "", "a file that is not a class workbook",
         f"only workbooks ({', '.join(WORKBOOK_SUFFIXES)}) are read from {CLASSES_FOLDER}; this file is not",
-        "warning"]))
+        "warning"], strict=True))
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -343,7 +343,7 @@ def _old_tabs_note(people: Workbook, path: Path) -> list[dict]:
         SUMMARY_FILE, ", ".join(titles), "",
         "tabs the sync wrote here before; they are no longer updated",
         f"the school's figures are now in {RESULTS_FILE}: delete these tabs from {SUMMARY_FILE} "
-        "when you are ready (the sync never changes that file)", "warning"]))]
+        "when you are ready (the sync never changes that file)", "warning"], strict=True))]
 
 
 def _owned_titles(book: XlsxWorkbook) -> set[str]:

@@ -14,7 +14,6 @@ import pandas as pd
 from pathvalidate import ValidationError, validate_filename
 
 from functions.pupils import CHECK_LETTERS
-
 from functions.workbooks import class_workbook_name
 from sync.errors import SchoolNotFound, SettingsError
 from sync.reader.dates import parse_date

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -79,7 +79,7 @@ def write_beside(tabs: list[Tab], foreign: set[str], workbook: str) -> tuple[lis
         if tab.title in foreign:
             problems.append(dict(zip(PROBLEM_COLUMNS, [
                 workbook, tab.title, "", f"a tab named '{tab.title}' that a person made",
-                f"the sync's own tab; it wrote '{tab.title}{BESIDE}' instead", "warning"])))
+                f"the sync's own tab; it wrote '{tab.title}{BESIDE}' instead", "warning"], strict=True)))
             tab.title = f"{tab.title}{BESIDE}"
     return tabs, problems
 

@@ -1,7 +1,7 @@
 """Parent reports for a school: read it as a sync does, assess it, render each pupil's report."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from functions.school import assess_school, previous_academic_year
@@ -9,12 +9,12 @@ from functions.statutory import report_lines
 from sync.errors import SettingsError
 from sync.google.store import GoogleStore
 from sync.job import TEMPLATES_DIR, parameters, read_school
-from sync.reports import fresh
 from sync.reader.values import clean_upn
-from sync.settings import choose_window
+from sync.reports import fresh
 from sync.reports.google import GoogleDriveSink
 from sync.reports.local import ReportSink
 from sync.reports.write import write_reports
+from sync.settings import choose_window
 from sync.statutory import statutory_rules
 from sync.store import Store
 
@@ -36,7 +36,7 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
     school = read_school(store)
     settings = school.settings
     window = choose_window(settings, window)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                             existing_history=school.history)
     if class_name is not None and class_name not in set(results.school["class_name"]):

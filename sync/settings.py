@@ -226,7 +226,7 @@ def _staff(rows: Rows) -> tuple[StaffMember, ...]:
     roles = canonical_lookup(ROLES)
     staff = []
     for number, row in filled[1:]:
-        cell = lambda name: row[header[name]] if header[name] < len(row) else None  # noqa: E731
+        cell = lambda name, row=row: row[header[name]] if header[name] < len(row) else None  # noqa: E731
         email, role = parse_text(cell("email")) or "", roles.get(normalise(cell("role") or ""))
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise SettingsError(f"Staff row {number}: the Email is not an email address.")

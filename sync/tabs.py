@@ -58,7 +58,7 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
     # column by column: iterating rows of pandas' text columns costs a call per value
     columns = [[plain_value(value) for value in frame.iloc[:, at].tolist()]
                for at in range(frame.shape[1])]
-    rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
+    rows = [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(len(frame))]
     colours = layout.get("colours", {})
     colour_by = {
         column: colours[palette]
@@ -96,7 +96,7 @@ def column_widths(title: str, header: list[str], columns: list[list[object]], la
     fixed = {**layout.get("widths", {}), **layout.get("tab_widths", {}).get(title, {})}
     formats = layout.get("formats", {})
     widths: dict[str, float] = {}
-    for name, values in zip(header, columns or [[] for _ in header]):
+    for name, values in zip(header, columns or [[] for _ in header], strict=False):
         if name in fixed:
             widths[name] = float(fixed[name])
             continue

@@ -10,11 +10,11 @@ without touching code. Files are saved deterministically: the same inputs give t
 from __future__ import annotations
 
 import io
-from copy import copy
+import textwrap
 import tomllib
 import zipfile
+from copy import copy
 from datetime import datetime
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +135,7 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
                 _grid_tab(book.create_sheet(spec["name"].format(subject=subject)), context, spec,
                           chosen, names, subject_ticks)
     printing = layout.get("print", {})
-    for spec, sheets in zip(layout["tabs"], _sheets_of_tabs(book, layout["tabs"], subjects)):
+    for spec, sheets in zip(layout["tabs"], _sheets_of_tabs(book, layout["tabs"], subjects), strict=False):
         for sheet in sheets:
             title_rows = {"keys": 0, "grid": 2}.get(spec["kind"], 1)
             title_columns = 2 if (sheet.cell(1, 1).value, sheet.cell(1, 2).value) == ("UPN", "Name") else 0
@@ -410,7 +410,7 @@ def _grid_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], stateme
     _header(sheet, header, context.style["header_fill"])
     kpi_fill = PatternFill("solid", fgColor=grid["kpi_fill"])
     first = len(fixed) + 1
-    for offset, (group, kpi) in enumerate(zip(statements["group"].tolist(), statements["kpi"].tolist())):
+    for offset, (group, kpi) in enumerate(zip(statements["group"].tolist(), statements["kpi"].tolist(), strict=True)):
         cell = sheet.cell(2, first + offset, int(group))
         cell.protection = _LOCKED
         cell.alignment = Alignment(horizontal="center")

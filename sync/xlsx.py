@@ -286,7 +286,7 @@ def _row_heights(sheet: AnySheet, tab: Tab, top: int, widths: list[float]) -> No
     # measured on the safe side (a bold heading cut off, or a line drawn over the next row, is
     # worse than a little white space)
     usable = [max(width - 1, 1.0) for width in widths]
-    header_lines = max((_lines(name, width) for name, width in zip(tab.header, usable)), default=1)
+    header_lines = max((_lines(name, width) for name, width in zip(tab.header, usable, strict=False)), default=1)
     if header_lines > 1:
         sheet.row_dimensions[top].height = header_lines * LINE_HEIGHT
     wrapped = [i for i, name in enumerate(tab.header) if name in set(tab.wrap)]
@@ -404,7 +404,7 @@ def _line_chart(sheet: AnySheet, tab: Tab, top: int, last_row: int) -> LineChart
     chart.y_axis.majorUnit = 10
     chart.y_axis.delete = chart.x_axis.delete = False
     chart.legend.position = "b"
-    for column, series in zip(spec.series, chart.series):
+    for column, series in zip(spec.series, chart.series, strict=False):
         series.smooth = False  # straight lines between windows: no invented curve
         series.marker.symbol = "circle"  # a window with one point still shows
         series.graphicalProperties.line.width = 28575     # 2.25 pt

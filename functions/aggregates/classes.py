@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, MEASURED, counts, measures,
-                                            on_roll_at, subject_order)
+from functions.aggregates._measures import (
+    COUNTS,
+    MEASURE_COLUMNS,
+    MEASURED,
+    counts,
+    measures,
+    on_roll_at,
+    subject_order,
+)
 
 CLASSES_COLUMNS = ["Year", "Class", "Subject", *MEASURE_COLUMNS]
 

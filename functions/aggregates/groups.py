@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from functions.aggregates._measures import (MEASURED, average, counts, on_roll_at, percent,
-                                            subject_order)
+from functions.aggregates._measures import MEASURED, average, counts, on_roll_at, percent, subject_order
 from functions.frames import CUSTOM_GROUP_PREFIX
 from functions.rounding import round_half_up
 

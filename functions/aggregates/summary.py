@@ -4,8 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from functions.aggregates._measures import (COUNTS, MEASURE_COLUMNS, MEASURED, counts, measures,
-                                            on_roll_at, subject_order)
+from functions.aggregates._measures import (
+    COUNTS,
+    MEASURE_COLUMNS,
+    MEASURED,
+    counts,
+    measures,
+    on_roll_at,
+    subject_order,
+)
 
 KEY_STAGES = {1: "KS1", 2: "KS1", 3: "LKS2", 4: "LKS2", 5: "UKS2", 6: "UKS2"}
 YEAR_ORDER = [1, 2, 3, 4, 5, 6, "KS1", "LKS2", "UKS2", "All"]

@@ -75,13 +75,13 @@ def _place(positions: pd.DataFrame, fw: Framework) -> pd.DataFrame:
         ceiling = positions["year"].map(lambda y: fw.end_of_year_value(y) + 1).to_numpy()
     value = np.clip(expected + offset, fw.scale_min, ceiling).astype(int)
     positions["value"], positions["gd"] = value, gd
-    pairs = pd.Series(list(zip(value.tolist(), gd.tolist())), index=positions.index)
+    pairs = pd.Series(list(zip(value.tolist(), gd.tolist(), strict=True)), index=positions.index)
     positions["label"] = pairs.map({pair: fw.label_for(*pair) for pair in set(pairs)})
     return positions
 
 
 def _expected(positions: pd.DataFrame, fw: Framework) -> np.ndarray:
     """E(Y, w) for each row; for Reception (year 0) the end-of-EYFS expectation."""
-    keys = pd.Series(list(zip(positions["year"], positions["window"])), index=positions.index)
+    keys = pd.Series(list(zip(positions["year"], positions["window"], strict=True)), index=positions.index)
     return keys.map({(y, w): fw.expected_value(y, w) if y >= 1 else fw.end_of_year_value(0)
                      for y, w in set(keys)}).to_numpy(dtype=float)

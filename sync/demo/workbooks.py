@@ -188,7 +188,7 @@ def _interventions(demo: Demo, members: pd.DataFrame, academic: int) -> pd.DataF
     pick = rng.random(len(chosen))
     return pd.DataFrame({
         "UPN": chosen["upn"].to_numpy(), "Subject": chosen["subject"].to_numpy(),
-        "Intervention": [offered[s][int(p * len(offered[s]))] for s, p in zip(chosen["subject"], pick)],
+        "Intervention": [offered[s][int(p * len(offered[s]))] for s, p in zip(chosen["subject"], pick, strict=True)],
         "From": windows[0],
         "To": "" if academic == 1 else np.where(rng.random(len(chosen)) < 0.5, windows[1], windows[2]),
         "Notes": np.array(_NOTES)[rng.integers(0, len(_NOTES), len(chosen))]})

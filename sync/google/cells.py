@@ -104,5 +104,5 @@ def row_data(tab: Tab) -> list[dict]:
     rows.append({"values": [_cell(name, bold) for name in tab.header]})
     for values in tab.rows:
         rows.append({"values": [_cell(value, _data_format(tab, column, value))
-                                for column, value in zip(tab.header, values)]})
+                                for column, value in zip(tab.header, values, strict=False)]})
     return rows

@@ -10,12 +10,11 @@ stopping never leaves a spreadsheet half-written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import google.auth.exceptions
 import requests
-
 
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 CONNECTION_ERRORS = (requests.ConnectionError, requests.Timeout, google.auth.exceptions.TransportError)
@@ -56,4 +55,4 @@ def retry_after(response: requests.Response, now: datetime | None = None) -> flo
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -19,8 +19,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.errors import SettingsError
 from sync.google.batch import plan_write, staged
-from sync.google.client import (RequestCounts, RequestRejected, RequestTooLarge, build_client, http,
-                                open_spreadsheet)
+from sync.google.client import RequestCounts, RequestRejected, RequestTooLarge, build_client, http, open_spreadsheet
 from sync.google.lock import school_lock
 from sync.google.pacer import Pacer
 from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values

@@ -18,12 +18,20 @@ from openpyxl.styles import Protection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from functions.pupils import upn_error
-from functions.roll import (DETAILS, INCOMING, STATUTORY_RULE, ImportPlan, duplicate_upns,
-                            fill_blank_cells, plan_import, statutory_results)
+from functions.roll import (
+    DETAILS,
+    INCOMING,
+    STATUTORY_RULE,
+    ImportPlan,
+    duplicate_upns,
+    fill_blank_cells,
+    plan_import,
+    statutory_results,
+)
 from sync.errors import SettingsError
 from sync.local_store import LocalStore
-from sync.mis.ctf import ASSESSMENTS, read_ctf
 from sync.mis.csv_export import read_mis_csv
+from sync.mis.ctf import ASSESSMENTS, read_ctf
 from sync.reader.names import normalise
 from sync.settings import Settings
 from sync.templates import TEMPLATES_DIR
@@ -90,7 +98,7 @@ def settings_dfe_number(settings: Settings) -> str:
 
 def check_incoming(incoming: pd.DataFrame) -> None:
     """Refuse (one sentence, exit 2) a file with a bad UPN or the same UPN twice."""
-    for source, upn in zip(incoming["source"], incoming["UPN"]):
+    for source, upn in zip(incoming["source"], incoming["UPN"], strict=True):
         if upn and (why := upn_error(upn)) is not None:
             raise SettingsError(f"{source}: the UPN is not valid ({why}); nothing was imported.")
     twice = duplicate_upns(incoming)
@@ -130,7 +138,7 @@ def import_pupils(school: Path, files: list[Path], *, class_name: str | None = N
         if len(no_upn):
             raise SettingsError(f"{no_upn['source'].iloc[0]}: a new pupil without a UPN (and no pupil "
                                 "with the same name and date of birth); nothing was imported.")
-        paths = dict(zip(classes["workbook"], classes["path"]))
+        paths = dict(zip(classes["workbook"], classes["path"], strict=True))
         statutory = plan_statutory(assessments, plan, paths, school)
         result = ImportResult(plan, lines + describe(plan, statutory, len(assessments)))
         if dry_run or plan.changes + len(statutory.fills) == 0:
@@ -231,7 +239,7 @@ def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, toda
         if "upn" not in cols:
             continue
         start = max(_last_row(sheet, header_at), first_data - 1) + 1
-        for offset, (upn, name) in enumerate(zip(joins["UPN"], names)):
+        for offset, (upn, name) in enumerate(zip(joins["UPN"], names, strict=True)):
             _put(sheet.cell(start + offset, cols["upn"]), upn)
             if "name" in cols:
                 _put(sheet.cell(start + offset, cols["name"]), name)
@@ -288,7 +296,7 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str,
         header = {normalise(v): i for i, v in enumerate(rows[0]) if v not in (None, "")} if rows else {}
         by_upn = {str(row[header["upn"]] or "").replace(" ", "").upper(): row
                   for row in rows[1:]} if "upn" in header else {}
-        has_column = group["column"].map(lambda c: normalise(c) in header)
+        has_column = group["column"].map(lambda c, header=header: normalise(c) in header)
         if (~has_column).any():
             nowhere.append((workbook, "its Statutory tab has no column " +
                             ", ".join(sorted(set(group.loc[~has_column, "column"]))), int((~has_column).sum())))

@@ -23,7 +23,7 @@ def read_comments(table: Table, workbook: str, pupil_upns: set[str],
     comments = parsed_column(rows, "Comment", parse_text, "text", problems, "")
     approved = parsed_column(rows, "Approved", parse_flag, "Y or blank", problems, False)
     return frame_of([(workbook, pupil.upn, "" if text is None else text, bool(flag))
-                     for pupil, text, flag in zip(pupils, comments, approved)],
+                     for pupil, text, flag in zip(pupils, comments, approved, strict=True)],
                     COMMENTS, {"comment": object, "approved": bool})
 
 
@@ -39,14 +39,14 @@ def read_interventions(table: Table, workbook: str, subjects: list[str], windows
     to_window = _choice(rows, "To", windows, problems, required=False)
     name = parsed_column(rows, "Intervention", parse_text, "text", problems, "")
     unnamed = [text == "" and "Intervention" in table.columns for text in name]
-    for row, missing in zip(rows.body, unnamed):
+    for row, missing in zip(rows.body, unnamed, strict=True):
         if missing:
             problems.add_cell(table.title, rows.cell("Intervention", row), "",
                               "the intervention's name")
     notes = parsed_column(rows, "Notes", parse_text, "text", problems, "")
     kept = [(workbook, pupil.upn, *values[:4], "" if values[4] is None else values[4])
             for pupil, missing, values in zip(pupils, unnamed,
-                                              zip(subject, name, from_window, to_window, notes))
+                                              zip(subject, name, from_window, to_window, notes, strict=True), strict=True)
             if not missing and None not in values[:4]]
     return frame_of(kept, INTERVENTIONS, dict.fromkeys(INTERVENTIONS[2:], object))
 

@@ -13,8 +13,7 @@ from sync.reader.dates import parse_date
 from sync.reader.names import canonical_lookup, likely_typo, normalise
 from sync.reader.problems import WARNING, ProblemLog
 from sync.reader.table import Table, is_blank
-from sync.reader.values import (clean_upn, parse_academic_year, parse_flag, parse_sen, parse_text,
-                                parse_year_group)
+from sync.reader.values import clean_upn, parse_academic_year, parse_flag, parse_sen, parse_text, parse_year_group
 from sync.store import Rows
 
 CLASS_KEYS = ("Class", "Year group", "Teacher", "Academic year")
@@ -129,7 +128,7 @@ def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemL
         "upn_cell": [table.cell("UPN", body[index]) for index in kept],
         "upn": [clean_upn(table.value("UPN", body[index])) for index in kept],
         "first_name": pd.Series(first, dtype=object), "last_name": pd.Series(last, dtype=object),
-        "pupil": pd.Series([_joined(one, other) for one, other in zip(first, last)], dtype=object),
+        "pupil": pd.Series([_joined(one, other) for one, other in zip(first, last, strict=True)], dtype=object),
         "year": pd.Series(pick(year), dtype=int),
         **{column: pd.to_datetime(pd.Series(pick(values), dtype=object))
            for column, values in dates.items()},

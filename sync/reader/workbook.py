@@ -12,11 +12,11 @@ from functions.workbooks import copies_of_classes
 from sync.reader.grid_tab import read_grid
 from sync.reader.marks_tab import BASELINE, mark_columns, read_marks
 from sync.reader.names import canonical_lookup, likely_typo, normalise
-from sync.reader.notes_tabs import (COMMENT_COLUMNS, INTERVENTION_COLUMNS, read_comments,
-                                    read_interventions)
+from sync.reader.notes_tabs import COMMENT_COLUMNS, INTERVENTION_COLUMNS, read_comments, read_interventions
 from sync.reader.problems import ERROR, WARNING, ProblemLog
 from sync.reader.pupils_tab import NOT_GROUPS, PUPIL_COLUMNS, read_class_tab, read_pupils
-from sync.reader.statutory_tab import TAB as STATUTORY_TAB, read_statutory
+from sync.reader.statutory_tab import TAB as STATUTORY_TAB
+from sync.reader.statutory_tab import read_statutory
 from sync.reader.table import frame_of, read_table
 from sync.store import Workbook
 

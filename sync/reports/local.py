@@ -149,7 +149,7 @@ def _write_manifest(path: Path, manifest: dict[str, list[str]]) -> None:
 def _drawn_as(target: ReportTarget, digest: str) -> str:
     """The content hash bound to the file name (namesakes may swap names), hashed again so that no
     name is kept in the clear: forgetting a pupil leaves nothing that names them."""
-    return hashlib.sha256(f"{target.stem}.pdf\0{digest}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{target.stem}.pdf\0{digest}".encode()).hexdigest()
 
 
 def _drawn_entries(folder: Path) -> dict[str, str]:

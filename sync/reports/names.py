@@ -52,11 +52,11 @@ def report_stems(pupils: Iterable[tuple[str, ...]]) -> dict[str, str]:
             tells = [f"born {born}" for born in births]
         elif len(set(letters)) == len(letters):
             tells = [f"UPN {letter}" for letter in letters]
-        elif all(births) and len(set(zip(births, letters))) == len(births):
-            tells = [f"born {born}, UPN {letter}" for born, letter in zip(births, letters)]
+        elif all(births) and len(set(zip(births, letters, strict=True))) == len(births):
+            tells = [f"born {born}, UPN {letter}" for born, letter in zip(births, letters, strict=True)]
         else:
             tells = [f"ref {pupil_key(upn)[:6]}" for upn, _, _ in namesakes]
-        for (upn, base, _), tell in zip(namesakes, tells):
+        for (upn, base, _), tell in zip(namesakes, tells, strict=True):
             stems[upn] = f"{base} ({safe_name(tell)})"
     return stems
 

@@ -15,6 +15,7 @@ import math
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
@@ -154,7 +155,7 @@ def _dashes(points: list[tuple[float, float]], on: float,
     """The drawn pieces of a dashed path through `points` (`on` drawn, `off` skipped, repeating;
     the pattern carries on round corners as SVG's does)."""
     drawing, left = True, on
-    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+    for (x1, y1), (x2, y2) in pairwise(points):
         length = math.hypot(x2 - x1, y2 - y1)
         done = 0.0
         while done < length:

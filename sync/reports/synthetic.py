@@ -34,7 +34,7 @@ def synthetic_school(fw: Framework, *, pupils: int, per_class: int = 30, academi
         pd.DataFrame({"window": range(1, windows + 1)}), how="cross")
     start = rows["year"].map(lambda y: fw.end_of_year_value(y - 1))
     offset = rng.integers(-2, 2, size=len(rows))
-    rows["expected"] = [fw.expected_value(y, w) for y, w in zip(rows["year"], rows["window"])]
+    rows["expected"] = [fw.expected_value(y, w) for y, w in zip(rows["year"], rows["window"], strict=True)]
     rows["value"] = (rows["expected"] + offset).astype(float)
     rows["gd"] = False
     rows["mark"] = ""

@@ -118,15 +118,15 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
     drawn = getattr(sink, "drawn", None)   # a sink that keeps content hashes (local folders)
     hashes = [content_hash(context, templates_dir) for context, _ in work]
     fresh = [False if force or drawn is None else drawn(target, digest)
-             for (_, target), digest in zip(work, hashes)]
-    todo = [item for item, ok in zip(work, fresh) if not ok]
+             for (_, target), digest in zip(work, hashes, strict=True)]
+    todo = [item for item, ok in zip(work, fresh, strict=True) if not ok]
     if drawn is not None:   # until a report is drawn anew, its old hash no longer vouches for it
         sink.forget([target for _, target in todo])
     written = _render_all(todo, sink, templates_dir, jobs)
     if (finish := getattr(sink, "finish", None)) is not None:
         finish([target for _, target in work])   # the manifest keeps only the new names
     if drawn is not None:
-        sink.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh)
+        sink.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh, strict=True)
                        if not ok])
     drafts = sum(1 for context, _ in work if context["draft"])
     log.info("drew %d parent reports for window %d; %d were already up to date; %d drafts; "
@@ -135,7 +135,7 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
     drawn_now = iter(written)
     return WrittenReports(
         [Path(sink.path(target)) if ok else Path(next(drawn_now))   # in the pupils' order
-         for (_, target), ok in zip(work, fresh)],
+         for (_, target), ok in zip(work, fresh, strict=True)],
         drafts=drafts, skipped=len(skipped), window_name=window_names[window - 1])
 
 
@@ -155,7 +155,7 @@ def _stems(on_roll: pd.DataFrame) -> dict[str, str]:
                            "born": (pupils["date_of_birth"].map(_date_text)
                                     if "date_of_birth" in pupils.columns else "")})
     for _, rows in people.groupby("class_name"):
-        stems.update(report_stems(zip(rows["upn"], rows["first"], rows["last"], rows["born"])))
+        stems.update(report_stems(zip(rows["upn"], rows["first"], rows["last"], rows["born"], strict=True)))
     return stems
 
 
@@ -184,7 +184,7 @@ def _next_steps(now: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame
     """(UPN, subject) -> next steps, for every pupil and subject of `now` (their rows at the
     window) at once."""
     groups = [next_groups(value if pd.notna(value) else None, int(year), fw)
-              for value, year in zip(now["value"], now["year"])]
+              for value, year in zip(now["value"], now["year"], strict=True)]
     wanted = pd.DataFrame({"upn": now["upn"].astype(str).to_numpy(),
                            "subject": now["subject"].astype(str).to_numpy(),
                            "first_group": [g.start for g in groups],

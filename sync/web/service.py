@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import requests
 
@@ -43,7 +43,7 @@ class Tracker:
     run_reports: RunReports
     session: requests.Session
     clock: Callable[[], float] = time.monotonic
-    today: Callable[[], date] = lambda: datetime.now(timezone.utc).date()
+    today: Callable[[], date] = lambda: datetime.now(UTC).date()
     locks: SchoolLocks = field(default_factory=SchoolLocks)
 
     def __post_init__(self) -> None:

@@ -38,7 +38,7 @@ def _records(rows: Rows, required: tuple[str, ...]) -> list[dict[str, object]]:
     for at, row in enumerate(rows[:3]):
         header = [_text(cell).casefold() for cell in row]
         if all(name in header for name in required):
-            return [{name: _text(value) for name, value in zip(header, body) if name}
+            return [{name: _text(value) for name, value in zip(header, body, strict=False) if name}
                     for body in rows[at + 1:] if any(_text(value) for value in body)]
     return []
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
 from functions.pupils import upn_error
-from functions.roll import left_before, leavers, retention_cutoff
+from functions.roll import leavers, left_before, retention_cutoff
 from sync.errors import SettingsError
 from sync.job import SyncOutcome, _owned_table
 from sync.local_store import PREVIOUS_FOLDER, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
@@ -81,7 +81,7 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
         folder = found.folder
         summary_tabs = _without(found.summary, store.foreign_tabs(None), wanted, result, "other")
         class_writes = []
-        for name, (ref, workbook) in books.items():
+        for ref, workbook in books.values():
             outputs = workbook
             if folder is not None:     # local mode: the class's outputs are a file of their own
                 path = folder / SUMMARIES_FOLDER / ref.name
@@ -110,7 +110,7 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
         if not dry_run:
             for ref, tabs in class_writes:
                 store.write_class_outputs(ref, tabs)
-            stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S")
+            stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
             audit = SyncOutcome(school=store.display_name, started=stamp, finished=stamp,
                                 outcome=f"forget: {result.pupils} pupils; {rows or 'no rows'}; "
                                         f"{result.reports} reports")

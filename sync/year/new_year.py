@@ -18,10 +18,9 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from functions.roll import (LEAVES, NEW_CLASS, NEXT_YEAR_HEADER, draft_next_year, move_up,
-                            next_academic_year)
+from functions.roll import LEAVES, NEW_CLASS, NEXT_YEAR_HEADER, draft_next_year, move_up, next_academic_year
 from sync.errors import SettingsError
-from sync.local_store import LocalStore, SUMMARY_FILE
+from sync.local_store import SUMMARY_FILE, LocalStore
 from sync.new_class import class_workbook_name
 from sync.reader.names import normalise
 from sync.reader.table import is_blank
@@ -169,7 +168,7 @@ def _write_mapping(path: Path, draft: pd.DataFrame, year: str, following: str, k
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
-    for letter, width in zip("ABCDE", (16, 10, 18, 14, 20)):
+    for letter, width in zip("ABCDE", (16, 10, 18, 14, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
     save_over(book, path, keep)
