@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -38,12 +37,12 @@ from sync.reader.characters import without_control_characters
 from sync.settings import Settings, check_against_workbooks, choose_window, load_settings, workbook_headings
 from sync.statutory import moderation_rules, national_figures, statutory_rules
 from sync.store import Store, WorkbookRef
+from sync.templates import TEMPLATES_DIR
 from sync.words import plural
 
 log = logging.getLogger(__name__)
 
 SUMMARY_NAME = "Tracker summary"
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "sheets_templates"
 Progress = Callable[[str, int, int], None]
 
 

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from sync.store import Chart, Tab
+from sync.templates import TEMPLATES_DIR
 
-LAYOUT_FILE = Path(__file__).resolve().parent.parent / "sheets_templates" / "layouts" / "owned_tabs.toml"
+LAYOUT_FILE = TEMPLATES_DIR / "layouts" / "owned_tabs.toml"
 
 
 @lru_cache(maxsize=4)

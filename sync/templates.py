@@ -15,6 +15,7 @@ import tomllib
 import zipfile
 from copy import copy
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ from openpyxl.xml.functions import tostring
 
 from functions.framework import Framework
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "sheets_templates"
+TEMPLATES_DIR = Path(str(resources.files("sheets_templates")))
+"""`sheets_templates/`, wherever the package is: the repository, or site-packages after `pip install .`."""
 FIXED_TIME = datetime(2026, 1, 1)
 """Stamped into every workbook we create (document properties and zip entries), for determinism."""
 VALIDATION_LAST_ROW = 1000
