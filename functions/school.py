@@ -26,6 +26,7 @@ from functions.moderation import (
 )
 from functions.positions import build_positions
 from functions.statutory import (
+    MEASURES,
     RESULTS,
     NationalFigures,
     StatutoryRules,
@@ -87,6 +88,7 @@ class SchoolResults:
     statutory: pd.DataFrame = field(default_factory=pd.DataFrame)          # the Statutory tab
     statutory_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RESULTS))
     moderation: pd.DataFrame = field(default_factory=pd.DataFrame)         # the Moderation tab
+    statutory_measures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEASURES))
     next_step: str = ""               # one sentence for a school with nothing to count yet
     progress_note: str = ""           # what a figure of Average progress means
 
@@ -205,7 +207,8 @@ def _statutory(results: pd.DataFrame | None, data, params: SchoolParameters, sch
     rules)."""
     rules = params.statutory
     if rules is None or results is None:
-        return {"statutory": None, "statutory_results": None, "moderation": None}
+        return {"statutory": None, "statutory_results": None, "moderation": None,
+                "statutory_measures": None}
     measures = pupil_measures(results, data.pupils, rules)
     national = params.national or NationalFigures({}, {})
     table = statutory_table(measures, national, rules, params.academic_year)
@@ -218,7 +221,8 @@ def _statutory(results: pd.DataFrame | None, data, params: SchoolParameters, sch
             rows += statutory_against_judgements(frame, results, params.fw, year,
                                                  params.moderation, rules)
         moderation = moderation_table(rows)
-    return {"statutory": table, "statutory_results": results, "moderation": moderation}
+    return {"statutory": table, "statutory_results": results, "moderation": moderation,
+            "statutory_measures": measures}
 
 
 def progress_note(fw: Framework, window: int) -> str:

@@ -216,6 +216,29 @@ def new_class(school: str, name: str, year: int, teacher: str, pupils: str | Non
 
 
 @cli.command()
+@click.argument("trust_folder", required=False, metavar="TRUST", type=click.Path(file_okay=False))
+@click.option("--google", metavar="SPREADSHEET_ID", help="The trust whose Trust summary is this Google spreadsheet.")
+@click.option("--window", help="Count this window (default: the latest any school has synced).")
+@click.option("--year", "academic_year", metavar="YYYY-YY", help="The academic year of --window.")
+@plain_errors
+def trust(trust_folder: str | None, google: str | None, window: str | None,
+          academic_year: str | None) -> None:
+    """Write a trust's Trust summary from its schools' latest syncs, computed from pupils.
+
+    TRUST is a folder of school folders. Example: python -m sync trust my-trust
+    """
+    from sync.trust import run_trust_google, run_trust_local
+
+    if google:
+        outcome = run_trust_google(google, window=window, academic_year=academic_year)
+    elif trust_folder:
+        outcome = run_trust_local(Path(trust_folder), window=window, academic_year=academic_year)
+    else:
+        raise click.UsageError("Name a trust folder, or --google SPREADSHEET_ID.")
+    click.echo(outcome.summary_line())
+
+
+@cli.command()
 @click.option("--port", type=int, envvar="PORT", default=8080, show_default=True)
 def serve(port: int) -> None:
     """Run the web service on 127.0.0.1 (what App Engine runs, for trying locally)."""

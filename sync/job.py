@@ -35,6 +35,7 @@ from sync.outputs import (
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.reader.characters import without_control_characters
 from sync.settings import Settings, check_against_workbooks, choose_window, load_settings, workbook_headings
+from sync.snapshot import place_for, snapshot_of, write_snapshot
 from sync.statutory import moderation_rules, national_figures, statutory_rules
 from sync.store import Store, WorkbookRef
 from sync.templates import TEMPLATES_DIR
@@ -221,8 +222,17 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         outcome.api_calls = _api_calls(store) + 1   # + the summary write below
         tabs = with_sync_log(with_extra_problems(tabs, beside + problems), school.sync_log, outcome)
         store.write_summary(tabs)
+        keep_snapshot(store, settings, results, stamp)
     log.info("synced %s in %.1fs", store.display_name, time.monotonic() - began)
     return outcome
+
+
+def keep_snapshot(store: Store, settings: Settings, results, synced_at: str) -> None:
+    """The window's pupil-level results snapshot (sync/snapshot.py), for a trust's figures."""
+    place = place_for(store, settings)
+    if place is not None:
+        write_snapshot(place, snapshot_of(results, settings.school_name or store.display_name,
+                                          synced_at, settings.trust, settings.framework.kind))
 
 
 def _point_at_results(problems: pd.DataFrame, results_name: str) -> None:

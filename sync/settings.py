@@ -21,7 +21,7 @@ from sync.store import Rows, Workbook
 
 KEYS = ("School name", "Academic year", "Framework", "Windows", "Window ends", "Current window",
         "Locked windows", "Subjects", "Classes folder", "Reports folder", "DfE number",
-        "Retention years")
+        "Retention years", "Results bucket", "Trust")
 DEFAULT_SUBJECTS = ("Reading", "Writing", "Maths")
 BUILT_IN_FRAMEWORKS = ("points", "steps")
 ROLES = ("Teacher", "Head", "Admin")
@@ -49,6 +49,8 @@ class Settings:
     staff: tuple[StaffMember, ...]
     dfe_number: str = ""                # LA and establishment number, "8012417" ("" not set)
     retention_years: int | None = None  # keep leavers' data this many years (None: not set)
+    results_bucket: str = ""            # Google mode: Cloud Storage bucket for results snapshots
+    trust: str = ""                     # Google mode: the trust's Trust summary spreadsheet id
 
 
 def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | None) -> Settings:
@@ -91,7 +93,22 @@ def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | Non
         staff=_staff(tabs.get("staff", [])),
         dfe_number=_dfe_number(values),
         retention_years=_retention_years(values),
+        results_bucket=_results_bucket(values),
+        trust=_trust(values),
     )
+
+
+def _trust(values: dict[str, object]) -> str:
+    """The trust the school has joined: its Trust summary spreadsheet's id, or a link to it."""
+    text = _text(values, "Trust").strip()
+    found = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", text)
+    return found.group(1) if found else text
+
+
+def _results_bucket(values: dict[str, object]) -> str:
+    from sync.snapshot import check_bucket_name
+
+    return check_bucket_name(_text(values, "Results bucket"))
 
 
 def _dfe_number(values: dict[str, object]) -> str:

@@ -9,6 +9,7 @@ the whole batch with a 400, and we read the layout again and retry once.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -25,6 +26,7 @@ from sync.google.pacer import Pacer
 from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values
 from sync.store import Tab, Workbook, WorkbookRef
 
+LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 LIST_FIELDS = "nextPageToken,files(id,name,modifiedTime,lastModifyingUser(emailAddress))"
 Problems = list[dict[str, str]]
@@ -57,6 +59,15 @@ class GoogleStore:
         return self.http.account_email
 
     def lock(self) -> AbstractContextManager[None]:
+        """The school's lease in Cloud Storage when the deployment names a bucket for it
+        (`TRACKER_LEASE_BUCKET`: one sync per school across every instance); else a file lock,
+        which holds on this machine only."""
+        bucket = os.environ.get(LEASE_BUCKET_ENV, "")
+        if bucket:
+            from sync.google.storage import Bucket, storage_session
+            from sync.lease import Lease
+
+            return Lease(Bucket(bucket, storage_session()), self.spreadsheet_id).hold()
         return school_lock(self.spreadsheet_id)
 
     def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
