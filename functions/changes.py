@@ -19,12 +19,17 @@ missed for longer than a day.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pandas as pd
 
 SYNC_STATE_TAB = "Sync state"
 STATE_HEADER = ["Workbook id", "Modified", "Modified by"]
 STATE = ["id", "modified", "modified_by"]
 """Listing and state frames: one row per workbook (the listing may carry more columns, e.g. name)."""
+SETTINGS_ROW_ID = "(Settings and Staff)"
+"""The state row holding a digest of the people's Settings and Staff tabs, not a workbook."""
 
 
 def changed_workbooks(listing: pd.DataFrame, state: pd.DataFrame, account_email: str, *,
@@ -43,9 +48,34 @@ def changed_workbooks(listing: pd.DataFrame, state: pd.DataFrame, account_email:
     return pd.Series(changed.to_numpy(), index=listing.index)
 
 
-def next_state(listing: pd.DataFrame) -> pd.DataFrame:
-    """The state to record after a sync that read or kept every listed workbook: the listing itself."""
-    return listing[STATE].reset_index(drop=True)
+def nothing_changed(listing: pd.DataFrame, state: pd.DataFrame, fingerprint: str,
+                    account_email: str) -> bool:
+    """True when a sync may skip reading: the store can tell who changed what (`account_email`
+    is known), the Settings digest is the one recorded, the same workbooks are listed, and no
+    one but us changed any of them since. Anything unknown means read everything."""
+    if not account_email or state.empty or listing.empty:
+        return False
+    settings_row = state[state["id"] == SETTINGS_ROW_ID]
+    if settings_row.empty or settings_row["modified"].iloc[0] != fingerprint:
+        return False
+    read_last_time = state[state["id"] != SETTINGS_ROW_ID]
+    if set(read_last_time["id"]) != set(listing["id"]):
+        return False    # a workbook was added, or removed from the folder
+    return not changed_workbooks(listing, read_last_time, account_email).any()
+
+
+def settings_fingerprint(summary: dict[str, list[list[object]]]) -> str:
+    """A digest of the people's tabs of `Tracker summary` (Settings, Staff): a change there
+    means the next sync must run in full."""
+    people = {title: rows for title, rows in summary.items() if title.strip().lower() in ("settings", "staff")}
+    return hashlib.sha256(json.dumps(people, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def next_state(listing: pd.DataFrame, fingerprint: str) -> pd.DataFrame:
+    """The state to record after a sync that read every listed workbook: the listing itself, and
+    the Settings digest (row id SETTINGS_ROW_ID) last."""
+    settings = pd.DataFrame([[SETTINGS_ROW_ID, fingerprint, ""]], columns=STATE)
+    return pd.concat([listing[STATE], settings], ignore_index=True)
 
 
 def state_rows(state: pd.DataFrame) -> list[list[object]]:

@@ -253,7 +253,7 @@ def _write_reports(store, *, window, class_name, upn, jobs, force) -> list:
     from sync.report_job import write_reports_for_school
 
     # a school folder's lock, as `run` takes it: reports never read a sync's half-written outputs
-    with store.lock() if hasattr(store, "folder") else nullcontext():
+    with store.lock() if store.folder is not None else nullcontext():
         return write_reports_for_school(store, window=window, class_name=class_name, upn=upn,
                                         jobs=jobs, force=force)
 

@@ -17,33 +17,22 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from functions import frames
-from functions.changes import SYNC_STATE_TAB, changed_workbooks, parse_state
+from functions.changes import STATE, SYNC_STATE_TAB, next_state, nothing_changed, parse_state, settings_fingerprint
 from functions.school import SchoolParameters, assess_school
 from sync.errors import UnreadableWorkbook
-from sync.outputs import (
-    BESIDE,
-    SETTINGS_ROW_ID,
-    class_tabs,
-    settings_fingerprint,
-    state_tab,
-    summary_tabs,
-    sync_log_tab,
-    with_extra_problems,
-    with_sync_log,
-    write_beside,
-)
+from sync.outputs import class_tabs, state_tab, summary_tabs, with_extra_problems, with_sync_log, write_beside
 from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
 from sync.reader.characters import without_control_characters
-from sync.settings import Settings, check_against_workbooks, choose_window, load_settings, workbook_headings
+from sync.settings import Settings, check_against_workbooks, choose_window, school_settings, workbook_headings
 from sync.snapshot import place_for, snapshot_of, write_snapshot
 from sync.statutory import moderation_rules, national_figures, statutory_rules
-from sync.store import Store, WorkbookRef
-from sync.templates import TEMPLATES_DIR
-from sync.words import plural
+from sync.store import SUMMARY_NAME, Store, WorkbookRef
+from sync.sync_log import SYNC_LOG, SyncOutcome, our_table, sync_log_tab
+
+__all__ = ["SyncOutcome", "check_school", "parameters", "read_school", "run_sync"]
 
 log = logging.getLogger(__name__)
 
-SUMMARY_NAME = "Tracker summary"
 Progress = Callable[[str, int, int], None]
 
 
@@ -60,32 +49,6 @@ class SchoolRead:
     unreadable: set[str] = field(default_factory=set)   # workbooks listed but not readable
 
 
-@dataclass
-class SyncOutcome:
-    """What one run did, for the Sync log, the command line and the web service."""
-
-    school: str
-    started: str
-    finished: str = ""
-    workbooks_read: int = 0
-    workbooks_skipped: int = 0
-    problems: int = 0
-    errors: int = 0
-    api_calls: int = 0
-    outcome: str = "complete"
-    window: str = ""
-    next_step: str = ""     # a school with nothing to count yet: what to do next
-
-    def summary_line(self) -> str:
-        line = (f"Synced {self.school} at {self.window}: {plural(self.workbooks_read, 'workbook')} "
-                f"read, {plural(self.problems, 'problem')} ({plural(self.errors, 'error')}); "
-                "see the Problems tab.")
-        return f"{line}\n{self.next_step}" if self.next_step else line
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
 def read_summary(store: Store) -> tuple[dict, list[tuple]]:
     """`Tracker summary` without control characters (`sync.reader.characters`), and a
     PROBLEMS row for each cell of a person's that held one."""
@@ -100,14 +63,12 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
     if summary is None:
         summary, summary_problems = read_summary(store)
     if settings is None:
-        settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
-        if hasattr(store, "set_classes_folder"):
-            store.set_classes_folder(settings.classes_folder)
+        settings = school_settings(store, summary)
     if refs is None:
         refs = store.list_class_workbooks()
     parts = [ClassWorkbookData.empty(pd.DataFrame(summary_problems or [], columns=frames.PROBLEMS))]
     unreadable: set[str] = set()
-    listed = [*getattr(store, "summary_notes", []), *getattr(store, "listing_problems", [])]
+    listed = store.listing_problems()
     if listed:   # our old tabs in Tracker summary; files in classes/ not read, and why
         parts.append(ClassWorkbookData.empty(pd.DataFrame(listed, columns=frames.PROBLEMS)))
     headings: list[list[str]] = []
@@ -122,7 +83,7 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         blanks = [(ref.name, tab, cell, "a formula saved without its value (read as blank)",
                    "a value: open the workbook in Excel or LibreOffice and save it, so the "
                    "formula's result is saved with it", "warning")
-                  for tab, cell in getattr(store, "formula_blanks", ())]
+                  for tab, cell in store.formula_blanks()]
         if blanks:
             parts.append(ClassWorkbookData.empty(pd.DataFrame(blanks, columns=frames.PROBLEMS)))
         workbook, cleaned = without_control_characters(ref.name, workbook)
@@ -139,7 +100,7 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
     foreign = store.foreign_tabs(None)
     return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
                       history=our_table(summary, "History", foreign),
-                      sync_log=our_table(summary, "Sync log", foreign), unreadable=unreadable)
+                      sync_log=our_table(summary, SYNC_LOG, foreign), unreadable=unreadable)
 
 
 def unreadable_workbook_problem(name: str, error: UnreadableWorkbook | None = None) -> pd.DataFrame:
@@ -169,37 +130,34 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
 
     When the store can tell who last changed each workbook (Google mode) and nothing changed
     since the last sync, only the Sync log is written. When anything changed, every workbook is
-    read: the school's figures need every class.
+    read: the school's figures need every class. `now` fixes the clock (Started and Finished).
     """
-    now = now or datetime.now(UTC)
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = _clock(now)
     outcome = SyncOutcome(school=store.display_name, started=stamp)
     began = time.monotonic()
     with store.lock():
-        if hasattr(store, "check_outputs_closed"):
-            store.check_outputs_closed()   # nothing is written while a person has an output open
+        store.check_outputs_closed()   # nothing is written while a person has an output open
         summary, summary_problems = read_summary(store)
         outcome.school = store.display_name   # Google: the spreadsheet's title, known once read
-        settings = load_settings(summary, TEMPLATES_DIR, getattr(store, "folder", None))
+        settings = school_settings(store, summary)
         choose_window(settings, window)   # a window that does not exist stops here, before any write
-        if hasattr(store, "set_classes_folder"):
-            store.set_classes_folder(settings.classes_folder)
         refs = store.list_class_workbooks()
-        state = parse_state(summary.get(SYNC_STATE_TAB) or [])
+        listing = pd.DataFrame([[ref.id, ref.modified, ref.modified_by] for ref in refs], columns=STATE)
         fingerprint = settings_fingerprint(summary)
-        if not full and _nothing_changed(store, refs, state, fingerprint):
+        if not full and nothing_changed(listing, parse_state(summary.get(SYNC_STATE_TAB) or []),
+                                        fingerprint, store.account_email):
             outcome.outcome = "no changes"
             outcome.workbooks_skipped = len(refs)
-            outcome.finished = _clock()
-            outcome.api_calls = _api_calls(store) + 1
+            outcome.finished = _clock(now)
+            outcome.api_calls = store.request_count() + 1
             store.write_summary([sync_log_tab(
-                our_table(summary, "Sync log", store.foreign_tabs(None)), outcome)])
+                our_table(summary, SYNC_LOG, store.foreign_tabs(None)), outcome)])
             return outcome
         school = read_school(store, progress=progress, summary=summary, settings=settings, refs=refs,
                              summary_problems=summary_problems)
         results = assess_school(school.data, parameters(settings, window=window, now=stamp),
                                 existing_history=school.history)
-        _point_at_results(results.problems, getattr(store, "results_name", ""))
+        _point_at_results(results.problems, store.results_name)
         outcome.window = results.window_name
         outcome.next_step = results.next_step
         outcome.workbooks_read = len(refs)
@@ -211,15 +169,14 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
             beside += problems + list(store.write_class_outputs(ref, tabs))
             if progress:
                 progress("Writing class summaries", done, len(current))
-        if hasattr(store, "retire_class_outputs"):
-            store.retire_class_outputs({ref.name for ref in refs} - school.unreadable)
+        store.retire_class_outputs({ref.name for ref in refs} - school.unreadable)
         tabs = summary_tabs(results, settings.school_name)
-        tabs.append(state_tab(refs, fingerprint))
-        tabs, problems = write_beside(tabs, store.foreign_tabs(None), "Tracker summary")
+        tabs.append(state_tab(next_state(listing, fingerprint)))
+        tabs, problems = write_beside(tabs, store.foreign_tabs(None), SUMMARY_NAME)
         outcome.problems = len(results.problems) + len(beside) + len(problems)
         outcome.errors = int((results.problems["Severity"] == "error").sum())
-        outcome.finished = _clock()
-        outcome.api_calls = _api_calls(store) + 1   # + the summary write below
+        outcome.finished = _clock(now)
+        outcome.api_calls = store.request_count() + 1   # + the summary write below
         tabs = with_sync_log(with_extra_problems(tabs, beside + problems), school.sync_log, outcome)
         store.write_summary(tabs)
         keep_snapshot(store, settings, results, stamp)
@@ -236,69 +193,22 @@ def keep_snapshot(store: Store, settings: Settings, results, synced_at: str) -> 
 
 
 def _point_at_results(problems: pd.DataFrame, results_name: str) -> None:
-    """Where our tabs live in a workbook of their own (local mode: `Tracker results`), a problem
-    found in one of them (History) names that workbook, not `Tracker summary`."""
-    if results_name:
-        ours = (problems["Workbook"] == SUMMARY_NAME) & (problems["Tab"] == "History")
-        problems.loc[ours, "Workbook"] = results_name
+    """A problem found in one of our own tabs (History) names the workbook that holds them
+    (local mode: `Tracker results`), not `Tracker summary`."""
+    ours = (problems["Workbook"] == SUMMARY_NAME) & (problems["Tab"] == "History")
+    problems.loc[ours, "Workbook"] = results_name
 
 
-def _clock() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+def _clock(now: datetime | None = None) -> str:
+    """`now` (injected: tests, benchmarks) or the time, as the Sync log writes it."""
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _api_calls(store: Store) -> int:
-    """Requests (Google) or file reads and writes (local) so far."""
-    counts = getattr(store, "counts", None)
-    if counts is not None:
-        return counts.reads + counts.writes
-    return getattr(store, "reads", 0) + getattr(store, "writes", 0)
-
-
-def _nothing_changed(store: Store, refs: list[WorkbookRef], state: pd.DataFrame, fingerprint: str) -> bool:
-    """True when the store knows who changed what (Google) and no one but us changed anything."""
-    account = getattr(store, "account_email", "")
-    if not account or state.empty or not refs:
-        return False
-    settings_row = state[state["id"] == SETTINGS_ROW_ID]
-    if settings_row.empty or settings_row["modified"].iloc[0] != fingerprint:
-        return False
-    read_last_time = state[state["id"] != SETTINGS_ROW_ID]
-    if set(read_last_time["id"]) != {r.id for r in refs}:
-        return False    # a workbook was added, or removed from the folder
-    listing = pd.DataFrame({"id": [r.id for r in refs], "modified": [r.modified for r in refs],
-                            "modified_by": [r.modified_by for r in refs]})
-    return not changed_workbooks(listing, read_last_time, account).any()
-
-
-def check_school(store: Store, *, window: str | None = None) -> pd.DataFrame:
+def check_school(store: Store, *, window: str | None = None, now: datetime | None = None) -> pd.DataFrame:
     """Read and validate only: the problems a sync would report, nothing written."""
     school = read_school(store)
     choose_window(school.settings, window)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-    results = assess_school(school.data, parameters(school.settings, window=window, now=stamp),
+    results = assess_school(school.data, parameters(school.settings, window=window, now=_clock(now)),
                             existing_history=school.history)
-    _point_at_results(results.problems, getattr(store, "results_name", ""))
+    _point_at_results(results.problems, store.results_name)
     return results.problems
-
-
-def our_table(summary: dict, title: str, foreign: set[str]) -> pd.DataFrame:
-    """Our own tab `title` as we wrote it last time, found by the store's marker (a tab people made
-    is `foreign`), never by its name alone: where a person has a tab called "History", ours is
-    "History (tracker)" (sync.outputs.write_beside), and theirs is never read as ours."""
-    for candidate in (title, f"{title}{BESIDE}"):
-        if candidate in summary and candidate not in foreign:
-            return _owned_table(summary, candidate)
-    return pd.DataFrame()
-
-
-def _owned_table(summary: dict, title: str) -> pd.DataFrame:
-    """An owned tab we wrote last time (header in row 1, or row 2 under a note), as a frame."""
-    rows = summary.get(title) or []
-    rows = [row for row in rows if any(value not in (None, "") for value in row)]
-    if not rows:
-        return pd.DataFrame()
-    header_at = 0 if len(rows[0]) > 1 and rows[0][1] not in (None, "") else 1
-    header = [str(value) if value is not None else "" for value in rows[header_at]]
-    body = [list(row) + [None] * (len(header) - len(row)) for row in rows[header_at + 1:]]
-    return pd.DataFrame([row[: len(header)] for row in body], columns=header)

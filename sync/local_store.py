@@ -30,10 +30,11 @@ from openpyxl.packaging.custom import StringProperty
 from functions.frames import PROBLEMS
 from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.file_lock import lock_without_waiting, unlock
-from sync.store import Tab, Workbook, WorkbookRef
+from sync.reports.local import ReportSink
+from sync.store import SUMMARY_NAME, Tab, Workbook, WorkbookRef
 from sync.xlsx import read_values_and_blanks, render_tab
 
-SUMMARY_FILE = "Tracker summary.xlsx"
+SUMMARY_FILE = f"{SUMMARY_NAME}.xlsx"
 RESULTS_FILE = "Tracker results.xlsx"
 RESULT_TABS = ("Summary", "Groups", "Classes", "Completion", "Watchlist", "Progress matrix",
                "Statutory", "Moderation", "Interventions", "Trends", "Governors", "History",
@@ -65,9 +66,9 @@ class LocalStore:
         self.display_name = self.folder.name
         self.reads = 0
         self.writes = 0
-        self.listing_problems: list[dict] = []   # files in classes/ that are not read, and why
-        self.summary_notes: list[dict] = []      # Tracker summary: our old tabs still there
-        self.formula_blanks: list[tuple[str, str]] = []   # the last file read: formulas saved without a value
+        self._listing_problems: list[dict] = []   # files in classes/ that are not read, and why
+        self._summary_notes: list[dict] = []      # Tracker summary: our old tabs still there
+        self._formula_blanks: list[tuple[str, str]] = []   # the last file read: formulas saved without a value
 
     @property
     def summary_path(self) -> Path:
@@ -105,7 +106,7 @@ class LocalStore:
         tabs in `Tracker summary` (History, Sync log) carry on from where they were."""
         self.reads += 1
         people = self._read(self.summary_path)
-        self.summary_notes = _old_tabs_note(people, self.summary_path)
+        self._summary_notes = _old_tabs_note(people, self.summary_path)
         if not self.results_path.is_file():
             return people
         self.reads += 1
@@ -156,10 +157,10 @@ class LocalStore:
 
     def list_class_workbooks(self) -> list[WorkbookRef]:
         """Every workbook in the classes folder, whatever its format or the case of its suffix.
-        Anything else there becomes a warning in `listing_problems` (an owner or lock file: the
+        Anything else there becomes a warning in `listing_problems()` (an owner or lock file: the
         workbook is open in Excel or LibreOffice); hidden and system files are left alone."""
         folder = self.folder / CLASSES_FOLDER
-        self.listing_problems = []
+        self._listing_problems = []
         if not folder.is_dir():
             return []
         refs, others = [], []
@@ -180,9 +181,31 @@ class LocalStore:
                 others.append(path.name)
         names = [ref.name for ref in refs]
         for name in others:
-            self.listing_problems.append(_not_a_workbook(name, names))
-        self.listing_problems = [row for row in self.listing_problems if row]
+            self._listing_problems.append(_not_a_workbook(name, names))
+        self._listing_problems = [row for row in self._listing_problems if row]
         return refs
+
+    def listing_problems(self) -> list[dict]:
+        """Files in classes/ not read, and why; our old tabs still in Tracker summary."""
+        return [*self._summary_notes, *self._listing_problems]
+
+    def formula_blanks(self) -> list[tuple[str, str]]:
+        return list(self._formula_blanks)
+
+    def set_classes_folder(self, folder: str) -> None:
+        """Nothing to do: a school folder's class workbooks are always in `classes/`."""
+
+    @property
+    def account_email(self) -> str:
+        """Files do not say who changed them: every sync reads every workbook."""
+        return ""
+
+    def request_count(self) -> int:
+        return self.reads + self.writes
+
+    def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
+        """PDF files under the school folder's `Reports folder` (default `reports/`)."""
+        return self.folder / reports_folder, None
 
     def read_workbook(self, ref: WorkbookRef) -> Workbook:
         """A class workbook's values; any file we cannot read (a dangling link, no permission,
@@ -247,7 +270,7 @@ class LocalStore:
     def _read(self, path: Path) -> Workbook:
         try:
             _check_unpacked_size(path)
-            values, self.formula_blanks = read_values_and_blanks(path)
+            values, self._formula_blanks = read_values_and_blanks(path)
             return values
         except UnreadableWorkbook:
             raise

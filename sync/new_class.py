@@ -16,13 +16,13 @@ from pathvalidate import ValidationError, validate_filename
 from functions.pupils import CHECK_LETTERS
 from functions.workbooks import class_workbook_name
 from sync.errors import SchoolNotFound, SettingsError
+from sync.local_store import SUMMARY_FILE
 from sync.reader.dates import parse_date
 from sync.reader.names import canonical_lookup, normalise
 from sync.settings import load_settings
 from sync.templates import TEMPLATES_DIR, load_layout, load_statements, new_class_workbook
 from sync.xlsx import read_values
 
-SUMMARY_FILE = "Tracker summary.xlsx"
 _DATE_COLUMNS = ("Date of birth", "Joined on", "Left on")
 
 

@@ -1,26 +1,19 @@
 """Which tabs a sync writes, in which order, from the results of `functions.school`."""
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from functions.aggregates.watchlist import RANKING as WATCHLIST_RANKING
-from functions.changes import STATE_HEADER, SYNC_STATE_TAB
+from functions.changes import STATE_HEADER, SYNC_STATE_TAB, state_rows
+from functions.frames import PROBLEMS
+from functions.owned_tabs import BESIDE, titles_beside
 from functions.school import PROBLEM_COLUMNS, SchoolResults
-from sync.store import Chart, Tab, WorkbookRef
+from sync.store import Chart, Tab
+from sync.sync_log import SyncOutcome, sync_log_tab
 from sync.tabs import frame_to_tab, load_layout
 
-if TYPE_CHECKING:
-    from sync.job import SyncOutcome
-
-SYNC_LOG_COLUMNS = ["Started", "Finished", "Window", "Workbooks read", "Workbooks skipped",
-                    "Problems", "Errors", "API calls", "Outcome"]
-BESIDE = " (tracker)"
-SETTINGS_ROW_ID = "(Settings and Staff)"
 PROGRESS_TABS = ("Summary", "Groups", "Classes", "Governors")
 """Tabs with an Average progress column: their heading line says what its figures mean."""
 
@@ -72,23 +65,20 @@ def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:
 
 
 def write_beside(tabs: list[Tab], foreign: set[str], workbook: str) -> tuple[list[Tab], list[dict]]:
-    """Rename each tab whose title a person's tab already has to `<title> (tracker)`, with a
-    warning for Problems: the sync never writes over a tab it does not own."""
-    problems = []
-    for tab in tabs:
-        if tab.title in foreign:
-            problems.append(dict(zip(PROBLEM_COLUMNS, [
-                workbook, tab.title, "", f"a tab named '{tab.title}' that a person made",
-                f"the sync's own tab; it wrote '{tab.title}{BESIDE}' instead", "warning"], strict=True)))
-            tab.title = f"{tab.title}{BESIDE}"
+    """Give each tab the title `functions.owned_tabs.titles_beside` decides (`<title> (tracker)`
+    where a person's tab has the title), and the warnings for Problems."""
+    titles, problems = titles_beside([tab.title for tab in tabs], foreign, workbook)
+    for tab, title in zip(tabs, titles):
+        tab.title = title
     return tabs, problems
 
 
 def with_extra_problems(tabs: list[Tab], problems: list[dict]) -> list[Tab]:
-    """Add problems found while writing (tabs written beside a person's) to the Problems tab."""
+    """Add problems found while writing (tabs written beside a person's; PROBLEMS rows) to the
+    Problems tab."""
     for tab in tabs:
         if tab.title in ("Problems", f"Problems{BESIDE}") and problems:
-            tab.rows += [[row.get(column, "") for column in PROBLEM_COLUMNS] for row in problems]
+            tab.rows += [[row.get(column, "") for column in PROBLEMS] for row in problems]
     return tabs
 
 
@@ -96,29 +86,10 @@ def with_sync_log(tabs: list[Tab], previous: pd.DataFrame, outcome: SyncOutcome)
     return tabs + [sync_log_tab(previous, outcome)]
 
 
-def sync_log_tab(previous: pd.DataFrame, outcome: SyncOutcome) -> Tab:
-    """The Sync log: every earlier run's row as read, then this run's."""
-    row = pd.DataFrame([[outcome.started, outcome.finished, outcome.window, outcome.workbooks_read,
-                         outcome.workbooks_skipped, outcome.problems, outcome.errors,
-                         outcome.api_calls, outcome.outcome]], columns=SYNC_LOG_COLUMNS)
-    if not previous.empty and list(previous.columns) == SYNC_LOG_COLUMNS:
-        row = pd.concat([previous, row], ignore_index=True)
-    return frame_to_tab("Sync log", row)
-
-
-def settings_fingerprint(summary: dict) -> str:
-    """A digest of the people's tabs of `Tracker summary` (Settings, Staff): a change there
-    means the next sync must run in full."""
-    people = {title: rows for title, rows in summary.items() if title.strip().lower() in ("settings", "staff")}
-    return hashlib.sha256(json.dumps(people, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def state_tab(refs: list[WorkbookRef], fingerprint: str) -> Tab:
+def state_tab(state: pd.DataFrame) -> Tab:
     """The hidden `Sync state` tab: what each workbook looked like when we last read it, and a
-    digest of the Settings (row id SETTINGS_ROW_ID), for the next incremental sync."""
-    rows = [[ref.id, ref.modified, ref.modified_by] for ref in refs]
-    rows.append([SETTINGS_ROW_ID, fingerprint, ""])
-    return Tab(title=SYNC_STATE_TAB, header=list(STATE_HEADER), rows=rows, hidden=True)
+    digest of the Settings (`functions.changes.next_state`), for the next incremental sync."""
+    return Tab(title=SYNC_STATE_TAB, header=list(STATE_HEADER), rows=state_rows(state), hidden=True)
 
 
 def _trends_chart(trends: pd.DataFrame) -> Chart | None:

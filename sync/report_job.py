@@ -7,18 +7,14 @@ from pathlib import Path
 from functions.school import assess_school, previous_academic_year
 from functions.statutory import report_lines
 from sync.errors import SettingsError
-from sync.google.store import GoogleStore
-from sync.job import TEMPLATES_DIR, parameters, read_school
+from sync.job import parameters, read_school
 from sync.reader.values import clean_upn
 from sync.reports import fresh
-from sync.reports.google import GoogleDriveSink
-from sync.reports.local import ReportSink
 from sync.reports.write import write_reports
 from sync.settings import choose_window
 from sync.statutory import statutory_rules
 from sync.store import Store
-
-LOCAL_REPORTS_FOLDER = "reports"   # sync.settings' value for a blank `Reports folder`
+from sync.templates import TEMPLATES_DIR
 
 
 def write_reports_for_school(store: Store, *, window: str | None = None, class_name: str | None = None,
@@ -29,7 +25,7 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
     a PDF and a Google Doc per pupil into <Reports folder>/<class>/ on Drive. A local report
     whose content has not changed since it was drawn is kept as it is, unless `force`; `jobs`
     (processes) defaults to every core."""
-    folder = getattr(store, "folder", None) if not isinstance(store, GoogleStore) else None
+    folder = store.folder
     if folder is not None:
         assumed = fresh.reports_folder_guess(Path(folder))
         inputs = fresh.fingerprint(Path(folder), assumed)   # before anything is read
@@ -45,7 +41,7 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
         upn = clean_upn(upn)
         if upn not in set(results.school["upn"]):
             raise SettingsError("No pupil on roll this year has the UPN given with --pupil.")
-    out_dir, sink = _destination(store, settings.reports_folder)
+    out_dir, sink = store.report_destination(settings.reports_folder)
     first_names = (results.school.drop_duplicates("upn").set_index("upn")["first_name"]
                    .fillna("").astype(str).to_dict())
     lines = report_lines(results.statutory_results, statutory_rules(), first_names,
@@ -61,16 +57,3 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
                        reports_folder=settings.reports_folder, files=written,
                        inputs=inputs if settings.reports_folder == assumed else "")
     return written
-
-
-def _destination(store: Store, reports_folder: str) -> tuple[Path, ReportSink | None]:
-    """Local mode: the school folder's reports folder (the default sink). Google mode: the Drive
-    folder whose id is the `Reports folder` setting."""
-    if isinstance(store, GoogleStore):
-        if reports_folder == LOCAL_REPORTS_FOLDER:   # the setting is blank: the local default
-            reports_folder = ""
-        return Path(), GoogleDriveSink(reports_folder)
-    folder = getattr(store, "folder", None)
-    if folder is None:
-        raise SettingsError("Parent reports need a school folder or a Google spreadsheet.")
-    return Path(folder) / reports_folder, None

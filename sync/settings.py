@@ -17,7 +17,11 @@ from sync.reader.dates import parse_date
 from sync.reader.names import canonical_lookup, likely_typo, normalise
 from sync.reader.table import is_blank
 from sync.reader.values import parse_academic_year, parse_text
-from sync.store import Rows, Workbook
+from sync.store import Rows, Store, Workbook
+from sync.templates import TEMPLATES_DIR
+
+LOCAL_REPORTS_FOLDER = "reports"
+"""Where parent reports go when `Reports folder` is blank (a folder inside the school folder)."""
 
 KEYS = ("School name", "Academic year", "Framework", "Windows", "Window ends", "Current window",
         "Locked windows", "Subjects", "Classes folder", "Reports folder", "DfE number",
@@ -51,6 +55,15 @@ class Settings:
     retention_years: int | None = None  # keep leavers' data this many years (None: not set)
     results_bucket: str = ""            # Google mode: Cloud Storage bucket for results snapshots
     trust: str = ""                     # Google mode: the trust's Trust summary spreadsheet id
+
+
+def school_settings(store: Store, summary: Workbook) -> Settings:
+    """The school's settings from its `Tracker summary` as `store` read it: how every command
+    loads them. A framework file named by path is looked for in the school folder (local mode);
+    the store learns its `Classes folder`."""
+    settings = load_settings(summary, TEMPLATES_DIR, store.folder)
+    store.set_classes_folder(settings.classes_folder)
+    return settings
 
 
 def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | None) -> Settings:
@@ -89,7 +102,7 @@ def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | Non
                              for name in _list(values, "Locked windows")),
         subjects=_subjects(values),
         classes_folder=_text(values, "Classes folder") or "classes",
-        reports_folder=_text(values, "Reports folder") or "reports",
+        reports_folder=_text(values, "Reports folder") or LOCAL_REPORTS_FOLDER,
         staff=_staff(tabs.get("staff", [])),
         dfe_number=_dfe_number(values),
         retention_years=_retention_years(values),

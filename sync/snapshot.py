@@ -194,10 +194,10 @@ def from_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict[str, str]]:
 def place_for(store, settings) -> Place | None:
     """Where this store's snapshots go: a school folder's `results/`; a Google school's bucket
     from its Settings (None without one)."""
-    folder = getattr(store, "folder", None)
+    folder = store.folder
     if folder is not None:
         return FolderPlace(Path(folder) / RESULTS_FOLDER)
-    bucket = getattr(settings, "results_bucket", "")
+    bucket = settings.results_bucket
     if not bucket:
         return None
     from sync.google.storage import Bucket, storage_session

@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
+if TYPE_CHECKING:
+    from sync.reports.local import ReportSink
+
+SUMMARY_NAME = "Tracker summary"
+"""The school's own spreadsheet (Settings, Staff): `Tracker summary.xlsx` locally, a Google
+spreadsheet of that title on Drive."""
 Rows = list[list[object]]
 Workbook = dict[str, Rows]
 """Tab title -> rows of values, in the workbook's tab order."""
@@ -68,15 +75,43 @@ class Tab:
 
 
 class Store(Protocol):
-    """What the sync job needs from wherever a school lives."""
+    """Everything the sync job, the report job and the year commands need from wherever a school
+    lives. The job never asks which adapter it has: what differs between a folder and Google is
+    answered here (an empty answer where a store has nothing to say)."""
 
-    display_name: str   # for logs and messages: a folder name or spreadsheet title, no pupil data
+    @property
+    def display_name(self) -> str:
+        """For logs and messages: a folder name or spreadsheet title, no pupil data."""
+
+    @property
+    def folder(self) -> Path | None:
+        """The school folder (local mode), where a school's own framework file, its parent reports
+        and its earlier copies live; None for a store with no folder (Google)."""
+
+    @property
+    def results_name(self) -> str:
+        """The workbook that holds the school's tabs (History, Sync log ...), as Problems names it:
+        `Tracker results` locally, `Tracker summary` on Google."""
+
+    @property
+    def account_email(self) -> str:
+        """Who the store writes as, when it can tell who last changed each workbook (Google's
+        service account); "" when it cannot, and then every sync reads every workbook."""
 
     def lock(self) -> AbstractContextManager[None]:
         """Hold the school's sync lock; raise `AlreadyRunning` if another sync holds it."""
 
+    def check_outputs_closed(self) -> None:
+        """Before anything is written: raise `StoreUnavailable` when a person has one of our
+        outputs open or added a tab to a file we replace whole (nothing to check on Google)."""
+
     def read_summary(self) -> Workbook:
-        """Every tab of the school's `Tracker summary` (Settings, Staff and the owned tabs)."""
+        """Every tab of the school's `Tracker summary` (Settings, Staff) and our own tabs (History,
+        Sync log, Sync state) wherever the store keeps them."""
+
+    def set_classes_folder(self, folder: str) -> None:
+        """The `Classes folder` setting, known once the summary is read (a Drive folder id; a
+        school folder's classes are always in `classes/`)."""
 
     def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
         """Titles of tabs people made in a spreadsheet we write to (None: `Tracker summary`).
@@ -88,13 +123,34 @@ class Store(Protocol):
     def list_class_workbooks(self) -> list[WorkbookRef]:
         """Every class workbook in the classes folder (this and earlier academic years)."""
 
+    def listing_problems(self) -> list[dict]:
+        """PROBLEMS rows about files rather than cells, found by the last `read_summary` and
+        `list_class_workbooks`: a file in the classes folder that is not a workbook or is open,
+        our old tabs still in `Tracker summary`."""
+
     def read_workbook(self, ref: WorkbookRef) -> Workbook:
-        """Every tab of one class workbook, in one read."""
+        """Every tab of one class workbook, in one read; `UnreadableWorkbook` when it cannot be."""
+
+    def formula_blanks(self) -> list[tuple[str, str]]:
+        """(tab, cell) of each formula saved without its value in the workbook read last (read as
+        blank)."""
 
     def write_class_outputs(self, ref: WorkbookRef, tabs: list[Tab]) -> list[dict]:
         """Replace the owned tabs for one class (`Class summary`, `Problems`) in one atomic write.
         Returns PROBLEMS rows for anything it had to write beside a person's tab."""
 
+    def retire_class_outputs(self, kept: set[str]) -> None:
+        """Put away the outputs of every class whose workbook (by name) is not in `kept`, so that
+        nothing looks current when it is not (a store whose outputs live in the class workbooks
+        themselves has nothing to do)."""
+
     def write_summary(self, tabs: list[Tab]) -> list[dict]:
-        """Replace the given owned tabs of `Tracker summary` in one atomic write (other tabs, ours
-        or people's, untouched). Returns PROBLEMS rows as `write_class_outputs` does."""
+        """Replace the given owned tabs of the school's results in one atomic write (other tabs,
+        ours or people's, untouched). Returns PROBLEMS rows as `write_class_outputs` does."""
+
+    def request_count(self) -> int:
+        """Requests (Google) or file reads and writes (local) so far, for the Sync log."""
+
+    def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
+        """Where parent reports go, from the `Reports folder` setting: a folder and no sink (the
+        default, PDF files), or a sink that stores them elsewhere (Google Drive)."""

@@ -22,11 +22,11 @@ import json
 import zlib
 from dataclasses import dataclass, field
 
+from functions.owned_tabs import BESIDE
 from sync.google.cells import canonical, row_data
 from sync.google.spreadsheet import OWNED_KEY, Layout, SheetInfo
 from sync.store import Chart, Rows, Tab
 
-BESIDE_SUFFIX = " (tracker)"
 CHART_GAP_COLUMNS = 8          # room to the right of the data for the chart's anchor
 DEFAULT_PIXELS = 100
 PROTECTION_NOTE = "Written by the tracker: changes here are replaced at the next sync."
@@ -151,7 +151,7 @@ def _content(sheet_id: int, tab: Tab, protected: bool, before: Rows | None = Non
 
 
 def _problem(workbook: str, tab: str, written: str | None) -> dict[str, str]:
-    outcome = f"wrote '{written}' beside it" if written else f"nothing written: '{tab}{BESIDE_SUFFIX}' is taken too"
+    outcome = f"wrote '{written}' beside it" if written else f"nothing written: '{tab}{BESIDE}' is taken too"
     return {"workbook": workbook, "tab": tab, "cell": "",
             "found": f"a tab named '{tab}' that the tracker did not create",
             "expected": f"rename or delete it to let the tracker write '{tab}' ({outcome})",
@@ -168,7 +168,7 @@ def plan_write(tabs: list[Tab], layout: Layout, values: dict[str, Rows] | None =
     for tab in tabs:
         title = tab.title
         if title in existing and not existing[title].owned:
-            title = tab.title + BESIDE_SUFFIX
+            title = tab.title + BESIDE
             taken_by_person = title in existing and not existing[title].owned
             plan.problems.append(_problem(layout.title, tab.title, None if taken_by_person else title))
             if taken_by_person:

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 import gspread
 import requests
@@ -24,7 +25,9 @@ from sync.google.client import RequestCounts, RequestRejected, RequestTooLarge, 
 from sync.google.lock import school_lock
 from sync.google.pacer import Pacer
 from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values
-from sync.store import Tab, Workbook, WorkbookRef
+from sync.reports.local import ReportSink
+from sync.settings import LOCAL_REPORTS_FOLDER
+from sync.store import SUMMARY_NAME, Tab, Workbook, WorkbookRef
 
 LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -58,6 +61,12 @@ class GoogleStore:
         """Who Drive names as `lastModifyingUser` after our own writes."""
         return self.http.account_email
 
+    folder: Path | None = None   # no school folder: a framework file is one of ours, reports go to Drive
+    results_name = SUMMARY_NAME   # our tabs live in the school's own spreadsheet
+
+    def request_count(self) -> int:
+        return self.counts.reads + self.counts.writes
+
     def lock(self) -> AbstractContextManager[None]:
         """The school's lease in Cloud Storage when the deployment names a bucket for it
         (`TRACKER_LEASE_BUCKET`: one sync per school across every instance); else a file lock,
@@ -69,6 +78,28 @@ class GoogleStore:
 
             return Lease(Bucket(bucket, storage_session()), self.spreadsheet_id).hold()
         return school_lock(self.spreadsheet_id)
+
+    def check_outputs_closed(self) -> None:
+        """Nothing to check: Google merges people's edits, and our tabs are written beside theirs."""
+
+    def listing_problems(self) -> list[dict]:
+        """Drive lists only spreadsheets: nothing in the folder is left unread."""
+        return []
+
+    def formula_blanks(self) -> list[tuple[str, str]]:
+        """Google always has a formula's value."""
+        return []
+
+    def retire_class_outputs(self, kept: set[str]) -> None:
+        """Nothing to do: a class's outputs are tabs of its own workbook."""
+
+    def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
+        """A PDF and a Google Doc per pupil in the Drive folder whose id is `Reports folder`."""
+        from sync.reports.google import GoogleDriveSink
+
+        if reports_folder == LOCAL_REPORTS_FOLDER:   # the setting is blank: the local default
+            reports_folder = ""
+        return Path(), GoogleDriveSink(reports_folder)
 
     def foreign_tabs(self, ref: WorkbookRef | None = None) -> set[str]:
         """Tabs without our developer metadata in the spreadsheet last read (None: the summary)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from functions import frames
+from functions.owned_tabs import BESIDE
 from functions.pupils import rows_of_pupils, validate_pupils
 from functions.workbooks import copies_of_classes
 from sync.reader.grid_tab import read_grid
@@ -132,7 +133,7 @@ def _find_tabs(workbook: Workbook, known: list[str], problems: ProblemLog) -> di
         name = lookup.get(normalise(title))
         if name is not None:
             found.setdefault(name, title)
-        elif normalise(title).removesuffix(" (tracker)") in map(normalise, OWNED_TABS):
+        elif normalise(title).removesuffix(BESIDE) in map(normalise, OWNED_TABS):
             continue
         elif (guess := likely_typo(title, known)) is not None:
             problems.add(title, "", title, f"a tab named {guess} (this tab is ignored)", WARNING)

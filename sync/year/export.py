@@ -15,9 +15,8 @@ from pathlib import Path
 from sync.errors import SettingsError, UnreadableWorkbook
 from sync.local_store import SUMMARIES_FOLDER
 from sync.reports.names import safe_name
-from sync.settings import load_settings
+from sync.settings import school_settings
 from sync.store import Store
-from sync.templates import TEMPLATES_DIR
 from sync.xlsx import read_values
 
 
@@ -27,10 +26,8 @@ def export_school(store: Store, out: Path) -> list[Path]:
     written: list[Path] = []
     with store.lock():
         summary = store.read_summary()
-        folder = getattr(store, "folder", None)
-        settings = load_settings(summary, TEMPLATES_DIR, folder)
-        if hasattr(store, "set_classes_folder"):
-            store.set_classes_folder(settings.classes_folder)
+        folder = store.folder
+        settings = school_settings(store, summary)
         written += _write_tabs(summary, out / "Tracker summary")
         for ref in store.list_class_workbooks():
             try:

@@ -23,9 +23,9 @@ import pandas as pd
 from functions.pupils import upn_error
 from functions.roll import leavers, left_before, retention_cutoff
 from sync.errors import SettingsError
-from sync.job import SyncOutcome, _owned_table
 from sync.local_store import PREVIOUS_FOLDER, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
-from sync.outputs import BESIDE, sync_log_tab
+from functions.owned_tabs import BESIDE
+from sync.sync_log import SyncOutcome, owned_table, sync_log_tab
 from sync.reader.workbook import OWNED_TABS
 from sync.reports.local import MANIFEST
 from sync.reports.names import pupil_key
@@ -114,7 +114,7 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
             audit = SyncOutcome(school=store.display_name, started=stamp, finished=stamp,
                                 outcome=f"forget: {result.pupils} pupils; {rows or 'no rows'}; "
                                         f"{result.reports} reports")
-            store.write_summary(summary_tabs + [sync_log_tab(_owned_table(found.summary, "Sync log"), audit)])
+            store.write_summary(summary_tabs + [sync_log_tab(owned_table(found.summary, "Sync log"), audit)])
             if folder is not None:     # after the writes, which keep the old files in previous/
                 for path in our_copies:
                     path.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from sync.reader.problems import ProblemLog
 from sync.reader.pupils_tab import PUPIL_COLUMNS, read_class_tab
 from sync.reader.table import is_blank, read_table
 from sync.reader.values import clean_upn, parse_flag, parse_sen, parse_text
-from sync.settings import Settings, load_settings
+from sync.settings import Settings, load_settings, school_settings
 from sync.store import Store
 from sync.templates import TEMPLATES_DIR
 from sync.xlsx import read_values
@@ -63,13 +63,11 @@ def read_school_files(folder: Path, templates_dir: Path = TEMPLATES_DIR) -> Scho
     return _school_files(folder, settings, summary, books)
 
 
-def read_school_store(store: Store, templates_dir: Path = TEMPLATES_DIR) -> tuple[SchoolFiles, dict]:
+def read_school_store(store: Store) -> tuple[SchoolFiles, dict]:
     """The same through the store port (local or Google), and every class workbook as read
     (name -> (ref, tabs)), for commands that work in both modes."""
     summary = store.read_summary()
-    settings = load_settings(summary, templates_dir, getattr(store, "folder", None))
-    if hasattr(store, "set_classes_folder"):
-        store.set_classes_folder(settings.classes_folder)
+    settings = school_settings(store, summary)
     books, read = [], {}
     for ref in store.list_class_workbooks():
         try:
@@ -78,7 +76,7 @@ def read_school_store(store: Store, templates_dir: Path = TEMPLATES_DIR) -> tupl
             continue
         books.append((ref.name, None, workbook))
         read[ref.name] = (ref, workbook)
-    return _school_files(getattr(store, "folder", None), settings, summary, books), read
+    return _school_files(store.folder, settings, summary, books), read
 
 
 def _school_files(folder: Path | None, settings: Settings, summary: dict,

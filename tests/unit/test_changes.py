@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from functions.changes import STATE_HEADER, changed_workbooks, next_state, parse_state, state_rows
+from functions.changes import (SETTINGS_ROW_ID, STATE_HEADER, changed_workbooks, next_state, nothing_changed,
+                               parse_state, settings_fingerprint, state_rows)
 
 US = "tracker@school-sync.iam.gserviceaccount.com"
 TEACHER = "j.smith@school.org"
@@ -44,5 +45,36 @@ def test_an_empty_state_reads_everything_and_keeps_the_listings_index():
 
 
 def test_state_round_trips_through_the_sync_state_tab():
-    rows = [STATE_HEADER, *state_rows(next_state(STATE))]
-    pd.testing.assert_frame_equal(parse_state(rows), STATE)
+    rows = [STATE_HEADER, *state_rows(next_state(STATE, "1a2b"))]
+    assert rows[-1] == [SETTINGS_ROW_ID, "1a2b", ""]
+    pd.testing.assert_frame_equal(parse_state(rows), next_state(STATE, "1a2b"))
+
+
+RECORDED = next_state(STATE, "digest")
+LISTED = frame(("oak", "2026-10-02T08:00:00.000Z", US), ("ash", "2026-10-01T20:00:05.000Z", US),
+               ("elm", "2026-10-01T20:00:09.000Z", TEACHER))   # oak: only our own write since
+
+
+@pytest.mark.parametrize(("listing", "fingerprint", "account", "expected"), [
+    (LISTED, "digest", US, True),                     # nothing but our own writes
+    (LISTED, "other", US, False),                     # Settings or Staff changed
+    (LISTED, "digest", "", False),                    # the store cannot tell who changed what
+    (LISTED.iloc[:2], "digest", US, False),           # elm left the folder
+    (frame(("oak", "2026-10-02T08:00:00.000Z", TEACHER), *LISTED.iloc[1:].itertuples(index=False)),
+     "digest", US, False),                            # a teacher changed oak
+    (frame(), "digest", US, False),                   # no workbooks: nothing to skip
+])
+def test_a_sync_is_skipped_only_when_nothing_but_our_writes_changed(listing, fingerprint, account, expected):
+    assert nothing_changed(listing, RECORDED, fingerprint, account) is expected
+
+
+def test_nothing_is_skipped_without_a_recorded_state():
+    assert nothing_changed(LISTED, parse_state([]), "digest", US) is False
+
+
+def test_the_settings_digest_changes_with_settings_and_staff_only():
+    summary = {"Settings": [["School name", "Oak"]], "Staff": [["Email", "Role"]], "Notes": [["x"]]}
+    same = settings_fingerprint(summary)
+    assert settings_fingerprint({**summary, "Notes": [["y"]]}) == same
+    assert settings_fingerprint({**summary, "Settings": [["School name", "Elm"]]}) != same
+    assert len(same) == 16

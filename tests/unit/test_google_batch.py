@@ -9,7 +9,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from sync.google.batch import BESIDE_SUFFIX, plan_write
+from functions.owned_tabs import BESIDE
+from sync.google.batch import plan_write
 from sync.google.cells import extended_value
 from sync.google.spreadsheet import OWNED_KEY, Layout, SheetInfo
 from sync.store import Chart, Tab
@@ -81,7 +82,7 @@ def test_a_persons_tab_with_our_title_is_never_touched_and_we_write_beside_it():
     layout = Layout("Tracker summary", (SheetInfo(0, "Settings", False), SheetInfo(9, "Summary", False)))
     plan = plan_write([Tab(title="Summary", header=["Year"], rows=[[3]])], layout)
     assert '"sheetId": 9' not in json.dumps(plan.requests)
-    assert plan.requests[0]["addSheet"]["properties"]["title"] == "Summary" + BESIDE_SUFFIX
+    assert plan.requests[0]["addSheet"]["properties"]["title"] == "Summary" + BESIDE
     [problem] = plan.problems
     assert problem["workbook"] == "Tracker summary" and problem["tab"] == "Summary"
     assert problem["severity"] == "warning" and "Summary (tracker)" in problem["expected"]
