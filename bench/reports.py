@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from functions.framework import load_framework  # noqa: E402
 from sync.reports.render import render_pdf  # noqa: E402
-from sync.reports.synthetic import synthetic_school  # noqa: E402
+from tests.synthetic_school import synthetic_school  # noqa: E402
 from sync.reports.write import default_jobs, write_reports  # noqa: E402
 
 TEMPLATES = ROOT / "sheets_templates"

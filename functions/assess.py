@@ -51,10 +51,10 @@ def ceiling_of(years: np.ndarray, fw: Framework) -> np.ndarray:
 def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """POSITIONS + the ASSESSED columns of functions/frames.py (a new frame, same row order)."""
     out = positions.reset_index(drop=True)
-    per_window = fw.per_year / len(fw.windows)
+    per_window = fw.per_window
     year, window = out["year"].to_numpy(int), out["window"].to_numpy(int)
     value, gd = out["value"].to_numpy(float), out["gd"].to_numpy(bool)
-    expected = np.array(fw.end_of_year, dtype=float)[year - 1] + window * per_window
+    expected = fw.expected_values(year, window)
     status = status_codes(value, gd, expected, ceiling_of(year, fw), fw)
 
     groups = out.groupby(KEYS, sort=False).ngroup().to_numpy()
@@ -120,7 +120,7 @@ def _baseline_status(base: dict[str, np.ndarray], groups: np.ndarray, year: np.n
     """The baseline against the expectation at its own window (window 0: the end of last year)."""
     w0 = base["window"][groups]
     of_year = np.where(w0 == 0, year - 1, year)
-    expected = np.array(fw.end_of_year, dtype=float)[year - 1] + w0 * fw.per_year / len(fw.windows)
+    expected = fw.expected_values(year, w0)
     return status_codes(base["value"][groups], base["gd"][groups], expected,
                         ceiling_of(of_year, fw), fw)
 
@@ -131,7 +131,7 @@ def _targets(value: np.ndarray, year: np.ndarray, window: np.ndarray,
     end = np.array(fw.end_of_year, dtype=float)[year]
     reached = value >= end
     if fw.target_policy == "continue":
-        onwards = np.fmin(value + (len(fw.windows) - window) * fw.per_year / len(fw.windows),
+        onwards = np.fmin(value + (len(fw.windows) - window) * fw.per_window,
                           ceiling_of(year, fw))
         return np.where(reached, onwards, end), np.zeros(len(value), bool)
     return np.where(reached, np.fmax(value, end + fw.deepen_offset), end), reached & fw.deepen_gd

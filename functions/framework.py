@@ -15,6 +15,8 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 MARK_MEANINGS = ("absent", "not required")
 GREATER_DEPTH_RULES = ("gd", "ahead", "ceiling")
 TARGET_POLICIES = ("continue", "deepen")
@@ -129,9 +131,22 @@ class Framework:
         """The end-of-year expectation of year group `year` (0 = EYFS/Reception)."""
         return self.end_of_year[year]
 
+    @property
+    def per_window(self) -> float:
+        """The progress expected in one window: per_year / W (a whole number: `with_windows`
+        refuses a window count that does not divide per_year)."""
+        return self.per_year / len(self.windows)
+
+    def expected_values(self, years: np.ndarray, windows: np.ndarray) -> np.ndarray:
+        """The expected position E(Y, w) = end_of_year(Y - 1) + w * per_year / W, where Y is the
+        year group and w the window (1..W; 0 is the end of the year before). The one place this
+        rule is written: every expected position, status, test suggestion and report uses it."""
+        return (np.array(self.end_of_year, dtype=float)[np.asarray(years, dtype=int) - 1]
+                + np.asarray(windows, dtype=float) * self.per_window)
+
     def expected_value(self, year: int, window: int) -> float:
-        """E(Y, w) = end_of_year(Y - 1) + w * per_year / W, for window w in 1..W."""
-        return self.end_of_year[year - 1] + window * self.per_year / len(self.windows)
+        """E(Y, w) for one pupil (`expected_values`)."""
+        return float(self.expected_values(np.array([year]), np.array([window]))[0])
 
     def ceiling_value(self, year: int) -> float | None:
         """The highest target for year `year`, or None where the framework has no ceiling."""

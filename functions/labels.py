@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from numbers import Real
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -99,7 +99,23 @@ def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: tuple)
     codes, _ = pd.factorize(cells.astype(str))
     _, firsts = np.unique(codes, return_index=True)
     distinct = pd.DataFrame([parse(cells.iloc[i]) for i in firsts], columns=fields)
-    out = pd.DataFrame(dict(zip(fields, empty, strict=True)), index=raw.index)
+    out = pd.DataFrame(dict(zip(fields, empty)), index=raw.index)
     for column in fields:
         out.loc[present, column] = distinct[column].to_numpy()[codes]
     return out
+
+
+def offered_labels(fw: Framework, year: int, rules: Mapping[str, Any]) -> list[str]:
+    """The labels a judgement drop-down offers for year group `year`, then the framework's marks.
+
+    From `years_below` years under the class's band (reaching the early-years positions for year 1,
+    so end-of-Reception baselines fit) to `above` positions past its end-of-year expectation; with
+    `gd_from_band`, the GD labels from the start of the year's band. `rules` is a framework kind's
+    `[labels]` of the class workbook layout.
+    """
+    low = max(fw.scale_min, fw.end_of_year_value(year - 1) - rules["years_below"] * fw.per_year + 1)
+    high = min(fw.scale_max, fw.end_of_year_value(year) + rules["above"])
+    labels = [fw.label_for(v) for v in range(low, high + 1)]
+    if fw.gd_suffix and rules.get("gd_from_band"):
+        labels += [fw.label_for(v, gd=True) for v in range(fw.end_of_year_value(year - 1) + 1, high + 1)]
+    return labels + list(fw.marks)

@@ -107,8 +107,7 @@ def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFra
     bad = scores["error"] != ""
     problems = _problems(cells[bad], cells.loc[bad, "raw"].astype(str), scores.loc[bad, "error"],
                          "error")
-    end_before = np.array(fw.end_of_year)[cells["year"].to_numpy() - 1]
-    expected = pd.Series(end_before + cells["window"].to_numpy() * fw.per_year / len(fw.windows),
+    expected = pd.Series(fw.expected_values(cells["year"].to_numpy(), cells["window"].to_numpy()),
                          index=cells.index)
     suggested = benchmark_suggestions(scores["percent"], expected, fw)
     tested = pd.DataFrame({"upn": cells["upn"], "subject": cells["subject"],

@@ -232,7 +232,7 @@ def progress_note(fw: Framework, window: int) -> str:
     Points, 3 a year over 3 windows, at Spring: "...; 2.0 = as expected by Spring."
     """
     unit = "points" if fw.kind == "points" else "steps"
-    expected = window * fw.per_year / len(fw.windows)
+    expected = window * fw.per_window
     return (f"Average progress: {unit} gained since the baseline; {expected:.1f} = as expected "
             f"by {fw.windows[window - 1]}.")
 

@@ -12,7 +12,7 @@ from functions.owned_tabs import BESIDE, titles_beside
 from functions.school import PROBLEM_COLUMNS, SchoolResults
 from sync.store import Chart, Tab
 from sync.sync_log import SyncOutcome, sync_log_tab
-from sync.tabs import frame_to_tab, load_layout
+from sync.tabs import frame_to_tab, owned_tabs_layout
 
 PROGRESS_TABS = ("Summary", "Groups", "Classes", "Governors")
 """Tabs with an Average progress column: their heading line says what its figures mean."""
@@ -100,7 +100,7 @@ def _trends_chart(trends: pd.DataFrame) -> Chart | None:
     if trends.empty or not numeric:
         return None
     low, high = y_range(trends.iloc[:, numeric].to_numpy(dtype=float))
-    style = load_layout().get("chart", {})
+    style = owned_tabs_layout().get("chart", {})
     palette = style.get("colours", ["1F4E79"])
     subjects = list(dict.fromkeys(str(trends.columns[i]).removesuffix(LAST_YEAR) for i in numeric))
     colours = tuple(palette[subjects.index(str(trends.columns[i]).removesuffix(LAST_YEAR)) % len(palette)]

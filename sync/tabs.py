@@ -2,24 +2,20 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sync.store import Chart, Tab
-from sync.templates import TEMPLATES_DIR
-
-LAYOUT_FILE = TEMPLATES_DIR / "layouts" / "owned_tabs.toml"
+from sync.templates import load_layout
 
 
-@lru_cache(maxsize=4)
-def load_layout(path: Path = LAYOUT_FILE) -> dict:
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)
+@lru_cache(maxsize=1)
+def owned_tabs_layout() -> dict:
+    """`layouts/owned_tabs.toml`: how our tabs look (read once per process)."""
+    return load_layout("owned_tabs")
 
 
 def plain_value(value: object) -> object:
@@ -52,7 +48,7 @@ def _text(value: object) -> object:
 def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Chart | None = None,
                  layout: dict | None = None) -> Tab:
     """One tab from one frame: its columns are the header, its rows the data."""
-    layout = layout or load_layout()
+    layout = layout or owned_tabs_layout()
     header = [str(column) for column in frame.columns]
     as_text = set(layout.get("text_columns", {}).get(title, []))
     frame = frame.assign(**{c: frame[c].map(_text) for c in as_text if c in frame.columns})

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from functions.framework import Framework
+from functions.labels import offered_labels
 
 TEMPLATES_DIR = Path(str(resources.files("sheets_templates")))
 """`sheets_templates/`, wherever the package is: the repository, or site-packages after `pip install .`."""
@@ -73,18 +74,9 @@ def load_statements(templates_dir: Path, fw: Framework, subjects: list[str] | No
 
 
 def judgement_labels(fw: Framework, year: int, layout: dict[str, Any] | None = None) -> list[str]:
-    """The labels a judgement drop-down offers for year group `year`, then the framework's marks.
-
-    From `years_below` years under the class's band (reaching the early-years positions for year 1,
-    so end-of-Reception baselines fit) to `above` positions past its end-of-year expectation.
-    """
-    rules = (layout or load_layout("class_workbook"))["labels"][fw.kind]
-    low = max(fw.scale_min, fw.end_of_year_value(year - 1) - rules["years_below"] * fw.per_year + 1)
-    high = min(fw.scale_max, fw.end_of_year_value(year) + rules["above"])
-    labels = [fw.label_for(v) for v in range(low, high + 1)]
-    if fw.gd_suffix and rules.get("gd_from_band"):
-        labels += [fw.label_for(v, gd=True) for v in range(fw.end_of_year_value(year - 1) + 1, high + 1)]
-    return labels + list(fw.marks)
+    """The labels a judgement drop-down offers for year group `year` (`functions.labels.offered`,
+    with the rules of the class workbook layout's `[labels]`)."""
+    return offered_labels(fw, year, (layout or load_layout("class_workbook"))["labels"][fw.kind])
 
 
 def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher: str,

@@ -45,7 +45,7 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
     measured = ~np.isnan(progress)
     spans = spans.assign(
         pupils=1, measured=measured.astype(int), progress=np.where(measured, progress, 0.0),
-        expected=np.where(measured, (spans["end"] - spans["start"]) * fw.per_year / len(fw.windows), 0.0))
+        expected=np.where(measured, (spans["end"] - spans["start"]) * fw.per_window, 0.0))
     totals = spans.groupby(["intervention", "subject"], sort=True)[
         ["pupils", "measured", "progress", "expected"]].sum()
     mean_progress = average(totals["progress"], totals["measured"])

@@ -18,9 +18,11 @@ import json
 import os
 from pathlib import Path
 
+from sync.templates import TEMPLATES_DIR
+
 RECORD = ".reports-inputs.json"
 ROOT = Path(__file__).resolve().parents[2]
-WATCHED = (ROOT / "sheets_templates", ROOT / "functions", ROOT / "sync")
+WATCHED = (TEMPLATES_DIR, ROOT / "functions", ROOT / "sync")
 
 
 def fingerprint(folder: Path, reports_folder: str) -> str:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from functions.framework import load_framework
 from functions.report_context import report_context
 from sync.reports.render import render_doc_html, render_pdf
-from sync.reports.synthetic import synthetic_school
+from tests.synthetic_school import synthetic_school
 from sync.reports.write import write_reports
 from tests.doc_html import parsed
 

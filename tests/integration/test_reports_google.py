@@ -19,7 +19,7 @@ from sync.google.store import GoogleStore
 from sync.job import read_school
 from sync.report_job import write_reports_for_school
 from sync.reports.google import GoogleDriveSink
-from sync.reports.synthetic import synthetic_school
+from tests.synthetic_school import synthetic_school
 from sync.reports.write import write_reports
 from tests.google_standin import StandIn, docs
 from tests.google_standin.world import DOCUMENT, FOLDER

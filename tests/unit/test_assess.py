@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from functions import frames
 from functions.assess import assess
-from functions.assess_one import assess_pupil
+from tests.unit.assess_one import assess_pupil
 from tests.unit.engine_fixtures import framework_data, positions_frame, shipped
 from functions.framework import FrameworkError, load_framework
 

@@ -89,3 +89,11 @@ def test_anything_typed_never_crashes(raw):
         outcomes = [parsed.label != "", parsed.mark != "", parsed.error != ""]
         assert sum(outcomes) <= 1
         assert (parsed.label != "") == (not math.isnan(parsed.value))
+
+
+def test_a_year_3_drop_down_offers_two_years_below_to_two_above_then_gd_from_its_band():
+    # points: end of year 2 is 15, of year 3 is 18, 3 a year: from 15 - 2 x 3 + 1 = 10 to 18 + 2 = 20,
+    # GD from the band's first point 16 to 20, then the marks
+    from functions.labels import offered_labels
+    labels = offered_labels(shipped("points"), 3, {"years_below": 2, "above": 2, "gd_from_band": True})
+    assert labels == [str(v) for v in range(10, 21)] + [f"{v} GD" for v in range(16, 21)] + ["ABS", "NA"]

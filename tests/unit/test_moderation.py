@@ -10,7 +10,7 @@ from functions.moderation import (MODERATION_COLUMNS, ModerationRules, moderatio
                                   statutory_against_judgements, judgements_against_tests)
 from functions.statutory import load_statutory_rules, parse_statutory
 from functions import frames
-from sync.statutory import TEMPLATES_DIR
+from sync.templates import TEMPLATES_DIR
 from tests.integration.fuzz_school import framework
 
 FW = framework()

@@ -14,7 +14,8 @@ from functions.statutory import (MEASURES, NationalFigures, StatutoryError, gove
                                  load_national, load_statutory_rules, one_pupil_note,
                                  parse_result, parse_statutory, pupil_lines, pupil_measures,
                                  statutory_table)
-from sync.statutory import TEMPLATES_DIR, national_figures
+from sync.statutory import national_figures
+from sync.templates import TEMPLATES_DIR
 
 with open(TEMPLATES_DIR / "statutory" / "checks.toml", "rb") as _handle:
     CHECKS = tomllib.load(_handle)

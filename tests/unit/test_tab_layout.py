@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from sync.outputs import y_range
 from sync.store import Tab
-from sync.tabs import column_widths, frame_to_tab, load_layout, print_settings
+from sync.tabs import column_widths, frame_to_tab, owned_tabs_layout, print_settings
 from sync.xlsx import print_scale, render_tab
 
 LAYOUT = {"fit": {"min": 5, "max": 40, "padding": 1}, "widths": {"Reasons": 60},
@@ -78,7 +78,7 @@ def test_every_tab_prints_landscape_one_page_wide_with_its_header_on_each_page()
 
 
 def test_the_class_summary_prints_its_figures_then_its_reasons_at_one_scale():
-    settings = print_settings("Class summary", load_layout())
+    settings = print_settings("Class summary", owned_tabs_layout())
     assert (settings["break_before"], settings["title_columns"]) == ("Reasons", 2)
     # A4 landscape less 0.4 in margins: 10.89 in = 1045.4 pixels at 96 dpi; a column of width
     # w takes 9.5 w + 5 pixels: ten of width 10 take 1000 (fits: 100%), twenty 2000 (52%)

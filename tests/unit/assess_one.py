@@ -1,4 +1,4 @@
-"""The engine for one pupil and subject, written the plain way, one window at a time.
+"""The engine for one pupil and subject, written the plain way, one window at a time (a test oracle).
 
 It is the readable statement of the rules (for a parent report, or to check a number by hand) and
 the oracle the vectorised `functions.assess` is tested against: both must give the same answers.
@@ -59,7 +59,7 @@ def target(value: float, year: int, window: int, fw: Framework) -> tuple[float, 
         return float(end), False
     if fw.target_policy == "deepen":
         return max(value, end + fw.deepen_offset), fw.deepen_gd
-    onwards = value + (len(fw.windows) - window) * fw.per_year / len(fw.windows)
+    onwards = value + (len(fw.windows) - window) * fw.per_window
     ceiling = fw.ceiling_value(year)
     return (onwards if ceiling is None else min(onwards, ceiling)), False
 
@@ -81,7 +81,7 @@ def assess_pupil(rows: list[Row], baseline: Row | None, fw: Framework) -> list[d
         b_value, b_gd, w0, origin = placed[0]["value"], bool(placed[0]["gd"]), placed[0]["window"], ""
     else:
         b_value, b_gd, w0, origin = math.nan, False, 0, ""
-    per_window = fw.per_year / len(fw.windows)
+    per_window = fw.per_window
     stalled_windows = {placed[i]["window"] for i in range(2, len(placed))
                        if placed[i]["value"] <= placed[i - 1]["value"] <= placed[i - 2]["value"]}
     results = []

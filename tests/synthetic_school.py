@@ -1,14 +1,16 @@
-"""A synthetic school for the report tests and benchmark: SCHOOL, STATEMENTS, TICKS and COMMENTS
-frames (functions/frames.py) with made-up pupils, built without the reader or the engine.
-
-Statuses follow the points thresholds of spec/frameworks.md (d = value - expected); progress counts
-from last year's end-of-year expectation. Good enough to exercise every part of a report.
+"""A synthetic school for the report tests and benchmarks (not part of the product): SCHOOL,
+STATEMENTS, TICKS and COMMENTS frames (functions/frames.py) with made-up pupils, built without the
+reader. Positions are drawn around the expected position; statuses, progress and targets are the
+engine's own (`functions.assess.assess`), with each pupil's baseline at last year's end-of-year
+expectation. Good enough to exercise every part of a report.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from functions import frames
+from functions.assess import assess
 from functions.framework import Framework
 
 SUBJECTS = ("Reading", "Writing", "Maths")
@@ -32,32 +34,22 @@ def synthetic_school(fw: Framework, *, pupils: int, per_class: int = 30, academi
     pupil["year"] = [(n // per_class) % 6 + 1 for n in pupil["n"]]
     rows = pupil.merge(pd.DataFrame({"subject": SUBJECTS}), how="cross").merge(
         pd.DataFrame({"window": range(1, windows + 1)}), how="cross")
-    start = rows["year"].map(lambda y: fw.end_of_year_value(y - 1))
     offset = rng.integers(-2, 2, size=len(rows))
-    rows["expected"] = [fw.expected_value(y, w) for y, w in zip(rows["year"], rows["window"], strict=True)]
-    rows["value"] = (rows["expected"] + offset).astype(float)
-    rows["gd"] = False
-    rows["mark"] = ""
+    rows["value"] = fw.expected_values(rows["year"].to_numpy(), rows["window"].to_numpy()) + offset
     rows["label"] = [fw.label_for(v) for v in rows["value"]]
-    d = rows["value"] - rows["expected"]
-    rows["status"] = np.select([d <= -2, d == -1, d == 0], ["well below", "below", "expected"], "above")
-    rows["baseline"] = start.astype(float)
-    rows["baseline_window"] = 0
-    rows["baseline_label"] = [fw.label_for(v) for v in rows["baseline"]]
-    rows["progress"] = rows["value"] - rows["baseline"]
-    rows["expected_progress"] = rows["window"] * fw.per_year / windows
-    p = rows["progress"] - rows["expected_progress"]
-    rows["progress_status"] = np.select([p <= -1, p >= 1], ["less than expected", "more than expected"],
-                                        "expected")
-    rows["target"] = rows["year"].map(fw.end_of_year_value).astype(float)
-    rows["target_label"] = [fw.label_for(v) for v in rows["target"]]
-    rows["expected_label"] = [fw.label_for(v) for v in rows["expected"]]
+    rows = rows.assign(gd=False, mark="", source="teacher", judgement=rows["label"], test_label="",
+                       grid_label="", test_reason="", grid_reason="", on_roll=True,
+                       workbook=rows["class_name"] + ".xlsx", unreadable="")
+    keys = rows.drop_duplicates(["upn", "subject"])
+    start = fw.expected_values(keys["year"].to_numpy(), np.zeros(len(keys)))
+    baselines = pd.DataFrame({"upn": keys["upn"], "subject": keys["subject"],
+                              "label": [fw.label_for(v) for v in start], "value": start, "gd": False,
+                              "window": 0, "origin": "end of last year"})
+    extra = rows.drop(columns=frames.POSITIONS).drop(columns="n")
+    rows = pd.concat([assess(rows[frames.POSITIONS], baselines, fw), extra.reset_index(drop=True)], axis=1)
     rows["pupil"] = rows["first_name"] + " " + rows["last_name"]
     rows["window_name"] = [fw.windows[w - 1] for w in rows["window"]]
-    rows["source"] = "teacher"
-    rows["on_roll"] = True
-    rows["workbook"] = rows["class_name"] + ".xlsx"
-    school = rows.drop(columns="n")
+    school = rows
     statements, ticks = _grids(fw, pupil, academic_year, rng)
     comments = pd.DataFrame({
         "workbook": pupil["class_name"] + ".xlsx", "upn": pupil["upn"],
