@@ -99,7 +99,7 @@ def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: tuple)
     codes, _ = pd.factorize(cells.astype(str))
     _, firsts = np.unique(codes, return_index=True)
     distinct = pd.DataFrame([parse(cells.iloc[i]) for i in firsts], columns=fields)
-    out = pd.DataFrame(dict(zip(fields, empty)), index=raw.index)
+    out = pd.DataFrame(dict(zip(fields, empty, strict=True)), index=raw.index)
     for column in fields:
         out.loc[present, column] = distinct[column].to_numpy()[codes]
     return out

@@ -19,7 +19,7 @@ def titles_beside(titles: list[str], foreign: set[str], workbook: str) -> tuple[
         if title in foreign:
             problems.append(dict(zip(PROBLEMS, [
                 workbook, title, "", f"a tab named '{title}' that a person made",
-                f"the sync's own tab; it wrote '{title}{BESIDE}' instead", "warning"])))
+                f"the sync's own tab; it wrote '{title}{BESIDE}' instead", "warning"], strict=True)))
             title = f"{title}{BESIDE}"
         written.append(title)
     return written, problems

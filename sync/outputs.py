@@ -68,7 +68,7 @@ def write_beside(tabs: list[Tab], foreign: set[str], workbook: str) -> tuple[lis
     """Give each tab the title `functions.owned_tabs.titles_beside` decides (`<title> (tracker)`
     where a person's tab has the title), and the warnings for Problems."""
     titles, problems = titles_beside([tab.title for tab in tabs], foreign, workbook)
-    for tab, title in zip(tabs, titles):
+    for tab, title in zip(tabs, titles, strict=True):
         tab.title = title
     return tabs, problems
 

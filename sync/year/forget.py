@@ -20,16 +20,16 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from functions.owned_tabs import BESIDE
 from functions.pupils import upn_error
 from functions.roll import leavers, left_before, retention_cutoff
 from sync.errors import SettingsError
 from sync.local_store import PREVIOUS_FOLDER, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
-from functions.owned_tabs import BESIDE
-from sync.sync_log import SyncOutcome, owned_table, sync_log_tab
 from sync.reader.workbook import OWNED_TABS
 from sync.reports.local import MANIFEST
 from sync.reports.names import pupil_key
 from sync.store import Store, Tab
+from sync.sync_log import SyncOutcome, owned_table, sync_log_tab
 from sync.tabs import frame_to_tab
 from sync.xlsx import read_values
 from sync.year.school_files import read_school_store

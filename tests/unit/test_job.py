@@ -6,14 +6,14 @@ what the store was asked to write.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sync.job import run_sync
 from sync.sync_log import SYNC_LOG_COLUMNS
 from tests.fake_store import FakeStore
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
-LATER = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 US = "tracker@school-sync.iam.gserviceaccount.com"
 TEACHER = "j.smith@school.org"
 
