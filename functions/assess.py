@@ -2,7 +2,7 @@
 the reasons for each, for a whole school's long frame at once (vectorised; no per-row Python).
 
 Statuses are computed as small integer codes and turned into words at the end; reasons are built
-once per distinct combination (functions.distinct). `functions.assess_one` gives the same answers
+once per distinct combination (functions.distinct). `tests/unit/assess_one.py` gives the same answers
 for one pupil and subject, written the plain way; a property test holds the two together.
 """
 from __future__ import annotations

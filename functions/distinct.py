@@ -13,17 +13,30 @@ import pandas as pd
 from functions.framework import Framework
 
 
+def combined_key(columns: list[tuple[np.ndarray, int]], length: int) -> np.ndarray:
+    """One int64 per row, equal exactly where the rows agree in every column. Each column is
+    (codes, size) with codes in 0..size-1; whenever the next column could take the key past
+    int64, the key so far is renumbered densely first (pd.factorize), so any number of columns fit.
+    Only equality of keys means anything, not their order."""
+    key, bound = np.zeros(length, np.int64), 1
+    for codes, size in columns:
+        size = max(size, 1)
+        if bound * size >= 2 ** 62:
+            key = pd.factorize(key)[0].astype(np.int64)
+            bound = int(key.max(initial=0)) + 1
+        key, bound = key * size + codes, bound * size
+    return key
+
+
 def distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """(first, inverse): the row of the first occurrence of each distinct combination of
     `columns` (NaN equals NaN), and each row's combination number, so `x[first][inverse]` is the
     per-row value of anything that depends only on `columns`."""
-    key, size = np.zeros(len(columns[0]), np.int64), 1
+    coded = []
     for column in columns:
         codes, distinct = pd.factorize(column, use_na_sentinel=False)
-        if size * (len(distinct) + 1) >= 2 ** 62:      # keep the combined key inside int64
-            key, size = pd.factorize(key)[0], int(key.max()) + 1
-        key, size = key * (len(distinct) + 1) + codes, size * (len(distinct) + 1)
-    key = pd.factorize(key)[0]
+        coded.append((codes, len(distinct)))
+    key = pd.factorize(combined_key(coded, len(columns[0])))[0]
     first = np.empty(key.max() + 1 if len(key) else 0, np.int64)
     first[key[::-1]] = np.arange(len(key))[::-1]  # repeated indexes: the last write (first row) wins
     return first, key

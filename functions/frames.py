@@ -1,6 +1,6 @@
 """The shapes of the DataFrames that flow through the product: the contract between modules.
 
-Internal column names are snake_case; `sync/` maps them to the exact names of `spec/interfaces.md`
+Internal column names are snake_case; `sync/` maps them to the exact names the tabs show (README.md, docs/rules.md)
 only when it writes a tab. Every frame below may be empty but always has its columns.
 
 Flow: store -> sync.reader (RAW frames + problems) -> functions (POSITIONS -> ASSESSED) ->

@@ -2,8 +2,9 @@
 
 `load_framework(data, source)` turns a parsed framework file (`sheets_templates/frameworks/*.toml`)
 into an immutable `Framework`, or refuses it with a `FrameworkError` whose message is one sentence
-naming the file, the key and what is wrong. Every *(default)* of spec/frameworks.md lives in the
-file; this module only holds the model's own rules (E = end_of_year(Y-1) + w * per_year / W).
+naming the file, the key and what is wrong. Every number a school may change lives in the file
+(docs/rules.md explains them); this module only holds the model's own rules, such as the expected
+position E = end_of_year(Y-1) + w * per_year / W (`Framework.expected_values`).
 """
 from __future__ import annotations
 

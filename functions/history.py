@@ -24,6 +24,7 @@ from string import ascii_uppercase
 import numpy as np
 import pandas as pd
 
+from functions.distinct import combined_key
 from functions.frames import PROBLEMS
 
 HISTORY_COLUMNS = ["Academic year", "Window", "UPN", "Pupil", "Year", "Class", "Subject", "Label",
@@ -117,13 +118,9 @@ class _Coded:
 
     def row_keys(self, other: _Coded, columns: list[str]) -> np.ndarray:
         """One int64 per row of self then other, equal where the rows agree on `columns`."""
-        key = np.zeros(self.size + other.size, np.int64)
-        for column in columns:
-            size = len(self._shared[column])
-            if (int(key.max(initial=0)) + 1) * size >= 2 ** 62:  # keep the key inside int64
-                key = pd.factorize(key)[0]
-            key = key * size + np.concatenate([self.codes[column], other.codes[column]])
-        return key
+        return combined_key([(np.concatenate([self.codes[column], other.codes[column]]),
+                              len(self._shared[column])) for column in columns],
+                             self.size + other.size)
 
     def texts(self, column: str, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
         return pd.array(self._shared[column][codes], dtype=str)

@@ -119,7 +119,7 @@ def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFra
 
 def _grids(grid: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame, fw: Framework,
            current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Grid suggestions for the current window, in the band the spec asks for."""
+    """Grid suggestions for the current window, in the band of the pupil's year (docs/rules.md, section 7)."""
     now = grid[grid["window"] == current_window]
     band = now["year"]
     if fw.kind == "steps":

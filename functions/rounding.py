@@ -1,4 +1,4 @@
-"""Rounding as the spec asks: half up (away from zero) to a number of decimal places.
+"""Rounding as docs/rules.md says: half up (away from zero) to a number of decimal places.
 
 Python's `round` and numpy's `round` round half to even (`round(2.25, 1) == 2.2`) and binary floats
 put many "halves" a hair below .5 (`2.675` is stored as 2.67499...). Heads check percentages by hand,

@@ -1,4 +1,4 @@
-"""The local store: a school is a folder of workbooks (spec/interfaces.md, "Local mode files").
+"""The local store: a school is a folder of workbooks (README.md, "What the demo wrote").
 
     SCHOOL/Tracker summary.xlsx     Settings, Staff and any tab a person makes (people; only ever read)
     SCHOOL/Tracker results.xlsx     the school tabs: Summary ... Problems, Sync log (ours, whole)

@@ -1,6 +1,6 @@
 """Render the workbooks people own from the layout files in `sheets_templates/layouts/`.
 
-`new_class_workbook` writes a class workbook (the tabs of spec/sheets.md, with frozen headers,
+`new_class_workbook` writes a class workbook (the tabs of layouts/class_workbook.toml, with frozen headers,
 drop-downs, WT/A/M colours and protected header rows); `new_tracker_summary` writes a new
 `Tracker summary.xlsx` holding only Settings and Staff (the sync only reads it, and writes its
 figures to `Tracker results.xlsx`). Both take their

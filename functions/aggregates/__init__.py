@@ -1,5 +1,5 @@
 """Aggregates for the head's summary tabs: pure functions from the SCHOOL frame to ready-to-write
-DataFrames whose columns are exactly the names each tab shows (spec/interfaces.md, spec/sheets.md)."""
+DataFrames whose columns are exactly the names each tab shows (README.md, docs/rules.md)."""
 from functions.aggregates.classes import classes
 from functions.aggregates.completion import completion
 from functions.aggregates.governors import governors

@@ -13,7 +13,7 @@ from sync.demo.statutory import lean_judgements, statutory_tab
 from sync.templates import TEMPLATES_DIR, new_class_workbook, new_tracker_summary
 
 _TEST_RANGES = np.array([[15, 34], [35, 49], [50, 59], [60, 79], [80, 96]])
-"""Test percentages per tier, matching the points benchmark of spec/frameworks.md."""
+"""Test percentages per tier, matching the points benchmark of frameworks/points.toml ([[tests.benchmark]])."""
 
 
 def write_class(demo: Demo, folder: Path, academic: int, cohort: int, form: int,

@@ -1,4 +1,4 @@
-"""The Flask web service: the add-on's buttons and the nightly schedule (spec: interfaces.md).
+"""The Flask web service: the add-on's buttons and the nightly schedule (docs/web-service.md).
 
 `create_app()` is the application factory gunicorn and `python -m sync serve` call; tests pass
 their own configuration and fakes for the sync job, the store and the HTTP session.

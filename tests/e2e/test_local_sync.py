@@ -150,7 +150,7 @@ def _on_roll_at_autumn(school: Path) -> pd.DataFrame:
 
 
 def _round_half_up(value: Fraction) -> float:
-    """Exact half-up rounding to one decimal (the spec's rule), done on fractions."""
+    """Exact half-up rounding to one decimal (docs/rules.md, section 8), done on fractions."""
     tenths = value * 10
     whole = tenths.numerator // tenths.denominator
     return float(Fraction(whole + (1 if tenths - whole >= Fraction(1, 2) else 0), 10))
@@ -293,7 +293,7 @@ def test_an_unreadable_judgement_is_an_error_with_its_cell(synced_school, proble
 
 
 def test_a_respelt_label_is_accepted_without_a_problem(synced_school, problems) -> None:
-    """spec/frameworks.md: accepted spellings (18gd, 3W+) are normalised; they are not mistakes,
+    """docs/rules.md: accepted spellings (18gd, 3W+) are normalised; they are not mistakes,
     so Problems stays for what a teacher must fix."""
     respelt = _cells_of(synced_school.folder, "Judgements",
                         lambda v: isinstance(v, str) and re.fullmatch(r"\d+\s*gd", v.strip()) is not None)

@@ -1,4 +1,4 @@
-"""Security checks over the whole product (spec/quality.md, "Security and privacy").
+"""Security checks over the whole product (the team's security and privacy bars).
 
 Formula injection: hostile names, comments and teacher names stay text in every tab a sync writes,
 in .xlsx files (string cells, no formula) and in the Google batchUpdate (stringValue only).

@@ -1,5 +1,5 @@
 """Two syncs of one school never interleave, and a teacher's edit during a sync is never lost
-(spec/quality.md: "One sync of a school at a time"; "Nothing people typed is ever changed or lost").
+("One sync of a school at a time"; "Nothing people typed is ever changed or lost").
 
 What holds, mode by mode:
 - Local mode: `LocalStore.lock()` is an OS lock (flock) on the school folder's `.tracker.lock`; any

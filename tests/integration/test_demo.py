@@ -1,5 +1,5 @@
 """The demo school: its shape, proportions, UPNs, national-like year 6 results, deliberate mess,
-and determinism. Numbers are checked against the rules of spec/sheets.md and spec/frameworks.md,
+and determinism. Numbers are checked against the rules of docs/rules.md,
 reading back what the generator wrote."""
 from __future__ import annotations
 
@@ -171,7 +171,7 @@ def test_last_years_year_6_summer_lands_near_national_figures(points_school):
     fw = points_school.fw
     summer = points_school.judgements("2025-26").query("year_group == 6")
     expected = fw.expected_value(6, 3)
-    assert expected == 27                                   # spec: year 6 ends at 27
+    assert expected == 27                                   # points.toml: year 6 ends at 27
     for subject, at_or_above, greater_depth in (("Reading", 73.5, 25), ("Writing", 72, None),
                                                 ("Maths", 73, 25)):
         raw = summer.loc[summer["column"] == f"{subject} Summer", "raw"]
@@ -194,7 +194,7 @@ def test_steps_year_6_summer_lands_near_national_figures_and_never_above_the_ban
     assert (values["value"] <= 6 * judged.loc[~marks, "year_group"]).all()     # Ys+ = 6Y at most
     summer = judged.query("year_group == 6")
     expected = fw.expected_value(6, 3)
-    assert expected == 35                                   # spec: 6s = 35
+    assert expected == 35                                   # steps.toml: 6s = 35
     for subject, at_or_above in (("Reading", 73.5), ("Writing", 72), ("Maths", 73)):
         parsed = parse_labels(summer.loc[summer["column"] == f"{subject} Summer", "raw"], fw)
         # steps: expected = d in {-1, 0}; above and greater depth (6s+ = 36) higher

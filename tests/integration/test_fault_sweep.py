@@ -1,4 +1,4 @@
-"""The Google-mode sync of a small school under many seeded fault schedules (spec/quality.md,
+"""The Google-mode sync of a small school under many seeded fault schedules (the team's quality bars,
 Reliability: "Outputs are never half-written").
 
 Each schedule puts 429s (some with Retry-After), 500s, 503s, non-retryable 403s, dropped connections

@@ -1,4 +1,4 @@
-"""Requests per Google-mode sync, counted by the stand-in, against the bars of spec/quality.md:
+"""Requests per Google-mode sync, counted by the stand-in, against the team's bars:
 a full sync of N class workbooks reads at most N + 2 times (the summary, the Drive listing, one
 read per workbook) and writes at most N + 1 times (one atomic write per spreadsheet written); a
 sync when nothing changed makes at most 3 requests; a teacher's edit makes the next sync read again.

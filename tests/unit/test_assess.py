@@ -1,4 +1,4 @@
-"""Status, progress, targets, watchlist and reasons, with the spec's numbers."""
+"""Status, progress, targets, watchlist and reasons, with numbers worked out by hand (docs/rules.md)."""
 from __future__ import annotations
 
 import math

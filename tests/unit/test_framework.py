@@ -1,4 +1,4 @@
-"""The framework files and the Framework API, with the numbers of spec/frameworks.md."""
+"""The framework files and the Framework API, with the numbers of docs/rules.md."""
 from __future__ import annotations
 
 import pytest
