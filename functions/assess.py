@@ -7,6 +7,8 @@ for one pupil and subject, written the plain way; a property test holds the two 
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -231,7 +233,7 @@ def _reasons(out: pd.DataFrame, columns: dict[str, np.ndarray], status: np.ndarr
          columns["baseline_window"], columns["expected_progress"], base["origin_code"][groups]])
     test_key, test_texts = pd.factorize(out["test_reason"].to_numpy(object))
     grid_key, grid_texts = pd.factorize(out["grid_reason"].to_numpy(object))
-    pieces = [(status_key, [status_words(i) for i in status_first]), (test_key, test_texts),
+    pieces: list[tuple[Any, Any]] = [(status_key, [status_words(i) for i in status_first]), (test_key, test_texts),
               (grid_key, grid_texts), (progress_key, [progress_words(i) for i in progress_first]),
               (watch, _distinct_texts(watch, columns["watchlist_reason"]))]
     first, key = distinct_rows([codes for codes, _ in pieces])

@@ -252,7 +252,7 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
                                               f"({', '.join(map(str, by_count))})")
     marks, in_percentages = _marks(r)
     scale = _scale(r, kind, end_of_year)
-    status = dict(well_below=r.number("status.well_below"), below=r.number("status.below"),
+    status: dict[str, Any] = dict(well_below=r.number("status.well_below"), below=r.number("status.below"),
                   expected=r.number("status.expected"))
     if not status["well_below"] < status["below"] < status["expected"]:
         raise r.fail("status", "must have well_below < below < expected")

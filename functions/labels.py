@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from numbers import Real
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,7 @@ def _parse_with(raw: object, table: dict[str, ParsedLabel], expected: str) -> Pa
     if isinstance(raw, Real) and not isinstance(raw, bool):
         if not float(raw).is_integer():
             return ParsedLabel("", math.nan, False, "", expected)
-        raw = str(int(raw))
+        raw = str(int(cast(SupportsInt, raw)))
     if not isinstance(raw, str):
         return ParsedLabel("", math.nan, False, "", expected)
     key = normalise(raw)
@@ -86,7 +86,7 @@ def parse_labels(raw: pd.Series, fw: Framework) -> pd.DataFrame:
     return map_distinct(raw, lambda cell: _parse_with(cell, table, expected), EMPTY)
 
 
-def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: tuple) -> pd.DataFrame:
+def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: NamedTuple) -> pd.DataFrame:
     """Apply `parse` once per distinct cell of `raw` (a NamedTuple per cell) and spread the results
     back over every row; `empty` (a NamedTuple) fills the missing cells.
 

@@ -103,7 +103,7 @@ def _stats(diff: pd.Series) -> tuple[int, float, float, float]:
 
 
 def _row(compared: str, year: str, window: str, subject: str, who: str, **values: Any) -> dict:
-    row = dict.fromkeys(MODERATION_COLUMNS, np.nan)
+    row: dict[str, Any] = dict.fromkeys(MODERATION_COLUMNS, np.nan)
     row.update({"Compared with": compared, "Academic year": year, "Window": window,
                 "Subject": subject, "Class or group": who, "Leans": "", "Flag": ""})
     row.update(values)

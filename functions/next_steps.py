@@ -25,15 +25,12 @@ def next_groups(value: float | None, year: int, fw: Framework) -> range:
     the pupil's own year band (higher attainers deepen within their band, never move above it).
     Without a position this year we start at the beginning of the pupil's own year.
     """
+    floor = None if value is None or math.isnan(value) else math.floor(value)
     if fw.kind == "points":
-        first = (fw.end_of_year_value(year - 1) if _missing(value) else math.floor(value)) + 1
+        first = (fw.end_of_year_value(year - 1) if floor is None else floor) + 1
         return range(first, fw.scale_max + 1)
-    first = year if _missing(value) else min(fw.band_of(math.floor(value) + 1), year)
+    first = year if floor is None else min(fw.band_of(floor + 1), year)
     return range(first, year + 1)
-
-
-def _missing(value: float | None) -> bool:
-    return value is None or math.isnan(value)
 
 
 def next_steps(statements: pd.DataFrame, ticks: pd.DataFrame, *, upn: str, subject: str,
@@ -81,8 +78,8 @@ def next_steps_table(pupils: pd.DataFrame, statements: pd.DataFrame, ticks: pd.D
                                                   kind="stable")
     todo = todo.groupby(["upn", "subject"], sort=False).head(limit)
     texts = todo["text"].astype(str).str.strip()
-    return {key: list(group) for key, group in texts.groupby([todo["upn"], todo["subject"]],
-                                                              sort=False)}
+    return {(str(upn), str(subject)): list(group)
+            for (upn, subject), group in texts.groupby([todo["upn"], todo["subject"]], sort=False)}
 
 
 def _is_achieved(raw: object) -> bool:

@@ -12,6 +12,7 @@ term", with no number and no picture; earlier windows show only the teacher's ju
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ def judged(record: Mapping) -> bool:
     return record.get("source") == TEACHER and not pd.isna(record.get("value"))
 
 
-def has_teacher_decision(rows: pd.DataFrame | list[Mapping], window: int) -> bool:
+def has_teacher_decision(rows: pd.DataFrame | Sequence[Mapping], window: int) -> bool:
     """Whether a teacher judged (or marked ABS / NA) any subject of this pupil at `window`: a pupil
     with nothing decided gets no report. `rows`: the pupil's SCHOOL rows, as a frame or records."""
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
@@ -166,9 +167,9 @@ def _signed(value: float, fw: Framework) -> str:
     return ("+" if value > 0 else "") + _amount(value, fw)
 
 
-def _int_or_none(value: object) -> int | None:
+def _int_or_none(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def _float_or_none(value: object) -> float | None:
+def _float_or_none(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)

@@ -141,7 +141,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     baseline_cells = cells[(cells["academic_year"] == this_year) & (cells["window"] == "Baseline")]
     baselines = build_baselines(baseline_cells, last_positions, fw, previous_year=last_year)
     statutory_results = _statutory_results(data, params, all_problems)
-    if statutory_results is not None:     # the EYFS Profile: Year 1's baseline when nothing else is
+    if statutory_results is not None and params.statutory is not None:     # the EYFS Profile: Year 1's baseline when nothing else is
         baselines = with_eyfs_baselines(baselines, statutory_results, params.statutory, fw,
                                         this_year, params.subjects)
     all_problems.append(baseline_problems(baseline_cells, fw))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -390,8 +390,8 @@ def pupil_measures(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statutory
         stage = results[results["check"] == check]
         for subject, rows in stage.groupby("subject", sort=False):
             counted = rows["outcome"].isin(COUNTED)
-            add(rows, measure_id(check, subject, "expected"), counted, rows["outcome"].isin(MET))
-            add(rows, measure_id(check, subject, "high"), counted, rows["outcome"] == "high")
+            add(rows, measure_id(check, str(subject), "expected"), counted, rows["outcome"].isin(MET))
+            add(rows, measure_id(check, str(subject), "high"), counted, rows["outcome"] == "high")
         wide = stage[stage["subject"].isin(rules.rwm[check])].pivot_table(
             index=["academic_year", "upn"], columns="subject", values="outcome", aggfunc="last")
         if not wide.empty and set(rules.rwm[check]) <= set(wide.columns):
@@ -411,8 +411,8 @@ def pupil_measures(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statutory
         return pd.DataFrame(columns=MEASURES)
     measures = pd.concat(parts, ignore_index=True)
     premium = pupils.drop_duplicates(["workbook", "upn"], keep="last").set_index(["workbook", "upn"])["pupil_premium"]
-    keys = pd.MultiIndex.from_frame(measures[["workbook", "upn"]])
-    measures["pupil_premium"] = premium.reindex(keys).fillna(False).astype(bool).to_numpy()
+    pupil_keys = pd.MultiIndex.from_frame(measures[["workbook", "upn"]])
+    measures["pupil_premium"] = premium.reindex(pupil_keys).fillna(False).astype(bool).to_numpy()
     return measures[MEASURES]
 
 
@@ -532,8 +532,9 @@ def load_national(files: Sequence[tuple[str, Mapping[str, Any]]]) -> NationalFig
     years: dict[str, dict[str, dict[str, float]]] = {}
     sources: dict[str, str] = {}
     for name, data in files:
-        year = data.get("academic_year")
-        match = _YEAR.match(str(year)) if isinstance(year, str) else None
+        written = data.get("academic_year")
+        year = written if isinstance(written, str) else ""
+        match = _YEAR.match(year)
         if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
             raise StatutoryError(f"{name}: 'academic_year' must be written like 2024-25.")
         if year in years:
@@ -605,7 +606,7 @@ def statutory_table(measures: pd.DataFrame, national: NationalFigures, rules: St
         for measure, check, name in order:
             if measure not in mine.index:
                 continue
-            row = mine.loc[measure]
+            row = cast(pd.Series, mine.loc[measure])     # one row per measure
             national_value, national_year = national.lookup(year, measure)
             disadvantaged, _ = national.lookup(year, measure, "disadvantaged")
             others, _ = national.lookup(year, measure, "others")
@@ -720,7 +721,7 @@ def report_lines(results: pd.DataFrame, rules: StatutoryRules, first_names: Mapp
     """UPN -> the sentences of `pupil_lines` for the results of `years` (a parent report shows this
     year's and last year's: last June's check is news in the autumn)."""
     chosen = results[results["academic_year"].isin(list(years)) & results["upn"].isin(list(first_names))]
-    return {str(upn): pupil_lines(rows, rules, first_names[upn])
+    return {str(upn): pupil_lines(rows, rules, first_names[str(upn)])
             for upn, rows in chosen.groupby("upn", sort=False)}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,7 @@ def trust_results(schools: Sequence[SchoolPupils], window: int, window_label: st
     if present:
         entities.append((TRUST, pd.concat([s.pupils for s in present], ignore_index=True),
                          _measures([s.statutory for s in present])))
-        entities += [(s.name, s.pupils, _measures([s.statutory])) for s in present]
+        entities += [(s.name, s.pupils, _measures([s.statutory])) for s in present if s.pupils is not None]
     order = [TRUST, *[s.name for s in schools]]
     summaries, groups, governors, statutory = [], [], [], []
     mixed = len({s.framework for s in present}) > 1
@@ -92,7 +93,7 @@ def trust_results(schools: Sequence[SchoolPupils], window: int, window_label: st
 def schools_table(schools: Sequence[SchoolPupils], window_label: str) -> pd.DataFrame:
     """One row per school listed: when its snapshot was taken and how many pupils it counts, or
     why it is missing."""
-    rows = []
+    rows: list[list[Any]] = []
     for school in schools:
         if school.pupils is None:
             status = school.problem or MISSING.format(window=window_label)

@@ -6,6 +6,8 @@ copy's judgements win. Only the file whose name follows the naming pattern is re
 """
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from functions.frames import PROBLEMS
@@ -42,7 +44,7 @@ def copies_of_classes(classes: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
         names = sorted(group["workbook"].astype(str))
         first = group.iloc[0]
         proper = sorted(str(row.workbook) for row in group.itertuples() if follows_pattern(
-            str(row.workbook), str(row.academic_year), str(row.class_name).strip(), int(row.year_group)))
+            str(row.workbook), str(row.academic_year), str(row.class_name).strip(), int(cast(float, row.year_group))))
         used = proper[0] if len(proper) == 1 else None
         left_out += [name for name in names if name != used]
         names = sorted(names, key=lambda name: name != used)    # the file read first

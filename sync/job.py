@@ -92,7 +92,7 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         if (seen := workbook_headings(workbook)) is not None:
             headings.append(seen[0])
             grids.append(seen[1])
-        parts.append(read_class_workbook(ref.name, workbook, settings.subjects, list(settings.windows)))
+        parts.append(read_class_workbook(ref.name, workbook, list(settings.subjects), list(settings.windows)))
         if progress:
             progress("Reading class workbooks", done, len(refs))
     check_against_workbooks(settings, headings, grids)

@@ -370,13 +370,13 @@ def _old_tabs_note(people: Workbook, path: Path) -> list[dict]:
 
 
 def _owned_titles(book: XlsxWorkbook) -> set[str]:
-    for prop in book.custom_doc_props.props:
+    for prop in book.custom_doc_props.props:  # type: ignore[attr-defined]  # not in openpyxl's stubs
         if prop.name == OWNED_PROPERTY and prop.value:
             return set(prop.value.split("\n"))
     return set()
 
 
 def _mark_owned(book: XlsxWorkbook, titles: list[str]) -> None:
-    props = book.custom_doc_props
+    props = book.custom_doc_props  # type: ignore[attr-defined]  # not in openpyxl's stubs
     props.props = [prop for prop in props.props if prop.name != OWNED_PROPERTY]
     props.append(StringProperty(name=OWNED_PROPERTY, value="\n".join(titles)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from functions.school import assess_school, previous_academic_year
 from functions.statutory import report_lines
@@ -42,8 +43,8 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
         if upn not in set(results.school["upn"]):
             raise SettingsError("No pupil on roll this year has the UPN given with --pupil.")
     out_dir, sink = store.report_destination(settings.reports_folder)
-    first_names = (results.school.drop_duplicates("upn").set_index("upn")["first_name"]
-                   .fillna("").astype(str).to_dict())
+    first_names = cast(dict[str, str], results.school.drop_duplicates("upn").set_index("upn")["first_name"]
+                       .fillna("").astype(str).to_dict())
     lines = report_lines(results.statutory_results, statutory_rules(), first_names,
                          [settings.academic_year, previous_academic_year(settings.academic_year)])
     written = write_reports(

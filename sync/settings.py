@@ -98,8 +98,8 @@ def load_settings(summary: Workbook, templates_dir: Path, school_dir: Path | Non
         windows=windows,
         window_ends=window_ends,
         current_window=_window(values.get("Current window"), windows, "Current window"),
-        locked_windows=tuple(_window(name, windows, "Locked windows")
-                             for name in _list(values, "Locked windows")),
+        locked_windows=tuple(window for name in _list(values, "Locked windows")
+                             if (window := _window(name, windows, "Locked windows")) is not None),
         subjects=_subjects(values),
         classes_folder=_text(values, "Classes folder") or "classes",
         reports_folder=_text(values, "Reports folder") or LOCAL_REPORTS_FOLDER,
@@ -183,10 +183,11 @@ def _framework(choice: str, templates_dir: Path, school_dir: Path | None) -> Fra
         places = [given] if given.is_absolute() else [
             *([school_dir / given] if school_dir else []), templates_dir / given,
             templates_dir / "frameworks" / given]
-        path = next((place for place in places if place.is_file()), None)
-        if path is None:
+        found = next((place for place in places if place.is_file()), None)
+        if found is None:
             raise SettingsError(f'Framework: no file "{choice}" in the school folder or the templates; '
                                 f"use points, steps or a framework file.")
+        path = found
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

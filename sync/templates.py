@@ -31,6 +31,7 @@ from openpyxl.xml.functions import tostring
 
 from functions.framework import Framework
 from functions.labels import offered_labels
+from sync.xlsx import page_setup_properties
 
 TEMPLATES_DIR = Path(str(resources.files("sheets_templates")))
 """`sheets_templates/`, wherever the package is: the repository, or site-packages after `pip install .`."""
@@ -104,7 +105,7 @@ def new_class_workbook(path: Path, *, class_name: str, year_group: int, teacher:
     data = {"Pupils": pupils, "Judgements": judgements, "Tests": tests, "Comments": comments,
             "Interventions": interventions}
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for spec in layout["tabs"]:
         if spec["kind"] == "keys":
             values = {"Class": class_name, "Year group": year_group, "Teacher": teacher,
@@ -160,7 +161,7 @@ def new_tracker_summary(path: Path, settings: dict[str, str], staff: list[tuple[
         raise ValueError(f"unknown settings: {', '.join(unknown)}; known: {', '.join(known)}")
     style = layout["style"]
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "Settings"
     rows = [(row["key"], settings.get(row["key"], row["default"])) for row in layout["settings"]]
     _keys_tab(sheet, {"widths": [style["key_width"], style["value_width"]]}, rows, style, protect=False)
@@ -238,9 +239,9 @@ def _header(sheet: Worksheet, names: list[str], fill: str) -> None:
             cell.fill = PatternFill("solid", fgColor=fill)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.protection = _LOCKED
-            style = cell._style
+            style = cell._style  # type: ignore[attr-defined]  # openpyxl's shared style array
         else:
-            cell._style = copy(style)
+            cell._style = copy(style)  # type: ignore[attr-defined]
 
 
 def _write_rows(sheet: Worksheet, frame: pd.DataFrame, header: list[str], first_row: int) -> None:
@@ -261,9 +262,9 @@ def _write_rows(sheet: Worksheet, frame: pd.DataFrame, header: list[str], first_
                 cell.data_type = "s"            # a name like "=IMPORTXML(...)" stays text
             if unlocked is None:
                 cell.protection = _UNLOCKED
-                unlocked = cell._style
+                unlocked = cell._style  # type: ignore[attr-defined]  # openpyxl's shared style array
             else:
-                cell._style = copy(unlocked)
+                cell._style = copy(unlocked)  # type: ignore[attr-defined]
 
 
 def _unlock_columns(sheet: Worksheet, first: int, last: int) -> None:
@@ -315,7 +316,8 @@ def _keys_tab(sheet: Worksheet, spec: dict[str, Any], rows: list[tuple], style: 
 def _table_tab(sheet: Worksheet, context: _Context, spec: dict[str, Any], frame: pd.DataFrame | None,
                names: pd.DataFrame) -> None:
     """A header row and one row per pupil (or intervention), with widths, lists and formats."""
-    header, lists = [], {}
+    header: list[str] = []
+    lists: dict[tuple, list[str]] = {}
     for column in spec["columns"]:
         for name in context.expand(column):
             header.append(name)
@@ -361,8 +363,8 @@ def _apply_formats(sheet: Worksheet, spec: dict[str, Any], context: _Context, he
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                     _fit_row_height(sheet, row, cell.value, column["width"])
     if any(column.get("wrap") for column in spec["columns"]):   # tall rows: read from the top
-        for row in sheet.iter_rows(min_row=2, max_row=count + 1, max_col=len(header)):
-            for cell in row:
+        for cells in sheet.iter_rows(min_row=2, max_row=count + 1, max_col=len(header)):
+            for cell in cells:
                 if not cell.alignment.wrap_text:
                     cell.alignment = Alignment(vertical="top")
 
@@ -384,7 +386,7 @@ def _print_setup(sheet: Worksheet, settings: dict[str, Any], title_rows: int, ti
     UPN and Name columns, where it has them) repeated on every page."""
     sheet.page_setup.orientation = settings.get("orientation", "landscape")
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup_properties(sheet).fitToPage = True
     sheet.page_setup.fitToWidth = int(settings.get("pages_wide", 1))
     sheet.page_setup.fitToHeight = 0
     if title_rows:

@@ -11,6 +11,7 @@ import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 from zipfile import ZipFile, is_zipfile
 
@@ -25,12 +26,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from sync.store import Tab, Workbook
+from sync.store import Chart, Tab, Workbook
 
-AnySheet = Worksheet | WriteOnlyWorksheet
+if TYPE_CHECKING:
+    # a write-only sheet has a Worksheet's print, size, filter and chart attributes at run time
+    # (openpyxl binds them to it); its stubs do not say so
+    AnySheet = Worksheet
+else:
+    AnySheet = Worksheet | WriteOnlyWorksheet
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
@@ -210,7 +217,7 @@ def _read_with_openpyxl(path: Path) -> Workbook:
         book.close()
 
 
-def _cell(sheet: AnySheet, value: object) -> Cell:
+def _cell(sheet: AnySheet, value: Any) -> Cell:
     """A cell whose text stays text: openpyxl would otherwise turn "=..." into a formula."""
     cell = Cell(sheet, row=1, column=1, value=value)  # append() places it
     if isinstance(value, str):
@@ -266,7 +273,7 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
     if tab.hidden:
         sheet.sheet_state = "hidden"
     if tab.chart and tab.rows:
-        sheet.add_chart(_line_chart(sheet, tab, top, last_row), f"{get_column_letter(len(tab.header) + 2)}{top}")
+        sheet.add_chart(_line_chart(sheet, tab.chart, top, last_row), f"{get_column_letter(len(tab.header) + 2)}{top}")
 
 
 LINE_HEIGHT = 15.0
@@ -314,12 +321,12 @@ def _number_style(sheet: AnySheet, number_format: str | None, wrap: bool = False
     the format up again for every cell of a long tab)."""
     if not number_format and not wrap and not top:
         return None
-    cell = Cell(sheet)
+    cell = Cell(sheet, row=1, column=1)   # never placed: only its style is used
     if number_format:
         cell.number_format = number_format
     if wrap or top:
         cell.alignment = WRAP_ALIGNMENT if wrap else TOP_ALIGNMENT
-    return cell._style
+    return cell._style  # type: ignore[attr-defined]  # openpyxl's shared style array
 
 
 def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | None]) -> list[object]:
@@ -327,7 +334,7 @@ def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | N
     format, which it keeps so that a value typed there later shows in that format."""
     cells: list[object] = []
     for column, style in enumerate(styles):
-        value = values[column] if column < len(values) else None
+        value: Any = values[column] if column < len(values) else None
         if value == "":
             value = None
         if style is not None:
@@ -341,6 +348,13 @@ def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | N
     return cells
 
 
+def page_setup_properties(sheet: AnySheet) -> PageSetupProperties:
+    """The sheet's fit-to-page properties (a new sheet has them)."""
+    if sheet.sheet_properties.pageSetUpPr is None:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties()
+    return sheet.sheet_properties.pageSetUpPr
+
+
 def _print_setup(sheet: AnySheet, tab: Tab, header_row: int) -> None:
     """Printed, a tab is landscape A4, `pages_wide` pages wide (1 unless the layout says more),
     with its header row (and `title_columns`) repeated on every page, narrow margins, and a
@@ -348,7 +362,7 @@ def _print_setup(sheet: AnySheet, tab: Tab, header_row: int) -> None:
     settings = tab.printing
     sheet.page_setup.orientation = settings.get("orientation", "landscape")
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup_properties(sheet).fitToPage = True
     sheet.page_setup.fitToWidth = int(settings.get("pages_wide", 1))
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{header_row}:{header_row}"
@@ -366,7 +380,7 @@ def _print_setup(sheet: AnySheet, tab: Tab, header_row: int) -> None:
         widths = [tab.widths.get(name, 10.0) for name in tab.header]
         titles = int(settings.get("title_columns", 0))
         parts = (widths[:at], widths[:titles] + widths[at:])
-        sheet.sheet_properties.pageSetUpPr.fitToPage = False
+        page_setup_properties(sheet).fitToPage = False
         sheet.page_setup.scale = print_scale(settings, max(_pixels(part) for part in parts))
     sheet.print_options.gridLines = bool(settings.get("grid_lines", False))
 
@@ -389,8 +403,7 @@ def print_scale(settings: dict, pixels: float) -> int:
     return max(10, min(100, int(100 * inches * 96 / max(pixels, 1.0))))
 
 
-def _line_chart(sheet: AnySheet, tab: Tab, top: int, last_row: int) -> LineChart:
-    spec = tab.chart
+def _line_chart(sheet: AnySheet, spec: Chart, top: int, last_row: int) -> LineChart:
     chart = LineChart()
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
@@ -403,7 +416,8 @@ def _line_chart(sheet: AnySheet, tab: Tab, top: int, last_row: int) -> LineChart
     chart.y_axis.scaling.max = 100 if spec.y_max is None else spec.y_max
     chart.y_axis.majorUnit = 10
     chart.y_axis.delete = chart.x_axis.delete = False
-    chart.legend.position = "b"
+    if chart.legend is not None:     # a new chart has one
+        chart.legend.position = "b"
     for column, series in zip(spec.series, chart.series, strict=False):
         series.smooth = False  # straight lines between windows: no invented curve
         series.marker.symbol = "circle"  # a window with one point still shows

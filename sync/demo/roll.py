@@ -1,9 +1,10 @@
 """The demo's pupils: names, dates of birth, groups, UPNs, mid-year moves and a standing per subject."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,8 @@ def _names(rng: np.random.Generator, gender: pd.Series, demo_dir: Path) -> pd.Da
     draw_first, draw_last = rng.random(count), rng.random(count)
     first, last = np.empty(count, dtype=object), np.empty(count, dtype=object)
     for key, rows in out.groupby(["origin", "kind"]).indices.items():
-        pool = names.loc[(names["origin"] == key[0]) & (names["kind"] == key[1]), "name"].to_numpy()
+        origin_of, kind = cast(tuple[str, str], key)
+        pool = names.loc[(names["origin"] == origin_of) & (names["kind"] == kind), "name"].to_numpy()
         first[rows] = pool[(draw_first[rows] * len(pool)).astype(int)]
     for key, rows in out.groupby("origin").indices.items():
         pool = names.loc[(names["origin"] == key) & (names["kind"] == "surname"), "name"].to_numpy()
@@ -86,13 +88,15 @@ def _mid_year_moves(frame: pd.DataFrame, config: dict[str, Any]) -> None:
 
     this_year = int(config["academic_year"][:4])
     arrival = pick(4, 5)          # joined this year from another school, with its judgements
-    frame.loc[arrival, ["in_0", "joined_1", "baseline_from"]] = [False, pd.Timestamp(this_year, 10, 5),
-                                                                  "previous school"]
-    frame.loc[arrival, "upn"] = _upn("873" + "5001" + frame.loc[arrival, "upn"][-5:])
+    frame.loc[arrival, "in_0"] = False
+    frame.loc[arrival, "joined_1"] = pd.Timestamp(this_year, 10, 5)
+    frame.loc[arrival, "baseline_from"] = "previous school"
+    frame.loc[arrival, "upn"] = _upn("873" + "5001" + str(frame.at[arrival, "upn"])[-5:])
     frame.loc[pick(3, 7), "left_1"] = pd.Timestamp(this_year, 10, 23)     # left this Autumn
     frame.loc[pick(3, 9), "joined_0"] = pd.Timestamp(this_year, 1, 12)    # joined last Spring
     leaver = pick(6, 11)                                                  # left last Spring
-    frame.loc[leaver, ["in_1", "left_0"]] = [False, pd.Timestamp(this_year, 2, 27)]
+    frame.loc[leaver, "in_1"] = False
+    frame.loc[leaver, "left_0"] = pd.Timestamp(this_year, 2, 27)
     frame.loc[pick(5, 13), "moved_on"] = pd.Timestamp(this_year, 11, 6)   # moved class this Autumn
 
 
@@ -108,7 +112,8 @@ def class_members(pupils: pd.DataFrame, academic: int) -> list[tuple[int, int, p
                             **{f"joined_{academic}": moved["moved_on"] + pd.offsets.Week(weekday=0)})
     both = pd.concat([leaving, arriving])
     return [(int(cohort), int(form), members)
-            for (cohort, form), members in both.groupby(["cohort", "form"])]
+            for (cohort, form), members in cast(Iterable[tuple[tuple[int, int], pd.DataFrame]],
+                                                both.groupby(["cohort", "form"]))]
 
 
 def _upn(body: str) -> str:

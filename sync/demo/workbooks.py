@@ -3,6 +3,7 @@ the `Tracker summary` with its Settings and Staff."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ def write_class(demo: Demo, folder: Path, academic: int, cohort: int, form: int,
     name = academic_year_name(config, academic)
     members = members.reset_index(drop=True)
     due = _due(demo, members, academic)
-    tabs = {
+    tabs: dict[str, Any] = {
         "pupils": _pupils_tab(members, academic),
         "judgements": _judgements(demo, members, academic, due),
         "tests": _tests(demo, members, academic, due),
@@ -128,7 +129,7 @@ def _ticks(demo: Demo, members: pd.DataFrame, academic: int, year: int) -> pd.Da
         chance = done & ~gd[:, None] & ~milestone[None, :] & (rng.random(done.shape) < 0.08)
         codes = np.select([patterned | chance, done, working], ["M", "A", "WT"], "")
         grid = pd.DataFrame(codes, index=rows["upn"].to_numpy(), columns=np.arange(1, len(groups) + 1))
-        long = grid.stack().rename("code").reset_index()
+        long = cast(pd.Series, grid.stack()).rename("code").reset_index()
         long.columns = ["upn", "statement_no", "code"]
         parts.append(long[long["code"] != ""].assign(subject=subject))
     return pd.concat(parts, ignore_index=True)

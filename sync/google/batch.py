@@ -209,7 +209,7 @@ def staged(requests: list[dict], layout: Layout, budget: int | None = None) -> l
     final, remaining = list(requests), size({"requests": requests})
     batches: list[list[dict]] = []
     cleanup: list[dict] = []
-    for index in sorted(sizes, key=sizes.get, reverse=True):
+    for index in sorted(sizes, key=lambda at: sizes[at], reverse=True):
         if remaining <= budget // 2:
             break
         update = requests[index]["updateCells"]
@@ -241,7 +241,9 @@ def _staging_batches(sheet_id: int, rows: list[dict], width: int, fields: str, b
         {"createDeveloperMetadata": {"developerMetadata": {
             "metadataKey": OWNED_KEY, "metadataValue": "1", "visibility": "DOCUMENT",
             "location": {"sheetId": sheet_id}}}}]
-    batches, chunk, start, used = [], [], 0, size({"requests": batch}) + 200
+    batches: list[list[dict]] = []
+    chunk: list[dict] = []
+    start, used = 0, size({"requests": batch}) + 200
     for index, row in enumerate(rows):
         row_size = size(row) + 2
         if chunk and used + row_size > budget:

@@ -83,7 +83,7 @@ class TrackerHTTPClient(gspread.HTTPClient):
                  rng: random.Random | None = None) -> None:
         # gspread's own __init__ would wrap the credentials in an AuthorizedSession of its own;
         # we keep the injected session (its adapters reroute to a stand-in) and sign each request.
-        self.auth = auth
+        self.auth = auth  # type: ignore[assignment]  # None: the stand-in's tests sign nothing
         self.session = mount_api_root(session or requests.Session())
         self.policy = policy or RetryPolicy()
         self.timeout = self.policy.timeout
@@ -207,7 +207,9 @@ def build_client(session: requests.Session | None = None, *, scopes: Sequence[st
         except google.auth.exceptions.DefaultCredentialsError as error:
             raise AccessDenied("No Google credentials found: set GOOGLE_APPLICATION_CREDENTIALS to the "
                                "service account's key file.") from error
-    return gspread.Client(credentials, session, http_client=TrackerHTTPClient.configured(**options))
+    # gspread calls http_client(auth, session): the class with our options bound does the same
+    return gspread.Client(credentials, session,
+                          http_client=TrackerHTTPClient.configured(**options))  # type: ignore[arg-type]
 
 
 def http(client: gspread.Client) -> TrackerHTTPClient:

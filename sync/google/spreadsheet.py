@@ -11,8 +11,10 @@ datetime. Local mode reads the same cells the same way (sync/xlsx.py).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sync.store import Rows, Workbook
 
@@ -51,7 +53,7 @@ class Layout:
         return {sheet.title: sheet for sheet in self.sheets}
 
 
-def parse_layout(answer: dict) -> Layout:
+def parse_layout(answer: Mapping[str, Any]) -> Layout:
     """The Layout in a `spreadsheets.get` answer."""
     sheets = tuple(
         SheetInfo(sheet_id=int(sheet["properties"].get("sheetId", 0)),
@@ -108,7 +110,7 @@ def _rows(sheet: dict) -> Rows:
     return rows
 
 
-def parse_values(answer: dict) -> Workbook:
+def parse_values(answer: Mapping[str, Any]) -> Workbook:
     """Tab title -> rows of values, in tab order, from a `spreadsheets.get` answer with grid data."""
     sheets = sorted(answer.get("sheets", []), key=lambda sheet: sheet["properties"].get("index", 0))
     return {sheet["properties"]["title"]: _rows(sheet) for sheet in sheets}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Literal, overload
 from urllib.parse import quote
 
 import requests
@@ -87,6 +88,13 @@ class Bucket:
             token = page.get("nextPageToken", "")
             if not token:
                 return names
+
+    @overload
+    def _send(self, method: str, url: str, *, missing_ok: Literal[False] = ...,
+              **kwargs: object) -> requests.Response: ...
+
+    @overload
+    def _send(self, method: str, url: str, *, missing_ok: bool, **kwargs: object) -> requests.Response | None: ...
 
     def _send(self, method: str, url: str, *, missing_ok: bool = False,
               **kwargs: object) -> requests.Response | None:

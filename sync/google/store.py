@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import gspread
 import requests
@@ -42,7 +43,7 @@ class GoogleStore:
                  client: gspread.Client | None = None, classes_folder: str = "",
                  clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None) -> None:
         if client is None:
-            timing = {"clock": clock or time.monotonic, "sleep": sleep or time.sleep}
+            timing: dict[str, Any] = {"clock": clock or time.monotonic, "sleep": sleep or time.sleep}
             client = build_client(session, pacer=Pacer(**timing) if clock else None, **timing)
         self.spreadsheet_id, self.client, self.classes_folder = spreadsheet_id, client, classes_folder
         self.http = http(client)

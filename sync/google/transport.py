@@ -6,6 +6,7 @@ Token exchange is not rewritten: it follows the key file's own `token_uri`.
 from __future__ import annotations
 
 import os
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -32,7 +33,7 @@ class ApiRootAdapter(HTTPAdapter):
         super().__init__()
         self.root = root
 
-    def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         request.url = rerouted(request.url or "", self.root)
         return super().send(request, *args, **kwargs)
 

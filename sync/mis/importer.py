@@ -8,9 +8,11 @@ pupils (Pupils, and UPN and Name in the other pupil tabs) and never changes a ty
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -215,13 +217,13 @@ def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, toda
     sheets = {normalise(title): book[title] for title in book.sheetnames}
     pupils = sheets["pupils"]
     header_row, columns = _header(pupils)
-    for row in fills.itertuples(index=False):
+    for row in cast(Iterable[Any], fills.itertuples(index=False)):     # rows of named columns
         at = columns.get(normalise(row.column))
         if at is not None and pupils.cell(int(row.row), at).value in (None, ""):
             _put(pupils.cell(int(row.row), at), row.value)
     next_row = _last_row(pupils, header_row) + 1
-    for offset, row in enumerate(joins.to_dict("records")):
-        values = {**{name: row[name] for name in DETAILS}, "Joined on": pd.Timestamp(today)}
+    for offset, record in enumerate(joins.to_dict("records")):
+        values = {**{name: record[name] for name in DETAILS}, "Joined on": pd.Timestamp(today)}
         for name in ("Pupil premium", "EAL"):
             values[name] = "Y" if values[name] == "Y" else ""
         values["SEN"] = values["SEN"] if values["SEN"] in ("K", "E") else ""
@@ -248,7 +250,7 @@ def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, toda
         header_at, cols = _header(sheet)
         rows = {str(sheet.cell(r, cols["upn"]).value or "").replace(" ", "").upper(): r
                 for r in range(header_at + 1, sheet.max_row + 1)} if "upn" in cols else {}
-        for item in statutory.itertuples(index=False):
+        for item in cast(Iterable[Any], statutory.itertuples(index=False)):
             at, r = cols.get(normalise(item.column)), rows.get(item.UPN)
             if at is not None and r is not None and sheet.cell(r, at).value in (None, ""):
                 _put(sheet.cell(r, at), _number_or_text(item.value))
@@ -286,7 +288,8 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str,
     wanted = wanted.merge(places, on="source", how="inner") if len(wanted) else empty
     joining = set(plan.joins["UPN"])
     typed_rows, placed, nowhere = [], [], []
-    for workbook, group in wanted.groupby("workbook", sort=True):
+    for key, group in wanted.groupby("workbook", sort=True):
+        workbook = str(key)
         values = read_values(paths[workbook])
         title = tab_named(values, "Statutory")
         if title is None:
@@ -300,7 +303,7 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str,
         if (~has_column).any():
             nowhere.append((workbook, "its Statutory tab has no column " +
                             ", ".join(sorted(set(group.loc[~has_column, "column"]))), int((~has_column).sum())))
-        for item in group[has_column].itertuples(index=False):
+        for item in cast(Iterable[Any], group[has_column].itertuples(index=False)):
             row = by_upn.get(item.UPN)
             if row is None and item.UPN not in joining:
                 nowhere.append((workbook, "the pupil has no row in its Statutory tab", 1))

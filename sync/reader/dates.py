@@ -21,6 +21,7 @@ def parse_date(value: object) -> pd.Timestamp | None:
     """
     if isinstance(value, bool):
         return None
+    day: datetime | None
     if isinstance(value, datetime):
         day = value
     elif isinstance(value, date):

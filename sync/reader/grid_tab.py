@@ -26,7 +26,7 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
     error and its column is left out."""
     group_row = table.header_row + 1
     groups = next((row.values for row in table.body if row.number == group_row), None)
-    statements = []
+    statements: list[tuple] = []
     columns: dict[str, int] = {}
     for text, position in sorted(table.extras.items(), key=lambda item: item[1]):
         group_value = groups[position] if groups is not None else None

@@ -1,8 +1,9 @@
 """The `Class` and `Pupils` tabs: who is in the class, with their groups and dates."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemL
               for header, position in table.extras.items()
               if normalise(header) not in map(normalise, NOT_GROUPS)}
 
-    def pick(values: list[object]) -> list[object]:
+    def pick(values: Sequence[Any]) -> list[Any]:
         return [values[index] for index in kept]
 
     first, last = pick(text["First name"]), pick(text["Last name"])

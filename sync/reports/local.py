@@ -41,6 +41,23 @@ class ReportSink(Protocol):
         """Store one report, replacing the pupil's earlier one for the window; return where it went."""
 
 
+class HashKeepingSink(ReportSink, Protocol):
+    """A sink that also keeps each report's content hash, so an unchanged report is not drawn
+    again (local folders)."""
+
+    def drawn(self, target: ReportTarget, digest: str) -> bool:
+        """Whether the report stored for `target` was drawn from content with this hash."""
+
+    def forget(self, targets: list[ReportTarget]) -> None:
+        """Drop the hashes of these reports (they are about to be drawn anew)."""
+
+    def remember(self, drawn: list[tuple[ReportTarget, str]]) -> None:
+        """Keep the hashes of the reports just drawn."""
+
+    def path(self, target: ReportTarget) -> Path:
+        """Where the report for `target` is."""
+
+
 @dataclass(frozen=True)
 class LocalFolderSink:
     """Reports as PDF files under `out_dir` (a school's `reports/` folder)."""

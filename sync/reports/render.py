@@ -15,6 +15,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from sync.errors import ReportsUnavailable, SettingsError
 from sync.reports.local import ReportSink, ReportTarget
@@ -52,7 +53,8 @@ def _logo(templates_dir: Path) -> str:
 def _compile(context: dict, templates_dir: Path, *, doc: bool) -> bytes:
     inputs = {"report": json.dumps(context), "logo": _logo(templates_dir), "doc": "1" if doc else ""}
     try:
-        return _compiler(templates_dir).compile(format="html" if doc else "pdf", sys_inputs=inputs)
+        drawn = _compiler(templates_dir).compile(format="html" if doc else "pdf", sys_inputs=inputs)
+        return cast(bytes, drawn)   # one document (not one image per page, nor nothing)
     except typst.TypstError as error:   # a school's edit of the template, not pupil data
         raise SettingsError(f"The report template {TEMPLATE_NAME} could not be used: "
                             f"{error.message}.") from None
@@ -85,7 +87,7 @@ def draw_one(item: tuple[dict, ReportTarget, ReportSink, Path]) -> str:
 def template_fingerprint(templates_dir: Path) -> str:
     """A hash of everything in the report folder (template, fonts, logo) and of the Typst
     version: a report drawn under a different fingerprint may look different."""
-    digest = hashlib.sha256(typst.__version__.encode())
+    digest = hashlib.sha256(str(typst.__version__).encode())  # type: ignore[attr-defined]  # not in its stubs
     folder = reports_dir(templates_dir)
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")

@@ -9,16 +9,17 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
 from functions.framework import Framework
 from functions.next_steps import next_groups, next_steps_table
 from functions.report_context import has_teacher_decision, report_context_of_records
-from sync.reports.local import LocalFolderSink, ReportSink, ReportTarget
+from sync.reports.local import HashKeepingSink, LocalFolderSink, ReportSink, ReportTarget
 from sync.reports.names import pupil_key, report_stems
 from sync.reports.render import content_hash, draw_one
 
@@ -115,18 +116,19 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
                               key=pupil_key(pupil))
         work.append((context, target))
     sink.prepare([target for _, target in work])
-    drawn = getattr(sink, "drawn", None)   # a sink that keeps content hashes (local folders)
+    keeper = cast(HashKeepingSink, sink) if getattr(sink, "drawn", None) is not None else None
+    drawn = keeper.drawn if keeper is not None else None   # a sink that keeps content hashes (local folders)
     hashes = [content_hash(context, templates_dir) for context, _ in work]
     fresh = [False if force or drawn is None else drawn(target, digest)
              for (_, target), digest in zip(work, hashes, strict=True)]
     todo = [item for item, ok in zip(work, fresh, strict=True) if not ok]
-    if drawn is not None:   # until a report is drawn anew, its old hash no longer vouches for it
-        sink.forget([target for _, target in todo])
+    if keeper is not None:   # until a report is drawn anew, its old hash no longer vouches for it
+        keeper.forget([target for _, target in todo])
     written = _render_all(todo, sink, templates_dir, jobs)
     if (finish := getattr(sink, "finish", None)) is not None:
         finish([target for _, target in work])   # the manifest keeps only the new names
-    if drawn is not None:
-        sink.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh, strict=True)
+    if keeper is not None:
+        keeper.remember([(target, digest) for (_, target), digest, ok in zip(work, hashes, fresh, strict=True)
                        if not ok])
     drafts = sum(1 for context, _ in work if context["draft"])
     log.info("drew %d parent reports for window %d; %d were already up to date; %d drafts; "
@@ -134,7 +136,7 @@ def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.Data
              drafts, len(skipped))
     drawn_now = iter(written)
     return WrittenReports(
-        [Path(sink.path(target)) if ok else Path(next(drawn_now))   # in the pupils' order
+        [Path(keeper.path(target)) if ok and keeper is not None else Path(next(drawn_now))   # pupils' order
          for (_, target), ok in zip(work, fresh, strict=True)],
         drafts=drafts, skipped=len(skipped), window_name=window_names[window - 1])
 
@@ -165,10 +167,10 @@ def _of_current_class(frame: pd.DataFrame, on_roll: pd.DataFrame) -> pd.DataFram
     return frame[pd.MultiIndex.from_frame(frame[["workbook", "upn"]].astype(str)).isin(here)]
 
 
-def _date_text(when: object) -> str:
+def _date_text(when: Any) -> str:
     """A date of birth as YYYY-MM-DD, "" when unknown."""
-    when = pd.to_datetime(when, errors="coerce")
-    return "" if pd.isna(when) else when.strftime("%Y-%m-%d")
+    day = pd.to_datetime(when, errors="coerce")
+    return "" if pd.isna(day) else day.strftime("%Y-%m-%d")
 
 
 def _comments(comments: pd.DataFrame) -> dict[str, tuple[str, bool]]:
@@ -176,7 +178,7 @@ def _comments(comments: pd.DataFrame) -> dict[str, tuple[str, bool]]:
     filled = comments.assign(_has=comments["comment"].fillna("").astype(str).str.strip() != "")
     latest = filled.sort_values("_has", kind="stable").drop_duplicates("upn", keep="last")
     return {str(r.upn): (str(r.comment if pd.notna(r.comment) else ""), bool(r.approved))
-            for r in latest.itertuples(index=False)}
+            for r in cast(Iterable[Any], latest.itertuples(index=False))}
 
 
 def _next_steps(now: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame, fw: Framework,

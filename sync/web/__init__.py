@@ -15,7 +15,7 @@ from flask import Flask
 from sync.store import Store
 from sync.web.config import WebConfig
 from sync.web.routes import MAX_BODY_BYTES, api, health, register_error_handlers, schedule
-from sync.web.service import OpenSchool, RunReports, RunSchool, Tracker
+from sync.web.service import OpenSchool, Outcome, RunReports, RunSchool, Tracker
 
 CLOUD_TASKS_SCOPE = "https://www.googleapis.com/auth/cloud-platform"   # the only scope Cloud Tasks accepts
 
@@ -67,7 +67,7 @@ def _open_google_school(spreadsheet_id: str) -> Store:
     return GoogleStore(spreadsheet_id)
 
 
-def _run_sync(store: Store, *, full: bool = False) -> object:
+def _run_sync(store: Store, *, full: bool = False) -> Outcome:
     from sync.job import run_sync
 
     return run_sync(store, full=full)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Mapping
+from typing import cast
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -37,7 +39,7 @@ def healthz() -> ResponseReturnValue:
 @schedule.get("/sync-all")
 def sync_all() -> ResponseReturnValue:
     """The nightly run: each school's outcome; 503 when any should be retried, so cron retries."""
-    caller = tracker().check_scheduler(request.headers)
+    caller = tracker().check_scheduler(_headers())
     outcomes = tracker().sync_all(caller)
     log.info("sync-all by %s: %d schools", caller, len(outcomes))
     answer: dict[str, object] = {"schools": [outcome.as_json() for outcome in outcomes]}
@@ -52,7 +54,7 @@ def sync_all() -> ResponseReturnValue:
 @schedule.post("/sync-school")
 def sync_school_task() -> ResponseReturnValue:
     """One Cloud Task: sync one school."""
-    tracker().check_scheduler(request.headers)
+    tracker().check_scheduler(_headers())
     spreadsheet_id = _spreadsheet_id(_json_body())
     return {"message": tracker().sync_one_task(spreadsheet_id)}
 
@@ -136,3 +138,8 @@ def register_error_handlers(app: Flask) -> None:
         log.error("unexpected %s in %s at:\n%s", type(error).__name__, request.path,
                   "".join(traceback.format_tb(error.__traceback__)))
         return jsonify(error="Something went wrong in the tracker service; try again later."), 500
+
+
+def _headers() -> Mapping[str, str]:
+    """The request's headers: a case-insensitive mapping, which is all the checks read."""
+    return cast(Mapping[str, str], request.headers)

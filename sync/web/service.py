@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 import requests
 
@@ -25,7 +26,17 @@ SCHEDULER_INLINE_SECONDS = 1200.0       # 20 minutes: inside Cloud Scheduler's 3
 
 OpenSchool = Callable[[str], Store]
 """Spreadsheet id of a school's `Tracker summary` -> its store."""
-RunSchool = Callable[..., object]
+
+
+class Outcome(Protocol):
+    """What a sync of one school returns (the job's SyncOutcome)."""
+
+    def summary_line(self) -> str: ...
+
+    def as_dict(self) -> dict: ...
+
+
+RunSchool = Callable[..., Outcome]
 """Sync one school (the job's `run_sync(store, full=False)`): returns an outcome with `as_dict()`
 and `summary_line()`. Scheduled runs pass `full=True`: the nightly sync reads every workbook, so an
 edit the incremental check cannot see waits a day at most."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from sync.errors import SettingsError, UnreadableWorkbook
 from sync.local_store import SUMMARIES_FOLDER
@@ -49,7 +50,7 @@ def export_school(store: Store, out: Path) -> list[Path]:
             writer.writerow(["Report"])
             reports = folder / settings.reports_folder if folder is not None else None
             for pdf in sorted(reports.rglob("*.pdf")) if reports is not None and reports.is_dir() else []:
-                writer.writerow([str(pdf.relative_to(folder))])
+                writer.writerow([str(pdf.relative_to(cast(Path, folder)))])   # reports is in folder
         written.append(listing)
     return written
 

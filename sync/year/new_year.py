@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -181,7 +182,7 @@ def _move_settings(path: Path, following: str, settings, keep: Path) -> None:
         cells = [cell for cell in row if not is_blank(cell.value)]
         if not cells:
             continue
-        key, value_cell = normalise(cells[0].value), sheet.cell(cells[0].row, cells[0].column + 1)
+        key, value_cell = normalise(cells[0].value), sheet.cell(cast(int, cells[0].row), cast(int, cells[0].column) + 1)
         if key == "academic year":
             value_cell.value = following
         elif key == "current window":

@@ -52,7 +52,7 @@ def read_school_files(folder: Path, templates_dir: Path = TEMPLATES_DIR) -> Scho
         raise SchoolNotFound(f"{folder} has no {SUMMARY_FILE}; is it a school folder?")
     summary = read_values(summary_path)
     settings = load_settings(summary, templates_dir, folder)
-    books = []
+    books: list[tuple[str, Path | None, dict]] = []
     for path in sorted((folder / settings.classes_folder).glob("*.xlsx")):
         if path.name.startswith(("~$", ".~")):
             continue
@@ -68,7 +68,8 @@ def read_school_store(store: Store) -> tuple[SchoolFiles, dict]:
     (name -> (ref, tabs)), for commands that work in both modes."""
     summary = store.read_summary()
     settings = school_settings(store, summary)
-    books, read = [], {}
+    books: list[tuple[str, Path | None, dict]] = []
+    read = {}
     for ref in store.list_class_workbooks():
         try:
             workbook = store.read_workbook(ref)
