@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from functions.trust import SchoolPupils, TrustResults, trust_results
-from sync.errors import SettingsError, StoreUnavailable
+from sync.errors import AlreadyRunning, SettingsError, StoreUnavailable
 from sync.reader.names import canonical_lookup, normalise
 from sync.reader.table import is_blank
 from sync.reader.values import parse_text
@@ -256,9 +256,12 @@ def _table(rows: list[list[object]], tab: str, needed: tuple[str, ...]):
 
 
 def run_trust_google(spreadsheet_id: str, *, store=None, open_bucket=None,
-                     window: str | None = None, academic_year: str | None = None) -> TrustOutcome:
+                     window: str | None = None, academic_year: str | None = None,
+                     waiting_since: str | None = None) -> TrustOutcome:
     """The trust whose `Trust summary` is `spreadsheet_id`; `store` and `open_bucket` (bucket name
-    -> sync.google.storage.Bucket) are injected by tests."""
+    -> sync.google.storage.Bucket) are injected by tests. With `waiting_since` (UTC
+    "YYYY-MM-DD HH:MM:SS", the night's start), `AlreadyRunning` while a school that has joined
+    the trust has not synced since: the nightly task then tries again later."""
     from sync.google.storage import Bucket, storage_session
     from sync.outputs import write_beside
     from sync.snapshot import BucketPlace
@@ -277,6 +280,12 @@ def run_trust_google(spreadsheet_id: str, *, store=None, open_bucket=None,
     if target is None:
         return outcome
     schools = gather(places, target, trust_id=spreadsheet_id)
+    if waiting_since:
+        behind = [s.name for s in schools if not s.problem and s.synced_at < waiting_since]
+        if behind:
+            verb = "has" if len(behind) == 1 else "have"
+            raise AlreadyRunning(f"{plural(len(behind), 'school')} of the trust {verb} not synced "
+                                 "tonight yet; the trust's figures wait for them.")
     tabs = trust_tabs(compute(schools, target), name, target, schools, OUR_SCHOOLS_TAB)
     tabs, _ = write_beside(tabs, store.foreign_tabs(None), "Trust summary")
     store.write_summary(tabs)

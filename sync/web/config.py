@@ -8,6 +8,7 @@
 | `TRACKER_SCHEDULER_EMAIL` | the service account Cloud Scheduler / Cloud Tasks sign their OIDC tokens as |
 | `TRACKER_SCHEDULER_AUDIENCE` | the audience those tokens carry (the service's URL) |
 | `TRACKER_TASKS_QUEUE` | `projects/P/locations/L/queues/Q`: when set, sync-all enqueues one task a school |
+| `TRACKER_TRUSTS` | comma-separated spreadsheet ids of trusts' `Trust summary` spreadsheets: with a queue, each gets a task after its schools' |
 | `TRACKER_SERVICE_URL` | the service's public URL, the target of those tasks |
 | `TRACKER_SYNC_DEADLINE_SECONDS` | how long sync-all may run in one request (default 540, under 10 minutes) |
 | `TRACKER_SCHOOL_BUDGET_SECONDS` | a school is started only if this much time is left (default 120) |
@@ -35,6 +36,7 @@ class WebConfig:
     on_app_engine: bool = False
     sync_deadline_seconds: float = 540.0
     school_budget_seconds: float = 120.0
+    trusts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> WebConfig:
@@ -53,6 +55,7 @@ class WebConfig:
             on_app_engine=bool(environ.get("GAE_ENV", "").strip()),
             sync_deadline_seconds=_seconds(environ, "TRACKER_SYNC_DEADLINE_SECONDS", 540.0),
             school_budget_seconds=_seconds(environ, "TRACKER_SCHOOL_BUDGET_SECONDS", 120.0),
+            trusts=tuple(dict.fromkeys(_split(environ.get("TRACKER_TRUSTS", "")))),
         )
 
 

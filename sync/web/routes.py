@@ -59,6 +59,19 @@ def sync_school_task() -> ResponseReturnValue:
     return {"message": tracker().sync_one_task(spreadsheet_id)}
 
 
+@schedule.post("/trust")
+def trust_task() -> ResponseReturnValue:
+    """One Cloud Task: a trust's Trust summary after its schools' syncs of the night."""
+    tracker().check_scheduler(request.headers)
+    body = _json_body()
+    trust_id = body.get("trustId")
+    if not isinstance(trust_id, str) or not trust_id.strip():
+        raise SettingsError("Say which trust: trustId is missing.")
+    tries = request.headers.get("X-CloudTasks-TaskRetryCount", "0")
+    return {"message": tracker().trust_from_task(trust_id.strip(), str(body.get("since") or ""),
+                                                 int(tries) if tries.isdigit() else 0)}
+
+
 @api.before_request
 def signed_in() -> None:
     """Every add-on call proves who is calling before anything of its body is read: a request
@@ -90,6 +103,16 @@ def reports() -> ResponseReturnValue:
                                       ROLES_FOR_REPORTS, claims=g.claims)
     return tracker().reports(spreadsheet_id, store, window=_optional_text(body, "window"),
                              class_name=_optional_text(body, "className"))
+
+
+@api.post("/trust")
+def trust_now() -> ResponseReturnValue:
+    """A trust leader asks for the trust's figures now (trust-level roles only)."""
+    body = _json_body()
+    trust_id = body.get("trustId")
+    if not isinstance(trust_id, str) or not trust_id.strip():
+        raise SettingsError("Say which trust: trustId is missing.")
+    return tracker().trust_now(g.claims, trust_id.strip())
 
 
 def _json_body() -> dict:

@@ -15,11 +15,17 @@ import requests
 from sync.errors import SchoolNotFound
 from sync.store import Store, Workbook
 from sync.web import tasks
-from sync.web.auth import TokenVerifier, require_scheduler, require_staff
+from sync.web.auth import Forbidden, TokenVerifier, require_scheduler, require_staff
 from sync.web.config import WebConfig
 from sync.web.locks import SchoolLocks
 from sync.web.schools import QUEUED, SchoolOutcome, SchoolRegistry, run_each
 from sync.web.status import status_answer
+
+
+def _run_trust(trust_id: str, *, waiting_since: str | None) -> object:
+    from sync.trust import run_trust_google
+
+    return run_trust_google(trust_id, waiting_since=waiting_since)
 
 SCHEDULER_TOKEN = "scheduler token"     # what require_scheduler calls a Cloud Scheduler (OIDC) caller
 SCHEDULER_INLINE_SECONDS = 1200.0       # 20 minutes: inside Cloud Scheduler's 30-minute attempt deadline
@@ -40,6 +46,12 @@ RunSchool = Callable[..., Outcome]
 """Sync one school (the job's `run_sync(store, full=False)`): returns an outcome with `as_dict()`
 and `summary_line()`. Scheduled runs pass `full=True`: the nightly sync reads every workbook, so an
 edit the incremental check cannot see waits a day at most."""
+RunTrust = Callable[..., object]
+"""Write a trust's Trust summary (`sync.trust.run_trust_google(trust_id, waiting_since=...)`):
+returns an outcome with `summary_line()`; raises AlreadyRunning while schools are still to sync."""
+TRUST_WAITS = 6
+"""Tries of a trust's task that wait for schools not yet synced tonight; the next try writes the
+Trust summary anyway, those schools shown as missing (and counted again the next night)."""
 RunReports = Callable[..., Sequence[object]]
 """Write a school's parent reports (`window=`, `class_name=`): returns what was written."""
 
@@ -56,6 +68,8 @@ class Tracker:
     clock: Callable[[], float] = time.monotonic
     today: Callable[[], date] = lambda: datetime.now(UTC).date()
     locks: SchoolLocks = field(default_factory=SchoolLocks)
+    run_trust: RunTrust | None = None
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def __post_init__(self) -> None:
         self.registry = SchoolRegistry(self.config.schools)
@@ -94,8 +108,9 @@ class Tracker:
 
     def reports(self, spreadsheet_id: str, store: Store, *, window: str | None,
                 class_name: str | None) -> dict[str, object]:
-        """Write parent reports, under the school's lock so they never read a half-done sync."""
-        with self.locks.hold(spreadsheet_id):
+        """Write parent reports, under the school's lock (this instance's, then the school's lease
+        across instances) so they never read a half-done sync."""
+        with self.locks.hold(spreadsheet_id), store.lock():
             written = self.run_reports(store, window=window, class_name=class_name)
         count = len(written)
         return {"message": f"Wrote {count} parent report{'s' if count != 1 else ''}.",
@@ -119,12 +134,50 @@ class Tracker:
         deadline = self.config.sync_deadline_seconds
         if caller == SCHEDULER_TOKEN and not queued:
             deadline = min(deadline, SCHEDULER_INLINE_SECONDS)
-        return run_each(self.registry.in_run_order(),
+        night = self.now()
+        schools = run_each(self.registry.in_run_order(),
                         self._enqueue if queued else self._sync_by_id,
                         registry=self.registry,
                         deadline_seconds=deadline,
                         budget_seconds=0.0 if queued else self.config.school_budget_seconds,
                         clock=self.clock, done_word=QUEUED if queued else "done")
+        if not queued or not self.config.trusts:
+            return schools
+        trusts = run_each(list(self.config.trusts), lambda trust: self._enqueue_trust(trust, night),
+                          registry=SchoolRegistry(self.config.trusts), deadline_seconds=deadline,
+                          budget_seconds=0.0, clock=self.clock, done_word=QUEUED)
+        return schools + trusts
+
+    def _enqueue_trust(self, trust_id: str, night: datetime) -> str:
+        config = self.config
+        task = tasks.trust_task(config.tasks_queue, trust_id, service_url=config.service_url,
+                                service_account=config.scheduler_email,
+                                audience=config.scheduler_audience, now=night)
+        return tasks.enqueue(self.session, config.tasks_queue, task)
+
+    def trust_now(self, claims: Mapping[str, object], trust_id: str) -> dict[str, object]:
+        """A trust leader's button: the Trust summary now. Only a trust-level role in the trust's
+        own Staff tab may; a school's staff are not staff of the trust."""
+        from sync.trust import trust_role, trust_settings
+
+        if trust_id not in self.config.trusts:
+            raise SchoolNotFound("This spreadsheet is not a trust this service looks after.")
+        settings = trust_settings(self.open_school(trust_id).read_summary())
+        if trust_role(settings, str(claims["email"])) is None:
+            raise Forbidden("Your email address is not in this trust's Staff tab as Trust leader or "
+                            "Trust admin; ask the trust to add it.")
+        with self.locks.hold(trust_id):
+            outcome = (self.run_trust or _run_trust)(trust_id, waiting_since=None)
+        return {"message": outcome.summary_line()}
+
+    def trust_from_task(self, trust_id: str, since: str, tries: int) -> str:
+        """A trust's task: its Trust summary, once its schools have synced since `since` (409
+        before, so Cloud Tasks tries again later), or anyway after TRUST_WAITS tries."""
+        if trust_id not in self.config.trusts:
+            raise SchoolNotFound("This spreadsheet is not a trust this service looks after.")
+        run = self.run_trust or _run_trust
+        waiting = since if tries < TRUST_WAITS else None
+        return run(trust_id, waiting_since=waiting).summary_line()
 
     def _sync_by_id(self, spreadsheet_id: str) -> str:
         with self.locks.hold(spreadsheet_id):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import requests
 
@@ -16,6 +16,11 @@ from sync.errors import AccessDenied, SettingsError, StoreUnavailable
 
 CLOUD_TASKS_ROOT = "https://cloudtasks.googleapis.com/v2"
 SYNC_SCHOOL_PATH = "/tasks/sync-school"
+TRUST_PATH = "/tasks/trust"
+TRUST_DELAY = timedelta(minutes=30)
+"""A trust's task is first tried this long after its schools' tasks were enqueued; while some of its
+schools have not synced since, it answers 409 and Cloud Tasks tries it again with the queue's
+backoff (sync/web/service.py: TRUST_WAITS)."""
 DISPATCH_DEADLINE = "1800s"   # the most Cloud Tasks allows an HTTP target
 TIMEOUT_SECONDS = 30
 
@@ -30,6 +35,27 @@ def school_task(queue: str, spreadsheet_id: str, *, service_url: str, service_ac
         "httpRequest": {
             "httpMethod": "POST",
             "url": service_url + SYNC_SCHOOL_PATH,
+            "headers": {"Content-Type": "application/json"},
+            "body": base64.b64encode(body).decode("ascii"),
+            "oidcToken": {"serviceAccountEmail": service_account, "audience": audience},
+        },
+    }
+
+
+def trust_task(queue: str, trust_id: str, *, service_url: str, service_account: str,
+               audience: str, now: datetime) -> dict[str, object]:
+    """The task that writes a trust's Trust summary after its schools' tasks of the night: named
+    by trust and date (a second enqueue the same night is refused), due TRUST_DELAY after `now`,
+    and told the night began at `now` (schools synced before it are waited for)."""
+    now = now.astimezone(UTC)
+    body = json.dumps({"trustId": trust_id, "since": now.strftime("%Y-%m-%d %H:%M:%S")}).encode()
+    return {
+        "name": f"{queue}/tasks/trust-{trust_id}-{now:%Y%m%d}",
+        "scheduleTime": (now + TRUST_DELAY).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "dispatchDeadline": DISPATCH_DEADLINE,
+        "httpRequest": {
+            "httpMethod": "POST",
+            "url": service_url + TRUST_PATH,
             "headers": {"Content-Type": "application/json"},
             "body": base64.b64encode(body).decode("ascii"),
             "oidcToken": {"serviceAccountEmail": service_account, "audience": audience},

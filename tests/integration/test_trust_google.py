@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import requests
 
+from sync.errors import AlreadyRunning
 from sync.google.storage import Bucket
 from sync.job import run_sync
 from sync.snapshot import BucketPlace, read_snapshot
-from sync.trust import trust_role, trust_settings
+from sync.trust import run_trust_google, trust_role, trust_settings
 from tests.e2e.commands import invoke
 from tests.gcs_emulator import running_emulator
 from tests.google_standin import TEACHER, StandIn
@@ -48,7 +49,9 @@ def join(google: StandIn, school_id: str, trust_id: str | None) -> None:
 
 
 def table(rows: list[list[object]]) -> pd.DataFrame:
-    return pd.DataFrame(rows[2:], columns=rows[1])
+    """A written tab (note, header, rows; Google trims trailing blanks) as a frame."""
+    width = len(rows[1])
+    return pd.DataFrame([row + [None] * (width - len(row)) for row in rows[2:]], columns=rows[1])
 
 
 def test_a_trust_of_google_schools(google: StandIn, emulator: str, tmp_path: Path,
@@ -101,6 +104,13 @@ def test_a_trust_of_google_schools(google: StandIn, emulator: str, tmp_path: Pat
         if len(assessed):
             assert shown["% expected or above"] == round(100 * at / len(assessed), 1)
     assert set(summary["School"]) == {"Trust", "Oak", "Elm", "Not joined", "Never synced"}
+
+    # the nightly task waits while a joined school has not synced since the night began
+    # (a school that never synced is waited for too, until the task's last try)
+    with pytest.raises(AlreadyRunning, match="3 schools of the trust have not synced tonight"):
+        run_trust_google(trust_id, waiting_since="2999-01-01 00:00:00")
+    with pytest.raises(AlreadyRunning, match="1 school of the trust has not synced tonight"):
+        run_trust_google(trust_id, waiting_since="2000-01-01 00:00:00")
 
     # trust-level roles only: a school's head is staff of the school, not of the trust
     settings = trust_settings(written)
