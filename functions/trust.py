@@ -131,12 +131,15 @@ def _subjects(frames: list[pd.DataFrame]) -> list[str]:
 
 
 def _missing_rows(summary: pd.DataFrame, missing: list[str], subjects: list[str]) -> pd.DataFrame:
-    """A missing school's Summary rows: one per subject at `All`, every figure blank."""
+    """A missing school's Summary rows: one per subject at `All`, Pupils "missing" and every figure
+    blank (never 0)."""
     if not missing:
         return summary
-    rows = pd.DataFrame([{SCHOOL: name, "Subject": subject, "Year": "All"}
+    rows = pd.DataFrame([{SCHOOL: name, "Subject": subject, "Year": "All", "Pupils": "missing"}
                          for name in missing for subject in (subjects or [""])])
-    return pd.concat([summary, rows], ignore_index=True) if not summary.empty else rows
+    if summary.empty:
+        return rows
+    return pd.concat([summary.astype({"Pupils": object}), rows], ignore_index=True)
 
 
 def _sorted(table: pd.DataFrame, keys: list[str], order: list[str]) -> pd.DataFrame:

@@ -101,7 +101,8 @@ def test_the_trust_summary_counts_pupils_and_shows_the_missing_school(trust: Pat
         pd.testing.assert_frame_equal(mine, own, check_dtype=False)
     missing = summary[summary["School"] == "Cedar Trust Primary"]
     assert missing["Year"].tolist() == ["All"] * 3
-    assert missing["Pupils"].isna().all()                          # blank, not 0
+    assert (missing["Pupils"] == "missing").all()
+    assert missing["% expected or above"].isna().all()             # blank, not 0
     schools = tab(book, "Schools").set_index("School")
     assert schools.loc["Cedar Trust Primary", "Status"] == "missing: not synced for Autumn 2026-27"
 

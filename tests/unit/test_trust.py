@@ -48,7 +48,8 @@ def test_a_school_without_a_snapshot_is_missing_not_zero() -> None:
     assert trust["Pupils"].tolist() == [3]                   # Late adds no pupils
     late = results.summary[results.summary["School"] == "Late"]
     assert late[["Subject", "Year"]].values.tolist() == [["Maths", "All"]]
-    assert late[["Pupils", "% expected or above"]].isna().all(axis=None)   # blank, not 0
+    assert late["Pupils"].tolist() == ["missing"]
+    assert late["% expected or above"].isna().all()          # blank, not 0
     status = results.schools.set_index("School")["Status"]
     assert status["A"] == "counted"
     assert status["Late"] == "missing: not synced for Autumn 2026-27"
