@@ -17,6 +17,7 @@ of the product, so the sync's own behaviour and speed would change with it.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -165,6 +166,29 @@ def _fastparquet():
     return fastparquet
 
 
+def forget_pupils(place: Place, upns: set[str], *, dry_run: bool = False) -> int:
+    """Take the rows of these pupils (UPNs) out of every snapshot file (`forget`: erasure reaches
+    the snapshots too); returns how many rows held them."""
+    removed = 0
+    for name in place.names():
+        data = place.get(name)
+        if data is None:
+            continue
+        try:
+            frame, meta = from_parquet(data, name)
+        except SnapshotUnreadable:
+            continue     # nothing we can read, nothing a trust can read either
+        column = "UPN" if "UPN" in frame.columns else "upn"
+        if column not in frame.columns:
+            continue
+        drop = frame[column].astype(str).isin(upns)
+        if drop.any():
+            removed += int(drop.sum())
+            if not dry_run:
+                place.put(name, to_parquet(frame[~drop].reset_index(drop=True), meta))
+    return removed
+
+
 def to_parquet(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
     fastparquet = _fastparquet()
 
@@ -179,8 +203,11 @@ def from_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table and its metadata; `SnapshotUnreadable` for a damaged file or a newer schema."""
     fastparquet = _fastparquet()
 
+    if not _looks_like_parquet(data):
+        raise SnapshotUnreadable(f"The results snapshot {name} is damaged.")
     try:
-        table = fastparquet.ParquetFile(io.BytesIO(data))
+        with contextlib.redirect_stdout(io.StringIO()):
+            table = fastparquet.ParquetFile(io.BytesIO(data))
         meta = {k: v for k, v in table.key_value_metadata.items() if k != "pandas"}
         version = int(meta.get("schema_version", "0"))
     except Exception as error:   # fastparquet raises many kinds for a damaged file
@@ -188,7 +215,20 @@ def from_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict[str, str]]:
     if version != SCHEMA_VERSION:
         raise SnapshotUnreadable(f"The results snapshot {name} is of schema version {version}; "
                                  f"this tracker reads version {SCHEMA_VERSION}: update it.")
-    return table.to_pandas(), meta
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):   # fastparquet prints what it found damaged
+            return table.to_pandas(), meta
+    except Exception as error:
+        raise SnapshotUnreadable(f"The results snapshot {name} is damaged.") from error
+
+
+def _looks_like_parquet(data: bytes) -> bool:
+    """Parquet's frame: PAR1 at both ends and a footer length that fits. fastparquet's compiled
+    reader can crash the process on bytes that are not Parquet, so those never reach it."""
+    if len(data) < 12 or data[:4] != b"PAR1" or data[-4:] != b"PAR1":
+        return False
+    footer = int.from_bytes(data[-8:-4], "little")
+    return 0 < footer <= len(data) - 12
 
 
 def place_for(store, settings) -> Place | None:

@@ -101,6 +101,7 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
                           *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx")),
                           *sorted(previous.glob(f"*/{SUMMARY_FILE}"))]
             result.copies = sum(1 for path in our_copies if path.exists())
+        result.rows["results snapshot"] = _forget_snapshots(store, settings, wanted, dry_run)
         verb = "Would remove" if dry_run else "Removed"
         rows = ", ".join(f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
         result.lines.append(f"{verb}: {result.pupils} pupils; {rows or 'no rows'}; "
@@ -122,6 +123,14 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
         if dry_run:
             result.lines.append("Dry run: nothing was removed.")
     return result
+
+
+def _forget_snapshots(store: Store, settings, wanted: set[str], dry_run: bool) -> int:
+    """The pupils' rows in the results snapshots (SCHOOL/results/, or the Results bucket)."""
+    from sync.snapshot import forget_pupils, place_for
+
+    place = place_for(store, settings)
+    return 0 if place is None else forget_pupils(place, wanted, dry_run=dry_run)
 
 
 def _holds(value: object, wanted: set[str]) -> bool:

@@ -66,3 +66,32 @@ def test_any_pupil_rows_survive_the_round_trip(cells: list[tuple[str, float | No
     back, meta = from_parquet(to_parquet(rows, {"schema_version": str(SCHEMA_VERSION)}), "x")
     pd.testing.assert_frame_equal(normalise_pupils(back), rows)
     assert meta["schema_version"] == str(SCHEMA_VERSION)
+
+
+def test_forget_takes_a_pupils_rows_out_of_every_snapshot(tmp_path: Path) -> None:
+    from sync.snapshot import forget_pupils
+
+    place = FolderPlace(tmp_path / "results")
+    write_snapshot(place, snapshot())
+    assert forget_pupils(place, {"a1p"}, dry_run=True) == 2      # a pupils row and a History row
+    assert read_snapshot(place, "2026-27", 2, "Spring").pupils["upn"].tolist() == ["a1p", "a2", "a3"]
+    assert forget_pupils(place, {"a1p"}) == 2
+    back = read_snapshot(place, "2026-27", 2, "Spring")
+    assert back.pupils["upn"].tolist() == ["a2", "a3"]
+    assert back.history.empty
+    assert (back.school, back.synced_at) == ("Oak Primary", "2027-03-01 02:30:00")   # metadata kept
+    assert forget_pupils(place, {"a1p"}) == 0
+
+
+@settings(max_examples=40)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=4))
+def test_a_damaged_snapshot_is_a_sentence_never_a_crash(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(to_parquet(A, {"schema_version": str(SCHEMA_VERSION)}))
+    for at, value in flips:
+        data[at % len(data)] = value
+    try:
+        frame, _ = from_parquet(bytes(data), "x/pupils.parquet")
+    except SnapshotUnreadable as error:
+        assert "x/pupils.parquet" in str(error)
+    else:
+        assert isinstance(frame, pd.DataFrame)
