@@ -12,8 +12,8 @@ Google mode (`--google ID`): ID is the trust's own `Trust summary` spreadsheet, 
   `Trust admin`): roles of the trust, not of any one school.
 A school counts only when its own Settings name the trust (`Trust`: the trust's spreadsheet id), so
 listing a school in a Schools tab never shows its figures to a trust it has not joined. The
-command writes Summary, Groups, Governors, Statutory and `Schools (tracker)`-style owned tabs into
-the trust's spreadsheet, beside people's tabs, as a school's sync does.
+command writes Summary, Groups, Governors, Statutory and `Schools counted` (when each school synced,
+or why it is missing) into the trust's spreadsheet, beside people's tabs, as a school's sync does.
 
 The figures are computed from pupils (functions/trust.py), for one window: the one asked for, else
 the latest any school has synced. A school with no snapshot of that window is missing, not zero.
