@@ -62,7 +62,7 @@ def sync_school_task() -> ResponseReturnValue:
 @schedule.post("/trust")
 def trust_task() -> ResponseReturnValue:
     """One Cloud Task: a trust's Trust summary after its schools' syncs of the night."""
-    tracker().check_scheduler(request.headers)
+    tracker().check_scheduler(_headers())
     body = _json_body()
     trust_id = body.get("trustId")
     if not isinstance(trust_id, str) or not trust_id.strip():

@@ -22,7 +22,7 @@ from sync.web.schools import QUEUED, SchoolOutcome, SchoolRegistry, run_each
 from sync.web.status import status_answer
 
 
-def _run_trust(trust_id: str, *, waiting_since: str | None) -> object:
+def _run_trust(trust_id: str, *, waiting_since: str | None) -> TrustLine:
     from sync.trust import run_trust_google
 
     return run_trust_google(trust_id, waiting_since=waiting_since)
@@ -46,7 +46,13 @@ RunSchool = Callable[..., Outcome]
 """Sync one school (the job's `run_sync(store, full=False)`): returns an outcome with `as_dict()`
 and `summary_line()`. Scheduled runs pass `full=True`: the nightly sync reads every workbook, so an
 edit the incremental check cannot see waits a day at most."""
-RunTrust = Callable[..., object]
+class TrustLine(Protocol):
+    """What writing a trust's summary returns (sync.trust.TrustOutcome)."""
+
+    def summary_line(self) -> str: ...
+
+
+RunTrust = Callable[..., TrustLine]
 """Write a trust's Trust summary (`sync.trust.run_trust_google(trust_id, waiting_since=...)`):
 returns an outcome with `summary_line()`; raises AlreadyRunning while schools are still to sync."""
 TRUST_WAITS = 6
