@@ -14,6 +14,7 @@ import requests
 from sync.errors import AlreadyRunning
 from sync.google.storage import Bucket
 from sync.job import run_sync
+from sync.lease import Lease
 from sync.snapshot import BucketPlace, read_snapshot
 from sync.trust import run_trust_google, trust_role, trust_settings
 from tests.e2e.commands import invoke
@@ -57,6 +58,7 @@ def table(rows: list[list[object]]) -> pd.DataFrame:
 def test_a_trust_of_google_schools(google: StandIn, emulator: str, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACKER_STORAGE_API_ROOT", emulator)
+    monkeypatch.setenv("TRACKER_LEASE_BUCKET", BUCKET)       # the syncs take the school's lease
     oak = serve(google, tmp_path / "oak", class_name="Rowan", first=["Ann", "Bo", "Cy", "Di"])
     elm = serve(google, tmp_path / "elm", class_name="Hazel", first=["Ed", "Flo", "Gus", "Hal"])
     other = serve(google, tmp_path / "other", class_name="Yew")
@@ -72,8 +74,14 @@ def test_a_trust_of_google_schools(google: StandIn, emulator: str, tmp_path: Pat
     join(google, other, None)
     from sync.google import open_google_store
 
+    bucket = Bucket(BUCKET, requests.Session(), root=emulator)
+    held = Lease(bucket, oak, holder="another instance")
+    with held.hold():                       # another instance is syncing Oak: this one is refused
+        with pytest.raises(AlreadyRunning):
+            run_sync(open_google_store(oak))
     for school in (oak, elm, other):
         run_sync(open_google_store(school))
+    assert bucket.list("leases/") == []     # every sync gave its lease back
 
     result = invoke("trust", "--google", trust_id)
     assert result.exit_code == 0, result.output
@@ -88,7 +96,6 @@ def test_a_trust_of_google_schools(google: StandIn, emulator: str, tmp_path: Pat
     assert status["Never synced"] == "missing: not synced for Autumn 2026-27"
 
     # the trust's figures, recomputed from the pupils in the bucket by plain counting
-    bucket = Bucket(BUCKET, requests.Session(), root=emulator)
     pupils = pd.concat([read_snapshot(BucketPlace(bucket, school), "2026-27", 1, "Autumn").pupils
                         for school in (oak, elm)], ignore_index=True)
     summary = table(written["Summary"])
