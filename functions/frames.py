@@ -74,8 +74,6 @@ from __future__ import annotations
 STATUSES = ("well below", "below", "expected", "above", "greater depth", "not assessed")
 AT_EXPECTED_OR_ABOVE = ("expected", "above", "greater depth")
 PROGRESS_STATUSES = ("less than expected", "expected", "more than expected")
-MARK_ABSENT = "ABS"
-MARK_NOT_REQUIRED = "NA"
 
 PUPILS = ["workbook", "academic_year", "class_name", "row", "upn_cell", "upn", "first_name",
           "last_name", "pupil", "year", "date_of_birth", "joined_on", "left_on", "gender",

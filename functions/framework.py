@@ -91,6 +91,7 @@ class Framework:
     windows_by_count: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(hash=False)
     marks: tuple[str, ...]                      # e.g. ("ABS", "NA")
     marks_in_percentages: tuple[str, ...]       # marks counted as "not at expected" in percentages
+    mark_meanings: Mapping[str, str] = field(hash=False)   # mark -> "absent" | "not required"
     scale_min: int
     scale_max: int
     gd_suffix: str                              # points: "GD"; steps: "" (no GD marking)
@@ -250,7 +251,7 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
     if default_count not in by_count:
         raise r.fail("windows.default_count", f"must be one of the counts in windows.by_count "
                                               f"({', '.join(map(str, by_count))})")
-    marks, in_percentages = _marks(r)
+    marks, in_percentages, meanings = _marks(r)
     scale = _scale(r, kind, end_of_year)
     status: dict[str, Any] = dict(well_below=r.number("status.well_below"), below=r.number("status.below"),
                   expected=r.number("status.expected"))
@@ -264,7 +265,7 @@ def load_framework(data: Mapping[str, Any], source: str) -> Framework:
         name=r.get("name", str), kind=kind, source=source, per_year=per_year,
         end_of_year=end_of_year, windows=by_count[default_count][0],
         window_ends=by_count[default_count][1], windows_by_count=MappingProxyType(by_count),
-        marks=marks, marks_in_percentages=in_percentages, **scale, **status,
+        marks=marks, marks_in_percentages=in_percentages, mark_meanings=meanings, **scale, **status,
         greater_depth=r.choice("status.greater_depth", GREATER_DEPTH_RULES),
         gd_from=r.number("status.gd_from", 0), progress_less_than=less, progress_more_than=more,
         target_policy=r.choice("targets.policy", TARGET_POLICIES), ceiling_offset=ceiling,
@@ -313,16 +314,19 @@ def _windows_by_count(r: _Reader, per_year: int) -> dict[int, tuple[tuple[str, .
     return dict(sorted(found.items()))
 
 
-def _marks(r: _Reader) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _marks(r: _Reader) -> tuple[tuple[str, ...], tuple[str, ...], Mapping[str, str]]:
+    """The marks, those counted in percentages (`in_percentages = true`: in the denominator, as
+    not at expected; false: left out, like a pupil with no position), and what each means."""
     table = r.get("marks", Mapping)
     if not table:
         raise r.fail("marks", "must name at least one mark")
+    meanings = {}
     for mark in table:
-        r.choice(f"marks.{mark}.meaning", MARK_MEANINGS)
+        meanings[mark] = r.choice(f"marks.{mark}.meaning", MARK_MEANINGS)
         if not re.fullmatch(r"[A-Z]+", mark):
             raise r.fail(f"marks.{mark}", "must be a mark written in capital letters, such as ABS")
     counted = tuple(m for m in table if r.get(f"marks.{m}.in_percentages", bool))
-    return tuple(table), counted
+    return tuple(table), counted, MappingProxyType(meanings)
 
 
 def _scale(r: _Reader, kind: str, end_of_year: tuple[int, ...]) -> dict[str, Any]:

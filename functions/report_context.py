@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from functions.frames import MARK_ABSENT, MARK_NOT_REQUIRED
 from functions.framework import Framework
 from functions.ladder_chart import ladder_svg
 
@@ -128,8 +127,8 @@ def _subject(history: list[dict], *, window: int, window_names: Sequence[str], f
         "assessed": assessed,
         "label": str(now["label"]) if assessed else "",
         "status": str(now["status"]) if assessed else "not assessed",
-        "absent": now["mark"] == MARK_ABSENT,
-        "not_required": now["mark"] == MARK_NOT_REQUIRED,
+        "absent": fw.mark_meanings.get(str(now["mark"])) == "absent",
+        "not_required": fw.mark_meanings.get(str(now["mark"])) == "not required",
         "source": str(now["source"]),
         "expected_label": str(now["expected_label"]),
         "last_label": str(earlier[-1]["label"]) if earlier else "",

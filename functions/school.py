@@ -155,8 +155,9 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
                                               params.locked_windows, params.now)
     all_problems.append(history_problems)
 
-    summary = aggregates.summary(school, window)
-    groups = aggregates.groups(school, window)
+    counted = fw.marks_in_percentages
+    summary = aggregates.summary(school, window, counted)
+    groups = aggregates.groups(school, window, counted)
     interventions = data.interventions[data.interventions["upn"].isin(set(pupils_now["upn"]))]
     current = school[school["window"] == window]
     governors = aggregates.governors(summary, groups)
@@ -175,12 +176,12 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
         problems=_problem_table(all_problems),
         summary=summary,
         groups=groups,
-        classes=aggregates.classes(school, window),
+        classes=aggregates.classes(school, window, counted),
         completion=aggregates.completion(school, window),
         watchlist=aggregates.watchlist(school, window),
         progress_matrix=aggregates.progress_matrix(school, window),
         interventions=aggregates.interventions(school, interventions, fw, window),
-        trends=aggregates.trends(school, school_last),
+        trends=aggregates.trends(school, school_last, counted),
         governors=governors,
         history=history,
         **{key: value for key, value in statutory.items() if value is not None},

@@ -2,8 +2,10 @@
 
 A row of the SCHOOL frame (functions/frames.py) is one pupil x subject x window. At one window:
 
-- *assessed*: the pupil has a position (a value), or the teacher marked `NA`. `NA` counts in the
-  denominator as not at expected; `ABS` and pupils with no position at all are left out.
+- *assessed*: the pupil has a position (a value), or the teacher gave a mark the framework counts
+  in percentages (`[marks] ... in_percentages = true`; shipped: `NA`), which counts in the
+  denominator as not at expected. Any other mark (shipped: `ABS`) and pupils with no position at
+  all are left out.
 - *at expected or above*: status expected, above or greater depth; *greater depth*: status greater depth.
 - *falling behind*: on the watchlist as falling behind (`% falling behind`; excelling is not counted).
 - *average progress*: the mean of `progress` over pupils who have one.
@@ -16,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from functions.frames import AT_EXPECTED_OR_ABOVE, MARK_ABSENT, MARK_NOT_REQUIRED
+from collections.abc import Collection
+
+from functions.frames import AT_EXPECTED_OR_ABOVE
 from functions.rounding import round_half_up
 
 MEASURE_COLUMNS = ["Pupils", "Assessed", "% expected or above", "% greater depth or above",
@@ -35,10 +39,13 @@ def on_roll_at(school: pd.DataFrame, window: int, columns: list[str]) -> pd.Data
     return school.loc[keep, columns]
 
 
-def counts(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per-row 0/1 indicators (and progress sum/count) that sum to each measure's parts."""
-    mark = rows["mark"]
-    assessed = ~mark.isin([MARK_ABSENT]) & (rows["value"].notna() | mark.isin([MARK_NOT_REQUIRED]))
+def counts(rows: pd.DataFrame, counted_marks: Collection[str]) -> pd.DataFrame:
+    """Per-row 0/1 indicators (and progress sum/count) that sum to each measure's parts.
+    `counted_marks`: the framework's `marks_in_percentages`; any other mark is left out."""
+    mark = rows["mark"].fillna("")
+    counted = mark.isin(list(counted_marks))
+    left_out = mark.ne("") & ~counted
+    assessed = ~left_out & (rows["value"].notna() | counted)
     status = rows["status"]
     progress = rows["progress"].astype(float)
     return pd.DataFrame({

@@ -1,6 +1,8 @@
 """The `Classes` tab: class x subject with the Summary measures."""
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
 from functions.aggregates._measures import (
@@ -16,11 +18,11 @@ from functions.aggregates._measures import (
 CLASSES_COLUMNS = ["Year", "Class", "Subject", *MEASURE_COLUMNS]
 
 
-def classes(school: pd.DataFrame, window: int) -> pd.DataFrame:
+def classes(school: pd.DataFrame, window: int, counted_marks: Collection[str]) -> pd.DataFrame:
     """Class x subject measures at `window`, with the class's year group (its pupils' lowest);
     ordered by year group, then class name, then subject, as Completion is."""
     rows = on_roll_at(school, window, [*MEASURED, "class_name", "subject", "year"])
-    parts = counts(rows)
+    parts = counts(rows, counted_marks)
     parts["Class"] = rows["class_name"]
     parts["Subject"] = rows["subject"]
     table = measures(parts.groupby(["Class", "Subject"], sort=False)[COUNTS].sum()).reset_index()

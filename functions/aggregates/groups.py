@@ -11,6 +11,8 @@ pupils on roll at the window has no row.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -46,13 +48,13 @@ def membership(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns, index=rows.index)
 
 
-def groups(school: pd.DataFrame, window: int) -> pd.DataFrame:
+def groups(school: pd.DataFrame, window: int, counted_marks: Collection[str]) -> pd.DataFrame:
     """Subject x group: % expected or above and average progress in and outside each group."""
     groups_of_pupils = [c for c in school.columns if c.startswith(CUSTOM_GROUP_PREFIX)]
     rows = on_roll_at(school, window, [*MEASURED, "subject", *PUPIL_COLUMNS, *groups_of_pupils])
     members = membership(rows)
     member_matrix = members.to_numpy(dtype=float)
-    parts = counts(rows)[_SUMMED].to_numpy(dtype=float)
+    parts = counts(rows, counted_marks)[_SUMMED].to_numpy(dtype=float)
     inside_by_subject, total_by_subject = [], []
     for subject in subject_order(rows["subject"]):
         in_subject = (rows["subject"] == subject).to_numpy()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
+from collections.abc import Collection
+
 import pandas as pd
 
 from functions.aggregates._measures import (
@@ -19,14 +21,14 @@ YEAR_ORDER = [1, 2, 3, 4, 5, 6, "KS1", "LKS2", "UKS2", "All"]
 SUMMARY_COLUMNS = ["Year", "Subject", *MEASURE_COLUMNS]
 
 
-def summary(school: pd.DataFrame, window: int) -> pd.DataFrame:
+def summary(school: pd.DataFrame, window: int, counted_marks: Collection[str]) -> pd.DataFrame:
     """Year group x subject measures of the pupils on roll at `window`.
 
     One block per subject (in the school's subject order): years 1-6, then `KS1`, `LKS2`, `UKS2`
     and `All`, each only when it has pupils. `Year` holds ints for years and text for the rest.
     """
     rows = on_roll_at(school, window, [*MEASURED, "subject", "year"])
-    parts = counts(rows)
+    parts = counts(rows, counted_marks)
     parts["subject"] = rows["subject"]
     parts["year"] = rows["year"].astype(int)
     by_year = parts.groupby(["subject", "year"], sort=False)[COUNTS].sum()

@@ -7,6 +7,8 @@ whole-school view, the tab itself: one row per window, two columns per subject,
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
 from functions.aggregates._measures import MEASURED, counts, percent, subject_order, window_names
@@ -15,10 +17,10 @@ TRENDS_BY_YEAR_COLUMNS = ["Window", "Subject", "Year", "% expected or above",
                           "% expected or above last year"]
 
 
-def _percentages(school: pd.DataFrame, years: list[int]) -> pd.Series:
+def _percentages(school: pd.DataFrame, years: list[int], counted_marks: Collection[str]) -> pd.Series:
     keep = school["on_roll"].to_numpy(bool) & school["year"].isin(years).to_numpy()
     rows = school.loc[keep, [*MEASURED, "window", "subject", "year"]]
-    parts = counts(rows)[["assessed", "at_expected"]]
+    parts = counts(rows, counted_marks)[["assessed", "at_expected"]]
     parts[["window", "subject", "year"]] = rows[["window", "subject", "year"]]
     parts["year"] = parts["year"].astype(int)
     by_year = parts.groupby(["window", "subject", "year"])[["assessed", "at_expected"]].sum()
@@ -28,10 +30,12 @@ def _percentages(school: pd.DataFrame, years: list[int]) -> pd.Series:
     return percent(totals["at_expected"], totals["assessed"])
 
 
-def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFrame:
+def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame,
+                   counted_marks: Collection[str]) -> pd.DataFrame:
     """Window x subject x year (1-6, then `All`) with this year's and last year's percentages."""
     years = sorted(pd.unique(this_year["year"]).astype(int))
-    now, before = _percentages(this_year, years), _percentages(last_year, years)
+    now, before = (_percentages(this_year, years, counted_marks),
+                   _percentages(last_year, years, counted_marks))
     keys = now.index.union(before.index, sort=False)
     table = pd.DataFrame({"% expected or above": now.reindex(keys),
                           "% expected or above last year": before.reindex(keys)})
@@ -48,9 +52,9 @@ def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataF
     return table[TRENDS_BY_YEAR_COLUMNS]
 
 
-def trends(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFrame:
+def trends(this_year: pd.DataFrame, last_year: pd.DataFrame, counted_marks: Collection[str]) -> pd.DataFrame:
     """One row per window: `Window`, then "<Subject>" and "<Subject> last year" for each subject."""
-    whole = trends_by_year(this_year, last_year)
+    whole = trends_by_year(this_year, last_year, counted_marks)
     whole = whole[whole["Year"] == "All"]
     columns = {"Window": whole["Window"].drop_duplicates().tolist()}
     for subject in pd.unique(whole["Subject"]):

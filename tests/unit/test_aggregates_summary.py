@@ -7,6 +7,8 @@ import pytest
 from functions.aggregates import classes, summary
 from tests.unit.test_aggregates_support import school
 
+COUNTED = ("NA",)   # the marks counted in percentages (points.toml: NA; ABS is left out)
+
 Y3, Y4 = 3, 4
 
 
@@ -41,13 +43,13 @@ def row(table: pd.DataFrame, **keys) -> dict:
 
 
 def test_summary_has_exactly_the_tab_columns(autumn_school):
-    assert list(summary(autumn_school, 1).columns) == [
+    assert list(summary(autumn_school, 1, COUNTED).columns) == [
         "Year", "Subject", "Pupils", "Assessed", "% expected or above",
         "% greater depth or above", "Average progress", "% falling behind"]
 
 
 def test_year_row_counts_na_as_not_expected_and_leaves_out_abs_blank_and_leavers(autumn_school):
-    year3 = row(summary(autumn_school, 1), Year=3, Subject="Reading")
+    year3 = row(summary(autumn_school, 1, COUNTED), Year=3, Subject="Reading")
     # on roll: A B C D E F (G left) = 6; assessed: A B C D = 4
     assert (year3["Pupils"], year3["Assessed"]) == (6, 4)
     assert year3["% expected or above"] == 50.0        # A, B of 4
@@ -57,7 +59,7 @@ def test_year_row_counts_na_as_not_expected_and_leaves_out_abs_blank_and_leavers
 
 
 def test_key_stage_and_all_rows_pool_the_pupils_not_the_percentages(autumn_school):
-    table = summary(autumn_school, 1)
+    table = summary(autumn_school, 1, COUNTED)
     lks2 = row(table, Year="LKS2", Subject="Reading")
     # years 3 and 4: 8 on roll, 6 assessed, 4 at expected or above (A B H I), 1 greater depth
     assert (lks2["Pupils"], lks2["Assessed"]) == (8, 6)
@@ -68,32 +70,32 @@ def test_key_stage_and_all_rows_pool_the_pupils_not_the_percentages(autumn_schoo
 
 
 def test_rows_come_subject_by_subject_in_year_then_key_stage_order(autumn_school):
-    table = summary(autumn_school, 1)
+    table = summary(autumn_school, 1, COUNTED)
     assert list(zip(table["Subject"], table["Year"])) == [
         ("Reading", 3), ("Reading", 4), ("Reading", "LKS2"), ("Reading", "All"),
         ("Writing", 3), ("Writing", "LKS2"), ("Writing", "All")]
 
 
 def test_another_window_uses_only_that_windows_rows(autumn_school):
-    spring = summary(autumn_school, 2)
+    spring = summary(autumn_school, 2, COUNTED)
     assert len(spring) == 3  # year 3, LKS2, All for Reading
     assert row(spring, Year=3)["% greater depth or above"] == 100.0
 
 
 def test_a_group_with_no_assessed_pupil_shows_blank_percentages():
-    table = summary(school(dict(upn="E", mark="ABS")), 1)
+    table = summary(school(dict(upn="E", mark="ABS")), 1, COUNTED)
     year3 = row(table, Year=3)
     assert (year3["Pupils"], year3["Assessed"]) == (1, 0)
     assert math.isnan(year3["% expected or above"]) and math.isnan(year3["Average progress"])
 
 
 def test_empty_school_gives_the_columns_and_no_rows(autumn_school):
-    assert summary(autumn_school.iloc[0:0], 1).empty
-    assert list(summary(autumn_school.iloc[0:0], 1).columns)[:2] == ["Year", "Subject"]
+    assert summary(autumn_school.iloc[0:0], 1, COUNTED).empty
+    assert list(summary(autumn_school.iloc[0:0], 1, COUNTED).columns)[:2] == ["Year", "Subject"]
 
 
 def test_classes_gives_the_summary_measures_per_class_ordered_by_year(autumn_school):
-    table = classes(autumn_school, 1)
+    table = classes(autumn_school, 1, COUNTED)
     assert list(table.columns)[:7] == ["Year", "Class", "Subject", "Pupils", "Assessed",
                                        "% expected or above", "% greater depth or above"]
     assert list(zip(table["Year"], table["Class"], table["Subject"])) == [

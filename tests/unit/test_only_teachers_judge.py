@@ -20,6 +20,7 @@ from functions.positions import build_positions
 from tests.unit.engine_fixtures import shipped
 
 POINTS = shipped("points")
+COUNTED = POINTS.marks_in_percentages
 ENDS = [date(2026, 12, 20), date(2027, 3, 31), date(2027, 7, 20)]
 CELLS = [("Judgements", "C2", "U1", "16"), ("Judgements", "C3", "U2", "banana"),
          ("Tests", "C3", "U2", "85%"), ("Tests", "C4", "U3", "85%"), ("Judgements", "C5", "U4", "ABS")]
@@ -55,7 +56,7 @@ def test_no_judgement_is_not_assessed_whatever_the_suggestions_say():
 
 def test_classes_assessed_and_completion_entered_agree():
     school, _ = school_at_autumn(POINTS)
-    classes = aggregates.classes(school, 1).iloc[0]
+    classes = aggregates.classes(school, 1, COUNTED).iloc[0]
     assert (classes["Pupils"], classes["Assessed"], classes["% expected or above"]) == (4, 1, 100.0)
     completion = aggregates.completion(school, 1).iloc[0]
     assert (completion["Due"], completion["Entered"], completion["Missing"]) == (4, 2, "Pupil U2, Pupil U3")
@@ -69,5 +70,5 @@ def test_opted_in_a_test_fills_only_the_blank_cell():
     assert autumn[["source", "label", "status"]].values.tolist() == [
         ["teacher", "16", "expected"], ["", "", "not assessed"], ["test", "16 GD", "greater depth"],
         ["", "", "not assessed"]]
-    assert aggregates.classes(school, 1).iloc[0]["Assessed"] == 2
+    assert aggregates.classes(school, 1, COUNTED).iloc[0]["Assessed"] == 2
     assert aggregates.completion(school, 1).iloc[0]["Entered"] == 2     # a suggestion is not entered
