@@ -12,7 +12,7 @@ import pandas as pd
 from functions import frames
 from functions.distinct import labels_for
 from functions.framework import Framework
-from functions.rounding import round_half_up
+from functions.rounding import round_half_up, without_noise
 
 CODES = ("WT", "A", "M")
 EXPECTED_CODE = "WT, A or M (or blank)"
@@ -69,10 +69,10 @@ def _points(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
     rows = _with_counts(rows, counts, totals)
     achieved, mastered, total = (rows[c].to_numpy().reshape(count, per_year)
                                  for c in ("achieved", "mastered", "total"))
-    secure = achieved >= fw.grid.achieved * total - 1e-9
+    secure = achieved >= without_noise(fw.grid.achieved * total)
     run = np.minimum.accumulate(secure, axis=1)
     deep = (run[:, -1] & (total[:, -1] > 0) & (achieved[:, -1] == total[:, -1])
-            & (mastered[:, -1] >= fw.grid.gd_mastered * total[:, -1] - 1e-9))
+            & (mastered[:, -1] >= without_noise(fw.grid.gd_mastered * total[:, -1])))
     subject = rows["subject"].str.lower()
     words = (rows["achieved"].astype(str) + " of " + rows["total"].astype(str) + " point "
              + rows["group"].astype(str) + " " + subject + " statements achieved ("
@@ -96,8 +96,9 @@ def _steps(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
     rows = rows[rows["total"] > 0].reset_index(drop=True)
     a, m = rows["achieved"] / rows["total"], rows["mastered"] / rows["total"]
     rule = fw.grid
-    top = (a >= rule.top_achieved - 1e-9) & (m >= rule.top_mastered - 1e-9)
-    step = np.select([top] + [a >= t.from_share - 1e-9 for t in rule.thresholds],
+    a, m = without_noise(a.to_numpy(dtype=float)), without_noise(m.to_numpy(dtype=float))
+    top = (a >= rule.top_achieved) & (m >= rule.top_mastered)
+    step = np.select([top] + [a >= t.from_share for t in rule.thresholds],
                      [rule.top_step] + [t.step for t in rule.thresholds], default=rule.thresholds[-1].step)
     index = pd.Series(step, index=rows.index, dtype=object).map({s: i for i, s in enumerate(fw.steps)})
     rows["value"] = (len(fw.steps) * (rows["band"] - 1) + index + 1).astype(float)

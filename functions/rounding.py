@@ -4,6 +4,9 @@ Python's `round` and numpy's `round` round half to even (`round(2.25, 1) == 2.2`
 put many "halves" a hair below .5 (`2.675` is stored as 2.67499...). Heads check percentages by hand,
 so 12.25% must show as 12.3. We first round to 9 decimals to wipe float noise, then round half away
 from zero, as Excel's ROUND does.
+
+Float noise (0.6 * 100 is 60.00000000000001; 0.8 * 5 is 4.000000000000001) is wiped the same way
+everywhere, by `without_noise`, before a number is compared with a threshold or shown.
 """
 from __future__ import annotations
 
@@ -12,9 +15,26 @@ from typing import TypeVar, overload
 import numpy as np
 import pandas as pd
 
-_NOISE_DECIMALS = 9
+NOISE_DECIMALS = 9
 
 T = TypeVar("T", pd.Series, np.ndarray)
+
+
+@overload
+def without_noise(values: float) -> float: ...
+@overload
+def without_noise(values: np.ndarray) -> np.ndarray: ...
+
+
+def without_noise(values):
+    """`values` rounded to NOISE_DECIMALS (9) decimals: a float (Python's exact `round`) or an array.
+
+    >>> without_noise(0.6 * 100), without_noise(0.8 * 5)
+    (60.0, 4.0)
+    """
+    if isinstance(values, float):
+        return round(values, NOISE_DECIMALS)
+    return np.round(values, NOISE_DECIMALS)
 
 
 @overload
@@ -30,7 +50,7 @@ def round_half_up(values, places: int = 1):
     (12.3, -0.3, 2.68)
     """
     scale = 10.0 ** places
-    scaled = np.round(np.asarray(values, dtype=float) * scale, _NOISE_DECIMALS)
+    scaled = without_noise(np.asarray(values, dtype=float) * scale)
     rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
     rounded = rounded + 0.0  # turn -0.0 into 0.0
     if isinstance(values, pd.Series):

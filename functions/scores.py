@@ -24,13 +24,13 @@ import pandas as pd
 from functions.distinct import labels_for
 from functions.framework import Framework
 from functions.labels import map_distinct
+from functions.rounding import without_noise
 
 EXPECTED_SCORE = "a percentage from 0 to 100 (72 or 72%), a fraction (0.72) or a score (36/50)"
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _PERCENT = re.compile(rf"^({_NUMBER})%$")
 _OUT_OF = re.compile(rf"^({_NUMBER})/({_NUMBER})$")
 _PLAIN = re.compile(rf"^({_NUMBER})$")
-NOISE_DECIMALS = 9  # 0.6 * 100 is 60.00000000000001: wipe float noise before comparing
 
 
 class Score(NamedTuple):
@@ -44,7 +44,7 @@ class Score(NamedTuple):
 def _checked(percent: float, whole: str = "100%") -> Score:
     if percent > 100:
         return Score(math.nan, "", f"a score no higher than {whole}")
-    return Score(round(percent, NOISE_DECIMALS), "", "")
+    return Score(without_noise(percent), "", "")
 
 
 def date_not_score(day: date) -> str:
@@ -97,6 +97,12 @@ def _from_number(number: float, written_as_decimal: bool) -> Score:
 def percent_text(percent: float) -> str:
     """72.0 -> "72%", 59.99 -> "59.99%" (as typed, not rounded away)."""
     return f"{percent:g}%"
+
+
+def fraction_as_percent(number: float) -> str:
+    """A number in a percent-formatted cell as the text the teacher saw: 1 -> "100%",
+    0.725 -> "72.5%" (both stores read such cells this way)."""
+    return percent_text(without_noise(number * 100))
 
 
 def benchmark_suggestions(percent: pd.Series, expected: pd.Series, fw: Framework) -> pd.DataFrame:

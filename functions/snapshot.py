@@ -41,6 +41,10 @@ HISTORY_KEPT = ["Academic year", "Window", "UPN", "Year", "Class", "Subject", "L
                 "Source", "Recorded at"]
 
 
+BEFORE_MARKS_WERE_RECORDED = ("NA",)
+"""The marks counted in percentages by a snapshot that does not record them: every sync before
+they were recorded counted `NA` only (the shipped frameworks' `[marks]`)."""
+
 @dataclass(frozen=True)
 class Snapshot:
     """One school's snapshot of one window."""
@@ -55,13 +59,15 @@ class Snapshot:
     statutory: pd.DataFrame
     trust: str = ""         # the trust the school's Settings name (Google: its spreadsheet id)
     framework: str = ""     # "points" or "steps": progress is in that framework's units
+    counted_marks: tuple[str, ...] = BEFORE_MARKS_WERE_RECORDED   # the framework's marks_in_percentages
 
     def meta(self) -> dict[str, str]:
         """What every stored table carries beside its rows."""
         return {"schema_version": str(SCHEMA_VERSION), "school": self.school,
                 "academic_year": self.academic_year, "window": str(self.window),
                 "window_name": self.window_name, "synced_at": self.synced_at,
-                "trust": self.trust, "framework": self.framework}
+                "trust": self.trust, "framework": self.framework,
+                "counted_marks": ",".join(self.counted_marks)}
 
 
 def pupil_rows(school: pd.DataFrame, window: int) -> pd.DataFrame:

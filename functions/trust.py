@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from functions import aggregates
+from functions.snapshot import BEFORE_MARKS_WERE_RECORDED
 from functions.statutory import MEASURES, NationalFigures, StatutoryRules, governors_statutory, statutory_table
 
 TRUST = "Trust"
@@ -37,6 +38,7 @@ class SchoolPupils:
     synced_at: str = ""
     problem: str = ""                 # why it is missing, when not simply "not synced"
     framework: str = ""               # "points" or "steps"
+    counted_marks: tuple[str, ...] = BEFORE_MARKS_WERE_RECORDED   # marks counted in percentages
 
 
 @dataclass
@@ -54,17 +56,20 @@ def trust_results(schools: Sequence[SchoolPupils], window: int, window_label: st
     """The trust's Summary, Groups, Governors and Statutory (the trust's rows, then each school's
     beside them) and a Schools table saying which schools count and which are missing."""
     present = [s for s in schools if s.pupils is not None]
-    entities: list[tuple[str, pd.DataFrame, pd.DataFrame]] = []
+    entities: list[tuple[str, pd.DataFrame, pd.DataFrame, tuple[str, ...]]] = []
     if present:
+        # the trust counts a mark that any of its schools counts (the shipped frameworks agree)
+        counted = tuple(dict.fromkeys(m for s in present for m in s.counted_marks))
         entities.append((TRUST, pd.concat([s.pupils for s in present], ignore_index=True),
-                         _measures([s.statutory for s in present])))
-        entities += [(s.name, s.pupils, _measures([s.statutory])) for s in present if s.pupils is not None]
+                         _measures([s.statutory for s in present]), counted))
+        entities += [(s.name, s.pupils, _measures([s.statutory]), s.counted_marks) for s in present
+                     if s.pupils is not None]
     order = [TRUST, *[s.name for s in schools]]
     summaries, groups, governors, statutory = [], [], [], []
     mixed = len({s.framework for s in present}) > 1
-    for name, pupils, measures in entities:
-        summary = aggregates.summary(pupils, window)
-        group_table = aggregates.groups(pupils, window)
+    for name, pupils, measures, counted_marks in entities:
+        summary = aggregates.summary(pupils, window, counted_marks)
+        group_table = aggregates.groups(pupils, window, counted_marks)
         if mixed and name == TRUST:   # points and steps are different units: no trust average
             summary["Average progress"] = np.nan
             group_table[PROGRESS_IN_GROUPS] = np.nan
@@ -78,7 +83,7 @@ def trust_results(schools: Sequence[SchoolPupils], window: int, window_label: st
         summaries.append(_with_school(summary, name))
         groups.append(_with_school(group_table, name))
         governors.append(_with_school(governor_rows, name))
-    subjects = _subjects([p for _, p, _ in entities])
+    subjects = _subjects([p for _, p, _, _ in entities])
     missing = [s.name for s in schools if s.pupils is None]
     summary = _missing_rows(_concat(summaries), missing, subjects)
     return TrustResults(

@@ -189,7 +189,8 @@ def keep_snapshot(store: Store, settings: Settings, results, synced_at: str) -> 
     place = place_for(store, settings)
     if place is not None:
         write_snapshot(place, snapshot_of(results, settings.school_name or store.display_name,
-                                          synced_at, settings.trust, settings.framework.kind))
+                                          synced_at, settings.trust, settings.framework.kind,
+                                          settings.framework.marks_in_percentages))
 
 
 def _point_at_results(problems: pd.DataFrame, results_name: str) -> None:

@@ -30,6 +30,7 @@ from typing import Protocol
 import pandas as pd
 
 from functions.snapshot import (
+    BEFORE_MARKS_WERE_RECORDED,
     KINDS,
     SCHEMA_VERSION,
     Snapshot,
@@ -109,7 +110,7 @@ def window_folder(academic_year: str, window: int, window_name: str) -> str:
 
 
 def snapshot_of(results, school: str, synced_at: str, trust: str = "",
-                framework: str = "") -> Snapshot:
+                framework: str = "", counted_marks: tuple[str, ...] = BEFORE_MARKS_WERE_RECORDED) -> Snapshot:
     """The snapshot of a sync's results (functions.school.SchoolResults)."""
     return Snapshot(
         school=school, academic_year=results.academic_year, window=results.window,
@@ -117,7 +118,7 @@ def snapshot_of(results, school: str, synced_at: str, trust: str = "",
         pupils=pupil_rows(results.school, results.window),
         history=history_rows(results.history, results.academic_year, results.window_name),
         statutory=statutory_rows(results.statutory_measures), trust=trust,
-        framework=framework,
+        framework=framework, counted_marks=counted_marks,
     )
 
 
@@ -154,7 +155,13 @@ def read_snapshot(place: Place, academic_year: str, window: int, window_name: st
     return Snapshot(school=meta.get("school", ""), academic_year=meta.get("academic_year", academic_year),
                     window=int(meta.get("window", window)), window_name=meta.get("window_name", window_name),
                     synced_at=meta.get("synced_at", ""), trust=meta.get("trust", ""),
-                    framework=meta.get("framework", ""), **tables)
+                    framework=meta.get("framework", ""), counted_marks=_marks(meta), **tables)
+
+
+def _marks(meta: dict[str, str]) -> tuple[str, ...]:
+    if "counted_marks" not in meta:
+        return BEFORE_MARKS_WERE_RECORDED
+    return tuple(mark for mark in meta["counted_marks"].split(",") if mark)
 
 
 def _fastparquet():

@@ -112,7 +112,8 @@ def gather(places: list[tuple[str, Place]], target: Target, *,
                 "spreadsheet id)")))
         else:
             schools.append(SchoolPupils(name, snapshot.pupils, snapshot.statutory,
-                                        synced_at=snapshot.synced_at, framework=snapshot.framework))
+                                        synced_at=snapshot.synced_at, framework=snapshot.framework,
+                                        counted_marks=snapshot.counted_marks))
     return schools
 
 

@@ -30,6 +30,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from functions.scores import fraction_as_percent
 from sync.store import Chart, Tab, Workbook
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _as_percent(value: object) -> object:
     """A number in a percent-formatted cell as the text the teacher saw ("100%" for 1), as
     Google mode reads it (sync/google/spreadsheet.py); anything else as it is."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{round(value * 100, 9):g}%"
+        return fraction_as_percent(value)
     return value
 
 

@@ -15,10 +15,10 @@ blank (NaN) when there is nothing to divide by.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
-
-from collections.abc import Collection
 
 from functions.frames import AT_EXPECTED_OR_ABOVE
 from functions.rounding import round_half_up

@@ -1,9 +1,9 @@
 """The `Summary` tab: year group x subject at one window, with key stage and whole-school rows."""
 from __future__ import annotations
 
-import numpy as np
 from collections.abc import Collection
 
+import numpy as np
 import pandas as pd
 
 from functions.aggregates._measures import (

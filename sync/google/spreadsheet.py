@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from functions.scores import fraction_as_percent
 from sync.store import Rows, Workbook
 
 OWNED_KEY = "tracker-owned"
@@ -67,7 +68,7 @@ def parse_layout(answer: Mapping[str, Any]) -> Layout:
 
 def percent_text(number: float) -> str:
     """A number shown as a percentage, as the teacher typed it: 1 -> "100%", 0.725 -> "72.5%"."""
-    return f"{round(number * 100, 9):g}%"
+    return fraction_as_percent(number)
 
 
 def cell_value(cell: dict) -> object:

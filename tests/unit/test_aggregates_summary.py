@@ -104,3 +104,14 @@ def test_classes_gives_the_summary_measures_per_class_ordered_by_year(autumn_sch
     assert (ash["Pupils"], ash["% expected or above"], ash["Average progress"]) == (2, 100.0, 2.0)
     oak = row(table, Class="Oak", Subject="Reading")
     assert (oak["Assessed"], oak["% falling behind"]) == (4, 25.0)
+
+
+@pytest.mark.parametrize(("counted", "assessed", "at_expected"), [
+    ((), 3, 66.7),                     # no mark counted: A B C assessed; A, B expected = 2 of 3
+    (("NA",), 4, 50.0),                # shipped: D (NA) counts as not at expected: 2 of 4
+    (("ABS", "NA"), 5, 40.0),          # a school counting ABS too: 2 of 5
+])
+def test_which_marks_count_in_percentages_comes_from_the_framework(autumn_school, counted, assessed,
+                                                                    at_expected):
+    year3 = row(summary(autumn_school, 1, counted), Year=3, Subject="Reading")
+    assert (year3["Pupils"], year3["Assessed"], year3["% expected or above"]) == (6, assessed, at_expected)

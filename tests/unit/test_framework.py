@@ -132,3 +132,17 @@ def test_a_framework_is_a_value_usable_as_a_cache_key():
     renamed = STEPS.with_windows(list(STEPS.windows))
     assert renamed == STEPS and hash(renamed) == hash(STEPS)
     assert STEPS.with_windows(["Spring", "Summer"]) != STEPS
+
+
+def test_a_marks_meaning_and_whether_it_counts_in_percentages_are_the_files():
+    data = framework_data("points")
+    data["marks"] = {"ABS": {"meaning": "absent", "in_percentages": True},
+                     "ILL": {"meaning": "absent", "in_percentages": False},
+                     "NA": {"meaning": "not required", "in_percentages": True}}
+    fw = load_framework(data, "ours.toml")
+    assert fw.marks == ("ABS", "ILL", "NA")
+    assert fw.marks_in_percentages == ("ABS", "NA")
+    assert dict(fw.mark_meanings) == {"ABS": "absent", "ILL": "absent", "NA": "not required"}
+    data["marks"]["ILL"]["meaning"] = "poorly"
+    with pytest.raises(FrameworkError, match="marks.ILL.meaning"):
+        load_framework(data, "ours.toml")

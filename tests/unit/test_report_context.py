@@ -157,3 +157,16 @@ def test_nullable_number_columns_read_the_same_as_floats():
                            next_steps={})["subjects"][0]
     assert (maths["label"], maths["last_label"], maths["progress_measurable"]) == ("", "16", False)
     assert maths["chart_svg"] == ""                 # not assessed this window: no picture
+
+
+def test_a_report_says_absent_or_not_required_by_the_marks_meaning_in_the_framework():
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    fw = replace(FW, marks=("ILL", "NA"), mark_meanings=MappingProxyType({"ILL": "absent", "NA": "not required"}))
+    for mark, absent, not_required in (("ILL", True, False), ("NA", False, True)):
+        rows = [STEADY[0], row(2, NAN, status="not assessed", mark=mark)]
+        maths = report_context(pd.DataFrame(rows), window=2, window_names=WINDOWS, fw=fw,
+                               school_name="Hill Primary", academic_year="2026-27", comment="",
+                               approved=True, next_steps={})["subjects"][0]
+        assert (maths["absent"], maths["not_required"]) == (absent, not_required)

@@ -78,3 +78,16 @@ def test_schools_on_different_frameworks_have_no_trust_average_progress() -> Non
     assert math.isnan(rows.loc["Trust", "Average progress"])
     assert rows.loc["Trust", "% expected or above"] == 75.0     # statuses still count together
     assert rows.loc["A", "Average progress"] == 1.0 and rows.loc["B", "Average progress"] == 3.0
+
+
+def test_each_school_counts_the_marks_its_own_framework_counts() -> None:
+    # C: c1 expected, c2 marked ABS. C counts ABS in percentages: 1 of 2 = 50.0; the shipped rule
+    # (NA only) leaves c2 out: 1 of 1 = 100.0. The trust counts a mark any school counts: with A,
+    # 3 of 5 = 60.0 (a1p, a2, c1 of a1p a2 a3 c1 c2).
+    c = pupils([("c1", 3, "expected", 1.0), ("c2", 3, "not assessed", math.nan)])
+    c.loc[c["upn"] == "c2", "mark"] = "ABS"
+    for counted, figure, trust in ((("ABS", "NA"), 50.0, 60.0), (("NA",), 100.0, 75.0)):
+        results = trust_results([SchoolPupils("A", A), SchoolPupils("C", c, counted_marks=counted)], 1,
+                                "Autumn 2026-27", "2026-27")
+        rows = results.summary[results.summary["Year"] == 3].set_index("School")
+        assert (rows.loc["C", "% expected or above"], rows.loc["Trust", "% expected or above"]) == (figure, trust)
