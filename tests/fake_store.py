@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sync.errors import UnreadableWorkbook
 from sync.reports.local import ReportSink
-from sync.store import SUMMARY_NAME, Tab, Workbook, WorkbookRef
+from sync.store import SUMMARY_NAME, Store, Tab, Workbook, WorkbookRef
 
 
 def as_rows(tab: Tab) -> list[list[object]]:
@@ -106,3 +106,8 @@ class FakeStore:
 
     def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
         return Path(reports_folder), None
+
+
+def _is_a_store(store: FakeStore) -> Store:
+    """For mypy: the fake implements the whole port (as LocalStore and GoogleStore do)."""
+    return store
