@@ -26,13 +26,14 @@ import pandas as pd
 
 from functions.distinct import combined_key
 from functions.frames import PROBLEMS
+from functions.owned_tabs import SUMMARY_NAME
 
 HISTORY_COLUMNS = ["Academic year", "Window", "UPN", "Pupil", "Year", "Class", "Subject", "Label",
                    "Value", "Source", "Recorded at"]
 KEY = ["Academic year", "Window", "UPN", "Subject"]
 TEXT = ["Academic year", "Window", "UPN", "Pupil", "Class", "Subject", "Label", "Source",
         "Recorded at"]
-WORKBOOK, TAB = "Tracker summary", "History"
+WORKBOOK, TAB = SUMMARY_NAME, "History"
 LABEL_COLUMN = ascii_uppercase[HISTORY_COLUMNS.index("Label")]
 
 

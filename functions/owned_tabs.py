@@ -9,6 +9,9 @@ from __future__ import annotations
 from functions.frames import PROBLEMS
 
 BESIDE = " (tracker)"
+SUMMARY_NAME = "Tracker summary"
+"""The school's own spreadsheet (Settings, Staff): `Tracker summary.xlsx` locally, a Google
+spreadsheet of that title on Drive; Problems names it so."""
 
 
 def titles_beside(titles: list[str], foreign: set[str], workbook: str) -> tuple[list[str], list[dict]]:

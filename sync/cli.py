@@ -5,57 +5,18 @@ Every command turns the shell's named errors into one plain sentence and an exit
 """
 from __future__ import annotations
 
-import functools
-import io
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from sync.errors import ReportsUnavailable, TrackerError
+from sync.command_errors import plain_errors
+from sync.errors import ReportsUnavailable
 from sync.words import plural
 
 DEFAULT_DEMO_FOLDER = "demo-school"
-
-
-def plain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a TrackerError into its sentence on stderr and its exit code, without a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TrackerError as error:
-            _quiet_stdout()
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(error.exit_code)
-        except OSError as error:   # the computer: a full disk, a file we may not write
-            _quiet_stdout()
-            reason = error.strerror or "the computer refused a read or a write"
-            click.echo(f"Error: the computer stopped the command ({reason}); "
-                       "fix that and run it again (nothing was half-written).", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at the null device, so that Python's own flush at exit cannot fail again
-    (on a full disk or a closed pipe) with an "Exception ignored" traceback."""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        pass   # not a real file (a test runner's buffer): nothing to flush at exit
 
 
 def open_store(school: str | None, google: str | None):
@@ -94,7 +55,7 @@ def demo(directory: str, seed: int, framework: str) -> None:
     """
     from sync.demo import build_demo
     from sync.job import run_sync
-    from sync.local_store import LocalStore
+    from sync.local_store import RESULTS_FILE, SUMMARY_FILE, LocalStore
 
     folder = Path(directory)
     if folder.exists() and any(folder.iterdir()):
@@ -105,8 +66,8 @@ def demo(directory: str, seed: int, framework: str) -> None:
     click.echo(outcome.summary_line())
     click.echo("Writing a parent report for every pupil ...")
     places = [
-        (folder / "Tracker summary.xlsx", "the school's Settings and Staff (yours; only read)"),
-        (folder / "Tracker results.xlsx", "the school's figures (start with Summary)"),
+        (folder / SUMMARY_FILE, "the school's Settings and Staff (yours; only read)"),
+        (folder / RESULTS_FILE, "the school's figures (start with Summary)"),
         (folder / "classes", "the teachers' class workbooks"),
         (folder / "summaries", "each class's Class summary and Problems"),
     ]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from functions import frames
 from functions.changes import STATE, SYNC_STATE_TAB, next_state, nothing_changed, parse_state, settings_fingerprint
+from functions.owned_tabs import SUMMARY_NAME
 from functions.school import SchoolParameters, assess_school
 from sync.errors import UnreadableWorkbook
 from sync.outputs import class_tabs, state_tab, summary_tabs, with_extra_problems, with_sync_log, write_beside
@@ -26,7 +27,7 @@ from sync.reader.characters import without_control_characters
 from sync.settings import Settings, check_against_workbooks, choose_window, school_settings, workbook_headings
 from sync.snapshot import place_for, snapshot_of, write_snapshot
 from sync.statutory import moderation_rules, national_figures, statutory_rules
-from sync.store import SUMMARY_NAME, Store, WorkbookRef
+from sync.store import Store, WorkbookRef
 from sync.sync_log import SYNC_LOG, SyncOutcome, our_table, sync_log_tab
 
 __all__ = ["SyncOutcome", "check_school", "parameters", "read_school", "run_sync"]

@@ -28,10 +28,11 @@ from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
 
 from functions.frames import PROBLEMS
+from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
 from sync.file_lock import lock_without_waiting, unlock
 from sync.reports.local import ReportSink
-from sync.store import SUMMARY_NAME, Tab, Workbook, WorkbookRef
+from sync.store import Tab, Workbook, WorkbookRef
 from sync.xlsx import read_values_and_blanks, render_tab
 
 SUMMARY_FILE = f"{SUMMARY_NAME}.xlsx"

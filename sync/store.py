@@ -17,9 +17,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from sync.reports.local import ReportSink
 
-SUMMARY_NAME = "Tracker summary"
-"""The school's own spreadsheet (Settings, Staff): `Tracker summary.xlsx` locally, a Google
-spreadsheet of that title on Drive."""
 Rows = list[list[object]]
 Workbook = dict[str, Rows]
 """Tab title -> rows of values, in the workbook's tab order."""

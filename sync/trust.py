@@ -29,6 +29,7 @@ import pandas as pd
 
 from functions.trust import SchoolPupils, TrustResults, trust_results
 from sync.errors import AlreadyRunning, SettingsError, StoreUnavailable
+from sync.local_store import SUMMARY_FILE
 from sync.reader.names import canonical_lookup, normalise
 from sync.reader.table import is_blank
 from sync.reader.values import parse_text
@@ -39,7 +40,7 @@ from sync.tabs import frame_to_tab
 from sync.words import plural
 
 TRUST_FILE = "Trust summary.xlsx"
-SCHOOL_SUMMARY = "Tracker summary.xlsx"
+SCHOOL_SUMMARY = SUMMARY_FILE
 TRUST_ROLES = ("Trust leader", "Trust admin")
 TAB_TITLES = ("Summary", "Groups", "Governors", "Statutory", "Schools")
 OUR_SCHOOLS_TAB = "Schools counted"

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import UnreadableWorkbook
 from sync.reports.local import ReportSink
-from sync.store import SUMMARY_NAME, Store, Tab, Workbook, WorkbookRef
+from sync.store import Store, Tab, Workbook, WorkbookRef
 
 
 def as_rows(tab: Tab) -> list[list[object]]:

@@ -20,6 +20,7 @@ import gspread
 import requests
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
+from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError
 from sync.google.batch import plan_write, staged
 from sync.google.client import RequestCounts, RequestRejected, RequestTooLarge, build_client, http, open_spreadsheet
@@ -28,7 +29,7 @@ from sync.google.pacer import Pacer
 from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values
 from sync.reports.local import ReportSink
 from sync.settings import LOCAL_REPORTS_FOLDER
-from sync.store import SUMMARY_NAME, Tab, Workbook, WorkbookRef
+from sync.store import Tab, Workbook, WorkbookRef
 
 LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sync.cli import plain_errors
+from sync.command_errors import plain_errors
 
 
 @click.command("import")

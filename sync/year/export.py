@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
+from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError, UnreadableWorkbook
 from sync.local_store import SUMMARIES_FOLDER
 from sync.reports.names import safe_name
@@ -29,7 +30,7 @@ def export_school(store: Store, out: Path) -> list[Path]:
         summary = store.read_summary()
         folder = store.folder
         settings = school_settings(store, summary)
-        written += _write_tabs(summary, out / "Tracker summary")
+        written += _write_tabs(summary, out / SUMMARY_NAME)
         for ref in store.list_class_workbooks():
             try:
                 workbook = store.read_workbook(ref)
