@@ -94,9 +94,10 @@ def _steps(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
     """The step of the assessed band from the shares achieved (a) and mastered (m)."""
     rows = _with_counts(pupils.assign(group=pupils["band"]), counts, totals)
     rows = rows[rows["total"] > 0].reset_index(drop=True)
-    a, m = rows["achieved"] / rows["total"], rows["mastered"] / rows["total"]
+    total = rows["total"].to_numpy(dtype=float)
+    a = without_noise(rows["achieved"].to_numpy(dtype=float) / total)
+    m = without_noise(rows["mastered"].to_numpy(dtype=float) / total)
     rule = fw.grid
-    a, m = without_noise(a.to_numpy(dtype=float)), without_noise(m.to_numpy(dtype=float))
     top = (a >= rule.top_achieved) & (m >= rule.top_mastered)
     step = np.select([top] + [a >= t.from_share for t in rule.thresholds],
                      [rule.top_step] + [t.step for t in rule.thresholds], default=rule.thresholds[-1].step)
