@@ -36,3 +36,49 @@ def make_school(folder: Path, *, settings: dict[str, str] | None = None) -> Path
         create_class_workbook(folder, name=name, year=year, teacher="Ms Test", pupils_csv=csv)
         csv.unlink()
     return folder
+
+
+def follow_import_to_do(school: Path) -> Path:
+    """Do what the newest import to-do list asks, as a teacher would in Excel: paste each block
+    of New pupils into its class workbook's Pupils tab at the row named, type their UPN and Name
+    in the other tabs named, and type each Fill blanks cell. Returns the to-do list."""
+    from openpyxl import load_workbook
+
+    from sync.mis.to_do import ALSO, BLOCK, FILLS, IMPORTS_FOLDER, NEW_PUPILS
+    from sync.xlsx import read_values
+
+    to_do = max((school / IMPORTS_FOLDER).glob("*.xlsx"))
+    tabs = read_values(to_do)
+    books: dict = {}
+
+    def book(name: str):
+        if name not in books:
+            books[name] = load_workbook(school / "classes" / name)
+        return books[name]
+
+    rows = tabs[NEW_PUPILS]
+    i = 0
+    while i < len(rows):
+        if rows[i] and rows[i][0] == BLOCK:
+            target, at = book(rows[i][1]), int(rows[i][3])
+            i += 2                                            # the block line and the header
+            pupils = []
+            while i < len(rows) and rows[i] and rows[i][0] not in (None, ALSO):
+                pupils.append(rows[i])
+                i += 1
+            for offset, values in enumerate(pupils):
+                for column, value in enumerate(values, start=1):
+                    if value is not None:
+                        target["Pupils"].cell(at + offset, column, value)
+            if i < len(rows) and rows[i] and rows[i][0] == ALSO:
+                for part in str(rows[i][1]).split(", "):
+                    title, start = part.rsplit(" from row ", 1)
+                    for offset, values in enumerate(pupils):
+                        target[title].cell(int(start) + offset, 1, values[0])
+                        target[title].cell(int(start) + offset, 2, f"{values[1]} {values[2]}")
+        i += 1
+    for name, tab, cell, value, *_ in tabs[FILLS][1:]:
+        book(name)[tab][cell] = value
+    for name, target in books.items():
+        target.save(school / "classes" / name)
+    return to_do

@@ -1,9 +1,9 @@
 """`python -m sync import`: bring pupils from the school's MIS into this year's class workbooks.
 
 read (Settings, this year's Pupils tabs, the files) -> functions.roll.plan_import -> print the
-plan -> (unless --dry-run) copy each workbook it changes into previous/, then write it.
-The only command that writes into teachers' files: it fills blank Pupils cells, adds rows for new
-pupils (Pupils, and UPN and Name in the other pupil tabs) and never changes a typed cell.
+plan -> (unless --dry-run) write it as a to-do workbook of our own (sync.mis.to_do): the new
+pupils' rows to paste, the blank cells to fill, the cells typed differently. Teachers' workbooks
+are only read: no command saves a workbook a person owns again.
 """
 from __future__ import annotations
 
@@ -15,9 +15,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.styles import Protection
-from openpyxl.worksheet.worksheet import Worksheet
 
 from functions.pupils import upn_error
 from functions.roll import (
@@ -34,17 +31,21 @@ from sync.errors import SettingsError
 from sync.local_store import LocalStore
 from sync.mis.csv_export import read_mis_csv
 from sync.mis.ctf import ASSESSMENTS, read_ctf
+from sync.mis.to_do import (
+    ClassBook,
+    read_class_book,
+    statutory_row,
+    to_do_path,
+    write_to_do,
+)
 from sync.reader.names import normalise
 from sync.settings import Settings
 from sync.templates import TEMPLATES_DIR
 from sync.xlsx import read_values
-from sync.year.school_files import backup_folder, read_school_files, save_over, tab_named
+from sync.year.school_files import read_school_files, tab_named
 
-PUPIL_TABS = ("Judgements", "Tests", "Comments", "Statutory")
 RESULTS_FILE = "ctf_results.toml"
 SCHOOL_RESULTS_FILE = "ctf-results.toml"
-DATE_FORMAT = "dd/mm/yyyy"
-_UNLOCKED = Protection(locked=False)
 
 
 @dataclass
@@ -62,8 +63,7 @@ class StatutoryPlan:
 class ImportResult:
     plan: ImportPlan
     lines: list[str] = field(default_factory=list)      # what to print, in order
-    written: list[Path] = field(default_factory=list)
-    copies: Path | None = None
+    to_do: Path | None = None
 
 
 def read_files(paths: list[Path], settings: Settings, school: Path, today: date,
@@ -143,18 +143,20 @@ def import_pupils(school: Path, files: list[Path], *, class_name: str | None = N
         paths = dict(zip(classes["workbook"], classes["path"], strict=True))
         statutory = plan_statutory(assessments, plan, paths, school)
         result = ImportResult(plan, lines + describe(plan, statutory, len(assessments)))
-        if dry_run or plan.changes + len(statutory.fills) == 0:
+        if dry_run or plan.changes + len(statutory.fills) + len(plan.conflicts) \
+                + len(statutory.conflicts) + len(plan.missing) == 0:
             result.lines.append("Dry run: nothing was written." if dry_run else "Nothing to change.")
             return result
-        result.copies = backup_folder(school, "import", now)
-        for workbook in sorted(set(plan.fills["workbook"]) | set(plan.joins["workbook"])
-                               | set(statutory.fills["workbook"])):
-            apply_to_workbook(paths[workbook], plan.fills[plan.fills["workbook"] == workbook],
-                              plan.joins[plan.joins["workbook"] == workbook], now.date(),
-                              result.copies, statutory.fills[statutory.fills["workbook"] == workbook])
-            result.written.append(paths[workbook])
-        result.lines.append(f"Changed {len(result.written)} class workbooks; the old files are in "
-                            f"{result.copies.relative_to(school)}/.")
+        result.to_do = to_do_path(school, now)
+        involved = sorted(set(plan.joins["workbook"]) | set(plan.fills["workbook"])
+                          | set(plan.conflicts["workbook"]) | set(statutory.fills["workbook"])
+                          | set(statutory.conflicts["workbook"]))
+        books = {name: read_class_book(name, paths[name]) for name in involved}
+        fills, conflicts = to_do_cells(plan, statutory, books)
+        write_to_do(result.to_do, books, plan.joins, fills, conflicts, plan.missing, now.date())
+        result.lines.append(f"Wrote {result.to_do.relative_to(school).as_posix()}: paste its New pupils "
+                            "rows and type its Fill blanks cells into the class workbooks it names "
+                            "(this command never changes a teacher's workbook).")
     return result
 
 
@@ -209,52 +211,27 @@ def _shown(value: object) -> str:
     return repr("" if value is None else str(value))
 
 
-def apply_to_workbook(path: Path, fills: pd.DataFrame, joins: pd.DataFrame, today: date,
-                      keep_copy_in: Path, statutory: pd.DataFrame | None = None) -> None:
-    """Fill the blank cells, add the new pupils' rows and fill blank Statutory cells with the
-    file's results, then save over the file."""
-    book = load_workbook(path)
-    sheets = {normalise(title): book[title] for title in book.sheetnames}
-    pupils = sheets["pupils"]
-    header_row, columns = _header(pupils)
-    for row in cast(Iterable[Any], fills.itertuples(index=False)):     # rows of named columns
-        at = columns.get(normalise(row.column))
-        if at is not None and pupils.cell(int(row.row), at).value in (None, ""):
-            _put(pupils.cell(int(row.row), at), row.value)
-    next_row = _last_row(pupils, header_row) + 1
-    for offset, record in enumerate(joins.to_dict("records")):
-        values = {**{name: record[name] for name in DETAILS}, "Joined on": pd.Timestamp(today)}
-        for name in ("Pupil premium", "EAL"):
-            values[name] = "Y" if values[name] == "Y" else ""
-        values["SEN"] = values["SEN"] if values["SEN"] in ("K", "E") else ""
-        for name, value in values.items():
-            if (at := columns.get(normalise(name))) is not None and value not in ("", None) \
-                    and not (isinstance(value, float | type(pd.NaT)) and pd.isna(value)):
-                _put(pupils.cell(next_row + offset, at), value)
-    names = [f"{row['First name']} {row['Last name']}".strip() for row in joins.to_dict("records")]
-    for title, sheet in sheets.items():
-        grid = title.endswith(" grid")
-        if title not in map(normalise, PUPIL_TABS) and not grid:
-            continue
-        first_data = 3 if grid else 2
-        header_at, cols = _header(sheet, 1)
-        if "upn" not in cols:
-            continue
-        start = max(_last_row(sheet, header_at), first_data - 1) + 1
-        for offset, (upn, name) in enumerate(zip(joins["UPN"], names, strict=True)):
-            _put(sheet.cell(start + offset, cols["upn"]), upn)
-            if "name" in cols:
-                _put(sheet.cell(start + offset, cols["name"]), name)
-    if statutory is not None and len(statutory) and "statutory" in sheets:
-        sheet = sheets["statutory"]
-        header_at, cols = _header(sheet)
-        rows = {str(sheet.cell(r, cols["upn"]).value or "").replace(" ", "").upper(): r
-                for r in range(header_at + 1, sheet.max_row + 1)} if "upn" in cols else {}
-        for item in cast(Iterable[Any], statutory.itertuples(index=False)):
-            at, r = cols.get(normalise(item.column)), rows.get(item.UPN)
-            if at is not None and r is not None and sheet.cell(r, at).value in (None, ""):
-                _put(sheet.cell(r, at), _number_or_text(item.value))
-    save_over(book, path, keep_copy_in)
+def to_do_cells(plan: ImportPlan, statutory: StatutoryPlan,
+                books: dict[str, ClassBook]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells to fill and the cells typed differently, by workbook, tab and A1 address."""
+    joining = {name: list(plan.joins.loc[plan.joins["workbook"] == name, "UPN"]) for name in books}
+    fills, conflicts = [], []
+    for row in plan.fills.itertuples(index=False):
+        fills.append((row.workbook, "Pupils", books[row.workbook].cell("Pupils", int(row.row), row.column),
+                      row.value, row.source))
+    for row in plan.conflicts.itertuples(index=False):
+        conflicts.append((row.workbook, "Pupils", books[row.workbook].cell("Pupils", int(row.row), row.column),
+                          row.typed, row.file, row.source))
+    for frame, out in ((statutory.fills, fills), (statutory.conflicts, conflicts)):
+        for item in frame.to_dict("records"):
+            book = books[item["workbook"]]
+            at = statutory_row(book, item["UPN"], joining[item["workbook"]])
+            cell = book.cell(tab_named(book.tabs, "Statutory") or "Statutory", at, item["column"]) if at else None
+            value = _number_or_text(str(item["value"])) if "value" in item else None
+            out.append((item["workbook"], "Statutory", cell,
+                        *((value, item["source"]) if out is fills else (item["typed"], item["file"], item["source"]))))
+    return (pd.DataFrame(fills, columns=["workbook", "tab", "cell", "value", "source"]),
+            pd.DataFrame(conflicts, columns=["workbook", "tab", "cell", "typed", "file", "source"]))
 
 
 def _number_or_text(value: str) -> object:
@@ -299,7 +276,7 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str,
         header = {normalise(v): i for i, v in enumerate(rows[0]) if v not in (None, "")} if rows else {}
         by_upn = {str(row[header["upn"]] or "").replace(" ", "").upper(): row
                   for row in rows[1:]} if "upn" in header else {}
-        has_column = group["column"].map(lambda c, header=header: normalise(c) in header)
+        has_column = group["column"].map(normalise).isin(list(header))
         if (~has_column).any():
             nowhere.append((workbook, "its Statutory tab has no column " +
                             ", ".join(sorted(set(group.loc[~has_column, "column"]))), int((~has_column).sum())))
@@ -316,32 +293,3 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str,
     typed = pd.DataFrame(typed_rows, columns=["workbook", "UPN", "column", "typed"])
     fills, conflicts = fill_blank_cells(wanted[["workbook", "UPN", "column", "value", "source"]], typed)
     return StatutoryPlan(fills, conflicts, nowhere, len(wanted))
-
-
-def _put(cell, value: object) -> None:
-    """Write a value into a teacher's tab: unlocked, like every data cell the templates make
-    (the tabs are protected, header rows only), dates in the tab's date format."""
-    cell.protection = _UNLOCKED
-    if isinstance(value, pd.Timestamp):
-        cell.value = value.date()
-        cell.number_format = DATE_FORMAT
-    else:
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"
-
-
-def _header(sheet: Worksheet, row: int | None = None) -> tuple[int, dict[str, int]]:
-    """The header row (the first row with a value, or `row`) and normalised name -> column."""
-    if row is None:
-        row = next((r for r in range(1, sheet.max_row + 1)
-                    if any(c.value not in (None, "") for c in sheet[r])), 1)
-    return row, {normalise(cell.value): cell.column for cell in sheet[row] if cell.value not in (None, "")}
-
-
-def _last_row(sheet: Worksheet, header_row: int) -> int:
-    """The last row at or below the header with any value (formatting alone does not count)."""
-    for r in range(sheet.max_row, header_row, -1):
-        if any(cell.value not in (None, "") for cell in sheet[r]):
-            return r
-    return header_row

@@ -1,5 +1,5 @@
 """The year commands of the command line: import, new-year, forget, export (registered in
-sync.cli). These write into files people own; each says so in its help."""
+sync.cli). None of them changes a file a person owns: they read those and write files of ours."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,11 +26,13 @@ def import_command(school: str, files: tuple[str, ...], class_name: str | None, 
     (columns named in sheets_templates/mis/columns.toml; a school adds its own in
     SCHOOL/mis-columns.toml). Pupils are matched by UPN, else by name and date of birth. New
     pupils join the class their registration group names (or --class) with Joined on; blank
-    Pupils cells are filled; a cell typed differently is never changed but printed as a problem;
-    pupils not in a whole-roll file are listed, never deleted.
+    Pupils cells are to be filled; a cell typed differently is printed as a problem; pupils not
+    in a whole-roll file are listed, never deleted.
 
-    THIS COMMAND WRITES INTO TEACHERS' CLASS WORKBOOKS. It keeps a copy of every workbook it
-    changes in SCHOOL/previous/import <date time>/. Try --dry-run first.
+    It never changes a teacher's workbook: it writes a to-do list of its own,
+    SCHOOL/imports/Import <date time>.xlsx, with the new pupils' rows to paste into each class
+    workbook (and the row they go at) and each blank cell to fill. --dry-run prints the same and
+    writes nothing.
 
     Example: python -m sync import demo-school arrivals.xml --class Rowan --dry-run
     """
@@ -45,26 +47,22 @@ def import_command(school: str, files: tuple[str, ...], class_name: str | None, 
 @click.command("new-year")
 @click.argument("school", type=click.Path(file_okay=False, exists=True))
 @click.option("--dry-run", is_flag=True, help="Print what would be created and write nothing.")
-@click.option("--confirm", is_flag=True,
-              help="Also move Settings' Academic year and Current window on (the head agrees).")
 @plain_errors
-def new_year_command(school: str, dry_run: bool, confirm: bool) -> None:
+def new_year_command(school: str, dry_run: bool) -> None:
     """Create next academic year's class workbooks from this year's.
 
-    The first run drafts a `Classes next year` tab in Tracker summary (which class moves into
-    which; Year 6 leaves) and stops so it can be checked. The next run creates each class
-    workbook of next year that does not exist yet: pupils move up a year into their mapped class;
-    pupils with a Left on date are not carried. This year's workbooks are not changed. Settings
-    move on only with --confirm. Running it again changes nothing.
-
-    It writes into Tracker summary (the new tab; with --confirm, the Settings tab) and keeps a
-    copy of it in SCHOOL/previous/new-year <date time>/.
+    The first run drafts SCHOOL/Classes next year.xlsx (which class moves into which; Year 6
+    leaves) and stops so the head can check it. The next run creates each class workbook of
+    next year that does not exist yet: pupils move up a year into their mapped class; pupils with
+    a Left on date are not carried. It then says what to type in Settings to move the school on:
+    this command never changes Tracker summary or this year's class workbooks, and writes only
+    files that did not exist. Once Settings say next year, running it again changes nothing.
 
     Example: python -m sync new-year demo-school --dry-run
     """
     from sync.year.new_year import new_year
 
-    for line in new_year(Path(school), dry_run=dry_run, confirm=confirm).lines:
+    for line in new_year(Path(school), dry_run=dry_run).lines:
         click.echo(line)
 
 

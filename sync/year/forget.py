@@ -6,9 +6,11 @@ UPN in the tabs the sync writes — in Tracker summary (History, Watchlist, Inte
 ...) and each class's Class summary and Problems — rewritten the way a sync writes them, so
 people's tabs are untouched. In local mode also each pupil's parent reports (found by the
 reports' manifests) and our one-generation copies in previous/.
-Listed for the school: the teachers' class workbooks that still hold the pupil (past years' to be
-deleted; in this year's, the row), and copies of teachers' workbooks that import and new-year
-kept in previous/. Until those are gone a sync records the pupil again from them.
+Also ours, deleted: the import to-do lists (imports/) that hold the pupil.
+Listed for the school, never changed by us: the teachers' class workbooks that still hold the
+pupil (past years': the file; this year's: each tab and row), our old tabs in a Tracker summary
+from before the figures moved to Tracker results, and copies of teachers' workbooks that an
+earlier import kept in previous/. Until those are gone a sync records the pupil again from them.
 The audit line in the Sync log holds counts, never names or UPNs.
 """
 from __future__ import annotations
@@ -24,7 +26,8 @@ from functions.owned_tabs import BESIDE
 from functions.pupils import upn_error
 from functions.roll import leavers, left_before, retention_cutoff
 from sync.errors import SettingsError
-from sync.local_store import PREVIOUS_FOLDER, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
+from sync.local_store import PREVIOUS_FOLDER, RESULT_TABS, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
+from sync.mis.to_do import IMPORTS_FOLDER
 from sync.reader.workbook import OWNED_TABS
 from sync.reports.local import MANIFEST
 from sync.reports.names import pupil_key
@@ -45,6 +48,7 @@ class ForgetResult:
     rows: dict[str, int] = field(default_factory=dict)      # History / Class summary / other -> rows
     reports: int = 0
     copies: int = 0
+    to_dos: int = 0
     lines: list[str] = field(default_factory=list)
 
 
@@ -101,11 +105,14 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
                           *sorted((previous / SUMMARIES_FOLDER).glob("*.xlsx")),
                           *sorted(previous.glob(f"*/{SUMMARY_FILE}"))]
             result.copies = sum(1 for path in our_copies if path.exists())
+            to_dos = _to_dos_holding(folder, wanted)
+            result.to_dos = len(to_dos)
         result.rows["results snapshot"] = _forget_snapshots(store, settings, wanted, dry_run)
         verb = "Would remove" if dry_run else "Removed"
         rows = ", ".join(f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
         result.lines.append(f"{verb}: {result.pupils} pupils; {rows or 'no rows'}; "
-                            + (f"{result.reports} parent reports; {result.copies} earlier copies of our files."
+                            + (f"{result.reports} parent reports; {result.copies} earlier copies of our files"
+                               + (f"; {result.to_dos} import to-do lists" if result.to_dos else "") + "."
                                if folder is not None else
                                "parent reports in Drive are not removed by this command: delete them there."))
         if not dry_run:
@@ -117,9 +124,9 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
                                         f"{result.reports} reports")
             store.write_summary(summary_tabs + [sync_log_tab(owned_table(found.summary, "Sync log"), audit)])
             if folder is not None:     # after the writes, which keep the old files in previous/
-                for path in our_copies:
+                for path in [*our_copies, *to_dos]:
                     path.unlink(missing_ok=True)
-        _list_people_files(found, wanted, result)
+        _list_people_files(found, books, wanted, result)
         if dry_run:
             result.lines.append("Dry run: nothing was removed.")
     return result
@@ -169,7 +176,9 @@ def _as_tab(title: str, rows: list[list]) -> Tab:
     return tab
 
 
-def _list_people_files(found, wanted: set[str], result: ForgetResult) -> None:
+def _list_people_files(found, books: dict, wanted: set[str], result: ForgetResult) -> None:
+    """Say where files people own still hold the pupils: we never change those, and until they
+    are changed a sync records the pupils again."""
     held = found.pupils[found.pupils["UPN"].isin(wanted)]
     settings = found.settings
     this_year = held["academic_year"] == settings.academic_year
@@ -178,9 +187,17 @@ def _list_people_files(found, wanted: set[str], result: ForgetResult) -> None:
         result.lines.append(f"Teachers' workbooks of past years that hold them ({len(past)}); "
                             "the school should delete these files:")
         result.lines += [f"  {settings.classes_folder}/{name}" for name in past]
-    for row in held[this_year].itertuples(index=False):
-        result.lines.append(f"  {settings.classes_folder}/{row.workbook}: delete Pupils row "
-                            f"{row.row} and the pupil's rows in its other tabs.")
+    for name in sorted(set(held.loc[this_year, "workbook"])):
+        tabs = books[name][1] if name in books else {}
+        places = [f"{title} row {number}" for title, rows in tabs.items()
+                  for number, row in enumerate(rows, start=1) if any(_holds(v, wanted) for v in row)]
+        result.lines.append(f"  {settings.classes_folder}/{name}: delete {', '.join(places)}.")
+    old = _old_summary_rows(found, wanted)
+    if old:
+        result.lines.append(f"{SUMMARY_FILE} still holds {sum(old.values())} of their rows in tabs the "
+                            f"sync wrote there before its figures moved to {RESULTS_FILE} "
+                            f"({', '.join(old)}): delete those tabs (this command never changes "
+                            f"{SUMMARY_FILE}).")
     if found.folder is not None:
         kept = [p for p in (found.folder / PREVIOUS_FOLDER).glob("*/*.xlsx")
                 if p.parent.name.startswith(("import ", "new-year ")) and p.name != SUMMARY_FILE]
@@ -188,9 +205,32 @@ def _list_people_files(found, wanted: set[str], result: ForgetResult) -> None:
             result.lines.append(f"Copies of teachers' workbooks kept by import "
                                 f"({len(kept)}) are in {PREVIOUS_FOLDER}/: delete them once they "
                                 "are not needed.")
-    if past or this_year.any():
+    if past or this_year.any() or old:
         result.lines.append("Until the school deletes them, the next sync records these pupils "
                             "again from those workbooks.")
+
+
+def _old_summary_rows(found, wanted: set[str]) -> dict[str, int]:
+    """Local mode: rows holding a wanted UPN in our old tabs of Tracker summary (before the split)."""
+    if found.folder is None or not (found.folder / SUMMARY_FILE).is_file():
+        return {}
+    people = read_values(found.folder / SUMMARY_FILE)
+    counts = {title: sum(1 for row in rows if any(_holds(v, wanted) for v in row))
+              for title, rows in people.items() if title in RESULT_TABS}
+    return {title: count for title, count in counts.items() if count}
+
+
+def _to_dos_holding(folder, wanted: set[str]) -> list:
+    """Our import to-do lists (sync.mis.to_do) that hold a wanted UPN."""
+    found = []
+    for path in sorted((folder / IMPORTS_FOLDER).glob("*.xlsx")):
+        try:
+            tabs = read_values(path)
+        except Exception:  # noqa: BLE001 - an unreadable list of ours is left, not a traceback
+            continue
+        if any(_holds(v, wanted) for rows in tabs.values() for row in rows for v in row):
+            found.append(path)
+    return found
 
 
 def _forget_reports(folder, wanted: set[str], dry_run: bool) -> int:

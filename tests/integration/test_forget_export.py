@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from sync.cli import cli
 from sync.google.store import GoogleStore
@@ -59,7 +59,9 @@ def school(tmp_path: Path) -> Path:
     folder = two_years(tmp_path / "school")
     run_sync(LocalStore(folder))
     run_sync(LocalStore(folder))     # a second run: previous/ holds our earlier Tracker results
-    assert CliRunner().invoke(cli, ["new-year", str(folder)]).exit_code == 0   # keeps a copy too
+    assert CliRunner().invoke(cli, ["new-year", str(folder)]).exit_code == 0   # drafts a file of ours
+    for name, who in (("Import 2025-09-05 101010.xlsx", ASH[0]), ("Import 2026-09-05 101010.xlsx", OAK[0])):
+        to_do(folder / "imports" / name, who)       # when Kofi arrived; when Amira did
     reports = folder / "reports" / "2025-26" / "Autumn" / "Ash"
     reports.mkdir(parents=True)
     (reports / "Mensah Kofi.pdf").write_bytes(b"%PDF-1.4 test")
@@ -67,6 +69,17 @@ def school(tmp_path: Path) -> Path:
     (reports / ".reports.json").write_text(json.dumps({pupil_key(ASH[0][0]): "Mensah Kofi.pdf",
                                                        pupil_key("X"): "Shah Ruby.pdf"}))
     return folder
+
+
+def to_do(path: Path, pupil: tuple) -> None:
+    """An import to-do list (sync.mis.to_do) with one new pupil."""
+    book = Workbook()
+    book.active.title = "New pupils"
+    book.active.append(["Class workbook", "x.xlsx", "paste into its Pupils tab at row", 2])
+    book.active.append(["UPN", "First name", "Last name"])
+    book.active.append(list(pupil[:3]))
+    path.parent.mkdir(exist_ok=True)
+    book.save(path)
 
 
 def history_upns(school: Path) -> set[str]:
@@ -84,12 +97,14 @@ def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbo
 
     result = invoke("forget", school, "--left-before", "2026-09-01")
     assert result.exit_code == 0, result.output
-    assert "Removed: 3 pupils; 3 History rows; 1 parent reports; 3 earlier copies" in result.output
+    assert ("Removed: 3 pupils; 3 History rows; 1 parent reports; 2 earlier copies of our files; "
+            "1 import to-do lists.") in result.output
+    assert [p.name for p in (school / "imports").iterdir()] == ["Import 2026-09-05 101010.xlsx"]
     assert history_upns(school) == {OAK[0][0], OAK[1][0]}
     assert not (school / "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf").exists()
     assert (school / "reports/2025-26/Autumn/Ash/Shah Ruby.pdf").exists()        # not a leaver's key
     assert not (school / "previous/Tracker results.xlsx").exists()
-    assert not list((school / "previous").glob("*/Tracker summary.xlsx"))   # new-year's copy too
+    assert not list((school / "previous").glob("*/Tracker summary.xlsx"))
     for name in (LAST_YEAR_OAK, LAST_YEAR_ASH):
         assert f"  {name}" in result.output
     assert {p.name: p.read_bytes() for p in (school / "classes").iterdir()} == classes_before
@@ -175,3 +190,32 @@ def test_forget_reads_a_manifest_listing_old_and_new_names(school):
     result = invoke("forget", school, "--left-before", "2026-09-01")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.glob("*.pdf")) == ["Shah Ruby.pdf"]
+
+
+def test_forget_says_where_people_files_still_hold_the_pupil_and_changes_none_of_them(school):
+    """Tom left Oak in November: this year's workbook still holds him (every tab and row named),
+    and so does an old History tab in Tracker summary from before the figures moved to Tracker
+    results. Nothing a person owns is changed; each place is named for a person to delete."""
+    this_year = school / "classes" / "2026-27 Oak (Year 4).xlsx"
+    book = load_workbook(this_year)
+    book["Pupils"]["K3"] = "20/11/2026"
+    book.save(this_year)
+    book = load_workbook(school / "Tracker summary.xlsx")
+    old = book.create_sheet("History")
+    old.append(["Academic year", "Window", "UPN"])
+    old.append(["2025-26", "Autumn", OAK[1][0]])
+    old.append(["2025-26", "Autumn", OAK[0][0]])
+    book.create_sheet("Sync log").append(["Started"])
+    book.save(school / "Tracker summary.xlsx")
+    people = {p: p.read_bytes() for p in [school / "Tracker summary.xlsx", *(school / "classes").iterdir()]}
+
+    result = invoke("forget", school, "--upn", OAK[1][0])
+    assert result.exit_code == 0, result.output
+    assert ("  classes/2026-27 Oak (Year 4).xlsx: delete Pupils row 3, Judgements row 3, Tests row 3, "
+            "Reading grid row 4") in result.output
+    assert "  classes/2025-26 Oak (Year 3).xlsx" in result.output
+    assert ("Tracker summary.xlsx still holds 1 of their rows in tabs the sync wrote there before its "
+            "figures moved to Tracker results.xlsx (History): delete those tabs (this command never "
+            "changes Tracker summary.xlsx).") in result.output
+    assert "the next sync records these pupils again" in result.output
+    assert {p: p.read_bytes() for p in people} == people

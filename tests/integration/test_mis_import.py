@@ -15,7 +15,7 @@ from sync.mis.ctf import read_ctf
 from sync.new_class import create_class_workbook
 from sync.xlsx import read_values
 from tests.ctf_files import OLD_NAMESPACE, ctf_xml, pupil_xml, upn
-from tests.year_school import ASH, OAK, make_school, write_csv
+from tests.year_school import ASH, OAK, follow_import_to_do, make_school, write_csv
 
 OAK_BOOK = "classes/2026-27 Oak (Year 3).xlsx"
 NEW = dict(upn=upn("802300100001"), forename="Ada", surname="Lovell", dob="2018-03-04", year=3)
@@ -26,13 +26,25 @@ def school(tmp_path: Path) -> Path:
     return make_school(tmp_path / "school")
 
 
-def run(*args: object):
-    return CliRunner().invoke(cli, ["import", *map(str, args)])
-
-
 def digests(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".tracker.lock"}
+
+
+def run(*args: object):
+    """`import`, checked to change no file people own (byte for byte) and to write at most one
+    new file, its to-do list; then that list is done as a teacher would (tests.year_school)."""
+    school = Path(str(args[0]))
+    before = digests(school) if school.is_dir() else {}
+    result = CliRunner().invoke(cli, ["import", *map(str, args)])
+    after = digests(school) if school.is_dir() else {}
+    assert {k: v for k, v in after.items() if k in before} == before
+    added = sorted(set(after) - set(before))
+    assert len(added) <= 1 and all(name.startswith("imports/Import ") for name in added), added
+    if added:
+        assert "--dry-run" not in map(str, args) and result.exit_code == 0
+        follow_import_to_do(school)
+    return result
 
 
 def pupils_tab(school: Path, book: str = OAK_BOOK) -> list[list]:
@@ -70,11 +82,13 @@ def test_a_ctf_of_new_arrivals_joins_the_named_class_with_joined_on(school, tmp_
     for tab in ("Judgements", "Tests", "Comments", "Reading grid", "Maths grid"):
         assert [row[:2] for row in book[tab][-2:]] == [[NEW["upn"], "Ada Lovell"],
                                                       [upn("802300100002"), "Ben Okafor"]], tab
-    pupils = load_workbook(school / OAK_BOOK)["Pupils"]
-    assert pupils.protection.sheet and not any(c.protection.locked for c in pupils[5] if c.value is not None)
-    copies = list((school / "previous").glob("import */2026-27 Oak (Year 3).xlsx"))
-    assert len(copies) == 1 and [r[0] for r in read_values(copies[0])["Pupils"][1:]] == [r[0] for r in OAK]
-    assert "previous/import" in result.output
+    assert "this command never changes a teacher's workbook" in result.output
+    assert not (school / "previous").exists()
+    to_do = read_values(next((school / "imports").glob("Import *.xlsx")))
+    assert to_do["New pupils"][0][:4] == ["Class workbook", "2026-27 Oak (Year 3).xlsx",
+                                      "paste into its Pupils tab at row", 5]
+    assert to_do["New pupils"][1][:4] == ["UPN", "First name", "Last name", "Year"]
+    assert to_do["New pupils"][4][1].startswith("Judgements from row 5, Tests from row 5,")
 
 
 def test_dry_run_writes_nothing(school, tmp_path):
@@ -187,7 +201,9 @@ def test_a_partial_mtc_file_fills_blank_statutory_cells_only(school, tmp_path):
     statutory = read_values(school / ELM_BOOK)["Statutory"]
     assert [row[2] for row in statutory[1:]] == [22, 20, 25]
     assert [row[0] for row in pupils_tab(school, ELM_BOOK)[1:]] == [r[0] for r in ELM]   # nobody added
-    assert "Changed 1 class workbooks" in out
+    to_do = read_values(next((school / "imports").glob("Import *.xlsx")))
+    assert to_do["Fill blanks"][1][:4] == ["2026-27 Elm (Year 4).xlsx", "Statutory", "C2", 22]
+    assert to_do["Typed differently"][1][:5] == ["2026-27 Elm (Year 4).xlsx", "Statutory", "C3", 20, "21"]
 
 
 def test_a_results_file_without_statutory_tabs_changes_nothing(school, tmp_path):
