@@ -133,10 +133,6 @@ def as_typed(typed: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def backup_folder(folder: Path, command: str, now: datetime) -> Path:
-    """`previous/<command> <time>/`: where a command keeps the files it is about to change."""
-    return folder / PREVIOUS_FOLDER / f"{command} {now:%Y-%m-%d %H%M%S}"
-
 
 def save_over(book: XlsxWorkbook, path: Path, keep_copy_in: Path | None) -> None:
     """Copy the old file into `keep_copy_in` (when given), then save to a temporary file and
