@@ -133,7 +133,6 @@ def as_typed(typed: dict[str, object]) -> dict[str, object]:
     return out
 
 
-
 def save_over(book: XlsxWorkbook, path: Path, keep_copy_in: Path | None) -> None:
     """Copy the old file into `keep_copy_in` (when given), then save to a temporary file and
     rename it over `path`: a reader sees the old file or the new one, never half."""
