@@ -28,21 +28,22 @@ from functions.roll import (
     statutory_results,
 )
 from sync.errors import SettingsError
-from sync.local_store import LocalStore
 from sync.mis.csv_export import read_mis_csv
 from sync.mis.ctf import ASSESSMENTS, read_ctf
 from sync.mis.to_do import (
+    GOOGLE_TITLE,
     ClassBook,
-    read_class_book,
     statutory_row,
     to_do_path,
+    to_do_sheets,
+    to_do_tabs,
     write_to_do,
 )
 from sync.reader.names import normalise
 from sync.settings import Settings
+from sync.store import Store
 from sync.templates import TEMPLATES_DIR
-from sync.xlsx import read_values
-from sync.year.school_files import read_school_files, tab_named
+from sync.year.school_files import read_school_store, tab_named
 
 RESULTS_FILE = "ctf_results.toml"
 SCHOOL_RESULTS_FILE = "ctf-results.toml"
@@ -66,7 +67,7 @@ class ImportResult:
     to_do: Path | None = None
 
 
-def read_files(paths: list[Path], settings: Settings, school: Path, today: date,
+def read_files(paths: list[Path], settings: Settings, school: Path | None, today: date,
                mapping: str | None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Every file's pupils (INCOMING) and CTF assessments, and lines saying what each file was."""
     pupils, assessments, lines = [], [], []
@@ -109,13 +110,16 @@ def check_incoming(incoming: pd.DataFrame) -> None:
                             "nothing was imported.")
 
 
-def import_pupils(school: Path, files: list[Path], *, class_name: str | None = None,
+def import_pupils(store: Store, files: list[Path], *, class_name: str | None = None,
                   dry_run: bool = False, whole_roll: bool = False, mapping: str | None = None,
                   now: datetime | None = None) -> ImportResult:
+    """Local mode (a LocalStore) writes the to-do list as a file of ours in imports/; Google
+    mode as tabs of ours in Tracker summary (sync.mis.to_do)."""
     now = now or datetime.now()
-    store = LocalStore(school)
+    school: Path | None = getattr(store, "folder", None)
     with store.lock():
-        found = read_school_files(school)
+        found, read = read_school_store(store)
+        tabs_of = {name: tabs for name, (_, tabs) in read.items()}
         settings = found.settings
         classes, pupils = found.this_year()
         if class_name is not None:
@@ -140,23 +144,28 @@ def import_pupils(school: Path, files: list[Path], *, class_name: str | None = N
         if len(no_upn):
             raise SettingsError(f"{no_upn['source'].iloc[0]}: a new pupil without a UPN (and no pupil "
                                 "with the same name and date of birth); nothing was imported.")
-        paths = dict(zip(classes["workbook"], classes["path"], strict=True))
-        statutory = plan_statutory(assessments, plan, paths, school)
+        statutory = plan_statutory(assessments, plan, tabs_of, school)
         result = ImportResult(plan, lines + describe(plan, statutory, len(assessments)))
         if dry_run or plan.changes + len(statutory.fills) + len(plan.conflicts) \
                 + len(statutory.conflicts) + len(plan.missing) == 0:
             result.lines.append("Dry run: nothing was written." if dry_run else "Nothing to change.")
             return result
-        result.to_do = to_do_path(school, now)
         involved = sorted(set(plan.joins["workbook"]) | set(plan.fills["workbook"])
                           | set(plan.conflicts["workbook"]) | set(statutory.fills["workbook"])
                           | set(statutory.conflicts["workbook"]))
-        books = {name: read_class_book(name, paths[name]) for name in involved}
+        books = {name: ClassBook(name, tabs_of[name]) for name in involved}
         fills, conflicts = to_do_cells(plan, statutory, books)
-        write_to_do(result.to_do, books, plan.joins, fills, conflicts, plan.missing, now.date())
-        result.lines.append(f"Wrote {result.to_do.relative_to(school).as_posix()}: paste its New pupils "
-                            "rows and type its Fill blanks cells into the class workbooks it names "
-                            "(this command never changes a teacher's workbook).")
+        sheets = to_do_sheets(books, plan.joins, fills, conflicts, plan.missing, now.date())
+        if school is not None:
+            result.to_do = to_do_path(school, now)
+            write_to_do(result.to_do, sheets)
+            where = result.to_do.relative_to(school).as_posix()
+        else:
+            store.write_summary(to_do_tabs(sheets))
+            where = f"the tabs {', '.join(GOOGLE_TITLE.format(title) for title, _ in sheets)} of Tracker summary"
+        result.lines.append(f"Wrote {where}: paste its New pupils rows and type its Fill blanks "
+                            "cells into the class workbooks it names (this command never changes a "
+                            "teacher's workbook).")
     return result
 
 
@@ -239,10 +248,11 @@ def _number_or_text(value: str) -> object:
     return int(value) if value.isdigit() else value
 
 
-def load_result_rules(templates_dir: Path, school: Path) -> pd.DataFrame:
-    """The [[result]] rules: the school's `ctf-results.toml` first, then the templates'."""
+def load_result_rules(templates_dir: Path, school: Path | None) -> pd.DataFrame:
+    """The [[result]] rules: the school's `ctf-results.toml` first (local mode), then the templates'."""
     rules = []
-    for file in (school / SCHOOL_RESULTS_FILE, templates_dir / "mis" / RESULTS_FILE):
+    own = [school / SCHOOL_RESULTS_FILE] if school is not None else []
+    for file in (*own, templates_dir / "mis" / RESULTS_FILE):
         if not file.is_file():
             continue
         try:
@@ -256,8 +266,8 @@ def load_result_rules(templates_dir: Path, school: Path) -> pd.DataFrame:
     return pd.DataFrame(rules, columns=STATUTORY_RULE)
 
 
-def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str, Path],
-                   school: Path) -> StatutoryPlan:
+def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, tabs_of: dict[str, dict],
+                   school: Path | None) -> StatutoryPlan:
     """Where each CTF result goes: the Statutory tab of the workbook its pupil is (or joins) in."""
     wanted = statutory_results(assessments, load_result_rules(TEMPLATES_DIR, school))
     empty = pd.DataFrame(columns=["workbook", "UPN", "column", "value", "source"])
@@ -265,9 +275,8 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, paths: dict[str,
     wanted = wanted.merge(places, on="source", how="inner") if len(wanted) else empty
     joining = set(plan.joins["UPN"])
     typed_rows, placed, nowhere = [], [], []
-    for key, group in wanted.groupby("workbook", sort=True):
-        workbook = str(key)
-        values = read_values(paths[workbook])
+    for workbook, group in wanted.groupby("workbook", sort=True):
+        values = tabs_of[workbook]
         title = tab_named(values, "Statutory")
         if title is None:
             nowhere.append((workbook, "it has no Statutory tab", len(group)))

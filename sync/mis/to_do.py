@@ -26,10 +26,12 @@ from openpyxl.utils import get_column_letter
 
 from functions.roll import DETAILS
 from sync.reader.names import normalise
+from sync.store import Tab
 from sync.xlsx import read_values
 from sync.year.school_files import save_over, tab_named
 
 IMPORTS_FOLDER = "imports"
+GOOGLE_TITLE = "Import: {}"
 NEW_PUPILS, FILLS, DIFFERENT, MISSING = "New pupils", "Fill blanks", "Typed differently", "Not in the file"
 BLOCK = "Class workbook"
 """The first cell of each block of the New pupils tab: [BLOCK, workbook, PASTE_AT, row]."""
@@ -101,49 +103,79 @@ def statutory_row(book: ClassBook, upn: str, joining: list[str]) -> int | None:
     return None
 
 
-def write_to_do(path: Path, books: dict[str, ClassBook], joins: pd.DataFrame, fills: pd.DataFrame,
-                conflicts: pd.DataFrame, missing: pd.DataFrame, today: date) -> None:
-    """The to-do workbook (a new file of ours). `fills` and `conflicts`: workbook, tab, cell,
-    value / typed + file, source; `joins`: workbook and the Pupils columns of each new pupil."""
-    book = XlsxWorkbook()
-    sheet = book.active
-    sheet.title = NEW_PUPILS
+Sheet = tuple[str, list[list]]
+"""A tab of the to-do list: its title and rows (the first row a header)."""
+
+
+def to_do_sheets(books: dict[str, ClassBook], joins: pd.DataFrame, fills: pd.DataFrame,
+                 conflicts: pd.DataFrame, missing: pd.DataFrame, today: date) -> list[Sheet]:
+    """The to-do list's tabs. `fills` and `conflicts`: workbook, tab, cell, value / typed +
+    file, source; `joins`: workbook and the Pupils columns of each new pupil."""
+    rows: list[list] = []
     for workbook, group in joins.groupby("workbook", sort=True):
         target = books[workbook]
         header_at, header = target.header("Pupils")
-        start = target.next_row("Pupils", header_at + 1)
-        _row(sheet, [BLOCK, workbook, PASTE_AT, start], bold=True)
-        _row(sheet, header, bold=True, fill=True)
+        rows.append([BLOCK, workbook, PASTE_AT, target.next_row("Pupils", header_at + 1)])
+        rows.append(list(header))
         for pupil in group.to_dict("records"):
             values = {**{name: pupil[name] for name in DETAILS}, "Joined on": today}
             for flag in ("Pupil premium", "EAL"):
                 values[flag] = "Y" if values[flag] == "Y" else None
             values["SEN"] = values["SEN"] if values["SEN"] in ("K", "E") else None
-            _row(sheet, [_value(values.get(_column(values, name))) if isinstance(name, str) else None
+            rows.append([_value(values.get(_column(values, name))) if isinstance(name, str) else None
                          for name in header])
         also = ", ".join(f"{title} from row {row}" for title, row in target.pupil_tabs())
         if also:
-            _row(sheet, [ALSO, also])
-        sheet.append([])
-    if joins.empty:
-        sheet.append(["No new pupils."])
+            rows.append([ALSO, also])
+        rows.append([])
+    sheets: list[Sheet] = [(NEW_PUPILS, rows[:-1] if rows else [["No new pupils."]])]
     for title, frame, columns in (
             (FILLS, fills, ["Class workbook", "Tab", "Cell", "Value", "From"]),
             (DIFFERENT, conflicts, ["Class workbook", "Tab", "Cell", "Typed", "The file says", "From"]),
             (MISSING, missing, ["Class workbook", "Pupils row"])):
         if title == MISSING and frame.empty:
             continue
-        tab = book.create_sheet(title)
-        _row(tab, columns, bold=True, fill=True)
-        for record in frame.itertuples(index=False):
-            _row(tab, [_value(v) for v in record])
-        tab.freeze_panes = "A2"
-    for tab in book.worksheets:
+        sheets.append((title, [columns, *([_value(v) for v in record] for record in frame.itertuples(index=False))]))
+    return sheets
+
+
+def write_to_do(path: Path, sheets: list[Sheet]) -> None:
+    """Local mode: the to-do list as a new workbook of ours."""
+    book = XlsxWorkbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for values in rows:
+            heading = bool(values) and (values[0] == BLOCK or title != NEW_PUPILS and values is rows[0])
+            _row(sheet, values, bold=heading or (title == NEW_PUPILS and _after_block(rows, values)),
+                 fill=values is rows[0] and title != NEW_PUPILS or _after_block(rows, values))
+        if title != NEW_PUPILS:
+            sheet.freeze_panes = "A2"
         for letter in "ABCDEFGHIJK":
-            tab.column_dimensions[letter].width = 18
-        tab.column_dimensions["A"].width = 30
+            sheet.column_dimensions[letter].width = 18
+        sheet.column_dimensions["A"].width = 30
     path.parent.mkdir(exist_ok=True)
     save_over(book, path, None)
+
+
+def to_do_tabs(sheets: list[Sheet]) -> list[Tab]:
+    """Google mode: the to-do list as tabs of ours in Tracker summary (replacing the last
+    import's: an import run again lists again what is not done yet)."""
+    tabs = []
+    for title, rows in sheets:
+        header = [str(v) if v is not None else "" for v in rows[0]]
+        width = max(len(row) for row in rows)
+        header += [""] * (width - len(header))
+        tabs.append(Tab(title=GOOGLE_TITLE.format(title), header=header,
+                        rows=[list(row) + [None] * (width - len(row)) for row in rows[1:]],
+                        widths={name: 18.0 for name in header}))
+    return tabs
+
+
+def _after_block(rows: list[list], values: list) -> bool:
+    """A block's header row: the row after a BLOCK line."""
+    at = next((i for i, row in enumerate(rows) if row is values), 0)
+    return at > 0 and bool(rows[at - 1]) and rows[at - 1][0] == BLOCK
 
 
 def to_do_path(school: Path, now: datetime) -> Path:

@@ -10,16 +10,17 @@ from sync.command_errors import plain_errors
 
 
 @click.command("import")
-@click.argument("school", type=click.Path(file_okay=False, exists=True))
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.argument("school", required=False, type=click.Path(exists=True))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option("--google", metavar="SPREADSHEET_ID", help="A Google-mode school (its Tracker summary's id); then FILES alone.")
 @click.option("--class", "class_name", help="The class new pupils join (else their registration group).")
 @click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
 @click.option("--whole-roll", is_flag=True,
               help="The files list every pupil on roll: list pupils on roll who are not in them.")
 @click.option("--mapping", help="The CSV column mapping to use (a section of sheets_templates/mis/columns.toml).")
 @plain_errors
-def import_command(school: str, files: tuple[str, ...], class_name: str | None, dry_run: bool,
-                   whole_roll: bool, mapping: str | None) -> None:
+def import_command(school: str | None, files: tuple[str, ...], google: str | None,
+                   class_name: str | None, dry_run: bool, whole_roll: bool, mapping: str | None) -> None:
     """Bring pupils from the school's MIS into this year's class workbooks.
 
     FILES are DfE Common Transfer Files (.xml) or CSV exports from SIMS, Arbor or Bromcom
@@ -30,15 +31,23 @@ def import_command(school: str, files: tuple[str, ...], class_name: str | None, 
     in a whole-roll file are listed, never deleted.
 
     It never changes a teacher's workbook: it writes a to-do list of its own,
-    SCHOOL/imports/Import <date time>.xlsx, with the new pupils' rows to paste into each class
-    workbook (and the row they go at) and each blank cell to fill. --dry-run prints the same and
-    writes nothing.
+    SCHOOL/imports/Import <date time>.xlsx (with --google: `Import: ...` tabs in Tracker
+    summary), with the new pupils' rows to paste into each class workbook (and the row they go
+    at) and each blank cell to fill. --dry-run prints the same and writes nothing.
 
     Example: python -m sync import demo-school arrivals.xml --class Rowan --dry-run
     """
+    from sync.cli import open_store
     from sync.mis.importer import import_pupils
 
-    result = import_pupils(Path(school), [Path(f) for f in files], class_name=class_name,
+    if google and school is not None:
+        school, files = None, (school, *files)
+    if not files:
+        raise click.UsageError("Name the school and at least one file to import.")
+    for name in files:
+        if not Path(name).is_file():
+            raise click.UsageError(f"{name} is not a file.")
+    result = import_pupils(open_store(school, google), [Path(f) for f in files], class_name=class_name,
                            dry_run=dry_run, whole_roll=whole_roll, mapping=mapping)
     for line in result.lines:
         click.echo(line)

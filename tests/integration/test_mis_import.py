@@ -14,6 +14,7 @@ from sync.cli import cli
 from sync.mis.ctf import read_ctf
 from sync.new_class import create_class_workbook
 from sync.xlsx import read_values
+from tests.integration.google_school import serve
 from tests.ctf_files import OLD_NAMESPACE, ctf_xml, pupil_xml, upn
 from tests.year_school import ASH, OAK, follow_import_to_do, make_school, write_csv
 
@@ -288,3 +289,31 @@ def test_ctf_names_and_sex_read_back_as_written(tmp_path, forename, surname, nam
 def test_a_new_pupil_without_a_upn_is_refused(school, tmp_path):
     export = write_csv(tmp_path / "x.csv", [("", "Ada", "Lovell", "04/03/2018", "F", "", "", "")])
     refused(run(school, export, "--class", "Oak"), "x.csv, line 2", "without a UPN")
+
+
+def test_import_through_the_google_stand_in_writes_its_to_do_as_tabs_and_no_class_spreadsheet(google, tmp_path):
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    books = {item.id: google.read_spreadsheet(item.id) for item in list(google.world.files.values())
+             if item.id in google.world.books}
+    arrivals = write(tmp_path / "a.xml", ctf_xml([pupil_xml(**NEW)]))
+    dry = CliRunner().invoke(cli, ["import", "--google", summary_id, str(arrivals), "--class", "Oak", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Join: a.xml, Pupil 1 joins Oak" in dry.output
+    assert {i: google.read_spreadsheet(i) for i in books} == books
+
+    result = CliRunner().invoke(cli, ["import", "--google", summary_id, str(arrivals), "--class", "Oak"])
+    assert result.exit_code == 0, result.output
+    assert "Wrote the tabs Import: New pupils, Import: Fill blanks, Import: Typed differently of Tracker summary" in result.output
+    after = {i: google.read_spreadsheet(i) for i in books}
+    summary = after.pop(summary_id)
+    assert after == {i: v for i, v in books.items() if i != summary_id}      # no class spreadsheet changed
+    assert {k: v for k, v in summary.items() if not k.startswith("Import: ")} == books[summary_id]
+    new_pupils = summary["Import: New pupils"]
+    assert new_pupils[0][:4] == ["Class workbook", "2026-27 Oak (Year 3)", "paste into its Pupils tab at row", "5"]
+    assert new_pupils[2][:3] == [NEW["upn"], "Ada", "Lovell"]
+    # the to-do holds pupil data: erasing the pupil takes their row out of it too
+    forgot = CliRunner().invoke(cli, ["forget", "--google", summary_id, "--upn", NEW["upn"]])
+    assert forgot.exit_code == 0, forgot.output
+    summary = google.read_spreadsheet(summary_id)
+    assert not any(NEW["upn"] in str(row) for row in summary["Import: New pupils"])
+    assert summary["Import: New pupils"][0][0] == "Class workbook"
