@@ -5,13 +5,16 @@ to an absurd size is refused before it is read."""
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
+import tracemalloc
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from sync.errors import UnreadableWorkbook
 from sync.job import run_sync
 from sync.local_store import MAX_UNPACKED_BYTES, LocalStore
 from sync.xlsx import read_values
@@ -131,6 +134,50 @@ def test_a_zip_bomb_is_refused_naming_the_bound(school: Path) -> None:
     assert outcome.outcome == "complete"
     (row,) = [row for row in problems(school) if row[0] == FUZZED]
     assert row[5] == "error" and f"{MAX_UNPACKED_BYTES // 2**20} MB" in row[3] + row[4]
+
+
+def lie_about_size(path: Path, part: str, real: bytes, declared: int) -> None:
+    """Rewrite the workbook with `part` holding `real` but its zip directory (local header and
+    central directory) declaring `declared` bytes unpacked."""
+    lying = path.with_name("lying.tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(lying, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            copy.writestr(item.filename, real if item.filename == part else source.read(item))
+    raw = bytearray(lying.read_bytes())
+    with zipfile.ZipFile(lying) as archive:
+        struct.pack_into("<I", raw, archive.getinfo(part).header_offset + 22, declared)
+    at = raw.find(b"PK\x01\x02")
+    while at != -1:                      # central directory entries: name length at +28, size at +24
+        length = struct.unpack_from("<H", raw, at + 28)[0]
+        if bytes(raw[at + 46:at + 46 + length]) == part.encode():
+            struct.pack_into("<I", raw, at + 24, declared)
+        at = raw.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(raw)
+    lying.unlink()
+
+
+def test_a_zip_whose_directory_lies_about_a_size_is_one_problem_row_and_never_unpacked(school: Path) -> None:
+    """The size bound is checked on the sizes the zip directory declares; a part that unpacks to
+    64 MB while declaring 5,000 bytes is read no further than 5,000 bytes and fails its check."""
+    path = school / "classes" / FUZZED
+    with zipfile.ZipFile(path) as source:
+        sheet = source.read("xl/worksheets/sheet2.xml")
+    lie_about_size(path, "xl/worksheets/sheet2.xml",
+                   sheet.replace(b"</worksheet>", b"<!--" + b" " * (64 << 20) + b"--></worksheet>"), 5000)
+    store = LocalStore(school)
+    (ref,) = [ref for ref in store.list_class_workbooks() if ref.name == FUZZED]
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableWorkbook):
+            store.read_workbook(ref)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20, f"{peak >> 20} MB allocated reading a part that declares 5,000 bytes"
+    outcome = run_sync(LocalStore(school), now=NOW)
+    assert outcome.outcome == "complete"
+    assert [row[5] for row in problems(school) if row[0] == FUZZED] == ["error"]
+    assert (school / "summaries" / GOOD).is_file()
 
 
 def test_the_summary_of_a_class_no_longer_read_is_moved_out_of_summaries(school: Path) -> None:
