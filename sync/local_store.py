@@ -15,6 +15,7 @@ they are read once (History, Sync log) and named in Problems as no longer update
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import zipfile
@@ -297,10 +298,25 @@ class LocalStore:
         except OSError as error:
             with suppress(OSError):
                 temporary.unlink(missing_ok=True)
+            _discard(book)
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StoreUnavailable(
+                    f"Could not write {path.name}: the disk is full ({error.strerror}); {path.name} "
+                    "is as the last run left it: free some space and run the sync again.") from error
             raise StoreUnavailable(
                 f"Could not replace {path.name} ({error.strerror}); if it is open in Excel or "
                 "LibreOffice, close it and run the sync again.") from error
         self.writes += 1
+
+
+def _discard(book: XlsxWorkbook) -> None:
+    """A write-only workbook whose save failed: close its sheets' row writers now, quietly; left
+    to the garbage collector they print "Exception ignored ... Traceback" as Python exits."""
+    for sheet in book.worksheets:
+        for writer in (getattr(sheet, "_rows", None), getattr(getattr(sheet, "_writer", None), "xf", None)):
+            if writer is not None:
+                with suppress(Exception):
+                    writer.close()
 
 
 def output_name(workbook: str) -> str:

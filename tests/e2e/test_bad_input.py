@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.commands import invoke, one_sentence, school_lock_held
+from sync.xlsx import read_values
+from tests.e2e.commands import REPO, invoke, one_sentence, school_lock_held
 from tests.integration.fuzz_school import FIRST, GOOD, LAST, build_school, upn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -151,6 +152,41 @@ def test_a_full_disk_under_stdout_is_one_sentence_and_exit_1(school: Path, comma
         result = _run(command, str(school), stdout=full)
     assert result.returncode == 1, result.stderr
     assert "No space left" in one_sentence(result.stderr)
+
+
+FILL_THE_DISK = """
+import errno, os, sys, zipfile
+real_writestr, calls = zipfile.ZipFile.writestr, []
+def writestr(archive, name, data, *args, **kwargs):
+    if str(archive.filename).endswith(".~Tracker results.xlsx.tmp"):
+        calls.append(name)
+        if len(calls) == 4:       # a few parts in: the disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return real_writestr(archive, name, data, *args, **kwargs)
+zipfile.ZipFile.writestr = writestr
+from sync.cli import cli
+cli(["run", sys.argv[1], "--full"])
+"""
+
+
+def test_a_disk_that_fills_while_the_results_are_saved_loses_nothing(school: Path) -> None:
+    """ENOSPC injected part-way through openpyxl's save of Tracker results: one sentence, exit 1,
+    no "Exception ignored" traceback as Python exits, the last results byte for byte as they
+    were, no half file left, people's files untouched and every output still opens."""
+    assert invoke("run", str(school)).exit_code == 0
+    results = school / "Tracker results.xlsx"
+    before = {path: path.read_bytes() for path in school.rglob("*.xlsx") if "previous" not in path.parts}
+    result = subprocess.run([sys.executable, "-c", FILL_THE_DISK, str(school)], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    line = one_sentence(result.stderr)
+    assert "disk is full" in line and "Tracker results.xlsx" in line
+    assert results.read_bytes() == before[results]
+    assert not list(school.rglob("*.tmp"))
+    for path, data in before.items():
+        if "summaries" not in path.parts:
+            assert path.read_bytes() == data, path
+        read_values(path)                 # every output still opens
 
 
 def test_a_lock_file_that_cannot_be_made_is_one_sentence_and_exit_1(school: Path) -> None:
