@@ -62,9 +62,12 @@ class LocalStore:
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
         if not self.folder.is_dir():
-            raise SchoolNotFound(f"There is no school folder at {self.folder}.")
+            raise SchoolNotFound(f"There is no school folder at {self.folder}; to start a school "
+                                 f"there, run {_start_hint(self.folder)}.")
         if not (self.folder / SUMMARY_FILE).is_file():
-            raise SchoolNotFound(f"The folder {self.folder} has no '{SUMMARY_FILE}'.")
+            raise SchoolNotFound(f"The folder {self.folder} has no '{SUMMARY_FILE}'; to start a school "
+                                 f"there, run {_start_hint(self.folder)} (or python -m sync demo to "
+                                 "try a made-up one).")
         self.display_name = self.folder.name
         self.reads = 0
         self.writes = 0
@@ -307,6 +310,12 @@ class LocalStore:
                 f"Could not replace {path.name} ({error.strerror}); if it is open in Excel or "
                 "LibreOffice, close it and run the sync again.") from error
         self.writes += 1
+
+
+def _start_hint(folder: Path) -> str:
+    from sync.new_school import START_HINT
+
+    return START_HINT.format(folder=folder)
 
 
 def _discard(book: XlsxWorkbook) -> None:

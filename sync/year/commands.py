@@ -128,5 +128,7 @@ def export(school: str | None, directory: str | None, google: str | None) -> Non
 
 
 def register(cli: click.Group) -> None:
-    for command in (import_command, new_year_command, forget, export):
+    from sync.new_school import new_school
+
+    for command in (new_school, import_command, new_year_command, forget, export):
         cli.add_command(command)

@@ -217,3 +217,35 @@ def test_reports_exit_3_while_a_sync_holds_the_school_lock(school: Path) -> None
     assert result.returncode == 3
     assert "running" in one_sentence(result.stderr)
     assert not (school / "reports").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# A folder that is no school yet
+
+
+@pytest.mark.parametrize("make", [True, False])
+def test_run_on_an_empty_or_missing_folder_says_how_to_start_a_school(tmp_path: Path, make: bool) -> None:
+    folder = tmp_path / "Oak Lane"
+    if make:
+        folder.mkdir()
+    result = invoke("run", str(folder))
+    assert result.exit_code == 2
+    line = one_sentence(result.stderr)
+    assert f'to start a school there, run python -m sync new-school "{folder}" --name' in line
+    started = invoke("new-school", str(folder), "--name", "Oak Lane Primary")
+    assert started.exit_code == 0, started.output
+    assert "new-class" in started.stdout
+    assert invoke("new-class", str(folder), "--name", "Oak", "--year", "3").exit_code == 0
+    synced = invoke("run", str(folder))
+    assert synced.exit_code == 0, synced.output
+    again = invoke("new-school", str(folder), "--name", "Other")
+    assert again.exit_code == 2 and "is a school already" in one_sentence(again.stderr)
+
+
+def test_a_new_school_starts_in_the_school_year_of_today() -> None:
+    from datetime import date
+
+    from sync.new_school import academic_year_of
+    assert [academic_year_of(date(2026, 8, 31)), academic_year_of(date(2026, 9, 1)),
+            academic_year_of(date(2027, 1, 5)), academic_year_of(date(2099, 12, 31))] == [
+        "2025-26", "2026-27", "2026-27", "2099-00"]
