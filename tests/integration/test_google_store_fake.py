@@ -114,7 +114,7 @@ def test_the_classes_folder_is_listed_following_page_tokens(google):
                     WorkbookRef("ASH", "Ash")]
     query = fake.query(0)["q"][0]
     assert "'FOLDER' in parents" in query and "trashed = false" in query
-    assert "mimeType = 'application/vnd.google-apps.spreadsheet'" in query
+    assert "mimeType != 'application/vnd.google-apps.folder'" in query   # other files are named
     assert fake.query(1)["pageToken"] == ["p2"]
 
 
