@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 from zipfile import ZipFile, is_zipfile
 
+from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.chart import LineChart, Reference
@@ -80,12 +81,55 @@ def _read_with_calamine(path: Path) -> Workbook:
         }
     finally:
         book.close()
+    for title, row, column, text in ods_error_cells(path):
+        rows = values.get(title, [])
+        if row < len(rows) and column < len(rows[row]):
+            rows[row][column] = text      # calamine reads an error value as blank
     for title, cells in percent_cells(path).items():
         rows = values.get(title, [])
         for row, column in cells:
             if row < len(rows) and column < len(rows[row]):
                 rows[row][column] = _as_percent(rows[row][column])
     return values
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+
+
+def ods_error_cells(path: Path) -> list[tuple[str, int, int, str]]:
+    """(tab title, row, column (0-based), the error text such as "#N/A") of every cell of an .ods
+    workbook whose value is an error, from its content.xml (LibreOffice marks them
+    calcext:value-type="error"): calamine reads them as blank cells, so the reader could not say
+    so. Repeated rows and cells are counted, never expanded."""
+    if path.suffix.casefold() != ".ods" or not is_zipfile(path):
+        return []
+    found: list[tuple[str, int, int, str]] = []
+    with ZipFile(path) as archive:
+        if "content.xml" not in archive.namelist():
+            return []
+        info = archive.getinfo("content.xml")
+        with archive.open(info) as handle:
+            title, row, column = "", 0, 0
+            for event, element in iterparse(handle, events=("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == f"{_ODS_TABLE}table":
+                        title, row = element.get(f"{_ODS_TABLE}name", ""), 0
+                    elif tag == f"{_ODS_TABLE}table-row":
+                        column = 0
+                    continue
+                if tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                    if element.get(f"{_ODS_CALCEXT}value-type") == "error":
+                        text = "".join(element.itertext()).strip() or "#VALUE!"
+                        found.append((title, row, column, text))
+                    column += int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                    element.clear()
+                elif tag == f"{_ODS_TABLE}table-row":
+                    row += int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+                    element.clear()
+    return found
 
 
 def _as_percent(value: object) -> object:

@@ -1,5 +1,7 @@
 """`sync.xlsx.read_values` reads with calamine and gives what openpyxl's read-only mode gives for
 the same file; a workbook with an error value is read with openpyxl, which keeps it."""
+import shutil
+import subprocess
 from datetime import date, datetime, time
 
 import pytest
@@ -128,3 +130,45 @@ def test_a_file_that_is_not_a_workbook_is_unreadable(tmp_path, content):
 
     with pytest.raises(UnreadableWorkbook):
         store.read_workbook(WorkbookRef(id="classes/Oak.xlsx", name="Oak.xlsx"))
+
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0">'
+    '<office:body><office:spreadsheet>'
+    '<table:table table:name="Pupils"><table:table-row>'
+    '<table:table-cell office:value-type="string"><text:p>UPN</text:p></table:table-cell>'
+    '<table:table-cell office:value-type="string"><text:p>First name</text:p></table:table-cell>'
+    '</table:table-row><table:table-row table:number-rows-repeated="3"><table:table-cell '
+    'table:number-columns-repeated="2"/></table:table-row><table:table-row>'
+    '<table:table-cell table:number-columns-repeated="3"/>'
+    '<table:table-cell table:formula="of:=NA()" office:value-type="string" office:string-value="" '
+    'calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell></table:table-row></table:table>'
+    '<table:table table:name="Judgements"><table:table-row><table:table-cell table:formula="of:=1/0" '
+    'office:value-type="string" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>'
+    '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+
+
+def test_error_values_in_an_ods_workbook_are_found_with_their_places(tmp_path):
+    """Calamine reads an .ods error value as a blank cell; its place comes from content.xml,
+    counting repeated rows and cells (row 5, column D of Pupils), never expanding them."""
+    import zipfile
+
+    from sync.xlsx import ods_error_cells
+    path = tmp_path / "Oak.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", ODS_CONTENT)
+    assert ods_error_cells(path) == [("Pupils", 4, 3, "#N/A"), ("Judgements", 0, 0, "#DIV/0!")]
+    assert ods_error_cells(path.with_suffix(".xlsx")) == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice to save an .ods")
+def test_an_ods_error_value_reads_as_its_error_text_as_in_an_xlsx(tmp_path):
+    (tmp_path / "e.csv").write_text("Name,Value\nA,=1/0\nB,=NA()\nC,5\n", encoding="utf-8")
+    subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path),
+                    str(tmp_path / "e.csv")], check=True, capture_output=True, timeout=240)
+    assert read_values(tmp_path / "e.ods")["e"] == [["Name", "Value"], ["A", "#DIV/0!"], ["B", "#N/A"], ["C", 5]]
