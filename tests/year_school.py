@@ -44,7 +44,7 @@ def follow_import_to_do(school: Path) -> Path:
     in the other tabs named, and type each Fill blanks cell. Returns the to-do list."""
     from openpyxl import load_workbook
 
-    from sync.mis.to_do import ALSO, BLOCK, FILLS, IMPORTS_FOLDER, NEW_PUPILS
+    from sync.mis.to_do import ALSO_PATTERN, BLOCK_PATTERN, FILLS, IMPORTS_FOLDER, NEW_PUPILS
     from sync.xlsx import read_values
 
     to_do = max((school / IMPORTS_FOLDER).glob("*.xlsx"))
@@ -57,26 +57,22 @@ def follow_import_to_do(school: Path) -> Path:
         return books[name]
 
     rows = tabs[NEW_PUPILS]
-    i = 0
-    while i < len(rows):
-        if rows[i] and rows[i][0] == BLOCK:
-            target, at = book(rows[i][1]), int(rows[i][3])
-            i += 2                                            # the block line and the header
-            pupils = []
-            while i < len(rows) and rows[i] and rows[i][0] not in (None, ALSO):
-                pupils.append(rows[i])
-                i += 1
+    for i, row in enumerate(rows):
+        block = BLOCK_PATTERN.fullmatch(str(row[0])) if row else None
+        if block is None:
+            continue
+        count, target, at = int(block.group(1)), book(block.group(2)), int(block.group(3))
+        pupils = rows[i + 2:i + 2 + count]                       # below the block line and headings
+        for offset, values in enumerate(pupils):
+            for column, value in enumerate(values, start=1):
+                if value is not None:
+                    target["Pupils"].cell(at + offset, column, value)
+        also = ALSO_PATTERN.fullmatch(str(rows[i + 2 + count][0])) if i + 2 + count < len(rows) else None
+        for part in also.group(1).split(", ") if also else []:
+            title, start = part.rsplit(" from row ", 1)
             for offset, values in enumerate(pupils):
-                for column, value in enumerate(values, start=1):
-                    if value is not None:
-                        target["Pupils"].cell(at + offset, column, value)
-            if i < len(rows) and rows[i] and rows[i][0] == ALSO:
-                for part in str(rows[i][1]).split(", "):
-                    title, start = part.rsplit(" from row ", 1)
-                    for offset, values in enumerate(pupils):
-                        target[title].cell(int(start) + offset, 1, values[0])
-                        target[title].cell(int(start) + offset, 2, f"{values[1]} {values[2]}")
-        i += 1
+                target[title].cell(int(start) + offset, 1, values[0])
+                target[title].cell(int(start) + offset, 2, f"{values[1]} {values[2]}")
     for name, tab, cell, value, *_ in tabs[FILLS][1:]:
         book(name)[tab][cell] = value
     for name, target in books.items():

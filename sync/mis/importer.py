@@ -41,6 +41,7 @@ from sync.mis.to_do import (
 )
 from sync.reader.names import normalise
 from sync.settings import Settings
+from sync.words import plural
 from sync.store import Store
 from sync.templates import TEMPLATES_DIR
 from sync.year.school_files import read_school_store, tab_named
@@ -175,12 +176,12 @@ def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[s
     lines = []
     for row in plan.matches[plan.matches["how"] != "UPN"].itertuples(index=False):
         lines.append(f"Matched by name and date of birth: {row.source} is {row.workbook} / Pupils "
-                     f"row {row.row}.")
+                     f"row {int(row.row)}.")
     for row in plan.fills.itertuples(index=False):
-        lines.append(f"Fill: {row.workbook} / Pupils row {row.row}, {row.column}: "
+        lines.append(f"Fill: {row.workbook} / Pupils row {int(row.row)}, {row.column}: "
                      f"{_shown(row.value)} (from {row.source}).")
     for row in plan.conflicts.itertuples(index=False):
-        lines.append(f"Problem: {row.workbook} / Pupils row {row.row}, {row.column}: typed "
+        lines.append(f"Problem: {row.workbook} / Pupils row {int(row.row)}, {row.column}: typed "
                      f"{_shown(row.typed)}, the file says {_shown(row.file)} ({row.source}); "
                      "the cell is left as typed.")
     for row in plan.joins.itertuples(index=False):
@@ -189,12 +190,12 @@ def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[s
         lines.append(f"Warning: {row.source} is in Year {row.year} but joins a Year "
                      f"{row.year_group} class.")
     for row in plan.returning.itertuples(index=False):
-        lines.append(f"Warning: {row.source} is {row.workbook} / Pupils row {row.row}, which has a "
+        lines.append(f"Warning: {row.source} is {row.workbook} / Pupils row {int(row.row)}, which has a "
                      "Left on date; clear it if the pupil is back. Nothing changed for them.")
     if len(plan.missing):
         lines.append(f"{len(plan.missing)} pupils on roll are not in the file. Nothing is deleted: "
                      "if they have left, type their Left on date in these rows:")
-        lines += [f"  {row.workbook} / Pupils row {row.row}" for row in plan.missing.itertuples(index=False)]
+        lines += [f"  {row.workbook} / Pupils row {int(row.row)}" for row in plan.missing.itertuples(index=False)]
     for row in statutory.fills.itertuples(index=False):
         lines.append(f"Fill: {row.workbook} / Statutory, {row.column}: {_shown(row.value)} "
                      f"(from {row.source}).")
@@ -206,9 +207,9 @@ def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[s
     if results:
         lines.append(f"{results} statutory results in the files; {statutory.placed} have a Statutory column "
                      f"(sheets_templates/mis/{RESULTS_FILE} says which).")
-    lines.append(f"{len(plan.matches)} pupils matched, {len(plan.fills)} blank cells to fill, "
-                 f"{len(plan.conflicts)} cells typed differently (left alone), {len(plan.joins)} "
-                 f"new pupils, {len(plan.missing)} not in the file.")
+    lines.append(f"{plural(len(plan.matches), 'pupil')} matched, {plural(len(plan.fills), 'blank cell')} "
+                 f"to fill, {plural(len(plan.conflicts), 'cell')} typed differently (left alone), "
+                 f"{plural(len(plan.joins), 'new pupil')}, {len(plan.missing)} not in the file.")
     return lines
 
 

@@ -15,6 +15,7 @@ forgotten pupil.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,16 +28,18 @@ from openpyxl.utils import get_column_letter
 from functions.roll import DETAILS
 from sync.reader.names import normalise
 from sync.store import Tab
+from sync.words import plural
 from sync.xlsx import read_values
 from sync.year.school_files import save_over, tab_named
 
 IMPORTS_FOLDER = "imports"
 GOOGLE_TITLE = "Import: {}"
 NEW_PUPILS, FILLS, DIFFERENT, MISSING = "New pupils", "Fill blanks", "Typed differently", "Not in the file"
-BLOCK = "Class workbook"
-"""The first cell of each block of the New pupils tab: [BLOCK, workbook, PASTE_AT, row]."""
-PASTE_AT = "paste into its Pupils tab at row"
-ALSO = "then type UPN and Name in"
+BLOCK = "Paste the {rows} below the headings into {workbook}, its Pupils tab, at row {row}."
+"""The sentence above each block of the New pupils tab (one cell; BLOCK_PATTERN reads it back)."""
+BLOCK_PATTERN = re.compile(r"Paste the (\d+) rows? below the headings into (.+), its Pupils tab, at row (\d+)\.")
+ALSO = "Then type each new pupil's UPN and Name in: {places}."
+ALSO_PATTERN = re.compile(r"Then type each new pupil's UPN and Name in: (.+)\.")
 PUPIL_TABS = ("Judgements", "Tests", "Comments", "Statutory")
 DATE_FORMAT = "dd/mm/yyyy"
 _BOLD, _FILL = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
@@ -115,7 +118,8 @@ def to_do_sheets(books: dict[str, ClassBook], joins: pd.DataFrame, fills: pd.Dat
     for workbook, group in joins.groupby("workbook", sort=True):
         target = books[workbook]
         header_at, header = target.header("Pupils")
-        rows.append([BLOCK, workbook, PASTE_AT, target.next_row("Pupils", header_at + 1)])
+        rows.append([BLOCK.format(rows=plural(len(group), "row"), workbook=workbook,
+                                  row=target.next_row("Pupils", header_at + 1))])
         rows.append(list(header))
         for pupil in group.to_dict("records"):
             values = {**{name: pupil[name] for name in DETAILS}, "Joined on": today}
@@ -126,7 +130,7 @@ def to_do_sheets(books: dict[str, ClassBook], joins: pd.DataFrame, fills: pd.Dat
                          for name in header])
         also = ", ".join(f"{title} from row {row}" for title, row in target.pupil_tabs())
         if also:
-            rows.append([ALSO, also])
+            rows.append([ALSO.format(places=also)])
         rows.append([])
     sheets: list[Sheet] = [(NEW_PUPILS, rows[:-1] if rows else [["No new pupils."]])]
     for title, frame, columns in (
@@ -146,7 +150,7 @@ def write_to_do(path: Path, sheets: list[Sheet]) -> None:
     for title, rows in sheets:
         sheet = book.create_sheet(title)
         for values in rows:
-            heading = bool(values) and (values[0] == BLOCK or title != NEW_PUPILS and values is rows[0])
+            heading = bool(values) and (_is_block(values) or title != NEW_PUPILS and values is rows[0])
             _row(sheet, values, bold=heading or (title == NEW_PUPILS and _after_block(rows, values)),
                  fill=values is rows[0] and title != NEW_PUPILS or _after_block(rows, values))
         if title != NEW_PUPILS:
@@ -175,7 +179,11 @@ def to_do_tabs(sheets: list[Sheet]) -> list[Tab]:
 def _after_block(rows: list[list], values: list) -> bool:
     """A block's header row: the row after a BLOCK line."""
     at = next((i for i, row in enumerate(rows) if row is values), 0)
-    return at > 0 and bool(rows[at - 1]) and rows[at - 1][0] == BLOCK
+    return at > 0 and _is_block(rows[at - 1])
+
+
+def _is_block(values: list) -> bool:
+    return bool(values) and isinstance(values[0], str) and BLOCK_PATTERN.fullmatch(values[0]) is not None
 
 
 def to_do_path(school: Path, now: datetime) -> Path:
@@ -191,6 +199,8 @@ def _value(value: object) -> object:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)           # a row number carried through a frame with blanks
     if isinstance(value, str) and value == "":
         return None
     return value

@@ -86,10 +86,11 @@ def test_a_ctf_of_new_arrivals_joins_the_named_class_with_joined_on(school, tmp_
     assert "this command never changes a teacher's workbook" in result.output
     assert not (school / "previous").exists()
     to_do = read_values(next((school / "imports").glob("Import *.xlsx")))
-    assert to_do["New pupils"][0][:4] == ["Class workbook", "2026-27 Oak (Year 3).xlsx",
-                                      "paste into its Pupils tab at row", 5]
+    assert to_do["New pupils"][0][0] == ("Paste the 2 rows below the headings into 2026-27 Oak (Year 3).xlsx, "
+                                         "its Pupils tab, at row 5.")
     assert to_do["New pupils"][1][:4] == ["UPN", "First name", "Last name", "Year"]
-    assert to_do["New pupils"][4][1].startswith("Judgements from row 5, Tests from row 5,")
+    assert to_do["New pupils"][4][0].startswith("Then type each new pupil's UPN and Name in: Judgements "
+                                                "from row 5, Tests from row 5,")
 
 
 def test_dry_run_writes_nothing(school, tmp_path):
@@ -309,11 +310,11 @@ def test_import_through_the_google_stand_in_writes_its_to_do_as_tabs_and_no_clas
     assert after == {i: v for i, v in books.items() if i != summary_id}      # no class spreadsheet changed
     assert {k: v for k, v in summary.items() if not k.startswith("Import: ")} == books[summary_id]
     new_pupils = summary["Import: New pupils"]
-    assert new_pupils[0][:4] == ["Class workbook", "2026-27 Oak (Year 3)", "paste into its Pupils tab at row", "5"]
+    assert new_pupils[0][0] == "Paste the 1 row below the headings into 2026-27 Oak (Year 3), its Pupils tab, at row 5."
     assert new_pupils[2][:3] == [NEW["upn"], "Ada", "Lovell"]
     # the to-do holds pupil data: erasing the pupil takes their row out of it too
     forgot = CliRunner().invoke(cli, ["forget", "--google", summary_id, "--upn", NEW["upn"]])
     assert forgot.exit_code == 0, forgot.output
     summary = google.read_spreadsheet(summary_id)
     assert not any(NEW["upn"] in str(row) for row in summary["Import: New pupils"])
-    assert summary["Import: New pupils"][0][0] == "Class workbook"
+    assert summary["Import: New pupils"][0][0].startswith("Paste the 1 row below")
