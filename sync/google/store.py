@@ -212,4 +212,4 @@ def _not_a_sheet(name: str, mime: str) -> dict[str, str]:
     else:
         found, expected = ("a file that is not a class workbook",
                            "only Google Sheets are read from the Classes folder; this file is not")
-    return dict(zip(PROBLEMS, [name, "", "", found, expected, "warning"]))
+    return dict(zip(PROBLEMS, [name, "", "", found, expected, "warning"], strict=True))

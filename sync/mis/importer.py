@@ -41,9 +41,9 @@ from sync.mis.to_do import (
 )
 from sync.reader.names import normalise
 from sync.settings import Settings
-from sync.words import plural
 from sync.store import Store
 from sync.templates import TEMPLATES_DIR
+from sync.words import plural
 from sync.year.school_files import read_school_store, tab_named
 
 RESULTS_FILE = "ctf_results.toml"

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook as XlsxWorkbook
 
 from sync.errors import SchoolNotFound, StoreUnavailable, UnreadableWorkbook
-from sync.local_store import PREVIOUS_FOLDER, SUMMARY_FILE
+from sync.local_store import SUMMARY_FILE
 from sync.reader.dates import parse_date
 from sync.reader.names import normalise
 from sync.reader.problems import ProblemLog
