@@ -58,7 +58,7 @@ class GoogleStore:
         self.http = http(client)
         self.display_name = f"Google spreadsheet {spreadsheet_id}"
         self.problems: Problems = []
-        self.listing_problems: Problems = []       # files in the Classes folder that are not read, and why
+        self._listing_problems: Problems = []      # files in the Classes folder that are not read, and why
         self._layouts: dict[str, Layout] = {}
         self._values: dict[str, Workbook] = {}      # cells as read in this sync: writes send the diff
 
@@ -94,8 +94,9 @@ class GoogleStore:
         """Nothing to check: Google merges people's edits, and our tabs are written beside theirs."""
 
     def listing_problems(self) -> list[dict]:
-        """Drive lists only spreadsheets: nothing in the folder is left unread."""
-        return []
+        """Files in the Classes folder, at its last listing, that are not Google Sheets: each a
+        warning naming it and what to do (an uploaded Excel file would otherwise vanish)."""
+        return list(self._listing_problems)
 
     def formula_blanks(self) -> list[tuple[str, str]]:
         """Google always has a formula's value."""
@@ -135,7 +136,7 @@ class GoogleStore:
                   "fields": LIST_FIELDS, "pageSize": "1000", "orderBy": "name",
                   "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
         refs: list[WorkbookRef] = []
-        self.listing_problems = []
+        self._listing_problems = []
         while True:
             with self.http.doing("listing the Classes folder"):
                 answer = self.http.request("get", DRIVE_FILES_API_V3_URL, params=params).json()
@@ -143,7 +144,7 @@ class GoogleStore:
             refs += [WorkbookRef(id=item["id"], name=item.get("name", ""), modified=item.get("modifiedTime", ""),
                                  modified_by=item.get("lastModifyingUser", {}).get("emailAddress", ""))
                      for item in files if item.get("mimeType", SPREADSHEET_MIME) == SPREADSHEET_MIME]
-            self.listing_problems += [_not_a_sheet(item.get("name", ""), item["mimeType"]) for item in files
+            self._listing_problems += [_not_a_sheet(item.get("name", ""), item["mimeType"]) for item in files
                                       if item.get("mimeType", SPREADSHEET_MIME) != SPREADSHEET_MIME]
             if not answer.get("nextPageToken"):
                 return refs

@@ -117,7 +117,7 @@ def import_pupils(store: Store, files: list[Path], *, class_name: str | None = N
     """Local mode (a LocalStore) writes the to-do list as a file of ours in imports/; Google
     mode as tabs of ours in Tracker summary (sync.mis.to_do)."""
     now = now or datetime.now()
-    school: Path | None = getattr(store, "folder", None)
+    school: Path | None = store.folder
     with store.lock():
         found, read = read_school_store(store)
         tabs_of = {name: tabs for name, (_, tabs) in read.items()}

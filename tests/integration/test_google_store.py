@@ -67,14 +67,14 @@ def test_a_file_in_the_classes_folder_that_is_not_a_google_sheet_is_named_not_re
     refs = store.list_class_workbooks()
     assert sorted(ref.name for ref in refs) == ["Year 3 Oak", "Year 4 Ash"]
     assert google.count("read") == 1
-    found = {row["workbook"]: (row["found"], row["expected"], row["severity"]) for row in store.listing_problems}
+    found = {row["workbook"]: (row["found"], row["expected"], row["severity"]) for row in store.listing_problems()}
     assert set(found) == {"2026-27 Elm (Year 5).xlsx", "Letter home.pdf", "Year 6 Yew"}
     assert found["2026-27 Elm (Year 5).xlsx"][0] == "an Excel workbook uploaded to Drive, not a Google Sheet, so not read"
     assert "File > Save as Google Sheets" in found["2026-27 Elm (Year 5).xlsx"][1]
     assert "shortcut" in found["Year 6 Yew"][0]
     assert {severity for *_, severity in found.values()} == {"warning"}
     store.list_class_workbooks()                       # a second listing does not say it twice
-    assert len(store.listing_problems) == 3
+    assert len(store.listing_problems()) == 3
 
     summary_id = serve(google, make_school(tmp_path / "school"))
     settings = {row[0]: row[1] for row in google.read_spreadsheet(summary_id)["Settings"] if len(row) > 1}
