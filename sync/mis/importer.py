@@ -176,12 +176,12 @@ def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[s
     lines = []
     for row in plan.matches[plan.matches["how"] != "UPN"].itertuples(index=False):
         lines.append(f"Matched by name and date of birth: {row.source} is {row.workbook} / Pupils "
-                     f"row {int(row.row)}.")
+                     f"row {row.row:.0f}.")
     for row in plan.fills.itertuples(index=False):
-        lines.append(f"Fill: {row.workbook} / Pupils row {int(row.row)}, {row.column}: "
+        lines.append(f"Fill: {row.workbook} / Pupils row {row.row:.0f}, {row.column}: "
                      f"{_shown(row.value)} (from {row.source}).")
     for row in plan.conflicts.itertuples(index=False):
-        lines.append(f"Problem: {row.workbook} / Pupils row {int(row.row)}, {row.column}: typed "
+        lines.append(f"Problem: {row.workbook} / Pupils row {row.row:.0f}, {row.column}: typed "
                      f"{_shown(row.typed)}, the file says {_shown(row.file)} ({row.source}); "
                      "the cell is left as typed.")
     for row in plan.joins.itertuples(index=False):
@@ -190,12 +190,12 @@ def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[s
         lines.append(f"Warning: {row.source} is in Year {row.year} but joins a Year "
                      f"{row.year_group} class.")
     for row in plan.returning.itertuples(index=False):
-        lines.append(f"Warning: {row.source} is {row.workbook} / Pupils row {int(row.row)}, which has a "
+        lines.append(f"Warning: {row.source} is {row.workbook} / Pupils row {row.row:.0f}, which has a "
                      "Left on date; clear it if the pupil is back. Nothing changed for them.")
     if len(plan.missing):
         lines.append(f"{len(plan.missing)} pupils on roll are not in the file. Nothing is deleted: "
                      "if they have left, type their Left on date in these rows:")
-        lines += [f"  {row.workbook} / Pupils row {int(row.row)}" for row in plan.missing.itertuples(index=False)]
+        lines += [f"  {row.workbook} / Pupils row {row.row:.0f}" for row in plan.missing.itertuples(index=False)]
     for row in statutory.fills.itertuples(index=False):
         lines.append(f"Fill: {row.workbook} / Statutory, {row.column}: {_shown(row.value)} "
                      f"(from {row.source}).")
@@ -227,10 +227,10 @@ def to_do_cells(plan: ImportPlan, statutory: StatutoryPlan,
     joining = {name: list(plan.joins.loc[plan.joins["workbook"] == name, "UPN"]) for name in books}
     fills, conflicts = [], []
     for row in plan.fills.itertuples(index=False):
-        fills.append((row.workbook, "Pupils", books[row.workbook].cell("Pupils", int(row.row), row.column),
+        fills.append((row.workbook, "Pupils", books[str(row.workbook)].cell("Pupils", _number(row.row), str(row.column)),
                       row.value, row.source))
     for row in plan.conflicts.itertuples(index=False):
-        conflicts.append((row.workbook, "Pupils", books[row.workbook].cell("Pupils", int(row.row), row.column),
+        conflicts.append((row.workbook, "Pupils", books[str(row.workbook)].cell("Pupils", _number(row.row), str(row.column)),
                           row.typed, row.file, row.source))
     for frame, out in ((statutory.fills, fills), (statutory.conflicts, conflicts)):
         for item in frame.to_dict("records"):
@@ -247,6 +247,11 @@ def to_do_cells(plan: ImportPlan, statutory: StatutoryPlan,
 def _number_or_text(value: str) -> object:
     """A result as a cell value: a whole number as a number (a score), anything else as text."""
     return int(value) if value.isdigit() else value
+
+
+def _number(value: object) -> int:
+    """A row number as a frame with blanks carries it (2 or 2.0)."""
+    return int(float(str(value)))
 
 
 def load_result_rules(templates_dir: Path, school: Path | None) -> pd.DataFrame:
@@ -276,7 +281,8 @@ def plan_statutory(assessments: pd.DataFrame, plan: ImportPlan, tabs_of: dict[st
     wanted = wanted.merge(places, on="source", how="inner") if len(wanted) else empty
     joining = set(plan.joins["UPN"])
     typed_rows, placed, nowhere = [], [], []
-    for workbook, group in wanted.groupby("workbook", sort=True):
+    for key, group in wanted.groupby("workbook", sort=True):
+        workbook = str(key)
         values = tabs_of[workbook]
         title = tab_named(values, "Statutory")
         if title is None:

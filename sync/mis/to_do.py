@@ -116,7 +116,7 @@ def to_do_sheets(books: dict[str, ClassBook], joins: pd.DataFrame, fills: pd.Dat
     file, source; `joins`: workbook and the Pupils columns of each new pupil."""
     rows: list[list] = []
     for workbook, group in joins.groupby("workbook", sort=True):
-        target = books[workbook]
+        target = books[str(workbook)]
         header_at, header = target.header("Pupils")
         rows.append([BLOCK.format(rows=plural(len(group), "row"), workbook=workbook,
                                   row=target.next_row("Pupils", header_at + 1))])
@@ -146,7 +146,7 @@ def to_do_sheets(books: dict[str, ClassBook], joins: pd.DataFrame, fills: pd.Dat
 def write_to_do(path: Path, sheets: list[Sheet]) -> None:
     """Local mode: the to-do list as a new workbook of ours."""
     book = XlsxWorkbook()
-    book.remove(book.active)
+    del book[book.sheetnames[0]]
     for title, rows in sheets:
         sheet = book.create_sheet(title)
         for values in rows:

@@ -41,7 +41,8 @@ def import_command(school: str | None, files: tuple[str, ...], google: str | Non
     from sync.mis.importer import import_pupils
 
     if google and school is not None:
-        school, files = None, (school, *files)
+        files = (school, *files)
+        school = None
     if not files:
         raise click.UsageError("Name the school and at least one file to import.")
     for name in files:

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
 
 import pandas as pd
 from openpyxl import Workbook as XlsxWorkbook
@@ -213,8 +212,8 @@ def _check_mapping(mapping: pd.DataFrame, classes: pd.DataFrame, source: str) ->
 def _write_mapping(path: Path, draft: pd.DataFrame, year: str, following: str) -> None:
     """A new workbook of its own (never an existing one saved again)."""
     book = XlsxWorkbook()
-    sheet = book.active
-    sheet.title = MAPPING_TAB
+    del book[book.sheetnames[0]]
+    sheet = book.create_sheet(MAPPING_TAB)
     sheet.append([(f"From {year} to {following}: which class each class moves into. Write {LEAVES} "
                   f"for a class that leaves; {NEW_CLASS} rows make new classes.")])
     sheet.append(NEXT_YEAR_HEADER)
