@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from sync.command_errors import plain_errors
 from sync.errors import SettingsError
 from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
 
@@ -43,19 +44,14 @@ def create_school(folder: Path, name: str, today: date | None = None) -> Path:
 @click.command("new-school")
 @click.argument("school", type=click.Path(file_okay=False))
 @click.option("--name", required=True, help="The school's name, as reports and summaries show it.")
+@plain_errors
 def new_school(school: str, name: str) -> None:
     """Start a school in the folder SCHOOL: its Tracker summary.xlsx (Settings, Staff) and an
     empty classes/ folder. Then make each class's workbook with new-class.
 
     Example: python -m sync new-school "Oak Lane Primary" --name "Oak Lane Primary School"
     """
-    from sync.cli import plain_errors
-
-    @plain_errors
-    def go() -> None:
-        create_school(Path(school), name)
-        click.echo(f"Started a school in {school}: check the Settings tab of {SUMMARY_FILE}, then "
-                   f'make each class\'s workbook with python -m sync new-class "{school}" --name Oak '
-                   "--year 3 --pupils oak.csv.")
-
-    go()
+    create_school(Path(school), name)
+    click.echo(f"Started a school in {school}: check the Settings tab of {SUMMARY_FILE}, then "
+               f'make each class\'s workbook with python -m sync new-class "{school}" --name Oak '
+               "--year 3 --pupils oak.csv.")
