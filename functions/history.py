@@ -42,7 +42,10 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
     """Merge this sync's rows into the History tab as read; return (History, PROBLEMS frame).
 
     `existing` and `new` use HISTORY_COLUMNS (`new` may leave out `Recorded at`); `header_row` is
-    the sheet row of the tab's header, to name a frozen row's cell in a warning.
+    the sheet row of the tab's header, to name a frozen row's cell in a warning. `existing`'s index
+    is each row's 0-based place under the header (a RangeIndex when the tab was read whole), and
+    `existing.attrs["rows"]`, when given, how many rows the tab has (new rows go after them): so
+    `existing` may be only the rows a merge needs (`open_rows`), and addresses stay right.
     """
     old, incoming = _Coded.pair(existing, new, now)
     key = old.row_keys(incoming, KEY)
@@ -77,17 +80,30 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
 
     frozen = changed & locked
     frozen_at = before[frozen]
+    places = existing.index.to_numpy() if len(existing) else np.zeros(0, np.int64)
     frozen_rows = pd.DataFrame({
         **{c: old.texts(c, old.codes[c][frozen_at]) for c in ["Academic year", "Window", "Subject",
                                                               "Label"]},
         "Label_new": old.texts("Label", incoming.codes["Label"][taken[frozen]]),
-    }, index=frozen_at)
-    late = history.index >= old.size
-    problems = pd.concat([_frozen_changes(frozen_rows, header_row),
-                          _late_additions(history[late & history["Window"].isin(list(locked_windows))],
-                                          header_row)],
+    }, index=places[frozen_at])
+    late = history[(history.index >= old.size) & history["Window"].isin(list(locked_windows))]
+    late.index = late.index - old.size + int(existing.attrs.get("rows", old.size))
+    problems = pd.concat([_frozen_changes(frozen_rows, header_row), _late_additions(late, header_row)],
                          ignore_index=True)
     return history, problems
+
+
+def open_rows(history: pd.DataFrame, years: int = 2) -> pd.DataFrame:
+    """The rows a later merge can still build on: the latest row of each key of the `years` most
+    recent academic years in `history`, in History's order, indexed by their place in it. A sync
+    adds rows for this academic year and the last only (and a new year's first rows come after
+    last year's), so merging into these rows gives the same new rows as merging into all of History."""
+    if history.empty:
+        return history.iloc[0:0]
+    recent = sorted(set(history["Academic year"].astype(str).str.strip()))[-years:]
+    rows = history[history["Academic year"].astype(str).str.strip().isin(recent)]
+    keys = rows[KEY].astype(str).apply(lambda column: column.str.strip())
+    return rows[~keys.duplicated(keep="last")]
 
 
 class _Coded:

@@ -105,6 +105,10 @@ class LocalStore:
     def results_path(self) -> Path:
         return self.folder / RESULTS_FILE
 
+    def read_whole_summary(self) -> Workbook:
+        """`read_summary`: a folder's summary is always read whole."""
+        return self.read_summary()
+
     def read_summary(self) -> Workbook:
         """The people's `Tracker summary` (Settings, Staff, their tabs) with our tabs from
         `Tracker results` over it. Before the first run that writes `Tracker results`, our old

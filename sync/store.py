@@ -106,6 +106,11 @@ class Store(Protocol):
         """Every tab of the school's `Tracker summary` (Settings, Staff) and our own tabs (History,
         Sync log, Sync state) wherever the store keeps them."""
 
+    def read_whole_summary(self) -> Workbook:
+        """The same, with every cell of our tabs, for a command that rewrites or exports all of them
+        (forget, export, a trust's summary): `read_summary` may leave out what a sync does not need
+        (Google: History's old rows, kept in `History state`)."""
+
     def set_classes_folder(self, folder: str) -> None:
         """The `Classes folder` setting, known once the summary is read (a Drive folder id; a
         school folder's classes are always in `classes/`)."""

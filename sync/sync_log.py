@@ -63,12 +63,19 @@ def our_table(summary: dict, title: str, foreign: set[str]) -> pd.DataFrame:
 
 
 def owned_table(summary: dict, title: str) -> pd.DataFrame:
-    """An owned tab we wrote last time (header in row 1, or row 2 under a note), as a frame."""
+    """An owned tab we wrote last time (header in row 1, or row 2 under a note), as a frame of its
+    rows with values, indexed by their place under the header; attrs["rows"] is how many rows the
+    tab has under its header (a store may leave out rows no one needs: sync.google.history_state)."""
     rows = summary.get(title) or []
-    rows = [row for row in rows if any(value not in (None, "") for value in row)]
-    if not rows:
+    filled = [at for at, row in enumerate(rows) if any(value not in (None, "") for value in row)]
+    if not filled:
         return pd.DataFrame()
-    header_at = 0 if len(rows[0]) > 1 and rows[0][1] not in (None, "") else 1
+    first = rows[filled[0]]
+    header_at = filled[0] if len(first) > 1 and first[1] not in (None, "") else filled[1] if len(filled) > 1 else 0
     header = [str(value) if value is not None else "" for value in rows[header_at]]
-    body = [list(row) + [None] * (len(header) - len(row)) for row in rows[header_at + 1:]]
-    return pd.DataFrame([row[: len(header)] for row in body], columns=header)
+    below = [at for at in filled if at > header_at]
+    body = [list(rows[at]) + [None] * (len(header) - len(rows[at])) for at in below]
+    frame = pd.DataFrame([row[: len(header)] for row in body], columns=header,
+                         index=pd.Index([at - header_at - 1 for at in below], dtype="int64"))
+    frame.attrs["rows"] = len(rows) - header_at - 1
+    return frame

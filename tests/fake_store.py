@@ -59,6 +59,9 @@ class FakeStore:
         self.requests += 1
         return {title: [list(row) for row in rows] for title, rows in self.summary.items()}
 
+    def read_whole_summary(self) -> Workbook:
+        return self.read_summary()
+
     def set_classes_folder(self, folder: str) -> None:
         self.classes_folder = folder
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from functions.owned_tabs import BESIDE
 from sync.google.cells import canonical, row_data
+from sync.google.history_state import APPEND_VALUE, HEADER_KEY, READ_VALUE, is_history
 from sync.google.spreadsheet import OWNED_KEY, Layout, SheetInfo
 from sync.store import Chart, Rows, Tab
 
@@ -76,12 +77,54 @@ def _replace_existing(sheet: SheetInfo, tab: Tab, clear: bool = True) -> list[di
                                            "properties": {"pixelSize": DEFAULT_PIXELS}, "fields": "pixelSize"}}]
 
 
+def owned_value(tab: Tab) -> str:
+    """Our developer metadata's value on the tab: History is appended to and never read back."""
+    return APPEND_VALUE if is_history(tab.title) else READ_VALUE
+
+
+def _header_marker(sheet_id: int) -> dict:
+    """History's header row carries metadata of its own: the summary read selects it, so History's
+    properties (and its header) come back without its cells."""
+    return {"createDeveloperMetadata": {"developerMetadata": {
+        "metadataKey": HEADER_KEY, "metadataValue": "1", "visibility": "DOCUMENT",
+        "location": {"dimensionRange": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}}}}}
+
+
 def _add_new(sheet_id: int, title: str, tab: Tab) -> list[dict]:
     return [{"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": _grid(tab),
                                          "hidden": tab.hidden}}},
             {"createDeveloperMetadata": {"developerMetadata": {
-                "metadataKey": OWNED_KEY, "metadataValue": "1", "visibility": "DOCUMENT",
-                "location": {"sheetId": sheet_id}}}}]
+                "metadataKey": OWNED_KEY, "metadataValue": owned_value(tab), "visibility": "DOCUMENT",
+                "location": {"sheetId": sheet_id}}}},
+            *([_header_marker(sheet_id)] if is_history(tab.title) else [])]
+
+
+def _marked(sheet: SheetInfo, tab: Tab) -> list[dict]:
+    """Our metadata's value set right on an existing tab (History of a spreadsheet synced before)."""
+    if sheet.owned_id is None or sheet.owned_value == owned_value(tab):
+        return []
+    return [{"updateDeveloperMetadata": {
+        "dataFilters": [{"developerMetadataLookup": {"metadataId": sheet.owned_id}}],
+        "developerMetadata": {"metadataValue": owned_value(tab)}, "fields": "metadataValue"}},
+        *([_header_marker(sheet.sheet_id)] if is_history(tab.title) else [])]
+
+
+def _appended(sheet: SheetInfo, tab: Tab, given: int, rows: int) -> list[dict]:
+    """History written without reading it: its first `given` rows are what the read gave the job
+    (already there); the rest are new and go after the `rows` rows History has."""
+    header_rows = 2 if tab.note else 1
+    rows = max(rows, sheet.row_count - header_rows)
+    new = tab.rows[given:]
+    grid = {**_grid(tab), "rowCount": header_rows + rows + len(new)}
+    requests: list[dict] = [{"updateSheetProperties": {
+        "properties": {"sheetId": sheet.sheet_id, "gridProperties": grid, "hidden": tab.hidden},
+        "fields": ",".join(f"gridProperties.{name}" for name in grid) + ",hidden"}}]
+    if new:
+        requests.append({"updateCells": {"rows": row_data(replace(tab, rows=new))[header_rows:],
+                                         "fields": CELL_FIELDS,
+                                         "start": {"sheetId": sheet.sheet_id, "rowIndex": header_rows + rows,
+                                                   "columnIndex": 0}}})
+    return requests + _dressing(sheet.sheet_id, replace(tab, chart=None), sheet.protected)
 
 
 def _chart(sheet_id: int, tab: Tab, chart: Chart) -> dict:
@@ -136,6 +179,12 @@ def _content(sheet_id: int, tab: Tab, protected: bool, before: Rows | None = Non
     requests: list[dict] = (_changed_rows(sheet_id, tab, before) if before is not None else
                             [{"updateCells": {"rows": row_data(tab), "fields": CELL_FIELDS,
                                               "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}}}])
+    return requests + _dressing(sheet_id, tab, protected)
+
+
+def _dressing(sheet_id: int, tab: Tab, protected: bool) -> list[dict]:
+    """Column widths, the chart and the warning-only protection."""
+    requests: list[dict] = []
     for name, width in tab.widths.items():
         if name in tab.header:
             index = tab.header.index(name)
@@ -158,13 +207,16 @@ def _problem(workbook: str, tab: str, written: str | None) -> dict[str, str]:
             "severity": "warning"}
 
 
-def plan_write(tabs: list[Tab], layout: Layout, values: dict[str, Rows] | None = None) -> Plan:
+def plan_write(tabs: list[Tab], layout: Layout, values: dict[str, Rows] | None = None,
+               appended: dict[str, tuple[int, int]] | None = None) -> Plan:
     """The batchUpdate requests replacing `tabs` in the spreadsheet described by `layout`.
     `values` are the spreadsheet's cells as read in this sync: an owned tab found there is written
-    as a row diff against them. Staging tabs a failed write left behind are deleted."""
+    as a row diff against them. `appended` names tabs that were not read (History): title ->
+    (rows of the Tab that are there already, rows the tab has); only the Tab's later rows are
+    written, after the tab's rows. Staging tabs a failed write left behind are deleted."""
     plan, existing = Plan(), layout.by_title()
     used = {sheet.sheet_id for sheet in layout.sheets}
-    values = values or {}
+    values, appended = values or {}, appended or {}
     for tab in tabs:
         title = tab.title
         if title in existing and not existing[title].owned:
@@ -179,12 +231,17 @@ def plan_write(tabs: list[Tab], layout: Layout, values: dict[str, Rows] | None =
             used.add(sheet.sheet_id)
             plan.requests += _add_new(sheet.sheet_id, title, tab)
             plan.requests += _content(sheet.sheet_id, tab, sheet.protected)
+        elif title in appended:
+            plan.requests += [*({"deleteEmbeddedObject": {"objectId": chart}} for chart in sheet.chart_ids),
+                              *_appended(sheet, tab, *appended[title]), *_marked(sheet, tab)]
         elif title in values:
             plan.requests += _replace_existing(sheet, tab, clear=False)
             plan.requests += _content(sheet.sheet_id, tab, sheet.protected, values[title])
+            plan.requests += _marked(sheet, tab)
         else:
             plan.requests += _replace_existing(sheet, tab)
             plan.requests += _content(sheet.sheet_id, tab, sheet.protected)
+            plan.requests += _marked(sheet, tab)
     plan.requests += [{"deleteSheet": {"sheetId": sheet.sheet_id}} for sheet in layout.sheets
                       if sheet.owned and sheet.title.startswith(STAGING_PREFIX)]
     return plan
@@ -239,7 +296,7 @@ def _staging_batches(sheet_id: int, rows: list[dict], width: int, fields: str, b
         {"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "hidden": True,
                                      "gridProperties": {"rowCount": max(len(rows), 1), "columnCount": width}}}},
         {"createDeveloperMetadata": {"developerMetadata": {
-            "metadataKey": OWNED_KEY, "metadataValue": "1", "visibility": "DOCUMENT",
+            "metadataKey": OWNED_KEY, "metadataValue": READ_VALUE, "visibility": "DOCUMENT",
             "location": {"sheetId": sheet_id}}}}]
     batches: list[list[dict]] = []
     chunk: list[dict] = []

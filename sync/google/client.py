@@ -46,6 +46,7 @@ from sync.google.transport import mount_api_root
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",
           "https://www.googleapis.com/auth/drive.metadata.readonly")
+READ_POSTS = (":getByDataFilter", ":batchGetByDataFilter", "developerMetadata:search")  # POSTs Google counts as reads
 MAX_REQUEST_BYTES = 10_485_760     # Google refuses a larger body: "Request payload size exceeds the limit"
 
 
@@ -123,7 +124,7 @@ class TrackerHTTPClient(gspread.HTTPClient):
                 json: Any = None, files: Any = None, headers: Any = None) -> requests.Response:
         """One API request, paced, signed, retried within the time budget and counted; a refusal
         raises one of `sync.errors` (gspread would raise its APIError)."""
-        kind = "read" if method.upper() == "GET" else "write"
+        kind = "read" if method.upper() == "GET" or endpoint.endswith(READ_POSTS) else "write"
         params = {**(params or {}), "prettyPrint": "false"}    # Google indents answers otherwise
         prepared = requests.Request(method.upper(), endpoint, params=params, data=data, json=json,
                                     files=files, headers=dict(headers or {})).prepare()
@@ -132,7 +133,7 @@ class TrackerHTTPClient(gspread.HTTPClient):
         if size > MAX_REQUEST_BYTES:
             raise RequestTooLarge(f"A request while {self.what} would be {size:,} bytes, more than "
                                   f"Google accepts ({MAX_REQUEST_BYTES:,}); nothing was sent.", 400, "TOO_LARGE")
-        response = self._retried(method.upper(), prepared)
+        response = self._retried(kind, prepared)
         self.counts.reads += kind == "read"
         self.counts.writes += kind == "write"
         self.counts.largest_response = max(self.counts.largest_response, len(response.content or b""))
@@ -140,9 +141,10 @@ class TrackerHTTPClient(gspread.HTTPClient):
             return response
         raise self._refusal(response)
 
-    def _send(self, method: str, prepared: requests.PreparedRequest) -> requests.Response:
+    def _send(self, kind: str, prepared: requests.PreparedRequest) -> requests.Response:
         waited = self.pacer.waited
-        self.pacer.acquire("read" if method == "GET" else "write")
+        self.pacer.acquire(kind)
+        method = prepared.method or "GET"
         self.counts.paced_seconds += self.pacer.waited - waited
         headers = dict(prepared.headers)
         if self.auth is not None:
@@ -154,13 +156,13 @@ class TrackerHTTPClient(gspread.HTTPClient):
         return self.session.request(method, prepared.url or "", data=prepared.body, headers=headers,
                                     timeout=self.timeout)
 
-    def _retried(self, method: str, prepared: requests.PreparedRequest) -> requests.Response:
+    def _retried(self, kind: str, prepared: requests.PreparedRequest) -> requests.Response:
         """The first answer not worth retrying, or StoreUnavailable once the time budget is spent."""
         start, attempt = self.clock(), 0
         while True:
             failure: Exception | None = None
             try:
-                response: requests.Response | None = self._send(method, prepared)
+                response: requests.Response | None = self._send(kind, prepared)
             except CONNECTION_ERRORS as error:
                 response, failure = None, error
             if response is not None and not is_retryable(response):

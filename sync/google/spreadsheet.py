@@ -20,12 +20,14 @@ from functions.scores import fraction_as_percent
 from sync.store import Rows, Workbook
 
 OWNED_KEY = "tracker-owned"
-_LAYOUT = ("sheets(properties(sheetId,title,index),developerMetadata(metadataId,metadataKey),"
+_LAYOUT = ("sheets(properties(sheetId,title,index,gridProperties.rowCount),"
+           "developerMetadata(metadataId,metadataKey,metadataValue),"
            "charts(chartId),protectedRanges(protectedRangeId))")
 LAYOUT_FIELDS = "properties(title)," + _LAYOUT
-READ_FIELDS = LAYOUT_FIELDS.replace("sheets(properties(sheetId,title,index),",
-                                    "sheets(properties(sheetId,title,index),"
-                                    "data(rowData(values(effectiveValue,effectiveFormat.numberFormat.type))),")
+READ_FIELDS = LAYOUT_FIELDS.replace("sheets(properties(sheetId,title,index,gridProperties.rowCount),",
+                                    "sheets(properties(sheetId,title,index,gridProperties.rowCount),"
+                                    "data(startRow,startColumn,"
+                                    "rowData(values(effectiveValue,effectiveFormat.numberFormat.type))),")
 SHEETS_EPOCH = datetime(1899, 12, 30)
 DATE_TYPES = frozenset({"DATE", "DATE_TIME"})
 ERROR_TEXT = {"NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!",
@@ -41,6 +43,9 @@ class SheetInfo:
     owned: bool                       # carries our `tracker-owned` developer metadata
     chart_ids: tuple[int, ...] = ()
     protected: bool = False
+    owned_value: str = ""             # that metadata's value: "1", or "append" (sync.google.history_state)
+    owned_id: int | None = None       # that metadata's id
+    row_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,15 +59,22 @@ class Layout:
         return {sheet.title: sheet for sheet in self.sheets}
 
 
+def _sheet_info(sheet: Mapping[str, Any]) -> SheetInfo:
+    marker = next((meta for meta in sheet.get("developerMetadata", []) if meta.get("metadataKey") == OWNED_KEY),
+                  None)
+    return SheetInfo(sheet_id=int(sheet["properties"].get("sheetId", 0)),
+                     title=sheet["properties"]["title"],
+                     owned=marker is not None,
+                     chart_ids=tuple(int(chart["chartId"]) for chart in sheet.get("charts", [])),
+                     protected=bool(sheet.get("protectedRanges")),
+                     owned_value=str((marker or {}).get("metadataValue", "")),
+                     owned_id=int(marker["metadataId"]) if marker and "metadataId" in marker else None,
+                     row_count=int(sheet["properties"].get("gridProperties", {}).get("rowCount", 0)))
+
+
 def parse_layout(answer: Mapping[str, Any]) -> Layout:
-    """The Layout in a `spreadsheets.get` answer."""
-    sheets = tuple(
-        SheetInfo(sheet_id=int(sheet["properties"].get("sheetId", 0)),
-                  title=sheet["properties"]["title"],
-                  owned=any(meta.get("metadataKey") == OWNED_KEY for meta in sheet.get("developerMetadata", [])),
-                  chart_ids=tuple(int(chart["chartId"]) for chart in sheet.get("charts", [])),
-                  protected=bool(sheet.get("protectedRanges")))
-        for sheet in answer.get("sheets", []))
+    """The Layout in a `spreadsheets.get` (or `getByDataFilter`) answer."""
+    sheets = tuple(_sheet_info(sheet) for sheet in answer.get("sheets", []))
     return Layout(title=answer.get("properties", {}).get("title", ""), sheets=sheets)
 
 

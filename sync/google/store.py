@@ -13,21 +13,32 @@ import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import gspread
 import requests
-from gspread.urls import DRIVE_FILES_API_V3_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_URL
 
 from functions.frames import PROBLEMS
 from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError
 from sync.google.batch import plan_write, staged
 from sync.google.client import RequestCounts, RequestRejected, RequestTooLarge, build_client, http, open_spreadsheet
+from sync.google.history_state import (
+    APPEND_VALUE,
+    HEADER_KEY,
+    READ_VALUE,
+    history_rows,
+    is_history,
+    state_rows,
+    state_tab,
+    tab_frame,
+)
 from sync.google.lock import school_lock
 from sync.google.pacer import Pacer
-from sync.google.spreadsheet import LAYOUT_FIELDS, READ_FIELDS, Layout, parse_layout, parse_values
+from sync.google.spreadsheet import LAYOUT_FIELDS, OWNED_KEY, READ_FIELDS, Layout, parse_layout, parse_values
 from sync.reports.local import ReportSink
 from sync.settings import LOCAL_REPORTS_FOLDER
 from sync.store import Tab, Workbook, WorkbookRef
@@ -43,6 +54,11 @@ UPLOADED_WORKBOOKS = {
     "application/vnd.oasis.opendocument.spreadsheet": "a LibreOffice workbook",
 }
 Problems = list[dict[str, str]]
+PEOPLES_TABS = ("settings", "staff")
+# the summary read: our owned tabs but History (whose metadata value is "append"), Settings, Staff
+SUMMARY_FILTERS = [{"developerMetadataLookup": {"metadataKey": OWNED_KEY, "metadataValue": READ_VALUE}},
+                   {"developerMetadataLookup": {"metadataKey": HEADER_KEY}},
+                   {"a1Range": "Settings"}, {"a1Range": "Staff"}]
 
 
 class GoogleStore:
@@ -61,6 +77,7 @@ class GoogleStore:
         self._listing_problems: Problems = []      # files in the Classes folder that are not read, and why
         self._layouts: dict[str, Layout] = {}
         self._values: dict[str, Workbook] = {}      # cells as read in this sync: writes send the diff
+        self._appended: dict[str, tuple[list[int], int]] = {}   # History: places of the rows read, rows
 
     @property
     def counts(self) -> RequestCounts:
@@ -123,8 +140,43 @@ class GoogleStore:
         self.classes_folder = folder_id
 
     def read_summary(self) -> Workbook:
-        values = self._read(self.spreadsheet_id, "reading the Tracker summary spreadsheet")
-        self.display_name = self._layouts[self.spreadsheet_id].title or self.display_name
+        """Settings, Staff and our owned tabs but History, whose cells are never read back: the
+        job gets History's open rows from `History state` (sync.google.history_state)."""
+        what = "reading the Tracker summary spreadsheet"
+        try:
+            answer = self._filtered(self.spreadsheet_id, SUMMARY_FILTERS, what)
+        except RequestRejected as error:    # no tab titled exactly Settings or Staff
+            if error.status != 400 or isinstance(error, RequestTooLarge):
+                raise
+            layout = self._fresh_layout(self.spreadsheet_id, what)
+            people = [{"gridRange": {"sheetId": sheet.sheet_id}} for sheet in layout.sheets
+                      if not sheet.owned and sheet.title.strip().lower() in PEOPLES_TABS]
+            answer = self._filtered(self.spreadsheet_id, [*people, *SUMMARY_FILTERS[:2]], what)
+        layout, values = parse_layout(answer), parse_values(answer)
+        self._appended = {}
+        if history_rows(state_rows(values)) is not None and not any(
+                sheet.owned and is_history(sheet.title) for sheet in layout.sheets):
+            # History's header lost its metadata (or the row was deleted): find History in the
+            # layout (one more small read); the write marks its header again
+            found = [replace(sheet, owned_value="") for sheet in self._fresh_layout(self.spreadsheet_id, what).sheets
+                     if sheet.owned and is_history(sheet.title)]
+            layout = Layout(layout.title, layout.sheets + tuple(found))
+            for sheet in found:
+                values[sheet.title] = [[]]
+        for sheet in layout.sheets:
+            if sheet.owned and sheet.owned_value in (APPEND_VALUE, "") and is_history(sheet.title):
+                rows = history_rows(state_rows(values))
+                if rows is None:     # the state tab is gone: read History once, whole
+                    whole = self._filtered(self.spreadsheet_id, [{"gridRange": {"sheetId": sheet.sheet_id}}], what)
+                    values[sheet.title] = parse_values(whole).get(sheet.title, [])
+                else:
+                    values[sheet.title] = rows
+                    places = [at - 1 for at, row in enumerate(rows) if at and row]
+                    self._appended[sheet.title] = (places, len(rows) - 1)
+        self._layouts[self.spreadsheet_id] = layout
+        self._values[self.spreadsheet_id] = {title: rows for title, rows in values.items()
+                                             if title not in self._appended}
+        self.display_name = layout.title or self.display_name
         return values
 
     def list_class_workbooks(self) -> list[WorkbookRef]:
@@ -158,8 +210,37 @@ class GoogleStore:
         return self._write(ref.id, tabs, f"writing the class workbook '{ref.name}'")
 
     def write_summary(self, tabs: list[Tab]) -> Problems:
-        """Replace the owned tabs of `Tracker summary`; returns tabs written beside a person's tab."""
-        return self._write(self.spreadsheet_id, tabs, "writing the Tracker summary spreadsheet")
+        """Replace the owned tabs of `Tracker summary`; returns tabs written beside a person's tab.
+        History is appended to, and `History state` rewritten from it."""
+        appended: dict[str, tuple[int, int]] = {}
+        extra: list[Tab] = []
+        for tab in tabs:
+            if not is_history(tab.title):
+                continue
+            if tab.title in self._appended:      # read through History state: the Tab's new rows
+                places, rows = self._appended[tab.title]
+                frame, total = tab_frame(tab, places, rows)
+                appended[tab.title] = (len(places), rows)
+            else:                                 # read whole (or new): the Tab is all of History
+                frame, total = tab_frame(tab, [], 0)
+            extra.append(state_tab(frame, total))
+        return self._write(self.spreadsheet_id, tabs + extra, "writing the Tracker summary spreadsheet",
+                           appended)
+
+    def read_whole_summary(self) -> Workbook:
+        """Every tab's cells, History's included, for a command that rewrites or exports all of it
+        (forget, export): one `spreadsheets.get`."""
+        values = self._read(self.spreadsheet_id, "reading the Tracker summary spreadsheet")
+        self._appended = {}
+        self.display_name = self._layouts[self.spreadsheet_id].title or self.display_name
+        return values
+
+    def _filtered(self, spreadsheet_id: str, filters: list[dict], what: str) -> dict:
+        """One `spreadsheets.getByDataFilter`: every tab's layout, cells of the tabs the filters pick."""
+        with self.http.doing(what):
+            return self.http.request("post", SPREADSHEET_URL % spreadsheet_id + ":getByDataFilter",
+                                     params={"fields": READ_FIELDS},
+                                     json={"dataFilters": filters}).json()
 
     def _read(self, spreadsheet_id: str, what: str) -> Workbook:
         with self.http.doing(what):
@@ -173,18 +254,19 @@ class GoogleStore:
             return parse_layout(open_spreadsheet(self.client, spreadsheet_id).fetch_sheet_metadata(
                 {"fields": LAYOUT_FIELDS}))
 
-    def _write(self, spreadsheet_id: str, tabs: list[Tab], what: str) -> Problems:
+    def _write(self, spreadsheet_id: str, tabs: list[Tab], what: str,
+               appended: dict[str, tuple[int, int]] | None = None) -> Problems:
         cached = self._layouts.pop(spreadsheet_id, None)
         values = self._values.pop(spreadsheet_id, None) if cached else None
         layout = cached or self._fresh_layout(spreadsheet_id, what)
-        plan = plan_write(tabs, layout, values)
+        plan = plan_write(tabs, layout, values, appended)
         try:
             self._send(spreadsheet_id, plan.requests, layout, what)
         except RequestRejected as error:
             if error.status != 400 or isinstance(error, RequestTooLarge):
                 raise
             layout = self._fresh_layout(spreadsheet_id, what)   # and the cells read are stale too
-            plan = plan_write(tabs, layout)
+            plan = plan_write(tabs, layout, appended=appended)
             self._send(spreadsheet_id, plan.requests, layout, what)
         self.problems += plan.problems
         return plan.problems

@@ -27,7 +27,7 @@ def export_school(store: Store, out: Path) -> list[Path]:
         raise SettingsError(f"{out} is not empty; name a new folder.")
     written: list[Path] = []
     with store.lock():
-        summary = store.read_summary()
+        summary = store.read_whole_summary()   # History too
         folder = store.folder
         settings = school_settings(store, summary)
         written += _write_tabs(summary, out / SUMMARY_NAME)

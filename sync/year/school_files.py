@@ -64,8 +64,9 @@ def read_school_files(folder: Path, templates_dir: Path = TEMPLATES_DIR) -> Scho
 
 def read_school_store(store: Store) -> tuple[SchoolFiles, dict]:
     """The same through the store port (local or Google), and every class workbook as read
-    (name -> (ref, tabs)), for commands that work in both modes."""
-    summary = store.read_summary()
+    (name -> (ref, tabs)), for commands that work in both modes. The summary is read whole,
+    History included (Google's sync reads only History's open rows)."""
+    summary = store.read_whole_summary()
     settings = school_settings(store, summary)
     books: list[tuple[str, Path | None, dict]] = []
     read = {}

@@ -59,6 +59,7 @@ class Sheet:
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    range_metadata: list[dict[str, Any]] = field(default_factory=list)   # located on rows or columns
     row_metadata: dict[int, dict[str, Any]] = field(default_factory=dict)
     column_metadata: dict[int, dict[str, Any]] = field(default_factory=dict)
     basic_filter: dict[str, Any] | None = None

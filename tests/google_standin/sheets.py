@@ -13,8 +13,8 @@ from .world import SPREADSHEET
 
 Route = Callable[[Call], Any]
 ROUTES: dict[str, Route] = {}
-READS = {"spreadsheets.get", "spreadsheets.values.get", "spreadsheets.values.batchGet",
-         "spreadsheets.developerMetadata.search"}
+READS = {"spreadsheets.get", "spreadsheets.getByDataFilter", "spreadsheets.values.get",
+         "spreadsheets.values.batchGet", "spreadsheets.developerMetadata.search"}
 
 
 def route(method_id: str) -> Callable[[Route], Route]:
@@ -41,6 +41,27 @@ def get_spreadsheet(call: Call) -> dict[str, Any]:
             wanted.setdefault(sheet.id, []).append(clamp(box, sheet.rows, sheet.cols))
         sheets = [s.resource() | ({"data": [s.grid_data(*b) for b in wanted[s.id]]} if grid else {})
                   for s in book.sheets if s.id in wanted]
+    return fieldmask.apply(book.resource(sheets), mask)
+
+
+@route("spreadsheets.getByDataFilter")
+def get_by_data_filter(call: Call) -> dict[str, Any]:
+    """The spreadsheet with the cells of the ranges the data filters select. As `spreadsheets.get`
+    with `ranges` does on Google (recorded: a range on the second of two sheets answers that one
+    sheet), only the sheets a filter selects are in the answer; a filter selecting nothing is no
+    error, an A1 range naming no sheet is a 400."""
+    book = call.world.book(call.params["spreadsheetId"], call.email)
+    body = call.body or {}
+    fields = call.arg("fields")
+    mask = fieldmask.parse(fields) if fields else None
+    grid = fieldmask.wants(mask, "sheets", "data") if mask is not None else bool(body.get("includeGridData"))
+    wanted: dict[int, list[tuple[int, int, int, int]]] = {}
+    for data_filter in body.get("dataFilters") or []:
+        for sheet, box in metadata.boxes(book, data_filter or {}):
+            if box not in wanted.setdefault(sheet.id, []):
+                wanted[sheet.id].append(box)
+    sheets = [s.resource() | ({"data": [s.grid_data(*b) for b in wanted[s.id]]} if grid else {})
+              for s in book.sheets if s.id in wanted]
     return fieldmask.apply(book.resource(sheets), mask)
 
 

@@ -67,7 +67,7 @@ def test_a_workbook_is_read_in_one_request_with_every_tabs_values(google):
     assert store.read_workbook(OAK_REF) == {"Pupils": [["UPN"]], "Problems": []}
     assert len(fake.sent) == 1 and fake.sent[0].method == "GET"
     assert urlsplit(fake.sent[0].url).path == "/v4/spreadsheets/OAK"
-    assert "data(rowData(values(effectiveValue,effectiveFormat.numberFormat.type)))" in fake.query(0)["fields"][0]
+    assert "rowData(values(effectiveValue,effectiveFormat.numberFormat.type)))" in fake.query(0)["fields"][0]
     assert (store.counts.reads, store.counts.writes) == (1, 0)
     assert fake.query(0)["prettyPrint"] == ["false"]        # no indentation: far fewer bytes back
 
