@@ -39,6 +39,10 @@ def is_history(title: str) -> bool:
     return title.removesuffix(BESIDE) == HISTORY_TITLE
 
 
+def is_state(title: str) -> bool:
+    return title.removesuffix(BESIDE) == STATE_TITLE
+
+
 def state_rows(values: dict[str, Rows]) -> Rows:
     """`History state`'s cells as read ([] when it was not)."""
     return values.get(STATE_TITLE) or values.get(STATE_TITLE + BESIDE) or []

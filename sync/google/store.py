@@ -32,6 +32,7 @@ from sync.google.history_state import (
     READ_VALUE,
     history_rows,
     is_history,
+    is_state,
     state_rows,
     state_tab,
     tab_frame,
@@ -233,7 +234,8 @@ class GoogleStore:
         values = self._read(self.spreadsheet_id, "reading the Tracker summary spreadsheet")
         self._appended = {}
         self.display_name = self._layouts[self.spreadsheet_id].title or self.display_name
-        return values
+        # History state is bookkeeping made from History by every write of it, not the school's data
+        return {title: rows for title, rows in values.items() if not is_state(title)}
 
     def _filtered(self, spreadsheet_id: str, filters: list[dict], what: str) -> dict:
         """One `spreadsheets.getByDataFilter`: every tab's layout, cells of the tabs the filters pick."""

@@ -1,8 +1,9 @@
 """Parent reports in Google mode: a `ReportSink` on Drive.
 
 In the school's `Reports folder` (a Drive folder id from Settings) there is one subfolder per class,
-found or created once per run; in it, for each pupil, the report as a PDF and as a Google Doc (the
-report's HTML, `doc` variant, uploaded with conversion to `application/vnd.google-apps.document`).
+found or created once per run; in it, for each pupil, the report as a PDF and as a Google Doc: the
+report as a Word document (sync/reports/docx.py, from the Word template a school can edit), uploaded
+with conversion to `application/vnd.google-apps.document`, which keeps its pictures, table and styles.
 
 The Reports folder must be on a shared drive: a service account has no Drive storage of its own,
 so Drive refuses any file it would own in someone's My Drive ("Service Accounts do not have storage
@@ -39,6 +40,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL as DRIVE_FILES
 from sync.errors import SettingsError
 from sync.google.client import TrackerHTTPClient, build_client, http
 from sync.google.pacer import Pacer
+from sync.reports.docx import DOCX_MIME
 from sync.reports.local import ReportTarget
 from sync.reports.names import safe_name
 
@@ -47,7 +49,6 @@ DRIVE_UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 DOC_MIME = "application/vnd.google-apps.document"
 PDF_MIME = "application/pdf"
-HTML_MIME = "text/html; charset=UTF-8"
 PAGE_SIZE = "1000"
 DRIVE_REQUESTS_PER_MINUTE = 90   # per process and kind (see report_client)
 ALL_DRIVES = {"supportsAllDrives": "true"}   # a Reports folder may live on a shared drive
@@ -78,7 +79,7 @@ class GoogleDriveSink:
 
     reports_folder: str
     client_factory: Callable[[], gspread.Client] = report_client
-    wants_doc_html: ClassVar[bool] = True   # write() gets the `doc` variant of the report's HTML
+    wants_docx: ClassVar[bool] = True   # write() gets the report as a .docx, for its Google Doc
     class_folders: dict[str, str] = field(default_factory=dict)   # class name -> folder id
     existing: dict[tuple[str, str, str], _Existing] = field(default_factory=dict)
     _client: TrackerHTTPClient | None = field(default=None, repr=False)
@@ -134,13 +135,12 @@ class GoogleDriveSink:
                                 "no storage of its own): move it to a shared drive where the service account "
                                 "is a Content manager, or paste the id of a folder there.")
 
-    def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
+    def write(self, target: ReportTarget, pdf: bytes, docx: bytes) -> str:
         """Upload (or replace) the pupil's PDF and Google Doc; return "<class>/<name>"."""
         folder = self.class_folders[target.class_name]
         what = f"writing a parent report for class {target.class_name}"
         self._upload(target, "pdf", f"{target.stem}.pdf", PDF_MIME, (pdf, PDF_MIME), folder, what)
-        self._upload(target, "doc", target.stem, DOC_MIME, (html.encode("utf-8"), HTML_MIME),
-                     folder, what)
+        self._upload(target, "doc", target.stem, DOC_MIME, (docx, DOCX_MIME), folder, what)
         return f"{safe_name(target.class_name)}/{target.stem}"
 
     def _upload(self, target: ReportTarget, kind: str, name: str, mime: str,

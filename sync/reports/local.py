@@ -37,8 +37,8 @@ class ReportSink(Protocol):
     def prepare(self, targets: list[ReportTarget]) -> None:
         """Forget these pupils' earlier reports for the window (a renamed pupil's old file)."""
 
-    def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
-        """Store one report, replacing the pupil's earlier one for the window; return where it went."""
+    def write(self, target: ReportTarget, pdf: bytes, doc: bytes) -> str:
+        """Store one report (`doc`: its .docx when the sink wants one), replacing the pupil's earlier one for the window; return where it went."""
 
 
 class HashKeepingSink(ReportSink, Protocol):
@@ -135,7 +135,7 @@ class LocalFolderSink:
                     entries[target.key] = _drawn_as(target, digest)
             _write_atomically(folder / DRAWN, json.dumps(entries, indent=0, sort_keys=True).encode())
 
-    def write(self, target: ReportTarget, pdf: bytes, html: str) -> str:
+    def write(self, target: ReportTarget, pdf: bytes, doc: bytes) -> str:
         path = self.path(target)
         try:
             _write_atomically(path, pdf)

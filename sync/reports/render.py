@@ -1,4 +1,4 @@
-"""Report context -> PDF (and, for a Google Doc, HTML) with Typst, through its Python binding.
+"""Report context -> PDF with Typst, through its Python binding (a Google Doc's .docx: sync/reports/docx.py).
 
 The template (`parent_report.typ`) and the font it is set in live in `sheets_templates/reports/`,
 so a school can restyle the report without code. The pupil's context goes in as JSON
@@ -19,7 +19,6 @@ from typing import cast
 
 from sync.errors import ReportsUnavailable, SettingsError
 from sync.reports.local import ReportSink, ReportTarget
-from sync.reports.png import png_data_uri
 
 try:
     import typst
@@ -50,10 +49,10 @@ def _logo(templates_dir: Path) -> str:
     return next((name for name in LOGO_NAMES if (folder / name).is_file()), "")
 
 
-def _compile(context: dict, templates_dir: Path, *, doc: bool) -> bytes:
-    inputs = {"report": json.dumps(context), "logo": _logo(templates_dir), "doc": "1" if doc else ""}
+def _compile(context: dict, templates_dir: Path) -> bytes:
+    inputs = {"report": json.dumps(context), "logo": _logo(templates_dir)}
     try:
-        drawn = _compiler(templates_dir).compile(format="html" if doc else "pdf", sys_inputs=inputs)
+        drawn = _compiler(templates_dir).compile(format="pdf", sys_inputs=inputs)
         return cast(bytes, drawn)   # one document (not one image per page, nor nothing)
     except typst.TypstError as error:   # a school's edit of the template, not pupil data
         raise SettingsError(f"The report template {TEMPLATE_NAME} could not be used: "
@@ -62,25 +61,20 @@ def _compile(context: dict, templates_dir: Path, *, doc: bool) -> bytes:
 
 def render_pdf(context: dict, templates_dir: Path) -> bytes:
     """The PDF of one pupil's report (a context from functions.report_context)."""
-    return _compile(context, templates_dir, doc=False)
-
-
-def render_doc_html(context: dict, templates_dir: Path) -> str:
-    """The same report as HTML for a Google Doc: Drive's import keeps text, headings, tables and
-    PNG images, not SVG or the page layout, so each chart goes in as a PNG."""
-    subjects = [{**s, "chart_png": png_data_uri(s["chart_svg"]) if s["chart_svg"] else ""}
-                for s in context["subjects"]]   # no chart for a subject not assessed this term
-    return _compile({**context, "subjects": subjects}, templates_dir, doc=True).decode("utf-8")
+    return _compile(context, templates_dir)
 
 
 def draw_one(item: tuple[dict, ReportTarget, ReportSink, Path]) -> str:
     """Render and store one report: the unit of work of a worker process, which imports only
-    this light module (no pandas)."""
+    light modules (no pandas)."""
     context, target, sink, templates_dir = item
     pdf = render_pdf(context, templates_dir)
-    # e.g. Google Drive: the same report as HTML, which Drive converts to a Google Doc
-    html = render_doc_html(context, templates_dir) if getattr(sink, "wants_doc_html", False) else ""
-    return sink.write(target, pdf, html)
+    # e.g. Google Drive: the same report as a Word document, which Drive converts to a Google Doc
+    doc = b""
+    if getattr(sink, "wants_docx", False):
+        from sync.reports.docx import render_docx
+        doc = render_docx(context, templates_dir)
+    return sink.write(target, pdf, doc)
 
 
 @lru_cache(maxsize=4)

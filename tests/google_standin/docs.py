@@ -1,4 +1,6 @@
-"""HTML uploaded as a Google Doc: kept roughly as Drive converts it (text, headings, tables, images)."""
+"""HTML or Word (.docx) uploaded as a Google Doc: kept roughly as Drive converts it (text, headings,
+tables, embedded images). Drive converts only what its import formats list for a Google Doc
+(`about.importFormats`); anything else is refused."""
 from __future__ import annotations
 
 import html
@@ -59,8 +61,68 @@ class _Converter(HTMLParser):
             self.text, self.heading = "", 0
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# what Drive imports into a Google Doc (about.importFormats, the document entries)
+IMPORTS_TO_DOCUMENT = ("text/html", "text/plain", "application/rtf", "application/vnd.oasis.opendocument.text",
+                       "application/msword", DOCX, "application/pdf")
+
+
+def importable(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() in IMPORTS_TO_DOCUMENT
+
+
+def _docx_blocks(content: bytes) -> list[Block]:
+    """A .docx's body in order: paragraphs (Heading N styles as headings), tables (cell text, with
+    the pictures in cells after them) and embedded pictures, as data URIs (Drive keeps them)."""
+    import base64
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(io.BytesIO(content))
+    part = document.part
+    blocks: list[Block] = []
+
+    def pictures(element) -> list[Block]:
+        out = []
+        for blip in element.iter(qn("a:blip")):
+            image = part.related_parts[blip.get(qn("r:embed"))]
+            out.append({"image": f"data:{image.content_type};base64," + base64.b64encode(image.blob).decode()})
+        return out
+
+    def paragraph(element) -> None:
+        text = " ".join("".join(node.text or "" for node in element.iter(qn("w:t"))).split())
+        style = element.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+        name = style.get(qn("w:val")) if style is not None else ""
+        level = int(name[-1]) if name.startswith("Heading") and name[-1:].isdigit() else 0
+        if text:
+            blocks.append({"heading": level, "text": text} if level else {"text": text})
+        blocks.extend(pictures(element))
+
+    def table(element) -> None:
+        rows, found = [], []
+        for row in element.iter(qn("w:tr")):
+            cells = []
+            for cell in row.findall(qn("w:tc")):
+                cells.append(" ".join("".join(node.text or "" for node in cell.iter(qn("w:t"))).split()))
+            rows.append(cells)
+        found = pictures(element)
+        blocks.append({"table": rows})
+        blocks.extend(found)
+
+    for element in document.element.body:
+        if element.tag == qn("w:p"):
+            paragraph(element)
+        elif element.tag == qn("w:tbl"):
+            table(element)
+    return blocks
+
+
 def from_upload(content: bytes, media_type: str) -> list[Block]:
-    """Uploaded media -> document blocks (HTML parsed; plain text split into paragraphs)."""
+    """Uploaded media -> document blocks (HTML or .docx parsed; plain text split into paragraphs)."""
+    if media_type.split(";")[0].strip().lower() == DOCX:
+        return _docx_blocks(content)
     text = content.decode("utf-8", errors="replace")
     if media_type.startswith("text/html"):
         converter = _Converter()

@@ -171,6 +171,9 @@ def _set_app_properties(item: DriveFile, meta: dict[str, Any]) -> None:
 
 def _store_media(item: DriveFile, media: bytes, media_type: str) -> None:
     if item.mime_type == DOCUMENT:
+        if not docs.importable(media_type):
+            # the stand-in's wording: Drive refuses media it cannot import into the target type
+            raise invalid("mimeType", f"The uploaded content ({media_type}) cannot be converted to a Google Doc.")
         item.document = docs.from_upload(media, media_type)
     else:
         item.content = media
@@ -205,6 +208,9 @@ def files_create(call: Call) -> dict[str, Any]:
     if _is_service_account(call.email) and mime != FOLDER and not on_shared_drive:
         # a service account would own the file, and it has no storage quota of its own
         raise _error(403, "PERMISSION_DENIED", NO_QUOTA, "storageQuotaExceeded", "usageLimits")
+    if mime == DOCUMENT and media is not None and not docs.importable(media_type):
+        # the stand-in's wording: Drive refuses media it cannot import into a Google Doc; nothing is made
+        raise invalid("mimeType", f"The uploaded content ({media_type}) cannot be converted to a Google Doc.")
     item = call.world.add_file(meta.get("name") or "Untitled", mime, call.email, parents)
     _set_app_properties(item, meta)
     if media is not None:

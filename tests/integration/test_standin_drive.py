@@ -126,3 +126,51 @@ def test_on_a_shared_drive_only_a_manager_deletes_and_a_content_manager_trashes(
     drive = standin.create_shared_drive("Managed", {standin.service_account: "organizer"})
     other = upload(standin, api, standin.create_folder("R", parents=[drive])).json()["id"]
     assert api.delete(files_url(standin, f"/{other}"), params={"supportsAllDrives": "true"}).status_code == 204
+
+
+def _as_google_doc(standin: StandIn, api, folder: str, content: bytes, media_type: str):
+    boundary = "standin-boundary"
+    head = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+            + json.dumps({"name": "Ann Smith", "mimeType": "application/vnd.google-apps.document",
+                          "parents": [folder]})
+            + f"\r\n--{boundary}\r\nContent-Type: {media_type}\r\n\r\n").encode()
+    return api.post(files_url(standin, upload=True), params={"uploadType": "multipart", "supportsAllDrives": "true"},
+                    data=head + content + f"\r\n--{boundary}--".encode(),
+                    headers={"Content-Type": f"multipart/related; boundary={boundary}"})
+
+
+def test_a_word_document_becomes_a_google_doc_with_its_headings_table_and_pictures(standin, api) -> None:
+    import base64
+    import io
+
+    from docx import Document
+    from docx.shared import Mm
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(picture, "PNG")
+    word = Document()
+    word.add_heading("Ann Smith", level=1)
+    word.add_paragraph("Reading: expected")
+    table = word.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Maths", "16"
+    table.rows[0].cells[1].paragraphs[0].add_run().add_picture(io.BytesIO(picture.getvalue()), width=Mm(20))
+    saved = io.BytesIO()
+    word.save(saved)
+    folder = standin.create_folder("Reports", parents=[standin.create_shared_drive("Reports")])
+    made = _as_google_doc(standin, api, folder, saved.getvalue(),
+                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert made.status_code == 200, made.text
+    blocks = standin.world.files[made.json()["id"]].document
+    assert blocks[0] == {"heading": 1, "text": "Ann Smith"} and blocks[1] == {"text": "Reading: expected"}
+    assert blocks[2] == {"table": [["Maths", "16"]]}
+    prefix, data = blocks[3]["image"].split(",", 1)
+    assert prefix == "data:image/png;base64" and base64.b64decode(data) == picture.getvalue()
+
+
+def test_content_drive_cannot_import_into_a_google_doc_is_refused_and_nothing_is_made(standin, api) -> None:
+    folder = standin.create_folder("Reports", parents=[standin.create_shared_drive("Reports")])
+    before = len(standin.world.files)
+    refused = _as_google_doc(standin, api, folder, b"PK\x03\x04not a document", "application/zip")
+    assert refused.status_code == 400
+    assert len(standin.world.files) == before
