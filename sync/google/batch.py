@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 
 from functions.owned_tabs import BESIDE
-from sync.google.cells import canonical, row_data
+from sync.google.cells import canonical, colour, row_data
 from sync.google.history_state import APPEND_VALUE, HEADER_KEY, READ_VALUE, is_history
 from sync.google.spreadsheet import OWNED_KEY, Layout, SheetInfo
 from sync.store import Chart, Rows, Tab
@@ -135,12 +135,25 @@ def _chart(sheet_id: int, tab: Tab, chart: Chart) -> dict:
                                              "endRowIndex": top + 1 + len(tab.rows),
                                              "startColumnIndex": index, "endColumnIndex": index + 1}]}}
 
+    def series(at: int, index: int) -> dict:
+        """One line: its colour and dash from the layout (owned_tabs.toml [chart]), as local mode draws it."""
+        out: dict = {"series": column(index), "targetAxis": "LEFT_AXIS"}
+        if chart.colours:
+            out["colorStyle"] = {"rgbColor": colour(chart.colours[at % len(chart.colours)])}
+        if index in chart.dashed:
+            out["lineStyle"] = {"type": "MEDIUM_DASHED", "width": 2}
+        return out
+
+    left: dict = {"position": "LEFT_AXIS", "title": chart.y_title}
+    if chart.y_min is not None or chart.y_max is not None:
+        left["viewWindowOptions"] = {"viewWindowMode": "EXPLICIT",
+                                     **({"viewWindowMin": chart.y_min} if chart.y_min is not None else {}),
+                                     **({"viewWindowMax": chart.y_max} if chart.y_max is not None else {})}
     spec = {"title": chart.title, "basicChart": {
         "chartType": "LINE", "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
-        "axis": [{"position": "BOTTOM_AXIS", "title": tab.header[chart.x_column]},
-                 {"position": "LEFT_AXIS", "title": chart.y_title}],
+        "axis": [{"position": "BOTTOM_AXIS", "title": tab.header[chart.x_column]}, left],
         "domains": [{"domain": column(chart.x_column)}],
-        "series": [{"series": column(index), "targetAxis": "LEFT_AXIS"} for index in chart.series]}}
+        "series": [series(at, index) for at, index in enumerate(chart.series)]}}
     anchor = {"sheetId": sheet_id, "rowIndex": top, "columnIndex": len(tab.header) + 1}
     return {"addChart": {"chart": {"spec": spec, "position": {"overlayPosition": {"anchorCell": anchor}}}}}
 
@@ -182,9 +195,30 @@ def _content(sheet_id: int, tab: Tab, protected: bool, before: Rows | None = Non
     return requests + _dressing(sheet_id, tab, protected)
 
 
+def _wrapped(sheet_id: int, tab: Tab) -> list[dict]:
+    """The layout's wrapping columns (owned_tabs.toml [wrap]) wrap their text, top-aligned, as local
+    mode writes them; Sheets then grows each row to its text by itself. The header wraps with them."""
+    header_at = 1 if tab.note else 0
+    wrapping = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+    fields = "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"
+    requests = [{"repeatCell": {"range": {"sheetId": sheet_id, "startRowIndex": header_at, "endRowIndex": header_at + 1,
+                                          "startColumnIndex": 0, "endColumnIndex": len(tab.header)},
+                                "cell": {"userEnteredFormat": wrapping}, "fields": fields}}] if tab.wrap else []
+    for name in tab.wrap:
+        if name in tab.header and tab.rows:
+            index = tab.header.index(name)
+            requests.append({"repeatCell": {
+                "range": {"sheetId": sheet_id, "startRowIndex": header_at + 1,
+                          "endRowIndex": header_at + 1 + len(tab.rows), "startColumnIndex": index,
+                          "endColumnIndex": index + 1},
+                "cell": {"userEnteredFormat": wrapping}, "fields": fields}})
+    return requests
+
+
 def _dressing(sheet_id: int, tab: Tab, protected: bool) -> list[dict]:
-    """Column widths, the chart and the warning-only protection."""
-    requests: list[dict] = []
+    """Wrapping, column widths, the chart and the warning-only protection. (Page setup for printing
+    has no place in the Sheets API: Google mode keeps Sheets' own print settings.)"""
+    requests: list[dict] = _wrapped(sheet_id, tab)
     for name, width in tab.widths.items():
         if name in tab.header:
             index = tab.header.index(name)

@@ -171,3 +171,28 @@ def test_a_tab_read_this_sync_sends_only_its_changed_and_new_rows():
     updates = [r["updateCells"] for r in plan.requests if "rows" in r.get("updateCells", {})]
     assert [(u["start"]["rowIndex"], len(u["rows"])) for u in updates] == [(2, 2)]   # 16 == 16.0 unchanged
     assert not any(r.get("updateCells", {}).get("fields") == "*" for r in plan.requests)  # not cleared
+
+
+def test_the_charts_colours_dashes_and_y_range_follow_the_layout_as_in_local_mode():
+    chart = Chart(title="Trends", x_column=0, series=(1, 2), y_title="%", y_min=0, y_max=100,
+                  colours=("1F4E79", "C00000"), dashed=(2,))
+    tab = Tab(title="Trends", header=["Window", "Maths", "Reading"], rows=[["Autumn", 50, 60]], chart=chart)
+    basic = next(r["addChart"] for r in plan_write([tab], EMPTY).requests if "addChart" in r)["chart"]["spec"][
+        "basicChart"]
+    first, second = basic["series"]
+    assert first["colorStyle"] == {"rgbColor": {"red": 0x1F / 255, "green": 0x4E / 255, "blue": 0x79 / 255}}
+    assert "lineStyle" not in first and second["lineStyle"] == {"type": "MEDIUM_DASHED", "width": 2}
+    assert basic["axis"][1]["viewWindowOptions"] == {"viewWindowMode": "EXPLICIT", "viewWindowMin": 0,
+                                                     "viewWindowMax": 100}
+
+
+def test_wrapping_columns_and_the_header_wrap_top_aligned_as_in_local_mode():
+    tab = Tab(title="Problems", header=["Cell", "Found", "Expected"], rows=[["A1", "x", "y"]] * 3,
+              wrap=["Found"], note="Autumn 2026-27")
+    repeats = [r["repeatCell"] for r in plan_write([tab], EMPTY).requests if "repeatCell" in r]
+    assert [(r["range"]["startRowIndex"], r["range"]["endRowIndex"], r["range"]["startColumnIndex"],
+             r["range"]["endColumnIndex"]) for r in repeats] == [(1, 2, 0, 3), (2, 5, 1, 2)]
+    assert all(r["cell"]["userEnteredFormat"] == {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+               for r in repeats)
+    assert not [r for r in plan_write([Tab(title="Summary", header=["A"], rows=[[1]])], EMPTY).requests
+                if "repeatCell" in r]
