@@ -4,6 +4,7 @@ rest of the school syncs, and the value itself is never printed or logged."""
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import zipfile
 from datetime import datetime, timezone
@@ -40,13 +41,25 @@ def school(tmp_path: Path) -> Path:
     return tmp_path / "school"
 
 
+MARKER = "tracker-test-raw-value"
+
+
 def edit(path: Path, tab: str, cell: str, value: object, error: bool = False) -> None:
+    """Put `value` in the cell as a program that writes raw control characters would (openpyxl
+    refuses them, and with lxml cannot even write them: the saved XML is patched instead)."""
+    raw = isinstance(value, str) and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", value) is not None
     book = load_workbook(path)
     book[tab][cell] = "placeholder"
-    book[tab][cell]._value = value   # as Excel saves a paste from Word: openpyxl would refuse it
+    book[tab][cell]._value = MARKER if raw else value
     if error:
         book[tab][cell].data_type = "e"
     book.save(path)
+    if raw:
+        with zipfile.ZipFile(path) as archive:
+            entries = [(info, archive.read(info)) for info in archive.infolist()]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info, data in entries:
+                archive.writestr(info, data.replace(MARKER.encode(), str(value).encode("utf-8")))
 
 
 @pytest.mark.parametrize("pasted", ["Am\x0bara", "Am_x000B_ara", "Am\x1fara\x07"])
