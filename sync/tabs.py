@@ -99,10 +99,7 @@ def column_widths(title: str, header: list[str], columns: list[list[object]], la
             continue
         words = max((len(word) for word in name.split()), default=0)
         heading = max(words, math.ceil(len(name) / 2)) + 1     # bold: a little wider
-        if all(type(value) is str for value in values):      # most columns: text, as shown
-            longest = max(map(len, values), default=0)
-        else:
-            longest = max((_shown_length(value, formats.get(name)) for value in values), default=0)
+        longest = max((_shown_length(value, formats.get(name)) for value in values), default=0)
         widths[name] = float(min(high, max(low, heading, longest) + padding))
     return widths
 

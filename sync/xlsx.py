@@ -335,10 +335,7 @@ LINE_HEIGHT = 15.0
 
 
 def _lines(text: str, width: float) -> int:
-    """Lines a text wraps onto in a column `width` characters wide (words kept whole). A text no
-    longer than the width is one line (what textwrap would say, without asking it: most cells)."""
-    if len(text) <= max(int(width), 1):
-        return 1
+    """Lines a text wraps onto in a column `width` characters wide (words kept whole)."""
     return max(1, len(textwrap.wrap(text, max(int(width), 1))))
 
 
