@@ -272,7 +272,7 @@ def run_trust_google(spreadsheet_id: str, *, store=None, open_bucket=None,
         from sync.google import open_google_store
 
         store = open_google_store(spreadsheet_id)
-    settings = trust_settings(getattr(store, "read_whole_summary", store.read_summary)())   # every tab: Schools too
+    settings = trust_settings(store.read_whole_summary())   # every tab: its Schools tab too
     name = settings.name or store.display_name
     bucket = (open_bucket or (lambda b: Bucket(b, storage_session())))(settings.bucket)
     places: list[tuple[str, Place]] = [(shown, BucketPlace(bucket, school_id))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from functions.history import HISTORY_COLUMNS, open_rows
-from sync.outputs import BESIDE
+from functions.owned_tabs import BESIDE
 from sync.store import Rows, Tab
 
 HISTORY_TITLE = "History"
