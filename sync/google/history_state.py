@@ -71,7 +71,7 @@ def state_tab(history: pd.DataFrame, rows: int) -> Tab:
     lines = [f"rows|{rows}"] + [
         "|".join([str(int(place)), *(_escape(_text(value)) for value in record)])
         for place, record in zip(kept.index, kept[FIELDS].itertuples(index=False, name=None), strict=True)]
-    cells: list[list[object]] = [[]]
+    cells: list[list[str]] = [[]]
     size = 0
     for line in lines:
         if size + len(line) + 1 > CHUNK and cells[-1]:
@@ -93,7 +93,7 @@ def history_rows(state: Rows) -> Rows | None:
         return None
     try:
         total = int(lines[0].split("|", 1)[1])
-        rows: Rows = [list(HISTORY_COLUMNS)] + [[] for _ in range(total)]
+        rows: Rows = [list[object](HISTORY_COLUMNS)] + [[] for _ in range(total)]
         for line in lines[1:]:
             place, *values = line.split("|")
             record = dict(zip(FIELDS, (_unescape(value) for value in values), strict=False))

@@ -57,9 +57,9 @@ UPLOADED_WORKBOOKS = {
 Problems = list[dict[str, str]]
 PEOPLES_TABS = ("settings", "staff")
 # the summary read: our owned tabs but History (whose metadata value is "append"), Settings, Staff
-SUMMARY_FILTERS = [{"developerMetadataLookup": {"metadataKey": OWNED_KEY, "metadataValue": READ_VALUE}},
-                   {"developerMetadataLookup": {"metadataKey": HEADER_KEY}},
-                   {"a1Range": "Settings"}, {"a1Range": "Staff"}]
+SUMMARY_FILTERS: list[dict] = [{"developerMetadataLookup": {"metadataKey": OWNED_KEY, "metadataValue": READ_VALUE}},
+                               {"developerMetadataLookup": {"metadataKey": HEADER_KEY}},
+                               {"a1Range": "Settings"}, {"a1Range": "Staff"}]
 
 
 class GoogleStore:
