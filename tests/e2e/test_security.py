@@ -6,7 +6,7 @@ HTML injection: a name with <script> is escaped in the report's HTML and shown a
 Path characters in names never take a report file outside the reports folder.
 Logs: the whole demo at DEBUG logs no pupil name, UPN or comment.
 
-Staff token checks and the cron endpoint are covered by tests/e2e/test_web_routes.py
+Staff token checks and the cron endpoint are covered by tests/web/test_routes.py
 (forged, expired, wrong-audience, wrong-issuer, unverified and non-staff tokens; X-Appengine-Cron
 off App Engine); they are not repeated here.
 """

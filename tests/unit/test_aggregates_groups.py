@@ -4,7 +4,7 @@ import pytest
 
 from functions.aggregates import groups
 from functions.aggregates.groups import membership
-from tests.unit.test_aggregates_support import school
+from tests.unit.aggregates_school import school
 
 T = pd.Timestamp
 COUNTED = ("NA",)   # the marks counted in percentages (points.toml: NA; ABS is left out)

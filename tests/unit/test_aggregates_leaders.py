@@ -8,7 +8,7 @@ import pandas as pd
 from functions.aggregates import governors, interventions, trends, trends_by_year
 from functions.framework import load_framework
 from functions.frames import INTERVENTIONS
-from tests.unit.test_aggregates_support import school
+from tests.unit.aggregates_school import school
 
 COUNTED = ("NA",)   # the marks counted in percentages (points.toml: NA; ABS is left out)
 
@@ -111,3 +111,22 @@ def test_governors_hide_any_row_under_5_pupils_and_a_gap_that_would_reveal_fewer
     assert rows["EHCP (E)"]["% expected or above"] == "fewer than 5" and rows["EHCP (E)"]["Gap"] == "fewer than 5"
     assert rows["Gender: F"]["% expected or above"] == 77.4 and rows["Gender: F"]["Gap"] == "fewer than 5"
     assert table["Section"].tolist() == ["Year groups"] * 2 + ["Groups"] * 3
+
+
+def test_governors_show_a_group_of_exactly_5_pupils_and_hide_one_of_4():
+    """The threshold is 5 (functions.aggregates.governors.SMALL): 5 pupils are shown with their
+    figures, 4 are not; the gap shows when exactly 5 are outside the group."""
+    summary = pd.DataFrame([[5, "Maths", 5, 5, 60.0, 20.0, 1.0, 20.0],       # 3 of 5 expected: 60%
+                            [6, "Maths", 4, 4, 75.0, 25.0, 1.0, 25.0]],
+                           columns=["Year", "Subject", "Pupils", "Assessed", "% expected or above",
+                                    "% greater depth or above", "Average progress", "% falling behind"])
+    groups = pd.DataFrame([["Maths", "EAL", 5, 5, 40.0, 80.0, -40.0, 0.5, 1.5],   # 2 of 5 against 4 of 5
+                           ["Maths", "SEN support (K)", 4, 6, 25.0, 83.3, -58.3, 0.0, 1.7]],
+                          columns=["Subject", "Group", "Pupils in group", "Pupils outside group",
+                                   "% expected or above in group", "% expected or above outside group",
+                                   "Gap", "Average progress in group", "Average progress outside group"])
+    rows = {r["Year or group"]: r for r in governors(summary, groups).to_dict("records")}
+    assert [rows["5"][c] for c in ("Pupils", "% expected or above", "% falling behind")] == [5, 60.0, 20.0]
+    assert rows["6"]["Pupils"] == rows["6"]["% expected or above"] == "fewer than 5"
+    assert [rows["EAL"][c] for c in ("Pupils", "% expected or above", "Gap")] == [5, 40.0, -40.0]
+    assert rows["SEN support (K)"]["Pupils"] == rows["SEN support (K)"]["Gap"] == "fewer than 5"

@@ -1,7 +1,7 @@
 """Completion, Watchlist and Progress matrix: the staff tabs, worked out by hand."""
 
 from functions.aggregates import completion, progress_matrix, watchlist
-from tests.unit.test_aggregates_support import school
+from tests.unit.aggregates_school import school
 
 
 def test_completion_counts_teacher_labels_and_marks_and_names_who_is_missing():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from functions.aggregates import classes, summary
-from tests.unit.test_aggregates_support import school
+from tests.unit.aggregates_school import school
 
 COUNTED = ("NA",)   # the marks counted in percentages (points.toml: NA; ABS is left out)
 

@@ -13,7 +13,7 @@ import pytest
 from sync.errors import AlreadyRunning
 from sync.web import create_app
 from sync.web.service import TRUST_WAITS
-from tests.e2e.test_web_support import (
+from tests.web.fakes import (
     OTHER_SCHOOL,
     SCHOOL,
     FakeJob,
@@ -26,11 +26,6 @@ from tests.e2e.test_web_support import (
 QUEUE = "projects/trust-project/locations/europe-west2/queues/tracker-sync"
 TRUST = "trust-spreadsheet-id-0123456789"
 NIGHT = datetime(2026, 11, 5, 2, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey.generate("google-key-1")
 
 
 @dataclass
@@ -111,10 +106,8 @@ class TrustStore:
                 "Staff": [["Email", "Role"], ["ceo@trust.example", "Trust leader"]]}
 
 
-def test_only_a_trust_level_role_may_ask_for_the_trusts_figures(key) -> None:
-    from tests.e2e.test_web_routes import School
-
-    school = School(key, trusts=(TRUST,))
+def test_only_a_trust_level_role_may_ask_for_the_trusts_figures(make_school) -> None:
+    school = make_school(trusts=(TRUST,))
     school.stores[TRUST] = TrustStore()
     trust = FakeTrust(0)
     school.app.extensions["tracker"].run_trust = trust

@@ -6,8 +6,7 @@ import io
 
 import pytest
 
-from tests.e2e.test_web_routes import School, key  # noqa: F401 - the fixture
-from tests.e2e.test_web_support import SCHOOL, SigningKey
+from tests.web.fakes import SCHOOL
 
 
 class CountingStream(io.BytesIO):
@@ -36,11 +35,6 @@ class CountingStream(io.BytesIO):
         line = super().readline(size)
         self.read_bytes += len(line)
         return line
-
-
-@pytest.fixture
-def school(key: SigningKey) -> School:  # noqa: F811
-    return School(key)
 
 
 @pytest.mark.parametrize("route", ["sync", "reports"])

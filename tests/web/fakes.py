@@ -1,4 +1,4 @@
-"""Fakes for the web service tests (no tests here): a signing key whose certificate a fake Google
+"""Fakes for the web service tests: a signing key whose certificate a fake Google
 session serves, a store with a Staff tab, and a sync job that can be held.
 
 Tokens are real RS256 JWTs made with `cryptography` and google-auth's signer, so the service's
@@ -25,6 +25,7 @@ from sync.web.config import WebConfig
 
 GOOGLE_ISSUER = "https://accounts.google.com"
 ADDON_AUDIENCE = "1234-addon.apps.googleusercontent.com"
+TEACHER = "teacher@school.example"
 SCHEDULER_EMAIL = "tracker-cron@example-project.iam.gserviceaccount.com"
 SCHEDULER_AUDIENCE = "https://tracker.example.org"
 SCHOOL = "1SchoolSummarySpreadsheetId"

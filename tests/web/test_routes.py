@@ -8,68 +8,8 @@ import pytest
 import requests
 
 from sync.errors import SchoolNotFound, StoreUnavailable
-from tests.e2e.test_web_support import (ADDON_AUDIENCE, OTHER_SCHOOL, SCHEDULER_AUDIENCE,
-                                        SCHEDULER_EMAIL, SCHOOL, FakeJob, FakeStore, SigningKey,
-                                        fake_google_session, web_config)
-from sync.web import create_app
-
-TEACHER = "teacher@school.example"
-
-
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey.generate("google-key-1")
-
-
-@pytest.fixture(scope="module")
-def impostor() -> SigningKey:
-    """A key Google never published, claiming the real key's id: a forged signature."""
-    return SigningKey.generate("google-key-1")
-
-
-class School:
-    """The app under test with its fakes, and a way to call it as someone."""
-
-    def __init__(self, key: SigningKey, **config: object) -> None:
-        self.key = key
-        self.job = FakeJob()
-        self.stores = {SCHOOL: FakeStore("Test school"), OTHER_SCHOOL: FakeStore("Other school")}
-        self.opened: list[str] = []
-        self.reports_written: list[tuple] = []
-        self.session, self.google = fake_google_session(key)
-        self.app = create_app(web_config(**config), run_school=self.job,
-                              open_school=self.open_school, run_reports=self.run_reports,
-                              session=self.session)
-        self.client = self.app.test_client()
-
-    def open_school(self, spreadsheet_id: str) -> FakeStore:
-        self.opened.append(spreadsheet_id)
-        store = self.stores[spreadsheet_id]
-        if isinstance(store, Exception):
-            raise store
-        return store
-
-    def run_reports(self, store, *, window, class_name):
-        self.reports_written.append((store.display_name, window, class_name))
-        return ["Oak/Ada.pdf", "Oak/Ben.pdf"]
-
-    def token(self, email: str = TEACHER, **claims: object) -> str:
-        return self.key.mint(email, claims.pop("audience", ADDON_AUDIENCE), **claims)
-
-    def call(self, route: str, token: str | None, body: dict | None = None, headers=None):
-        headers = dict(headers or {})
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        body = {"spreadsheetId": SCHOOL} if body is None else body
-        if route == "status":
-            return self.client.get("/api/status", query_string=body, headers=headers)
-        return self.client.post(f"/api/{route}", json=body, headers=headers)
-
-
-@pytest.fixture
-def school(key: SigningKey) -> School:
-    return School(key)
-
+from tests.web.fakes import (ADDON_AUDIENCE, OTHER_SCHOOL, SCHEDULER_AUDIENCE, SCHEDULER_EMAIL, SCHOOL, TEACHER,
+                             FakeStore, SigningKey)
 
 API_ROUTES = ["sync", "status", "reports"]
 
@@ -179,8 +119,8 @@ def test_store_errors_keep_their_status_and_sentence(school: School, error: Exce
     assert answer.json == {"error": str(error)}
 
 
-def test_certificates_unreachable_is_503_not_401(key: SigningKey) -> None:
-    school = School(key)
+def test_certificates_unreachable_is_503_not_401(make_school) -> None:
+    school = make_school()
 
     def unreachable(request, **kwargs):
         raise requests.ConnectionError("no route to host")
@@ -226,8 +166,8 @@ def test_cron_header_is_refused_off_app_engine(school: School) -> None:
     assert school.job.runs == []
 
 
-def test_cron_header_is_trusted_on_app_engine(key: SigningKey) -> None:
-    school = School(key, on_app_engine=True)
+def test_cron_header_is_trusted_on_app_engine(make_school) -> None:
+    school = make_school(on_app_engine=True)
     answer = school.client.get("/tasks/sync-all", headers={"X-Appengine-Cron": "true"})
     assert answer.status_code == 200, answer.json
     assert sorted(school.job.runs) == ["Other school", "Test school"]

@@ -18,26 +18,20 @@ from sync.google.transport import mount_api_root
 from sync.web import create_app, tasks
 from sync.web.schools import SchoolRegistry, run_each
 from sync.web.tasks import school_task
-from tests.e2e.test_web_routes import School
-from tests.e2e.test_web_support import (OTHER_SCHOOL, SCHEDULER_AUDIENCE, SCHEDULER_EMAIL, SCHOOL,
+from tests.web.fakes import (OTHER_SCHOOL, SCHEDULER_AUDIENCE, SCHEDULER_EMAIL, SCHOOL,
                                         FakeJob, FakeStore, SigningKey, fake_google_session,
                                         web_config)
 
 QUEUE = "projects/trust-project/locations/europe-west2/queues/tracker-sync"
 
 
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey.generate("google-key-1")
-
-
-def cron(school: School):
+def cron(school):
     token = school.token(SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE)
     return school.client.get("/tasks/sync-all", headers={"Authorization": f"Bearer {token}"})
 
 
-def test_one_school_failing_does_not_stop_the_others_and_cron_is_asked_to_retry(key) -> None:
-    school = School(key)
+def test_one_school_failing_does_not_stop_the_others_and_cron_is_asked_to_retry(make_school) -> None:
+    school = make_school()
     school.job.fail_for = {"Test school": StoreUnavailable("Google did not answer in time.")}
     answer = cron(school)
     assert answer.status_code == 503
@@ -49,8 +43,8 @@ def test_one_school_failing_does_not_stop_the_others_and_cron_is_asked_to_retry(
     assert sorted(school.job.runs) == ["Other school", "Test school"]
 
 
-def test_an_unexpected_crash_is_recorded_without_its_message_in_the_log(key, caplog) -> None:
-    school = School(key)
+def test_an_unexpected_crash_is_recorded_without_its_message_in_the_log(make_school, caplog) -> None:
+    school = make_school()
     school.job.fail_for = {"Other school": KeyError("A123456789012 Ada Lovelace")}
     with caplog.at_level(logging.INFO):
         answer = cron(school)
@@ -88,8 +82,8 @@ def test_schools_are_started_only_while_the_budget_fits_before_the_deadline() ->
     assert registry.in_run_order()[:2] == ["d", "e"]   # the next run continues with them
 
 
-def test_sync_all_through_the_app_leaves_late_schools_for_next_time(key) -> None:
-    school = School(key, sync_deadline_seconds=100, school_budget_seconds=60)
+def test_sync_all_through_the_app_leaves_late_schools_for_next_time(make_school) -> None:
+    school = make_school(sync_deadline_seconds=100, school_budget_seconds=60)
     clock = SteppedClock(step=50)
     tracker = school.app.extensions["tracker"]
     tracker.clock = clock
@@ -112,8 +106,8 @@ def wait_until(condition, timeout: float = 30) -> None:
         time.sleep(0.01)
 
 
-def test_ten_concurrent_triggers_of_one_school_run_one_sync_and_nine_409s(key) -> None:
-    school = School(key)
+def test_ten_concurrent_triggers_of_one_school_run_one_sync_and_nine_409s(make_school) -> None:
+    school = make_school()
     school.job.hold()
     token = school.token()
 
@@ -135,8 +129,8 @@ def test_ten_concurrent_triggers_of_one_school_run_one_sync_and_nine_409s(key) -
         "A sync of this school is already running; try again when it has finished."}
 
 
-def test_status_says_running_and_sync_all_skips_a_school_held_by_the_add_on(key) -> None:
-    school = School(key)
+def test_status_says_running_and_sync_all_skips_a_school_held_by_the_add_on(make_school) -> None:
+    school = make_school()
     school.job.hold()
     worker = threading.Thread(target=lambda: school.call("sync", school.token()))
     worker.start()
@@ -232,11 +226,11 @@ def test_cloud_tasks_refuses_a_token_without_the_cloud_platform_scope(google) ->
     assert google.world.tasks == {}
 
 
-def test_a_cloud_scheduler_trigger_without_a_queue_stops_starting_schools_inside_its_deadline(key) -> None:
+def test_a_cloud_scheduler_trigger_without_a_queue_stops_starting_schools_inside_its_deadline(make_school) -> None:
     # Cloud Scheduler gives up on an attempt after 30 minutes at most: without a queue the run
     # starts schools for 20 minutes only (the deadline setting says 50); App Engine cron keeps 50.
     def run(headers_of) -> list[str]:
-        school = School(key, sync_deadline_seconds=3000, school_budget_seconds=60, on_app_engine=True)
+        school = make_school(sync_deadline_seconds=3000, school_budget_seconds=60, on_app_engine=True)
         clock = SteppedClock(step=1200)
         tracker = school.app.extensions["tracker"]
         tracker.clock = clock
@@ -251,7 +245,7 @@ def test_a_cloud_scheduler_trigger_without_a_queue_stops_starting_schools_inside
     assert run(lambda school: {"X-Appengine-Cron": "true"}) == ["done", "done"]
 
 
-def test_the_app_logs_its_own_lines_to_stderr_under_gunicorn(key, capfd) -> None:
+def test_the_app_logs_its_own_lines_to_stderr_under_gunicorn(make_school, key, capfd) -> None:
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
     root.handlers[:] = []                       # as under gunicorn: nothing has configured logging
@@ -263,7 +257,7 @@ def test_the_app_logs_its_own_lines_to_stderr_under_gunicorn(key, capfd) -> None
         app = create_app(environ, run_school=job, open_school=lambda sid: FakeStore(sid), session=session)
         create_app(environ, run_school=job, open_school=lambda sid: FakeStore(sid), session=session)
         assert len(root.handlers) == 1 and root.level == logging.INFO   # a second app adds no second
-        token = School(key).token(SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE)   # signed with `key`
+        token = make_school().token(SCHEDULER_EMAIL, audience=SCHEDULER_AUDIENCE)   # signed with `key`
         answer = app.test_client().get("/tasks/sync-all", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200, answer.json
         err = capfd.readouterr().err
