@@ -30,10 +30,10 @@ from openpyxl.packaging.custom import StringProperty
 
 from functions.frames import PROBLEMS
 from functions.owned_tabs import SUMMARY_NAME
-from sync.errors import AlreadyRunning, SchoolNotFound, StoreUnavailable, UnreadableWorkbook
+from sync.errors import AlreadyRunning, SchoolNotFound, SettingsError, StoreUnavailable, UnreadableWorkbook
 from sync.file_lock import lock_without_waiting, unlock
 from sync.reports.local import ReportSink
-from sync.store import Tab, Workbook, WorkbookRef
+from sync.store import NewWorkbook, Tab, Workbook, WorkbookRef
 from sync.xlsx import read_values_and_blanks, render_tab
 
 SUMMARY_FILE = f"{SUMMARY_NAME}.xlsx"
@@ -275,6 +275,48 @@ class LocalStore:
         _mark_owned(book, titles)
         self._replace(self.results_path, book)
         return []
+
+    def add_draft(self, tab: Tab) -> str | None:
+        """`<title>.xlsx` in the school folder, a new file (never one that exists: it is the head's)."""
+        path = self.folder / f"{tab.title}.xlsx"
+        if path.exists():
+            return None
+        book = XlsxWorkbook(write_only=True)
+        render_tab(book.create_sheet(tab.title), tab)
+        self._create(path, book)
+        return path.name
+
+    def check_can_create(self) -> None:
+        """A folder can always hold a new workbook (a full disk is said when it happens)."""
+
+    def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
+        """classes/<name>, a new file; `like` is for Google's sharing (files carry no sharing here)."""
+        path = self.folder / CLASSES_FOLDER / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as handle:      # never over a file that exists
+                handle.write(content)
+        except FileExistsError:
+            raise SettingsError(f"{CLASSES_FOLDER}/{name} exists already; it was left as it is.") from None
+        except OSError as error:
+            path.unlink(missing_ok=True)
+            raise StoreUnavailable(f"Could not write {name} ({error.strerror}).") from error
+        self.writes += 1
+        return NewWorkbook(WorkbookRef(id=f"{CLASSES_FOLDER}/{name}", name=name))
+
+    def _create(self, path: Path, book: XlsxWorkbook) -> None:
+        """Save a workbook of ours as a new file: through a temporary file, never over one."""
+        temporary = path.with_name(f".~{path.name}.tmp")
+        try:
+            book.save(temporary)
+            os.link(temporary, path)          # fails when a file took the name meanwhile
+        except OSError as error:
+            _discard(book)
+            raise StoreUnavailable(f"Could not write {path.name} ({error.strerror}).") from error
+        finally:
+            with suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        self.writes += 1
 
     def _read(self, path: Path) -> Workbook:
         try:

@@ -71,6 +71,14 @@ class Tab:
     hidden: bool = False           # bookkeeping tabs people need not see (Sync state)
 
 
+@dataclass(frozen=True)
+class NewWorkbook:
+    """A class workbook a year command made (`Store.create_class_workbook`)."""
+
+    ref: WorkbookRef
+    shared: int = 0          # people, groups or links given access as the workbook it copies had
+
+
 class Store(Protocol):
     """Everything the sync job, the report job and the year commands need from wherever a school
     lives. The job never asks which adapter it has: what differs between a folder and Google is
@@ -156,3 +164,19 @@ class Store(Protocol):
     def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
         """Where parent reports go, from the `Reports folder` setting: a folder and no sink (the
         default, PDF files), or a sink that stores them elsewhere (Google Drive)."""
+
+    def add_draft(self, tab: Tab) -> str | None:
+        """Put a draft for the head to edit where they will find it, only if it is not there yet,
+        and say where ("Classes next year.xlsx"); None when it is there already. It is theirs from
+        then on: never written again. Local: a new workbook `<title>.xlsx` in the school folder;
+        Google: a tab of Tracker summary without our mark (not protected, never rewritten)."""
+
+    def check_can_create(self) -> None:
+        """Before a year command creates class workbooks: raise `SettingsError` (one sentence)
+        when the store could not hold a new one (Google: a Classes folder off a shared drive)."""
+
+    def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
+        """A new class workbook named `name` ("2027-28 Oak (Year 4).xlsx") in the classes folder,
+        made from `content` (an .xlsx), never over an existing one (`SettingsError`). Google:
+        Drive converts it to a Google Sheet, shared with whoever `like` is shared with directly
+        (no notification emails; the owner and a shared drive's members are not copied)."""

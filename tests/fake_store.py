@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from functions.owned_tabs import SUMMARY_NAME
-from sync.errors import UnreadableWorkbook
+from sync.errors import SettingsError, UnreadableWorkbook
 from sync.reports.local import ReportSink
-from sync.store import Store, Tab, Workbook, WorkbookRef
+from sync.store import NewWorkbook, Store, Tab, Workbook, WorkbookRef
 
 
 def as_rows(tab: Tab) -> list[list[object]]:
@@ -43,6 +43,8 @@ class FakeStore:
     retired: set[str] = field(default_factory=set)
     requests: int = 0
     classes_folder: str = ""
+    created: dict[str, bytes] = field(default_factory=dict)          # workbook name -> its .xlsx
+    shared_like: dict[str, str] = field(default_factory=dict)        # new workbook -> the one copied
 
     @property
     def account_email(self) -> str:
@@ -110,6 +112,27 @@ class FakeStore:
 
     def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
         return Path(reports_folder), None
+
+    def add_draft(self, tab: Tab) -> str | None:
+        if tab.title in self.summary:
+            return None
+        self.summary[tab.title] = as_rows(tab)
+        self.people_tabs.add(tab.title)
+        self.writes.append((SUMMARY_NAME, [tab.title]))
+        return f"the {tab.title} tab of {SUMMARY_NAME}"
+
+    def check_can_create(self) -> None:
+        return None
+
+    def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
+        if name in self.workbooks or name in self.created:
+            raise SettingsError(f"{name} exists already; it was left as it is.")
+        self.requests += 1
+        self.created[name] = content
+        if like is not None:
+            self.shared_like[name] = like.name
+        self.writes.append((name, []))
+        return NewWorkbook(WorkbookRef(id=f"id-{name}", name=name), shared=int(like is not None))
 
 
 def _is_a_store(store: FakeStore) -> Store:

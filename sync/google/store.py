@@ -42,7 +42,7 @@ from sync.google.pacer import Pacer
 from sync.google.spreadsheet import LAYOUT_FIELDS, OWNED_KEY, READ_FIELDS, Layout, parse_layout, parse_values
 from sync.reports.local import ReportSink
 from sync.settings import LOCAL_REPORTS_FOLDER
-from sync.store import Tab, Workbook, WorkbookRef
+from sync.store import NewWorkbook, Tab, Workbook, WorkbookRef
 
 LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -67,12 +67,14 @@ class GoogleStore:
 
     def __init__(self, spreadsheet_id: str, *, session: requests.Session | None = None,
                  client: gspread.Client | None = None, classes_folder: str = "",
-                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None) -> None:
+                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None,
+                 drive_client: gspread.Client | None = None) -> None:
         if client is None:
             timing: dict[str, Any] = {"clock": clock or time.monotonic, "sleep": sleep or time.sleep}
             client = build_client(session, pacer=Pacer(**timing) if clock else None, **timing)
         self.spreadsheet_id, self.client, self.classes_folder = spreadsheet_id, client, classes_folder
         self.http = http(client)
+        self._drive_client = drive_client            # the `drive` scope: only year commands create files
         self.display_name = f"Google spreadsheet {spreadsheet_id}"
         self.problems: Problems = []
         self._listing_problems: Problems = []      # files in the Classes folder that are not read, and why
@@ -236,6 +238,42 @@ class GoogleStore:
         self.display_name = self._layouts[self.spreadsheet_id].title or self.display_name
         # History state is bookkeeping made from History by every write of it, not the school's data
         return {title: rows for title, rows in values.items() if not is_state(title)}
+
+    @property
+    def drive(self) -> gspread.Client:
+        """A client with the `drive` scope, made when a year command first needs to create files."""
+        if self._drive_client is None:
+            from sync.google.new_files import drive_client
+
+            self._drive_client = drive_client()
+        return self._drive_client
+
+    def add_draft(self, tab: Tab) -> str | None:
+        """A tab of Tracker summary that is the head's (no mark of ours, not protected)."""
+        from sync.google.new_files import add_draft_tab
+
+        layout = self._layouts.pop(self.spreadsheet_id, None) or self._fresh_layout(
+            self.spreadsheet_id, "reading the Tracker summary spreadsheet")
+        self._values.pop(self.spreadsheet_id, None)
+        added = add_draft_tab(self.client, self.spreadsheet_id, layout, tab)
+        return f"the {tab.title} tab of {SUMMARY_NAME}" if added else None
+
+    def check_can_create(self) -> None:
+        """The Classes folder is a folder on a shared drive (else one sentence)."""
+        from sync.google.new_files import check_classes_folder
+
+        check_classes_folder(http(self.drive), self.classes_folder)
+
+    def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
+        """A Google Sheet converted from `content` in the Classes folder, shared as `like` is."""
+        from sync.google.new_files import share_like, upload_workbook
+
+        title = name.removesuffix(".xlsx")
+        client = http(self.drive)
+        file_id = upload_workbook(client, self.classes_folder, title, content)
+        shared = 0 if like is None else share_like(client, file_id, like.id, title,
+                                                   client.account_email or self.account_email)
+        return NewWorkbook(WorkbookRef(id=file_id, name=title), shared)
 
     def _filtered(self, spreadsheet_id: str, filters: list[dict], what: str) -> dict:
         """One `spreadsheets.getByDataFilter`: every tab's layout, cells of the tabs the filters pick."""

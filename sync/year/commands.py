@@ -55,10 +55,11 @@ def import_command(school: str | None, files: tuple[str, ...], google: str | Non
 
 
 @click.command("new-year")
-@click.argument("school", type=click.Path(file_okay=False, exists=True))
+@click.argument("school", required=False, type=click.Path(file_okay=False, exists=True))
+@click.option("--google", metavar="SPREADSHEET_ID", help="A Google-mode school (its Tracker summary's id).")
 @click.option("--dry-run", is_flag=True, help="Print what would be created and write nothing.")
 @plain_errors
-def new_year_command(school: str, dry_run: bool) -> None:
+def new_year_command(school: str | None, google: str | None, dry_run: bool) -> None:
     """Create next academic year's class workbooks from this year's.
 
     The first run drafts SCHOOL/Classes next year.xlsx (which class moves into which; Year 6
@@ -68,11 +69,16 @@ def new_year_command(school: str, dry_run: bool) -> None:
     this command never changes Tracker summary or this year's class workbooks, and writes only
     files that did not exist. Once Settings say next year, running it again changes nothing.
 
+    With --google the draft is a `Classes next year` tab added to Tracker summary, and each new
+    class spreadsheet is made in the Classes folder (which must be on a shared drive) and shared
+    as the class spreadsheet it comes from.
+
     Example: python -m sync new-year demo-school --dry-run
     """
+    from sync.cli import open_store
     from sync.year.new_year import new_year
 
-    for line in new_year(Path(school), dry_run=dry_run).lines:
+    for line in new_year(open_store(school, google), dry_run=dry_run).lines:
         click.echo(line)
 
 

@@ -1,4 +1,5 @@
-"""Drive v3 routes: files list/get/create/update/delete/copy/export, with q, fields and paging."""
+"""Drive v3 routes: files list/get/create/update/delete/copy/export, with q, fields and paging;
+permissions list/create."""
 from __future__ import annotations
 
 import base64
@@ -14,13 +15,22 @@ from typing import Any, Callable
 from . import docs, fieldmask, schemas
 from .a1 import Box
 from .call import Call, Reply
-from .load import workbook_bytes
+from .load import fill_from_xlsx, workbook_bytes
 from .model import ApiError, read_values
-from .world import DOCUMENT, FOLDER, SPREADSHEET, DriveFile, World
+from .world import DOCUMENT, FOLDER, SPREADSHEET, DriveFile, World, new_id
 
 Route = Callable[[Call], Any]
 ROUTES: dict[str, Route] = {}
-READS = {"files.list", "files.get", "files.export"}
+READS = {"files.list", "files.get", "files.export", "permissions.list"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORTS_TO_SPREADSHEET = {  # about.importFormats: what Drive converts into a Google Sheet
+    XLSX, "application/vnd.ms-excel", "application/vnd.ms-excel.sheet.macroenabled.12",
+    "application/vnd.oasis.opendocument.spreadsheet", "application/x-vnd.oasis.opendocument.spreadsheet",
+    "text/csv", "text/tab-separated-values", "text/plain", "application/vnd.google-apps.script+text/plain",
+    "application/x-msexcel", "application/vnd.ms-excel.sheet.binary.macroenabled.12"}
+ROLES = ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")
+PERMISSION_TYPES = ("user", "group", "domain", "anyone")
+DEFAULT_PERMISSION_FIELDS = "kind,id,type,role"
 DEFAULT_FIELDS = "kind,id,name,mimeType"
 _CLAUSE = re.compile(
     r"""^\s*(?:'(?P<parent>(?:[^'\\]|\\.)*)'\s+in\s+parents"""
@@ -169,8 +179,28 @@ def _set_app_properties(item: DriveFile, meta: dict[str, Any]) -> None:
             item.app_properties[key] = str(value)
 
 
-def _store_media(item: DriveFile, media: bytes, media_type: str) -> None:
-    if item.mime_type == DOCUMENT:
+def _spreadsheet_import(media_type: str) -> str:
+    """"" when Drive converts this media into a Google Sheet and the stand-in can too, else the
+    refusal's message."""
+    kind = media_type.split(";")[0].strip().lower()
+    if kind not in IMPORTS_TO_SPREADSHEET:
+        # the stand-in's wording: Drive refuses media it cannot import into the target type
+        return f"The uploaded content ({media_type}) cannot be converted to a Google Sheet."
+    if kind != XLSX:
+        raise ApiError(501, "UNIMPLEMENTED", "The stand-in converts only .xlsx uploads into a Google Sheet.")
+    return ""
+
+
+def _store_media(item: DriveFile, media: bytes, media_type: str, world: World | None = None) -> None:
+    if item.mime_type == SPREADSHEET and world is not None and item.id in world.books:
+        refusal = _spreadsheet_import(media_type)
+        if refusal:
+            raise invalid("mimeType", refusal)
+        try:
+            fill_from_xlsx(world.books[item.id], io.BytesIO(media))
+        except Exception:  # noqa: BLE001 - any content openpyxl cannot open
+            raise invalid("media", "The uploaded content could not be converted.") from None
+    elif item.mime_type == DOCUMENT:
         if not docs.importable(media_type):
             # the stand-in's wording: Drive refuses media it cannot import into the target type
             raise invalid("mimeType", f"The uploaded content ({media_type}) cannot be converted to a Google Doc.")
@@ -211,10 +241,16 @@ def files_create(call: Call) -> dict[str, Any]:
     if mime == DOCUMENT and media is not None and not docs.importable(media_type):
         # the stand-in's wording: Drive refuses media it cannot import into a Google Doc; nothing is made
         raise invalid("mimeType", f"The uploaded content ({media_type}) cannot be converted to a Google Doc.")
+    if mime == SPREADSHEET and media is not None and _spreadsheet_import(media_type):
+        raise invalid("mimeType", _spreadsheet_import(media_type))
     item = call.world.add_file(meta.get("name") or "Untitled", mime, call.email, parents)
     _set_app_properties(item, meta)
     if media is not None:
-        _store_media(item, media, media_type)
+        try:
+            _store_media(item, media, media_type, call.world)
+        except ApiError:
+            call.world.delete(item.id)      # nothing is made
+            raise
     return _shaped(call, item)
 
 
@@ -260,14 +296,89 @@ def files_delete(call: Call) -> Reply:
 def files_copy(call: Call) -> dict[str, Any]:
     item = call.world.file(call.params["fileId"], call.email)
     meta = call.body or {}
+    parents = meta.get("parents") or item.parents
+    for parent in meta.get("parents") or []:
+        if call.world.file(parent, call.email).mime_type != FOLDER:
+            raise invalid("parents", "The parent is not a folder.")
+    on_shared_drive = bool(parents) and parents[0] in call.world.files and bool(call.world.files[parents[0]].drive_id)
+    if _is_service_account(call.email) and not on_shared_drive:
+        # the copy would be the service account's own, and it has no storage quota
+        raise _error(403, "PERMISSION_DENIED", NO_QUOTA, "storageQuotaExceeded", "usageLimits")
     twin = call.world.add_file(meta.get("name") or f"Copy of {item.name}", item.mime_type,
-                               call.email, meta.get("parents") or item.parents, item.content)
+                               call.email, parents, item.content)
     twin.document = copy.deepcopy(item.document)
     if item.id in call.world.books:
         book = copy.deepcopy(call.world.books[item.id])
         book.id, book.properties["title"] = twin.id, twin.name
         call.world.books[twin.id] = book
     return _shaped(call, twin)
+
+
+@route("permissions.list")
+def permissions_list(call: Call) -> dict[str, Any]:
+    item = call.world.file(call.params["fileId"], call.email)
+    found = call.world.permission_list(item)
+    size = int(call.arg("pageSize") or 100)
+    if not 1 <= size <= 100:
+        raise invalid("pageSize")
+    start = int(base64.urlsafe_b64decode(call.arg("pageToken")).decode()) if call.arg("pageToken") else 0
+    out: dict[str, Any] = {"kind": "drive#permissionList", "permissions": found[start:start + size]}
+    if start + size < len(found):
+        out["nextPageToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+    return fieldmask.apply(out, fieldmask.parse(call.arg("fields") or
+                                                f"kind,nextPageToken,permissions({DEFAULT_PERMISSION_FIELDS})"))
+
+
+@route("permissions.create")
+def permissions_create(call: Call) -> dict[str, Any]:
+    """Share a file, refusing what the Drive v3 reference says Drive refuses."""
+    item = call.world.file(call.params["fileId"], call.email)
+    body = call.body or {}
+    kind, role = body.get("type"), body.get("role")
+    if call.world.role_of(item, call.email) not in ("owner", "organizer", "fileOrganizer", "writer"):
+        raise _error(403, "PERMISSION_DENIED", "The user does not have sufficient permissions for this file.",
+                     "insufficientFilePermissions")
+    if kind not in PERMISSION_TYPES:
+        raise invalid("permission.type", "Invalid permission type." if kind else "The permission type field is required.")
+    if role not in ROLES:
+        raise invalid("permission.role", "Invalid permission role." if role else "The permission role field is required.")
+    notify = call.arg("sendNotificationEmail")
+    if notify is not None and kind not in ("user", "group"):
+        # "This defaults to true for users and groups, and is not allowed for other requests."
+        raise invalid("sendNotificationEmail", "sendNotificationEmail is only allowed for users and groups.")
+    if kind in ("user", "group") and not body.get("emailAddress"):
+        raise invalid("permission.emailAddress", "The permission emailAddress field is required.")
+    if kind == "domain" and not body.get("domain"):
+        raise invalid("permission.domain", "The permission domain field is required.")
+    if role == "owner":
+        if item.drive_id:
+            raise _error(403, "PERMISSION_DENIED", "Shared drive files cannot have an owner.",
+                         "teamDriveOwnershipNotSupported")
+        if call.arg("transferOwnership") != "true":
+            raise _error(403, "PERMISSION_DENIED", "The transferOwnership parameter must be enabled when "
+                         "the permission role is 'owner'.", "forbidden")
+        if notify == "false":
+            raise invalid("sendNotificationEmail", "sendNotificationEmail must not be disabled for ownership transfers.")
+    if role in ("organizer", "fileOrganizer") and item.mime_type != FOLDER:
+        # the stand-in's wording: these roles are given on shared drives and their folders
+        raise invalid("permission.role", f"The {role} role cannot be given on a file.")
+    email = str(body.get("emailAddress", "")).lower()
+    permission: dict[str, Any] = {"kind": "drive#permission", "type": kind, "role": role}
+    if email:
+        permission |= {"emailAddress": email, "displayName": email.split("@")[0]}
+    if kind == "domain":
+        permission["domain"] = body["domain"]
+    if kind in ("domain", "anyone"):
+        permission["allowFileDiscovery"] = bool(body.get("allowFileDiscovery", False))
+    old = next((pid for pid, p in item.permissions.items() if p.get("emailAddress", p["type"]) ==
+                permission.get("emailAddress", kind)), None)
+    permission["id"] = old or ("anyoneWithLink" if kind == "anyone" else new_id(20))
+    item.permissions[permission["id"]] = permission
+    if kind in ("user", "group"):
+        item.shared_with.add(email)
+    elif kind == "anyone":
+        item.shared_with.add("anyone")
+    return fieldmask.apply(permission, fieldmask.parse(call.arg("fields") or DEFAULT_PERMISSION_FIELDS))
 
 
 @route("files.export")

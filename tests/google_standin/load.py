@@ -45,9 +45,16 @@ def python_from_cell(cell: dict[str, Any]) -> Any:
 
 
 def book_from_xlsx(world: World, path: Path, owner: str, parents: list[str]) -> Spreadsheet:
-    workbook = openpyxl.load_workbook(path)
     item = world.add_file(path.stem, SPREADSHEET, owner, parents)
     book = world.books[item.id]
+    fill_from_xlsx(book, path)
+    return book
+
+
+def fill_from_xlsx(book: Spreadsheet, source: Path | io.BytesIO) -> None:
+    """Replace a spreadsheet's tabs with a workbook's (values, dates, frozen panes), as Drive
+    imports an .xlsx into a Google Sheet (the stand-in keeps no more than that)."""
+    workbook = openpyxl.load_workbook(source)
     book.sheets.clear()
     for index, worksheet in enumerate(workbook.worksheets):
         sheet = book.add_sheet({"sheetId": 0 if index == 0 else book.next_id(), "title": worksheet.title,
@@ -60,7 +67,6 @@ def book_from_xlsx(world: World, path: Path, owner: str, parents: list[str]) -> 
         if worksheet.freeze_panes:
             frozen = worksheet[worksheet.freeze_panes]
             sheet.grid.update({"frozenRowCount": frozen.row - 1, "frozenColumnCount": frozen.column - 1})
-    return book
 
 
 def workbook_bytes(book: Spreadsheet) -> bytes:

@@ -35,6 +35,9 @@ class DriveFile:
     document: list[dict[str, Any]] | None = None   # a converted Google Doc: blocks of content
     app_properties: dict[str, str] = field(default_factory=dict)   # private to the app that set them
     drive_id: str = ""            # the shared drive it is on ("" for someone's My Drive)
+    permissions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Permissions given through permissions.create (id -> Permission); everyone else in
+    `shared_with` is an editor (`writer`), as the tests' direct shares have always meant."""
 
     def resource(self, viewer: str) -> dict[str, Any]:
         """The full Drive v3 File resource as `viewer` sees it."""
@@ -65,6 +68,13 @@ class NotFound(ApiError):
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": 404, "message": self.message, "errors": self.errors}}
+
+
+def permission_id(email: str) -> str:
+    """A stable numeric permission id for a person (Drive's are numbers, the same on every file)."""
+    import zlib
+
+    return str(zlib.crc32(email.lower().encode()) * 7919 % 10**20)
 
 
 def sheets_not_found() -> ApiError:
@@ -105,6 +115,54 @@ class World:
             seen.add(here.id)
             todo += [self.files[p] for p in here.parents if p in self.files and p not in seen]
         return False
+
+    def permission_list(self, item: DriveFile) -> list[dict[str, Any]]:
+        """Everyone who may open `item` and how, as Drive's permissions.list answers: the owner (not
+        on a shared drive), the file's own permissions, then those it inherits from its folders and
+        its shared drive (with `permissionDetails`, which Drive gives for shared drive items)."""
+        def detail(role: str, inherited_from: str = "", kind: str = "file") -> dict[str, Any]:
+            found: dict[str, Any] = {"permissionType": kind, "role": role, "inherited": bool(inherited_from)}
+            if inherited_from:
+                found["inheritedFrom"] = inherited_from
+            return found
+
+        def person(email: str, role: str, inherited_from: str = "", kind: str = "file") -> dict[str, Any]:
+            entry: dict[str, Any] = ({"kind": "drive#permission", "id": "anyoneWithLink", "type": "anyone",
+                                      "role": role, "allowFileDiscovery": False} if email == "anyone" else
+                                     {"kind": "drive#permission", "id": permission_id(email), "type": "user",
+                                      "role": role, "emailAddress": email, "displayName": email.split("@")[0]})
+            if item.drive_id:
+                entry["permissionDetails"] = [detail(role, inherited_from, kind)]
+            return entry
+
+        given = {p.get("emailAddress", p["type"]) for p in item.permissions.values()}
+        out = [] if item.drive_id else [person(item.owner, "owner")]
+        out += [person(email, "reader" if email == "anyone" else "writer")
+                for email in sorted(item.shared_with - {item.owner} - given)]
+        out += [dict(p, permissionDetails=[detail(p["role"])]) if item.drive_id else dict(p)
+                for p in item.permissions.values()]
+        seen, todo = {item.id}, list(item.parents)
+        while todo:
+            folder = self.files.get(todo.pop())
+            if folder is None or folder.id in seen:
+                continue
+            seen.add(folder.id)
+            out += [person(email, "writer", folder.id) for email in sorted(folder.shared_with)
+                    if email != folder.owner or not folder.drive_id]
+            todo += folder.parents
+        for email, role in sorted(self.drives.get(item.drive_id, {}).items()):
+            out.append(person(email, role, item.drive_id, "member"))
+        return out
+
+    def role_of(self, item: DriveFile, email: str) -> str:
+        """The caller's role on `item`: owner, its shared drive role, a permission's, else writer
+        when it is shared with them (or through a folder), else ""."""
+        if item.owner == email and not item.drive_id:
+            return "owner"
+        for permission in item.permissions.values():
+            if permission.get("emailAddress") == email:
+                return str(permission["role"])
+        return self.role(item, email) or ("writer" if self.can_see(item, email) else "")
 
     def file(self, file_id: str, email: str) -> DriveFile:
         """A file the caller may see, else Drive's 404 (Drive hides what is not shared)."""

@@ -174,3 +174,86 @@ def test_content_drive_cannot_import_into_a_google_doc_is_refused_and_nothing_is
     refused = _as_google_doc(standin, api, folder, b"PK\x03\x04not a document", "application/zip")
     assert refused.status_code == 400
     assert len(standin.world.files) == before
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _multipart(meta: dict, content: bytes, content_type: str) -> tuple[bytes, dict]:
+    boundary = "standin-boundary"
+    body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{json.dumps(meta)}\r\n"
+            f"--{boundary}\r\nContent-Type: {content_type}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/related; boundary={boundary}"}
+
+
+def test_an_xlsx_uploaded_as_a_google_sheet_is_converted_and_other_media_are_refused(standin, api, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Pupils"
+    book.active.append(["UPN", "First name"])
+    book.active.append(["A123", "Ann"])
+    book.active.freeze_panes = "A2"
+    book.save(tmp_path / "c.xlsx")
+    folder = standin.create_folder("Classes", parents=[standin.create_shared_drive("School")])
+    meta = {"name": "2027-28 Oak (Year 4)", "mimeType": SHEET, "parents": [folder]}
+    made = api.post(files_url(standin, upload=True), params={"uploadType": "multipart", "supportsAllDrives": "true"},
+                    data=_multipart(meta, (tmp_path / "c.xlsx").read_bytes(), XLSX)[0],
+                    headers=_multipart(meta, b"", XLSX)[1])
+    assert made.status_code == 200, made.text
+    assert standin.read_spreadsheet(made.json()["id"]) == {"Pupils": [["UPN", "First name"], ["A123", "Ann"]]}
+    before = set(standin.world.files)
+    body, headers = _multipart(meta, b"%PDF-1.4", "application/pdf")
+    refused = api.post(files_url(standin, upload=True), params={"uploadType": "multipart"}, data=body, headers=headers)
+    assert refused.status_code == 400
+    assert set(standin.world.files) == before           # nothing is made
+
+
+def test_a_service_account_cannot_copy_into_a_my_drive_folder(standin, api) -> None:
+    source = standin.create_spreadsheet("4B", parents=[standin.create_folder("Classes")])
+    answer = api.post(files_url(standin, f"/{source}/copy"), json={"name": "4B next year"})
+    assert answer.status_code == 403
+    assert answer.json()["error"]["errors"][0]["reason"] == "storageQuotaExceeded"
+    drive = standin.create_folder("Classes", parents=[standin.create_shared_drive("School")])
+    copied = api.post(files_url(standin, f"/{source}/copy"), json={"name": "4B next year", "parents": [drive]})
+    assert copied.status_code == 200 and copied.json()["name"] == "4B next year"
+
+
+def test_permissions_list_the_owner_direct_shares_and_inherited_members(standin, api) -> None:
+    mine = standin.create_spreadsheet("4B", shared_with=("sa@x.iam.gserviceaccount.com", standin.service_account))
+    listed = api.get(files_url(standin, f"/{mine}/permissions"),
+                     params={"fields": "permissions(type,role,emailAddress,permissionDetails)"}).json()["permissions"]
+    assert {(p["role"], p["emailAddress"]) for p in listed} >= {("owner", "teacher@school.example"),
+                                                                ("writer", standin.service_account)}
+    drive = standin.create_shared_drive("School")
+    on_drive = standin.create_spreadsheet("4C", parents=[drive], shared_with=())
+    given = api.post(files_url(standin, f"/{on_drive}/permissions"), params={"sendNotificationEmail": "false"},
+                     json={"type": "user", "role": "reader", "emailAddress": "Head@School.example"})
+    assert given.status_code == 200, given.text
+    listed = api.get(files_url(standin, f"/{on_drive}/permissions"),
+                     params={"fields": "permissions(role,emailAddress,permissionDetails)"}).json()["permissions"]
+    direct = [p for p in listed if not p["permissionDetails"][0]["inherited"]]
+    assert [(p["role"], p["emailAddress"]) for p in direct] == [("reader", "head@school.example")]
+    assert all(p["permissionDetails"][0]["inheritedFrom"] == drive for p in listed if p not in direct)
+    assert not any(p["role"] == "owner" for p in listed)          # a shared drive's file has no owner
+
+
+def test_permissions_create_refuses_what_drive_documents_it_refuses(standin, api) -> None:
+    mine = standin.create_spreadsheet("4B")
+    url = files_url(standin, f"/{mine}/permissions")
+    owner = api.post(url, json={"type": "user", "role": "owner", "emailAddress": "new@school.example"})
+    assert owner.status_code == 403
+    assert "transferOwnership" in owner.json()["error"]["message"]
+    anyone = api.post(url, params={"sendNotificationEmail": "false"}, json={"type": "anyone", "role": "reader"})
+    assert anyone.status_code == 400                   # only for users and groups
+    assert api.post(url, json={"type": "user", "role": "writer"}).status_code == 400    # whose?
+    assert api.post(url, json={"type": "user", "role": "editor", "emailAddress": "a@b.c"}).status_code == 400
+    reader_only = standin.create_spreadsheet("4C", shared_with=())
+    with standin.world.lock:
+        standin.world.files[reader_only].permissions["p1"] = {
+            "kind": "drive#permission", "id": "p1", "type": "user", "role": "reader",
+            "emailAddress": standin.service_account}
+        standin.world.files[reader_only].shared_with.add(standin.service_account)
+    refused = api.post(files_url(standin, f"/{reader_only}/permissions"),
+                       json={"type": "user", "role": "reader", "emailAddress": "x@school.example"})
+    assert refused.status_code == 403                  # a reader may not share

@@ -1,0 +1,130 @@
+"""`python -m sync new-year --google`: a small school rolled into 2027-28 through the stand-in, as a
+school's Drive holds it (Tracker summary in a teacher's Drive, the Classes folder on a shared drive)."""
+from __future__ import annotations
+
+import copy
+
+from click.testing import CliRunner
+
+from sync.cli import cli
+from tests.google_standin import TEACHER, StandIn
+from tests.google_standin.world import FOLDER
+from tests.integration.google_school import serve
+from tests.year_school import ASH, OAK, make_school
+
+OAK_TEACHER = "oak.teacher@school.example"
+HEAD = "head@school.example"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["new-year", *args])
+
+
+def classes_folder(google: StandIn) -> str:
+    return next(item.id for item in google.world.files.values() if item.mime_type == FOLDER and item.name == "classes")
+
+
+def on_a_shared_drive(google: StandIn) -> str:
+    """Move the Classes folder (and its spreadsheets) onto a shared drive where the teacher is a
+    Manager and the service account a Content manager, as docs/google-setup.md asks."""
+    drive = google.create_shared_drive("School classes")
+    with google.world.lock:
+        folder = google.world.files[classes_folder(google)]
+        folder.parents, folder.drive_id = [drive], drive
+        for item in google.world.files.values():
+            if folder.id in item.parents:
+                item.drive_id = drive
+    return drive
+
+
+def titled(google: StandIn, title: str) -> str:
+    return next(i for i, book in google.world.books.items() if book.properties["title"] == title)
+
+
+def snapshot(google: StandIn) -> tuple:
+    with google.world.lock:
+        return ({i: (f.name, tuple(f.parents), sorted(f.shared_with), copy.deepcopy(f.permissions))
+                 for i, f in google.world.files.items()},
+                {i: google.read_spreadsheet(i) for i in google.world.books})
+
+
+def test_new_year_in_google_mode_drafts_a_tab_then_makes_shared_spreadsheets_then_changes_nothing(google, tmp_path):
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    on_a_shared_drive(google)
+    oak = titled(google, "2026-27 Oak (Year 3)")
+    with google.world.lock:           # Oak is shared with its teacher (editor) and the head (reader)
+        google.world.files[oak].shared_with.add(OAK_TEACHER)
+        google.world.files[oak].permissions["p-head"] = {"kind": "drive#permission", "id": "p-head",
+                                                         "type": "user", "role": "reader", "emailAddress": HEAD}
+        google.world.files[oak].shared_with.add(HEAD)
+    before = snapshot(google)
+
+    first = run("--google", summary_id)
+    assert first.exit_code == 0, first.output
+    assert "Drafted the Classes next year tab of Tracker summary: 3 rows, from 2026-27 to 2027-28." in first.output
+    files, books = snapshot(google)
+    summary = books.pop(summary_id)
+    assert books == {i: v for i, v in before[1].items() if i != summary_id}    # no class spreadsheet changed
+    assert {k: v for k, v in summary.items() if k != "Classes next year"} == before[1][summary_id]
+    draft = summary["Classes next year"]
+    assert draft[0][0].startswith("From 2026-27 to 2027-28")
+    assert draft[1][:3] == ["Class now", "Year now", "Class next year"]
+    sheet = google.world.books[summary_id].sheet_by_title("Classes next year")
+    assert sheet is not None
+    assert not [m for m in google.metadata(summary_id) if m.get("location", {}).get("sheetId") == sheet.sheet_id]
+    assert not sheet.protected_ranges                     # the head's to edit, without a warning
+
+    dry = run("--google", summary_id, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Would create 2027-28 Oak (Year 4) with 3 pupils; shared as 2026-27 Oak (Year 3) is." in dry.output
+    assert "Would create 2027-28 Ash (Year 1) with 0 pupils; shared as 2026-27 Ash (Year 6) is." in dry.output
+    assert snapshot(google) == (files, {**books, summary_id: summary})
+
+    made = run("--google", summary_id)
+    assert made.exit_code == 0, made.output
+    assert "Created 2027-28 Oak (Year 4) with 3 pupils; shared as 2026-27 Oak (Year 3) is (2 shares given)." in made.output
+    assert "type in the Settings tab of Tracker summary: Academic year 2027-28" in made.output
+    after = snapshot(google)
+    assert {i: v for i, v in after[1].items() if i in before[1]} == {**books, summary_id: summary}
+    new_oak = titled(google, "2027-28 Oak (Year 4)")
+    tabs = google.read_spreadsheet(new_oak)
+    assert ["Academic year", "2027-28"] in tabs["Class"] and ["Year group", 4] in tabs["Class"]
+    upns = [row[0] for row in tabs["Pupils"] if row and row[0]]
+    assert all(p[0] in upns for p in OAK) and not any(p[0] in upns for p in ASH)
+    item = google.world.files[new_oak]
+    assert item.parents == [classes_folder(google)] and item.drive_id
+    roles = {p["emailAddress"]: p["role"] for p in google.world.permission_list(item)
+             if not p["permissionDetails"][0]["inherited"]}
+    assert roles == {OAK_TEACHER: "writer", HEAD: "reader"}       # as this year's Oak, no e-mails sent
+    assert not google.read_spreadsheet(titled(google, "2027-28 Ash (Year 1)"))["Pupils"][1:]
+
+    again = run("--google", summary_id)
+    assert again.exit_code == 0, again.output
+    assert "2027-28 Oak (Year 4) exists already; left as it is." in again.output
+    assert snapshot(google) == after
+
+
+def test_new_year_in_google_mode_refuses_a_classes_folder_off_a_shared_drive_in_one_sentence(google, tmp_path):
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    assert run("--google", summary_id).exit_code == 0           # the draft tab
+    before = snapshot(google)
+    refused = run("--google", summary_id)
+    assert refused.exit_code == 2
+    assert refused.output.strip().splitlines() == [
+        "Error: The Classes folder must be on a shared drive to add next year's spreadsheets (Drive gives a "
+        "service account no storage of its own): move it to a shared drive where the service account is a "
+        "Content manager, and run the command again."]
+    assert snapshot(google) == before
+    assert TEACHER not in refused.output and not any(p[1] in refused.output for p in OAK + ASH)
+
+
+def test_new_year_reads_every_spreadsheet_once_and_asks_for_drive_only_to_create(google, tmp_path):
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    on_a_shared_drive(google)
+    run("--google", summary_id)
+    google.requests.clear()
+    assert run("--google", summary_id).exit_code == 0
+    writes = [r for r in google.requests if r.kind == "write"]
+    # two uploads (Oak, the new Ash) and one permission (the service account's own is not copied)
+    assert sum(r.path.endswith("/files") for r in writes) == 2
+    assert all("/permissions" in r.path or r.path.endswith("/files") for r in writes)
