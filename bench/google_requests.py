@@ -36,6 +36,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from functions.academic_year import shift_academic_year
 from functions.pupils import upn_check_letter
 from sync.demo import build_demo
 from sync.google.store import GoogleStore
@@ -147,9 +148,8 @@ def _earlier_years(google: StandIn, summary: str, years: int) -> int:
                      if cell.get("userEnteredValue", {}).get("stringValue") == "Academic year")
         body = {(r, c): cell for (r, c), cell in sheet.cells.items() if r > header}
         height = max(r for r, _ in body) - header
-        start = int(THIS_YEAR[:4])
         cells = {at: cell for at, cell in sheet.cells.items() if at[0] <= header}
-        earlier = [(f"{start - years + n}-{(start - years + n + 1) % 100:02d}", window)
+        earlier = [(shift_academic_year(THIS_YEAR, n - years), window)
                    for n in range(years) for window in ("Autumn", "Spring", "Summer")]
         for block, (year, window) in enumerate(earlier):
             for (r, c), cell in body.items():

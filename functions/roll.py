@@ -177,12 +177,6 @@ LEAVES = "(leaves)"
 NEW_CLASS = "(new)"
 
 
-def next_academic_year(academic_year: str) -> str:
-    """"2026-27" -> "2027-28"."""
-    start = int(academic_year[:4]) + 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 def draft_next_year(classes: pd.DataFrame) -> pd.DataFrame:
     """A first `Classes next year` mapping from this year's CLASSES (class_name, year_group,
     teacher): each class moves up a year keeping its name (as many schools name classes); Year 6

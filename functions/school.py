@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from functions import aggregates, frames
+from functions.academic_year import previous_academic_year
 from functions.assess import assess
 from functions.baselines import baseline_problems, build_baselines
 from functions.framework import Framework
@@ -91,12 +92,6 @@ class SchoolResults:
     statutory_measures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEASURES))
     next_step: str = ""               # one sentence for a school with nothing to count yet
     progress_note: str = ""           # what a figure of Average progress means
-
-
-def previous_academic_year(academic_year: str) -> str:
-    """"2026-27" -> "2025-26"."""
-    start = int(academic_year[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def shift_year_ends(ends: list[date], years: int) -> list[date]:

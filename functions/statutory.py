@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
+from functions.academic_year import is_academic_year, shift_academic_year
 from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
 from functions.rounding import round_half_up
 
@@ -333,7 +334,7 @@ def parse_statutory(cells: pd.DataFrame, rules: StatutoryRules) -> tuple[pd.Data
             problems.append((cell.workbook, TAB, cell.cell, _shown(cell.raw),
                              f"{column.name}: {expected_text(column, rules)}", "error"))
             continue
-        year = shift_year(str(cell.academic_year), -column.years_before)
+        year = shift_academic_year(str(cell.academic_year), -column.years_before)
         rows.append((cell.workbook, year, cell.cell, cell.upn, column.check, column.subject,
                      column.name, *parsed))
     results = pd.DataFrame(rows, columns=RESULTS).astype({"score": float})
@@ -351,12 +352,6 @@ def parse_statutory(cells: pd.DataFrame, rules: StatutoryRules) -> tuple[pd.Data
 def _shown(value: object) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 80 else text[:79] + "…"
-
-
-def shift_year(academic_year: str, years: int) -> str:
-    """"2026-27", -1 -> "2025-26"."""
-    start = int(academic_year[:4]) + years
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,7 +438,7 @@ def _phonics_by_year2(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statut
     if year2.empty:
         return pd.DataFrame(columns=MEASURES)
     first = results[results["check"] == "phonics"][["academic_year", "upn", "outcome"]].copy()
-    first["academic_year"] = first["academic_year"].map(lambda y: shift_year(y, 1))
+    first["academic_year"] = first["academic_year"].map(lambda y: shift_academic_year(y, 1))
     retake = results[results["check"] == "phonics_retake"][["academic_year", "upn", "outcome"]]
     rows = year2.merge(first.rename(columns={"outcome": "first"}), on=["academic_year", "upn"], how="left") \
         .merge(retake.rename(columns={"outcome": "retake"}), on=["academic_year", "upn"], how="left")
@@ -466,7 +461,7 @@ def eyfs_baselines(results: pd.DataFrame, rules: StatutoryRules, fw: Any, academ
     `academic_year` (typed in this year's Year 1): per subject of `rules.eyfs_baseline` that the
     school has, a pupil with every listed goal typed gets the end-of-Reception expectation, less
     `eyfs_emerging[fw.kind]` when any of them is `emerging`."""
-    year = shift_year(academic_year, -1)
+    year = shift_academic_year(academic_year, -1)
     goals = results[(results["check"] == "eyfs") & (results["academic_year"] == year)] \
         .drop_duplicates(["upn", "subject"], keep="last")
     school_subject = {s.casefold(): s for s in subjects}
@@ -523,9 +518,6 @@ class NationalFigures:
         return np.nan, ""
 
 
-_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-
-
 def load_national(files: Sequence[tuple[str, Mapping[str, Any]]]) -> NationalFigures:
     """(file name, parsed TOML) of every national file -> NationalFigures; a mistake is one
     StatutoryError sentence naming the file."""
@@ -534,8 +526,7 @@ def load_national(files: Sequence[tuple[str, Mapping[str, Any]]]) -> NationalFig
     for name, data in files:
         written = data.get("academic_year")
         year = written if isinstance(written, str) else ""
-        match = _YEAR.match(year)
-        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        if not is_academic_year(year):
             raise StatutoryError(f"{name}: 'academic_year' must be written like 2024-25.")
         if year in years:
             raise StatutoryError(f"{name}: a second file for {year}.")
@@ -596,7 +587,7 @@ def statutory_table(measures: pd.DataFrame, national: NationalFigures, rules: St
     table = figures(measures)
     rows = []
     order = rules.measures()
-    years = [shift_year(academic_year, -back) for back in range(rules.years_shown)]
+    years = [shift_academic_year(academic_year, -back) for back in range(rules.years_shown)]
     for year in years:
         mine = table[table["academic_year"] == year].set_index("measure")
         if mine.empty:

@@ -11,18 +11,13 @@ from pathlib import Path
 
 import click
 
+from functions.academic_year import academic_year_of
 from sync.command_errors import plain_errors
 from sync.errors import SettingsError
 from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
 
 START_HINT = 'python -m sync new-school "{folder}" --name "Your school\'s name"'
 """How to start a school, as the sentences that find no school say it."""
-
-
-def academic_year_of(day: date) -> str:
-    """The English school year a day falls in: 1 September to 31 August ("2026-27")."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def create_school(folder: Path, name: str, today: date | None = None) -> Path:

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
-from functions.school import assess_school, previous_academic_year
+from functions.academic_year import previous_academic_year
+from functions.school import assess_school
 from functions.statutory import report_lines
 from sync.errors import SettingsError
 from sync.job import parameters, read_school

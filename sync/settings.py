@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from functions.academic_year import date_in_year, first_and_last_day
 from functions.framework import Framework, FrameworkError, load_framework
 from sync.errors import SettingsError
 from sync.reader.dates import parse_date
@@ -209,7 +210,7 @@ def _window_ends(value: object, academic_year: str) -> tuple[date, ...] | None:
     if any(day is None for day in days):
         raise SettingsError("Window ends must be dates such as 20/12/2026, separated by commas.")
     ends = tuple(day.date() for day in days)  # type: ignore[union-attr]
-    first, last = _year_bounds(academic_year)
+    first, last = first_and_last_day(academic_year)
     if not all(first <= end <= last for end in ends):
         raise SettingsError(f"Window ends must fall inside the academic year {academic_year}.")
     if list(ends) != sorted(set(ends)):
@@ -217,16 +218,9 @@ def _window_ends(value: object, academic_year: str) -> tuple[date, ...] | None:
     return ends
 
 
-def _year_bounds(academic_year: str) -> tuple[date, date]:
-    start = int(academic_year[:4])
-    return date(start, 9, 1), date(start + 1, 8, 31)
-
-
 def _place_in_year(month_days: tuple[str, ...], academic_year: str) -> tuple[date, ...]:
-    """Framework defaults "MM-DD" as dates: September to December in the first calendar year."""
-    start = int(academic_year[:4])
-    return tuple(date(start if int(md[:2]) >= 9 else start + 1, int(md[:2]), int(md[3:]))
-                 for md in month_days)
+    """Framework defaults "MM-DD" as dates inside the academic year."""
+    return tuple(date_in_year(int(md[:2]), int(md[3:]), academic_year) for md in month_days)
 
 
 def _window(value: object, windows: tuple[str, ...], key: str) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from functions.academic_year import academic_year_starting
 from sync.reader.table import is_blank, is_error_value
 
 _ACADEMIC_YEAR = re.compile(r"(\d{4})\s*[-/–]\s*(\d{2}|\d{4})")
@@ -20,7 +21,7 @@ def parse_academic_year(value: object) -> str | None:
     start, end = int(match[1]), int(match[2])
     if end != (start + 1 if end >= 100 else (start + 1) % 100):
         return None
-    return f"{start}-{(start + 1) % 100:02d}"
+    return academic_year_starting(start)
 
 
 def parse_year_group(value: object) -> int | None:

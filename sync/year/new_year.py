@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from functions.academic_year import next_academic_year
 from functions.owned_tabs import SUMMARY_NAME
 from functions.roll import (
     LEAVES,
@@ -36,7 +37,6 @@ from functions.roll import (
     NEXT_YEAR_HEADER,
     draft_next_year,
     move_up,
-    next_academic_year,
 )
 from sync.errors import SettingsError
 from sync.local_store import SUMMARY_FILE, WORKBOOK_SUFFIXES

@@ -245,7 +245,7 @@ def test_run_on_an_empty_or_missing_folder_says_how_to_start_a_school(tmp_path: 
 def test_a_new_school_starts_in_the_school_year_of_today() -> None:
     from datetime import date
 
-    from sync.new_school import academic_year_of
+    from functions.academic_year import academic_year_of
     assert [academic_year_of(date(2026, 8, 31)), academic_year_of(date(2026, 9, 1)),
             academic_year_of(date(2027, 1, 5)), academic_year_of(date(2099, 12, 31))] == [
         "2025-26", "2026-27", "2026-27", "2099-00"]

@@ -133,7 +133,7 @@ def test_move_up_carries_pupils_on_roll_into_their_mapped_class_and_leavers_stay
 
 
 def test_next_academic_year():
-    from functions.roll import next_academic_year
+    from functions.academic_year import next_academic_year
     assert next_academic_year("2026-27") == "2027-28" and next_academic_year("2099-00") == "2100-01"
 
 
