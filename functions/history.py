@@ -38,7 +38,8 @@ LABEL_COLUMN = ascii_uppercase[HISTORY_COLUMNS.index("Label")]
 
 
 def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Collection[str],
-                  now: str, header_row: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  now: str, header_row: int = 1,
+                  workbook: str = WORKBOOK) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge this sync's rows into the History tab as read; return (History, PROBLEMS frame).
 
     `existing` and `new` use HISTORY_COLUMNS (`new` may leave out `Recorded at`); `header_row` is
@@ -46,6 +47,7 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
     is each row's 0-based place under the header (a RangeIndex when the tab was read whole), and
     `existing.attrs["rows"]`, when given, how many rows the tab has (new rows go after them): so
     `existing` may be only the rows a merge needs (`open_rows`), and addresses stay right.
+    `workbook` is where History lives, as a Problems row names it (local mode: Tracker results).
     """
     old, incoming = _Coded.pair(existing, new, now)
     key = old.row_keys(incoming, KEY)
@@ -88,8 +90,8 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
     }, index=places[frozen_at])
     late = history[(history.index >= old.size) & history["Window"].isin(list(locked_windows))]
     late.index = late.index - old.size + int(existing.attrs.get("rows", old.size))
-    problems = pd.concat([_frozen_changes(frozen_rows, header_row), _late_additions(late, header_row)],
-                         ignore_index=True)
+    problems = pd.concat([_frozen_changes(frozen_rows, header_row, workbook),
+                          _late_additions(late, header_row, workbook)], ignore_index=True)
     return history, problems
 
 
@@ -194,9 +196,9 @@ def _cells(rows: pd.DataFrame, header_row: int) -> list[str]:
     return [f"{LABEL_COLUMN}{header_row + 1 + int(position)}" for position in rows.index]
 
 
-def _frozen_changes(rows: pd.DataFrame, header_row: int) -> pd.DataFrame:
+def _frozen_changes(rows: pd.DataFrame, header_row: int, workbook: str) -> pd.DataFrame:
     return pd.DataFrame({
-        "workbook": WORKBOOK, "tab": TAB, "cell": _cells(rows, header_row),
+        "workbook": workbook, "tab": TAB, "cell": _cells(rows, header_row),
         "found": (rows["Subject"] + " " + rows["Window"] + " " + rows["Academic year"]
                   + " changed from " + _shown(rows["Label"]) + " to " + _shown(rows["Label_new"])
                   + " after the window was locked"),
@@ -205,9 +207,9 @@ def _frozen_changes(rows: pd.DataFrame, header_row: int) -> pd.DataFrame:
     }, columns=PROBLEMS)
 
 
-def _late_additions(rows: pd.DataFrame, header_row: int) -> pd.DataFrame:
+def _late_additions(rows: pd.DataFrame, header_row: int, workbook: str) -> pd.DataFrame:
     return pd.DataFrame({
-        "workbook": WORKBOOK, "tab": TAB, "cell": _cells(rows, header_row),
+        "workbook": workbook, "tab": TAB, "cell": _cells(rows, header_row),
         "found": (rows["Subject"] + " " + rows["Window"] + " " + rows["Academic year"] + " "
                   + _shown(rows["Label"]) + " entered after the window was locked"),
         "expected": "judgements entered before the window is locked (recorded anyway)",

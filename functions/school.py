@@ -25,6 +25,7 @@ from functions.moderation import (
     moderation_table,
     statutory_against_judgements,
 )
+from functions.owned_tabs import SUMMARY_NAME
 from functions.positions import build_positions
 from functions.statutory import (
     MEASURES,
@@ -63,6 +64,7 @@ class SchoolParameters:
     statutory: StatutoryRules | None = None    # None: no Statutory or Moderation figures
     national: NationalFigures | None = None
     moderation: ModerationRules | None = None
+    history_workbook: str = SUMMARY_NAME   # where History lives, as Problems names it
 
 
 @dataclass
@@ -146,8 +148,8 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
 
     history_rows = pd.concat([_history_rows(school, this_year), _history_rows(school_last, last_year)],
                              ignore_index=True)
-    history, history_problems = merge_history(existing_history, history_rows,
-                                              params.locked_windows, params.now)
+    history, history_problems = merge_history(existing_history, history_rows, params.locked_windows,
+                                              params.now, workbook=params.history_workbook)
     all_problems.append(history_problems)
 
     counted = fw.marks_in_percentages

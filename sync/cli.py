@@ -14,22 +14,10 @@ import click
 
 from sync.command_errors import plain_errors
 from sync.errors import ReportsUnavailable
+from sync.stores import open_store
 from sync.words import plural
 
 DEFAULT_DEMO_FOLDER = "demo-school"
-
-
-def open_store(school: str | None, google: str | None):
-    """The store for a school folder (local mode) or a `Tracker summary` spreadsheet id."""
-    if google:
-        from sync.google import open_google_store
-
-        return open_google_store(google)
-    if not school:
-        raise click.UsageError("Name a school folder, or --google SPREADSHEET_ID.")
-    from sync.local_store import LocalStore
-
-    return LocalStore(Path(school))
 
 
 @click.group()

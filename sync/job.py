@@ -110,7 +110,8 @@ def unreadable_workbook_problem(name: str, error: UnreadableWorkbook | None = No
                         columns=frames.PROBLEMS)
 
 
-def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolParameters:
+def parameters(settings: Settings, *, window: str | None, now: str,
+               results_name: str = SUMMARY_NAME) -> SchoolParameters:
     return SchoolParameters(
         academic_year=settings.academic_year,
         fw=settings.framework,
@@ -122,6 +123,7 @@ def parameters(settings: Settings, *, window: str | None, now: str) -> SchoolPar
         statutory=statutory_rules(),
         national=national_figures(),
         moderation=moderation_rules(settings.framework.kind),
+        history_workbook=results_name,
     )
 
 
@@ -156,9 +158,9 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
             return outcome
         school = read_school(store, progress=progress, summary=summary, settings=settings, refs=refs,
                              summary_problems=summary_problems)
-        results = assess_school(school.data, parameters(settings, window=window, now=stamp),
+        results = assess_school(school.data, parameters(settings, window=window, now=stamp,
+                                                        results_name=store.results_name),
                                 existing_history=school.history)
-        _point_at_results(results.problems, store.results_name)
         outcome.window = results.window_name
         outcome.next_step = results.next_step
         outcome.workbooks_read = len(refs)
@@ -194,13 +196,6 @@ def keep_snapshot(store: Store, settings: Settings, results, synced_at: str) -> 
                                           settings.framework.marks_in_percentages))
 
 
-def _point_at_results(problems: pd.DataFrame, results_name: str) -> None:
-    """A problem found in one of our own tabs (History) names the workbook that holds them
-    (local mode: `Tracker results`), not `Tracker summary`."""
-    ours = (problems["Workbook"] == SUMMARY_NAME) & (problems["Tab"] == "History")
-    problems.loc[ours, "Workbook"] = results_name
-
-
 def _clock(now: datetime | None = None) -> str:
     """`now` (injected: tests, benchmarks) or the time, as the Sync log writes it."""
     return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
@@ -210,7 +205,7 @@ def check_school(store: Store, *, window: str | None = None, now: datetime | Non
     """Read and validate only: the problems a sync would report, nothing written."""
     school = read_school(store)
     choose_window(school.settings, window)
-    results = assess_school(school.data, parameters(school.settings, window=window, now=_clock(now)),
+    results = assess_school(school.data, parameters(school.settings, window=window, now=_clock(now),
+                                                    results_name=store.results_name),
                             existing_history=school.history)
-    _point_at_results(results.problems, store.results_name)
     return results.problems

@@ -100,6 +100,7 @@ class LocalStore:
             handle.close()
 
     results_name = RESULTS_FILE.removesuffix(".xlsx")   # as Problems names it
+    school_id = ""   # a folder's results stay in it (results/)
 
     @property
     def results_path(self) -> Path:
@@ -358,9 +359,11 @@ class LocalStore:
         self.writes += 1
 
 
-def _start_hint(folder: Path) -> str:
-    from sync.new_school import START_HINT
+START_HINT = 'python -m sync new-school "{folder}" --name "Your school\'s name"'
+"""How to start a school (`sync.new_school`), as the sentences that find no school say it."""
 
+
+def _start_hint(folder: Path) -> str:
     return START_HINT.format(folder=folder)
 
 

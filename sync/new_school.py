@@ -16,9 +16,6 @@ from sync.command_errors import plain_errors
 from sync.errors import SettingsError
 from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
 
-START_HINT = 'python -m sync new-school "{folder}" --name "Your school\'s name"'
-"""How to start a school, as the sentences that find no school say it."""
-
 
 def create_school(folder: Path, name: str, today: date | None = None) -> Path:
     from sync.templates import new_tracker_summary

@@ -35,7 +35,8 @@ def write_reports_for_school(store: Store, *, window: str | None = None, class_n
     settings = school.settings
     window = choose_window(settings, window)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-    results = assess_school(school.data, parameters(settings, window=window, now=stamp),
+    results = assess_school(school.data, parameters(settings, window=window, now=stamp,
+                                                    results_name=store.results_name),
                             existing_history=school.history)
     if class_name is not None and class_name not in set(results.school["class_name"]):
         raise SettingsError(f"There is no class called {class_name!r} this year.")

@@ -120,9 +120,15 @@ def _trust(values: dict[str, object]) -> str:
 
 
 def _results_bucket(values: dict[str, object]) -> str:
-    from sync.snapshot import check_bucket_name
-
     return check_bucket_name(_text(values, "Results bucket"))
+
+
+def check_bucket_name(name: str) -> str:
+    """A Cloud Storage bucket name as Google allows it, else one sentence (SettingsError)."""
+    if name and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]", name):
+        raise SettingsError("Results bucket must be a Cloud Storage bucket name: 3 to 63 lower-case "
+                            "letters, digits, dashes, dots or underscores.")
+    return name
 
 
 def _dfe_number(values: dict[str, object]) -> str:

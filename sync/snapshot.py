@@ -25,7 +25,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
@@ -39,7 +39,11 @@ from functions.snapshot import (
     pupil_rows,
     statutory_rows,
 )
-from sync.errors import SettingsError, TrackerError
+from sync.errors import TrackerError
+
+if TYPE_CHECKING:
+    from sync.settings import Settings
+    from sync.store import Store
 
 RESULTS_FOLDER = "results"
 _WINDOW_FOLDER = re.compile(r"^(\d+) (.+)$")
@@ -238,7 +242,7 @@ def _looks_like_parquet(data: bytes) -> bool:
     return 0 < footer <= len(data) - 12
 
 
-def place_for(store, settings) -> Place | None:
+def place_for(store: Store, settings: Settings) -> Place | None:
     """Where this store's snapshots go: a school folder's `results/`; a Google school's bucket
     from its Settings (None without one)."""
     folder = store.folder
@@ -249,19 +253,11 @@ def place_for(store, settings) -> Place | None:
         return None
     from sync.google.storage import Bucket, storage_session
 
-    return BucketPlace(Bucket(bucket, storage_session()), store.spreadsheet_id)
+    return BucketPlace(Bucket(bucket, storage_session()), store.school_id)
 
 
 OpenPlace = Callable[[str], Place]
 
 
-def check_bucket_name(name: str) -> str:
-    """A Cloud Storage bucket name as Google allows it, else one sentence (SettingsError)."""
-    if name and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]", name):
-        raise SettingsError("Results bucket must be a Cloud Storage bucket name: 3 to 63 lower-case "
-                            "letters, digits, dashes, dots or underscores.")
-    return name
-
-
 __all__ = ["KINDS", "Snapshot", "FolderPlace", "BucketPlace", "write_snapshot", "read_snapshot",
-           "windows_synced", "snapshot_of", "place_for", "check_bucket_name", "SnapshotUnreadable"]
+           "windows_synced", "snapshot_of", "place_for", "SnapshotUnreadable"]

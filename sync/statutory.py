@@ -10,7 +10,7 @@ from functions.moderation import ModerationRules
 from functions.moderation import moderation_rules as parse_moderation_rules
 from functions.statutory import NationalFigures, StatutoryError, StatutoryRules, load_national, load_statutory_rules
 from sync.errors import SettingsError
-from sync.templates import TEMPLATES_DIR
+from sync.templates_dir import TEMPLATES_DIR
 
 
 def _toml(path: Path) -> dict:

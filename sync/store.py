@@ -99,6 +99,11 @@ class Store(Protocol):
         `Tracker results` locally, `Tracker summary` on Google."""
 
     @property
+    def school_id(self) -> str:
+        """The school's name in a place shared by many schools (a results bucket, a trust's list):
+        a Google school's spreadsheet id; "" for a school folder, whose results stay in it."""
+
+    @property
     def account_email(self) -> str:
         """Who the store writes as, when it can tell who last changed each workbook (Google's
         service account); "" when it cannot, and then every sync reads every workbook."""

@@ -15,7 +15,6 @@ import tomllib
 import zipfile
 from copy import copy
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,9 @@ from openpyxl.xml.functions import tostring
 
 from functions.framework import Framework
 from functions.labels import offered_labels
+from sync.templates_dir import TEMPLATES_DIR
 from sync.xlsx import page_setup_properties
 
-TEMPLATES_DIR = Path(str(resources.files("sheets_templates")))
-"""`sheets_templates/`, wherever the package is: the repository, or site-packages after `pip install .`."""
 FIXED_TIME = datetime(2026, 1, 1)
 """Stamped into every workbook we create (document properties and zip entries), for determinism."""
 VALIDATION_LAST_ROW = 1000

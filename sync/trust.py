@@ -33,6 +33,7 @@ from sync.local_store import SUMMARY_FILE
 from sync.reader.names import canonical_lookup, normalise
 from sync.reader.table import is_blank
 from sync.reader.values import parse_text
+from sync.settings import check_bucket_name
 from sync.snapshot import FolderPlace, Place, SnapshotUnreadable, read_snapshot, windows_synced
 from sync.statutory import national_figures, statutory_rules
 from sync.store import Tab, Workbook
@@ -206,8 +207,6 @@ class TrustSettings:
 
 def trust_settings(summary: Workbook) -> TrustSettings:
     """The trust spreadsheet's Settings, Schools and Staff; a bad one is one sentence."""
-    from sync.snapshot import check_bucket_name
-
     tabs = {normalise(title): rows for title, rows in summary.items()}
     if "settings" not in tabs or "schools" not in tabs:
         raise SettingsError("The Trust summary needs a Settings tab and a Schools tab.")

@@ -38,6 +38,7 @@ class FakeStore:
     display_name: str = "Fake school"
     folder: Path | None = None
     results_name: str = SUMMARY_NAME
+    school_id: str = ""
     class_outputs: dict[str, dict[str, Tab]] = field(default_factory=dict)
     writes: list[tuple[str, list[str]]] = field(default_factory=list)
     retired: set[str] = field(default_factory=set)

@@ -92,6 +92,10 @@ class GoogleStore:
         """Who Drive names as `lastModifyingUser` after our own writes."""
         return self.http.account_email
 
+    @property
+    def school_id(self) -> str:
+        return self.spreadsheet_id
+
     folder: Path | None = None   # no school folder: a framework file is one of ours, reports go to Drive
     results_name = SUMMARY_NAME   # our tabs live in the school's own spreadsheet
 

@@ -14,12 +14,12 @@ import requests
 
 from sync.errors import SchoolNotFound
 from sync.store import Store, Workbook
-from sync.web import tasks
 from sync.web.auth import Forbidden, TokenVerifier, require_scheduler, require_staff
 from sync.web.config import WebConfig
 from sync.web.locks import SchoolLocks
 from sync.web.schools import QUEUED, SchoolOutcome, SchoolRegistry, run_each
 from sync.web.status import status_answer
+from sync.web.tasks import enqueue, school_task, trust_task
 
 
 def _run_trust(trust_id: str, *, waiting_since: str | None) -> TrustLine:
@@ -156,10 +156,10 @@ class Tracker:
 
     def _enqueue_trust(self, trust_id: str, night: datetime) -> str:
         config = self.config
-        task = tasks.trust_task(config.tasks_queue, trust_id, service_url=config.service_url,
+        task = trust_task(config.tasks_queue, trust_id, service_url=config.service_url,
                                 service_account=config.scheduler_email,
                                 audience=config.scheduler_audience, now=night)
-        return tasks.enqueue(self.session, config.tasks_queue, task)
+        return enqueue(self.session, config.tasks_queue, task)
 
     def trust_now(self, claims: Mapping[str, object], trust_id: str) -> dict[str, object]:
         """A trust leader's button: the Trust summary now. Only a trust-level role in the trust's
@@ -191,11 +191,11 @@ class Tracker:
 
     def _enqueue(self, spreadsheet_id: str) -> str:
         config = self.config
-        task = tasks.school_task(config.tasks_queue, spreadsheet_id,
+        task = school_task(config.tasks_queue, spreadsheet_id,
                                  service_url=config.service_url,
                                  service_account=config.scheduler_email,
                                  audience=config.scheduler_audience, day=self.today())
-        return tasks.enqueue(self.session, config.tasks_queue, task)
+        return enqueue(self.session, config.tasks_queue, task)
 
     def sync_one_task(self, spreadsheet_id: str) -> str:
         """A Cloud Task's work: sync one configured school (409 makes Cloud Tasks retry later)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sync.command_errors import plain_errors
+from sync.stores import open_store
 
 
 @click.command("import")
@@ -37,7 +38,6 @@ def import_command(school: str | None, files: tuple[str, ...], google: str | Non
 
     Example: python -m sync import demo-school arrivals.xml --class Rowan --dry-run
     """
-    from sync.cli import open_store
     from sync.mis.importer import import_pupils
 
     if google and school is not None:
@@ -101,7 +101,6 @@ def forget(school: str | None, google: str | None, left_before, upns: tuple[str,
 
     Example: python -m sync forget demo-school --left-before 2021-09-01 --dry-run
     """
-    from sync.cli import open_store
     from sync.year.forget import forget as run_forget
 
     result = run_forget(open_store(school, google), before=left_before.date() if left_before else None,
@@ -123,7 +122,6 @@ def export(school: str | None, directory: str | None, google: str | None) -> Non
 
     Example: python -m sync export demo-school demo-export
     """
-    from sync.cli import open_store
     from sync.year.export import export_school
 
     if google and directory is None:

@@ -110,6 +110,16 @@ def test_a_change_to_a_locked_window_is_checked_against_its_latest_row():
                                 ["Autumn"], NOW)
     assert problems[["cell", "found"]].values.tolist() == [
         ["H3", "Reading Autumn 2026-27 changed from 17 to 18 after the window was locked"]]
+    assert problems["workbook"].tolist() == ["Tracker summary"]   # Google: History is in the school's spreadsheet
+
+
+def test_a_warning_names_the_workbook_history_lives_in():
+    existing = history(("Autumn", "U1", "Reading", "16", 16, "teacher", EARLIER))
+    _, problems = merge_history(existing, new_rows(("Autumn", "U1", "Reading", "17", 17, "teacher"),
+                                                   ("Autumn", "U2", "Reading", "15", 15, "teacher")),
+                                ["Autumn"], NOW, workbook="Tracker results")
+    assert problems[["workbook", "tab", "cell"]].values.tolist() == [
+        ["Tracker results", "History", "H2"], ["Tracker results", "History", "H3"]]
 
 
 labels = st.sampled_from(["14", "15", "16", "16 GD", "ABS", ""])
