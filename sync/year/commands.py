@@ -75,7 +75,6 @@ def new_year_command(school: str | None, google: str | None, dry_run: bool) -> N
 
     Example: python -m sync new-year demo-school --dry-run
     """
-    from sync.cli import open_store
     from sync.year.new_year import new_year
 
     for line in new_year(open_store(school, google), dry_run=dry_run).lines:
