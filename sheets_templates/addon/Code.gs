@@ -27,6 +27,7 @@ function onOpen(e) {
       .addItem('Sync now', 'syncNow')
       .addItem('Check my class', 'checkMyClass')
       .addItem('Create parent reports', 'createParentReports')
+      .addItem('Next school year', 'nextSchoolYear')
       .addSeparator()
       .addItem('Sync status', 'showSyncStatus')
       .addToUi();
@@ -60,6 +61,29 @@ function createParentReports() {
   toast_('Writing parent reports: this can take a few minutes.');
   var answer = callTracker_('post', '/api/reports', {spreadsheetId: schoolId_()});
   toast_(answer.ok ? answer.body.message : errorText_(answer));
+}
+
+/**
+ * Menu (head or admin): the first time, a "Classes next year" tab in Tracker summary for the head
+ * to check; once checked, next year's class spreadsheets, shared as this year's are. This year's
+ * spreadsheets stay as they are. The service says what it did, or why not, in plain words.
+ */
+function nextSchoolYear() {
+  var ui = SpreadsheetApp.getUi();
+  var go = ui.alert('Next school year',
+      'The first time, this adds a "Classes next year" tab to Tracker summary for you to check. ' +
+      'Once you have checked it, choose Next school year again to create next year\'s class ' +
+      'spreadsheets. This year\'s spreadsheets stay as they are. Go on?', ui.ButtonSet.YES_NO);
+  if (go !== ui.Button.YES) {
+    return;
+  }
+  toast_('Working on next school year: this can take a few minutes.');
+  var answer = callTracker_('post', '/api/new-year', {spreadsheetId: schoolId_()});
+  if (!answer.ok) {
+    toast_(errorText_(answer));
+    return;
+  }
+  ui.alert('Next school year', answer.body.message, ui.ButtonSet.OK);
 }
 
 /** Menu: the last run and every problem of the school. */

@@ -15,14 +15,14 @@ from flask import Flask
 from sync.store import Store
 from sync.web.config import WebConfig
 from sync.web.routes import MAX_BODY_BYTES, api, health, register_error_handlers, schedule
-from sync.web.service import OpenSchool, Outcome, RunReports, RunSchool, Tracker
+from sync.web.service import OpenSchool, Outcome, RunNewYear, RunReports, RunSchool, Tracker
 
 CLOUD_TASKS_SCOPE = "https://www.googleapis.com/auth/cloud-platform"   # the only scope Cloud Tasks accepts
 
 
 def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
                run_school: RunSchool | None = None, open_school: OpenSchool | None = None,
-               run_reports: RunReports | None = None,
+               run_reports: RunReports | None = None, run_new_year: RunNewYear | None = None,
                session: requests.Session | None = None) -> Flask:
     """Build the app. `config` is a `WebConfig`, or environment-like variables (default
     `os.environ`); the collaborators default to the Google store, the sync job and the report job.
@@ -40,6 +40,7 @@ def create_app(config: WebConfig | Mapping[str, str] | None = None, *,
         open_school=open_school or _open_google_school,
         run_school=run_school or _run_sync,
         run_reports=run_reports or _write_reports,
+        run_new_year=run_new_year or _new_year,
         session=session or _google_session(config),
     )
     app.register_blueprint(health)
@@ -77,6 +78,12 @@ def _write_reports(store: Store, *, window: str | None, class_name: str | None) 
     from sync.report_job import write_reports_for_school
 
     return write_reports_for_school(store, window=window, class_name=class_name, upn=None, jobs=1)
+
+
+def _new_year(store: Store, *, dry_run: bool) -> list[str]:
+    from sync.year.new_year import new_year
+
+    return new_year(store, dry_run=dry_run).lines
 
 
 def _google_session(config: WebConfig) -> requests.Session:

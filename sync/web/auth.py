@@ -21,6 +21,7 @@ from sync.store import Workbook
 log = logging.getLogger(__name__)
 
 ROLES_FOR_REPORTS = ("Head", "Admin")
+ROLES_FOR_NEW_YEAR = ("Head", "Admin")
 
 
 class Unauthenticated(TrackerError):

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sync.errors import SettingsError, TrackerError
-from sync.web.auth import ROLES_FOR_REPORTS
+from sync.web.auth import ROLES_FOR_NEW_YEAR, ROLES_FOR_REPORTS
 from sync.web.service import Tracker
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,20 @@ def reports() -> ResponseReturnValue:
                                       ROLES_FOR_REPORTS, claims=g.claims)
     return tracker().reports(spreadsheet_id, store, window=_optional_text(body, "window"),
                              class_name=_optional_text(body, "className"))
+
+
+@api.post("/new-year")
+def new_year() -> ResponseReturnValue:
+    """The head's menu item: draft next year's classes, or create next year's class spreadsheets
+    from the draft (Head and Admin in the Staff tab only)."""
+    body = _json_body()
+    spreadsheet_id = _spreadsheet_id(body)
+    dry_run = body.get("dryRun", False)
+    if not isinstance(dry_run, bool):
+        raise SettingsError("dryRun should be true or false.")
+    store, _ = tracker().staff_school(request.headers.get("Authorization"), spreadsheet_id,
+                                      ROLES_FOR_NEW_YEAR, claims=g.claims)
+    return tracker().new_year(spreadsheet_id, store, dry_run=dry_run)
 
 
 @api.post("/trust")

@@ -14,7 +14,7 @@ import requests
 
 from sync.errors import SchoolNotFound
 from sync.store import Store, Workbook
-from sync.web.auth import Forbidden, TokenVerifier, require_scheduler, require_staff
+from sync.web.auth import Forbidden, NotConfigured, TokenVerifier, require_scheduler, require_staff
 from sync.web.config import WebConfig
 from sync.web.locks import SchoolLocks
 from sync.web.schools import QUEUED, SchoolOutcome, SchoolRegistry, run_each
@@ -60,6 +60,9 @@ TRUST_WAITS = 6
 Trust summary anyway, those schools shown as missing (and counted again the next night)."""
 RunReports = Callable[..., Sequence[object]]
 """Write a school's parent reports (`window=`, `class_name=`): returns what was written."""
+RunNewYear = Callable[..., Sequence[str]]
+"""Roll a school into next year (`sync.year.new_year.new_year(store, dry_run=...)`): the lines it
+says (counts and class names, never a pupil's)."""
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Tracker:
     today: Callable[[], date] = lambda: datetime.now(UTC).date()
     locks: SchoolLocks = field(default_factory=SchoolLocks)
     run_trust: RunTrust | None = None
+    run_new_year: RunNewYear | None = None
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def __post_init__(self) -> None:
@@ -121,6 +125,16 @@ class Tracker:
         count = len(written)
         return {"message": f"Wrote {count} parent report{'s' if count != 1 else ''}.",
                 "reports": count}
+
+    def new_year(self, spreadsheet_id: str, store: Store, *, dry_run: bool) -> dict[str, object]:
+        """Draft next year's classes, or create next year's class spreadsheets from the draft
+        (what `python -m sync new-year --google` does), under this instance's lock for the school
+        (the command takes the school's own lock too)."""
+        if self.run_new_year is None:
+            raise NotConfigured("This service cannot roll a school into next year.")
+        with self.locks.hold(spreadsheet_id):
+            lines = list(self.run_new_year(store, dry_run=dry_run))
+        return {"message": "\n".join(lines), "lines": lines}
 
     # --- the schedule's calls -----------------------------------------------------------------
 

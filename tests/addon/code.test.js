@@ -13,8 +13,8 @@ const CODE = fs.readFileSync(path.join(ADDON, 'Code.gs'), 'utf8');
 const SCHOOL_ID = '1SchoolSummarySpreadsheetId';
 
 /** A fresh add-on with fakes; `answers` are what UrlFetchApp.fetch gives, in order. */
-function loadAddon(answers = []) {
-  const seen = {menus: [], fetches: [], toasts: [], sidebars: [], activated: []};
+function loadAddon(answers = [], pressed = 'YES') {
+  const seen = {menus: [], fetches: [], toasts: [], sidebars: [], activated: [], alerts: []};
   const sheets = {Judgements: {getRange: (a1) => ({activate: () => seen.activated.push(a1)})}};
   const spreadsheet = {
     getId: () => SCHOOL_ID,
@@ -36,6 +36,12 @@ function loadAddon(answers = []) {
       getUi: () => ({
         createAddonMenu: () => menu('Add-on menu'),
         showSidebar: (html) => seen.sidebars.push(html),
+        alert: (title, message, buttons) => {
+          seen.alerts.push({title, message, buttons});
+          return buttons === 'YES_NO' ? pressed : 'OK';
+        },
+        ButtonSet: {OK: 'OK', YES_NO: 'YES_NO'},
+        Button: {OK: 'OK', YES: 'YES', NO: 'NO', CLOSE: 'CLOSE'},
       }),
       getActiveSpreadsheet: () => spreadsheet,
     },
@@ -69,7 +75,7 @@ function loadAddon(answers = []) {
   return {addon: context, seen};
 }
 
-test('onOpen builds the add-on menu (createAddonMenu) with its four commands', () => {
+test('onOpen builds the add-on menu (createAddonMenu) with its five commands', () => {
   const {addon, seen} = loadAddon();
   addon.onOpen({});
   assert.equal(seen.menus.length, 1);
@@ -77,7 +83,7 @@ test('onOpen builds the add-on menu (createAddonMenu) with its four commands', (
   assert.ok(seen.menus[0].added);
   assert.deepEqual(seen.menus[0].items, [
     ['Sync now', 'syncNow'], ['Check my class', 'checkMyClass'],
-    ['Create parent reports', 'createParentReports'], ['---'],
+    ['Create parent reports', 'createParentReports'], ['Next school year', 'nextSchoolYear'], ['---'],
     ['Sync status', 'showSyncStatus']]);
   for (const [, fn] of seen.menus[0].items.filter((item) => item.length === 2)) {
     assert.equal(typeof addon[fn], 'function', `${fn} is defined`);
@@ -131,6 +137,36 @@ test('Create parent reports posts to the reports route', () => {
   assert.match(seen.fetches[0].url, /\/api\/reports$/);
   assert.equal(seen.fetches[0].options.headers.Authorization, 'Bearer id-token-of-the-user');
   assert.equal(seen.toasts.at(-1).message, 'Wrote 30 parent reports.');
+});
+
+test('Next school year asks first, then posts to the new-year route and shows every line', () => {
+  const message = 'Created 2027-28 Oak (Year 4) with 28 pupils; shared as 2026-27 Oak (Year 3) is.\n' +
+      'When the head agrees, type in the Settings tab of Tracker summary: Academic year 2027-28.';
+  const {addon, seen} = loadAddon([{status: 200, body: {message, lines: message.split('\n')}}]);
+  addon.nextSchoolYear();
+  assert.equal(seen.alerts[0].buttons, 'YES_NO');
+  assert.match(seen.alerts[0].message, /Classes next year/);
+  assert.equal(seen.fetches.length, 1);
+  assert.equal(seen.fetches[0].url, 'https://YOUR-PROJECT.nw.r.appspot.com/api/new-year');
+  assert.equal(seen.fetches[0].options.method, 'post');
+  assert.equal(seen.fetches[0].options.headers.Authorization, 'Bearer id-token-of-the-user');
+  assert.deepEqual(JSON.parse(seen.fetches[0].options.payload), {spreadsheetId: SCHOOL_ID});
+  assert.deepEqual(seen.alerts.at(-1), {title: 'Next school year', message, buttons: 'OK'});
+});
+
+test('Next school year does nothing when the head says no', () => {
+  const {addon, seen} = loadAddon([], 'NO');
+  addon.nextSchoolYear();
+  assert.equal(seen.fetches.length, 0);
+  assert.equal(seen.alerts.length, 1);
+});
+
+test('Next school year refused (a teacher) is a toast in the service\'s words', () => {
+  const error = 'Only the head or an admin can do this; ask them to.';
+  const {addon, seen} = loadAddon([{status: 403, body: {error}}]);
+  addon.nextSchoolYear();
+  assert.equal(seen.toasts.at(-1).message, error);
+  assert.equal(seen.alerts.length, 1);            // the question only
 });
 
 test('Check my class asks for this workbook and lists its problems with links', () => {

@@ -153,3 +153,36 @@ def test_a_head_presses_sync_now_and_the_real_sync_writes_the_schools_summary(
     assert {(str(row[0]), row[1]) for row in tabs["Summary"][2:]} >= {("5", "Reading"), ("5", "Writing"), ("5", "Maths")}
     assert tabs["Sync log"][-1][-1] == "complete"
     assert standin.schema_errors == []
+
+
+def test_the_head_rolls_the_school_into_next_year_from_the_menu_and_nobody_else_may(
+        standin: StandIn, tmp_path) -> None:
+    """POST /api/new-year with the default collaborators: the real new-year on the real Google store."""
+    from tests.integration.test_new_year_google import on_a_shared_drive, titled
+    from tests.year_school import make_school
+
+    school = serve(standin, make_school(tmp_path / "school"))
+    on_a_shared_drive(standin)
+    standin.edit(school, "Staff", 1, 0, HEAD)
+    standin.edit(school, "Staff", 1, 1, "Head")
+    standin.edit(school, "Staff", 2, 0, "oak@school.example")
+    standin.edit(school, "Staff", 2, 1, "Teacher")
+    books = len(standin.world.books)
+    with serve_app(create_app(WebConfig(schools=(school,), oauth_audiences=(AUDIENCE,)))) as url:
+        def press(email: str, key=None) -> requests.Response:
+            token = mint_id_token(email, AUDIENCE, key=key) if key else mint_id_token(email, AUDIENCE)
+            return requests.post(f"{url}/api/new-year", json={"spreadsheetId": school},
+                                 headers=bearer(token), timeout=300)
+
+        assert press("oak@school.example").status_code == 403
+        assert press(HEAD, key=new_key()).status_code == 401          # a forged head
+        assert "Classes next year" not in standin.read_spreadsheet(school)
+        drafted = press(HEAD)
+        assert drafted.status_code == 200, drafted.text
+        assert drafted.json()["lines"][0].startswith("Drafted the Classes next year tab of Tracker summary")
+        made = press(HEAD)
+        assert made.status_code == 200, made.text
+        assert "Created 2027-28 Oak (Year 4) with 3 pupils" in made.json()["message"]
+    assert len(standin.world.books) == books + 2
+    assert standin.read_spreadsheet(titled(standin, "2027-28 Oak (Year 4)"))["Pupils"][1][0]
+    assert standin.schema_errors == []

@@ -33,9 +33,11 @@ class School:
         self.stores = {SCHOOL: FakeStore("Test school"), OTHER_SCHOOL: FakeStore("Other school")}
         self.opened: list[str] = []
         self.reports_written: list[tuple] = []
+        self.new_years: list[tuple] = []
         self.session, self.google = fake_google_session(key)
         self.app = create_app(web_config(**config), run_school=self.job,
                               open_school=self.open_school, run_reports=self.run_reports,
+                              run_new_year=self.run_new_year,
                               session=self.session)
         self.client = self.app.test_client()
 
@@ -49,6 +51,11 @@ class School:
     def run_reports(self, store, *, window, class_name):
         self.reports_written.append((store.display_name, window, class_name))
         return ["Oak/Ada.pdf", "Oak/Ben.pdf"]
+
+    def run_new_year(self, store, *, dry_run):
+        self.new_years.append((store.display_name, dry_run))
+        return ["Would create 2027-28 Oak (Year 4) with 3 pupils." if dry_run else
+                "Created 2027-28 Oak (Year 4) with 3 pupils.", "When the head agrees, type ..."]
 
     def token(self, email: str = TEACHER, **claims: object) -> str:
         return self.key.mint(email, claims.pop("audience", ADDON_AUDIENCE), **claims)

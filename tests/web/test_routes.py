@@ -11,7 +11,7 @@ from sync.errors import SchoolNotFound, StoreUnavailable
 from tests.web.fakes import (ADDON_AUDIENCE, OTHER_SCHOOL, SCHEDULER_AUDIENCE, SCHEDULER_EMAIL, SCHOOL, TEACHER,
                              FakeStore, SigningKey)
 
-API_ROUTES = ["sync", "status", "reports"]
+API_ROUTES = ["sync", "status", "reports", "new-year"]
 
 
 def test_healthz_answers_without_credentials(school: School) -> None:
@@ -62,6 +62,7 @@ def test_bad_tokens_get_401_and_do_no_work(school: School, impostor: SigningKey,
     assert answer.status_code == 401, answer.json
     assert set(answer.json) == {"error"}
     assert school.opened == [] and school.job.runs == [] and school.reports_written == []
+    assert school.new_years == []
 
 
 @pytest.mark.parametrize("route", API_ROUTES)
@@ -77,6 +78,38 @@ def test_a_teacher_may_not_create_parent_reports(school: School) -> None:
     assert answer.status_code == 403
     assert answer.json == {"error": "Only the head or an admin can do this; ask them to."}
     assert school.reports_written == []
+
+
+def test_a_teacher_may_not_roll_the_school_into_next_year(school: School) -> None:
+    answer = school.call("new-year", school.token(TEACHER))
+    assert answer.status_code == 403
+    assert answer.json == {"error": "Only the head or an admin can do this; ask them to."}
+    assert school.new_years == []
+
+
+def test_a_forged_head_token_may_not_roll_the_school_into_next_year(school: School, impostor: SigningKey) -> None:
+    answer = school.call("new-year", impostor.mint("head@school.example", ADDON_AUDIENCE))
+    assert answer.status_code == 401
+    assert school.opened == [] and school.new_years == []
+
+
+@pytest.mark.parametrize("who", ["head@school.example", "admin@school.example"])
+def test_the_head_or_an_admin_rolls_the_school_into_next_year(school: School, who: str) -> None:
+    dry = school.call("new-year", school.token(who), {"spreadsheetId": SCHOOL, "dryRun": True})
+    assert dry.status_code == 200, dry.json
+    assert dry.json["lines"][0] == "Would create 2027-28 Oak (Year 4) with 3 pupils."
+    made = school.call("new-year", school.token(who))
+    assert made.status_code == 200, made.json
+    assert made.json["message"].startswith("Created 2027-28 Oak (Year 4) with 3 pupils.\nWhen the head agrees")
+    assert school.new_years == [("Test school", True), ("Test school", False)]
+
+
+@pytest.mark.parametrize("dry_run", ["yes", 1, None, [True]])
+def test_a_dry_run_that_is_not_true_or_false_is_400_and_does_nothing(school: School, dry_run) -> None:
+    answer = school.call("new-year", school.token("head@school.example"), {"spreadsheetId": SCHOOL, "dryRun": dry_run})
+    assert answer.status_code == 400
+    assert answer.json == {"error": "dryRun should be true or false."}
+    assert school.new_years == []
 
 
 def test_an_admin_creates_parent_reports_for_a_class(school: School) -> None:
