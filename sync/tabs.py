@@ -37,6 +37,19 @@ def plain_value(value: object) -> object:
     return str(value)
 
 
+def plain_values(column: pd.Series) -> list[object]:
+    """`plain_value` of every value of a column, with the per-value call left out where the
+    column's type already gives plain values: whole numbers and booleans as they are, a float
+    column's missing values (NaN) as None, text as it is."""
+    values = column.tolist()
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "O"   # not pandas' nullable
+    if kind in "iub":    # numpy ints and bools: tolist() gives Python's, as plain_value would
+        return values
+    if kind == "f":
+        return [None if value != value else value for value in values]   # NaN is not itself
+    return [value if type(value) is str else plain_value(value) for value in values]
+
+
 def _text(value: object) -> object:
     """A cell of a column shown as text: whole numbers without ".0", blanks stay blank."""
     value = plain_value(value)
@@ -53,8 +66,7 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
     as_text = set(layout.get("text_columns", {}).get(title, []))
     frame = frame.assign(**{c: frame[c].map(_text) for c in as_text if c in frame.columns})
     # column by column: iterating rows of pandas' text columns costs a call per value
-    columns = [[plain_value(value) for value in frame.iloc[:, at].tolist()]
-               for at in range(frame.shape[1])]
+    columns = [plain_values(frame.iloc[:, at]) for at in range(frame.shape[1])]
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(len(frame))]
     colours = layout.get("colours", {})
     colour_by = {
@@ -99,9 +111,19 @@ def column_widths(title: str, header: list[str], columns: list[list[object]], la
             continue
         words = max((len(word) for word in name.split()), default=0)
         heading = max(words, math.ceil(len(name) / 2)) + 1     # bold: a little wider
-        longest = max((_shown_length(value, formats.get(name)) for value in values), default=0)
+        longest = _longest(values, formats.get(name))
         widths[name] = float(min(high, max(low, heading, longest) + padding))
     return widths
+
+
+def _longest(values: list[object], number_format: str | None) -> int:
+    """The most characters any of the values shows (`_shown_length` of each)."""
+    texts = [value for value in values if type(value) is str]    # most cells: counted as they are
+    longest = max(map(len, texts), default=0)
+    if len(texts) < len(values):
+        longest = max(longest, max((_shown_length(value, number_format) for value in values
+                                    if type(value) is not str), default=0))
+    return longest
 
 
 def _shown_length(value: object, number_format: str | None) -> int:

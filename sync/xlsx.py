@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from xml.etree import ElementTree
 from zipfile import ZipFile, is_zipfile
 
@@ -312,8 +314,13 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
     wrapped = set(tab.wrap)
     styles = [_number_style(sheet, tab.formats.get(name), name in wrapped, top=bool(wrapped))
               for name in tab.header]
-    for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
-        sheet.append(_body_row(sheet, values, styles))
+    if isinstance(sheet, WriteOnlyWorksheet):
+        _stream_body(sheet, styles, top)
+        for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
+            sheet.append(values)
+    else:
+        for values in tab.rows or [[]]:
+            sheet.append(_body_row(sheet, values, styles))
     for column, name in enumerate(tab.header, start=1):
         letter = get_column_letter(column)
         for value, colour in tab.colour_by.get(name, {}).items():
@@ -334,9 +341,13 @@ LINE_HEIGHT = 15.0
 """Points per line of text at the default font (Calibri 11): a wrapped row is this times its lines."""
 
 
+@lru_cache(maxsize=4096)
 def _lines(text: str, width: float) -> int:
     """Lines a text wraps onto in a column `width` characters wide (words kept whole)."""
-    return max(1, len(textwrap.wrap(text, max(int(width), 1))))
+    characters = max(int(width), 1)
+    if len(text) <= characters and "\t" not in text:
+        return 1   # what textwrap says of a text no longer than the line (a tab may widen it)
+    return max(1, len(textwrap.wrap(text, characters)))
 
 
 def _row_heights(sheet: AnySheet, tab: Tab, top: int, widths: list[float]) -> None:
@@ -400,6 +411,63 @@ def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | N
             cells.append(_entry(sheet, value))
     cells.extend(_entry(sheet, None if value == "" else value) for value in values[len(styles):])
     return cells
+
+
+class _ColumnCell(Cell):
+    """The cell a write-only sheet reuses for every body cell of one styled column: its style is
+    the column's, and the style's number in the workbook is worked out once, not per cell."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet, style: StyleArray) -> None:
+        super().__init__(sheet, row=1, column=1, style_array=style)   # placed when written
+        self._style_id: int = cast(Any, sheet).parent._cell_styles.add(style)
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+
+def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top: int) -> None:
+    """Let a write-only sheet turn the body's plain values into cells as it writes them, each in
+    its column's style, as `_body_row` does for a normal sheet.
+
+    Why: openpyxl's write-only `append` takes a styled cell only as a Cell object made for it,
+    which it first tries to store as a value and fails on (an exception per cell); for a school's
+    History that was a third of the time spent writing. Here one reused cell per styled column
+    and one for every plain value are filled in place, as openpyxl itself does for plain values:
+    each row's cells are written out before the next row is made (openpyxl 3.1's write-only
+    sheet; pinned). Rows up to `top` (note, header) are written as openpyxl writes them. Every
+    cell has the value, type and style it had (tests/unit/test_xlsx_stream.py; the demo school's
+    output files came out the same byte for byte)."""
+    plain = Cell(sheet, row=1, column=1)   # placed when written
+    cells = [plain if style is None else _ColumnCell(sheet, style) for style in styles]
+    styled = [style is not None for style in styles]
+    writer = cast(Any, sheet)   # openpyxl calls its _values_to_row for every appended row
+    own = writer._values_to_row   # openpyxl's: the note and header rows (Cell objects)
+
+    def values_to_row(values: list[Any], row_index: int) -> Iterator[Cell]:
+        if row_index <= top:
+            yield from own(values, row_index)
+            return
+        if len(values) < len(cells):
+            values = [*values, *[None] * (len(cells) - len(values))]
+        for column, value in enumerate(values):
+            if column < len(cells):
+                cell = cells[column]
+                if value is None or value == "":
+                    if not styled[column]:
+                        continue
+                    value = None     # a blank in a formatted column keeps its format
+            elif value is None or value == "":
+                continue
+            else:
+                cell = plain
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even "=..." or "#N/A"
+            cell.row, cell.column = row_index, column + 1
+            yield cell
+
+    writer._values_to_row = values_to_row
 
 
 def page_setup_properties(sheet: AnySheet) -> PageSetupProperties:
