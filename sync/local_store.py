@@ -34,7 +34,7 @@ from sync.errors import AlreadyRunning, SchoolNotFound, SettingsError, StoreUnav
 from sync.file_lock import lock_without_waiting, unlock
 from sync.reports.local import ReportSink
 from sync.store import NewWorkbook, Tab, Workbook, WorkbookRef
-from sync.xlsx import read_values_and_blanks, render_tab
+from sync.xlsx import custom_property, read_values_and_blanks, render_tab, tab_titles
 
 SUMMARY_FILE = f"{SUMMARY_NAME}.xlsx"
 RESULTS_FILE = "Tracker results.xlsx"
@@ -151,14 +151,11 @@ class LocalStore:
             if not path.is_file():
                 continue
             try:
-                book = load_workbook(path, read_only=True)
+                titles, owned = tab_titles(path), custom_property(path, OWNED_PROPERTY)
             except Exception:   # noqa: BLE001 - a damaged output is simply replaced
                 continue
-            try:
-                ours = _owned_titles(book) | set(RESULT_TABS) | {"Class summary", "Problems"}
-                made = [title for title in book.sheetnames if title not in ours]
-            finally:
-                book.close()
+            ours = (set(owned.split("\n")) if owned else set()) | set(RESULT_TABS) | {"Class summary", "Problems"}
+            made = [title for title in titles if title not in ours]
             if made:
                 raise StoreUnavailable(
                     f"{path.name} has a tab the sync did not write ('{made[0]}'); the sync "
@@ -422,13 +419,9 @@ def _not_a_workbook(name: str, workbooks: list[str]) -> dict:
 
 def _sheet_names(path: Path) -> list[str]:
     try:
-        book = load_workbook(path, read_only=True)
+        return tab_titles(path)
     except Exception:   # noqa: BLE001 - unreadable: read_summary says so
         return []
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
 
 
 def _old_tabs_note(people: Workbook, path: Path) -> list[dict]:
@@ -442,13 +435,6 @@ def _old_tabs_note(people: Workbook, path: Path) -> list[dict]:
         "tabs the sync wrote here before; they are no longer updated",
         f"the school's figures are now in {RESULTS_FILE}: delete these tabs from {SUMMARY_FILE} "
         "when you are ready (the sync never changes that file)", "warning"], strict=True))]
-
-
-def _owned_titles(book: XlsxWorkbook) -> set[str]:
-    for prop in book.custom_doc_props.props:  # type: ignore[attr-defined]  # not in openpyxl's stubs
-        if prop.name == OWNED_PROPERTY and prop.value:
-            return set(prop.value.split("\n"))
-    return set()
 
 
 def _mark_owned(book: XlsxWorkbook, titles: list[str]) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from xml.etree import ElementTree
 from zipfile import ZipFile, is_zipfile
 
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import fromstring, iterparse
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.chart import LineChart, Reference
@@ -225,6 +225,34 @@ def read_part(archive: ZipFile, name: str) -> bytes:
     info = archive.getinfo(name)
     with archive.open(info) as handle:
         return handle.read(info.file_size)
+
+
+def tab_titles(path: Path) -> list[str]:
+    """Every tab's title, in tab order, from the workbook's list of its tabs: no cell is read.
+    (openpyxl's read-only mode reads each whole sheet to learn its size when the file does not
+    state it, as in every file a write-only workbook saved: at ten times the demo's pupils that
+    was seconds for `Tracker results` alone.)"""
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        return list(book.sheet_names)
+    finally:
+        book.close()
+
+
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+def custom_property(path: Path, name: str) -> str | None:
+    """The text of a workbook's custom document property `name` (docProps/custom.xml), None
+    when it has none; no cell is read."""
+    with ZipFile(path) as archive:
+        if "docProps/custom.xml" not in archive.namelist():
+            return None
+        properties = fromstring(read_part(archive, "docProps/custom.xml"))
+    for prop in properties.iter(f"{_CUSTOM}property"):
+        if prop.get("name") == name:
+            return "".join(prop.itertext())
+    return None
 
 
 def sheet_parts(archive: ZipFile) -> dict[str, str]:
