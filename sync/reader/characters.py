@@ -23,6 +23,11 @@ def without_control_characters(name: str, workbook: Workbook) -> tuple[Workbook,
     problems: list[tuple] = []
     cleaned: Workbook = {}
     for title, rows in workbook.items():
+        # one search over the tab's text first: most tabs have no control character, and then
+        # there is nothing to look for cell by cell (no match spans the line feeds joining them)
+        if not CONTROL.search("\n".join(value for row in rows for value in row if isinstance(value, str))):
+            cleaned[title] = rows
+            continue
         new_rows = None
         for r, row in enumerate(rows):
             for c, value in enumerate(row):

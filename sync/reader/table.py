@@ -23,6 +23,8 @@ ERROR_VALUES = frozenset({*ERROR_CODES, "#ERROR!", "#SPILL!", "#CALC!", "#GETTIN
 
 def is_blank(value: object) -> bool:
     """An empty cell: None, a NaN, or text of spaces only."""
+    if type(value) is str:   # most cells: asked first
+        return not value.strip()
     if value is None:
         return True
     if isinstance(value, float):
@@ -31,7 +33,8 @@ def is_blank(value: object) -> bool:
 
 
 def is_error_value(value: object) -> bool:
-    return isinstance(value, str) and value.strip().upper() in ERROR_VALUES
+    # every error value has a "#": most text is let go without stripping and upper-casing it
+    return isinstance(value, str) and "#" in value and value.strip().upper() in ERROR_VALUES
 
 
 def frame_of(rows: list[tuple], columns: list[str],
