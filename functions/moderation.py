@@ -211,9 +211,11 @@ def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw
 
 def _statutory_row(part: pd.DataFrame, check: str, year: str, window: str, subject: str, who: str,
                    rules: ModerationRules) -> dict:
-    above, below = part[part["expected"]], part[~part["expected"]]
-    met_above = 100.0 * above["met"].mean() if len(above) else np.nan
-    met_below = 100.0 * below["met"].mean() if len(below) else np.nan
+    # a class's few pupils: plain arrays, not a frame per count
+    expected, met = part["expected"].to_numpy(dtype=bool), part["met"].to_numpy(dtype=bool)
+    above, below = met[expected], met[~expected]      # whether each met the standard
+    met_above = 100.0 * above.mean() if len(above) else np.nan
+    met_below = 100.0 * below.mean() if len(below) else np.nan
     flags = []
     whose = who if who != "All pupils" else "the school"
     if len(above) >= rules.min_pupils and met_above < rules.generous_if_met_under:
@@ -225,7 +227,7 @@ def _statutory_row(part: pd.DataFrame, check: str, year: str, window: str, subje
                      f"{window}, {float(round_half_up(met_below)):g}% met the standard at {check} "
                      "anyway: those judgements were cautious.")
     flag = " ".join(flags)
-    agree = 100.0 * (part["expected"] == part["met"]).mean()
+    agree = 100.0 * (expected == met).mean()
     return _row(check[0].upper() + check[1:], year, window, subject, who, Pupils=len(part),
                 **{"Agreement %": round_half_up(agree), "Judged expected or above": len(above),
                    "% of them who met the standard": round_half_up(met_above),

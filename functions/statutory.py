@@ -416,9 +416,10 @@ def _gld(results: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
     goals = results[(results["check"] == "eyfs") & results["subject"].isin(rules.gld_goals)]
     if goals.empty:
         return pd.DataFrame(columns=MEASURES)
-    per_pupil = goals.groupby(["academic_year", "upn"], sort=False).agg(
+    per_pupil = goals.assign(expected=goals["outcome"] == "expected").groupby(
+        ["academic_year", "upn"], sort=False).agg(
         workbook=("workbook", "last"), goals=("subject", "nunique"),
-        expected=("outcome", lambda o: int((o == "expected").sum()))).reset_index()
+        expected=("expected", "sum")).reset_index()
     complete = per_pupil["goals"] == len(rules.gld_goals)
     return pd.DataFrame({"academic_year": per_pupil["academic_year"], "workbook": per_pupil["workbook"],
                          "upn": per_pupil["upn"], "measure": "eyfs_gld", "counted": complete,
@@ -471,8 +472,8 @@ def eyfs_baselines(results: pd.DataFrame, rules: StatutoryRules, fw: Any, academ
         if subject.casefold() not in school_subject:
             continue
         mine = goals[goals["subject"].isin(listed)]
-        per_pupil = mine.groupby("upn")["outcome"].agg(
-            typed="size", expected=lambda o: bool((o == "expected").all()))
+        per_pupil = mine.assign(expected=mine["outcome"] == "expected").groupby("upn").agg(
+            typed=("outcome", "size"), expected=("expected", "all"))
         per_pupil = per_pupil[per_pupil["typed"] == len(listed)]
         values = fw.end_of_year_value(0) - np.where(per_pupil["expected"].astype(bool), 0, below)
         values = np.maximum(values, fw.scale_min)
