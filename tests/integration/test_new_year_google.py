@@ -128,3 +128,47 @@ def test_new_year_reads_every_spreadsheet_once_and_asks_for_drive_only_to_create
     # two uploads (Oak, the new Ash) and one permission (the service account's own is not copied)
     assert sum(r.path.endswith("/files") for r in writes) == 2
     assert all("/permissions" in r.path or r.path.endswith("/files") for r in writes)
+
+
+def type_setting(google: StandIn, summary_id: str, key: str, value: str) -> None:
+    """What the head does by hand in their own Settings tab."""
+    rows = google.read_spreadsheet(summary_id)["Settings"]
+    row = next(at for at, cells in enumerate(rows) if cells and cells[0] == key)
+    google.type_in(summary_id, "Settings", row, 1, value)
+
+
+def test_a_google_school_rolled_into_2027_28_syncs_takes_a_ctf_and_forgets_a_leaver(google, tmp_path):
+    """The issue's "done when", through the stand-in: roll, sync, import new arrivals, forget."""
+    from tests.ctf_files import ctf_xml, pupil_xml, upn
+
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    on_a_shared_drive(google)
+    assert CliRunner().invoke(cli, ["run", "--google", summary_id]).exit_code == 0       # 2026-27
+    for _ in range(2):
+        assert run("--google", summary_id).exit_code == 0
+    type_setting(google, summary_id, "Academic year", "2027-28")
+    synced = CliRunner().invoke(cli, ["run", "--google", summary_id])
+    assert synced.exit_code == 0, synced.output
+    summary = google.read_spreadsheet(summary_id)
+    assert summary["Summary"][0][0].startswith("Test Primary: Autumn 2027-28")
+    assert summary["Classes next year"][0][0].startswith("From 2026-27")     # the head's, as it was
+
+    arrivals = tmp_path / "arrivals.xml"
+    arrivals.write_text(ctf_xml([pupil_xml(upn=upn("802300100001"), forename="Ada", surname="Lovell",
+                                           dob="2021-03-04", year=1)]), encoding="utf-8")
+    imported = CliRunner().invoke(cli, ["import", "--google", summary_id, str(arrivals), "--class", "Ash"])
+    assert imported.exit_code == 0, imported.output
+    to_do = google.read_spreadsheet(summary_id)["Import: New pupils"]
+    assert to_do[0][0].startswith("Paste the 1 row below the headings into 2027-28 Ash (Year 1)")
+
+    kofi = ASH[0][0]                              # left with Year 6 in July 2027
+    old_ash = titled(google, "2026-27 Ash (Year 6)")
+    assert kofi in str(google.read_spreadsheet(old_ash)["Class summary"])       # written by the 2026-27 sync
+    forgot = CliRunner().invoke(cli, ["forget", "--google", summary_id, "--upn", kofi])
+    assert forgot.exit_code == 0, forgot.output
+    assert "Removed: 1 pupils; 3 Class summary rows" in forgot.output
+    after = google.read_spreadsheet(old_ash)
+    assert kofi not in str(after["Class summary"]) and kofi in str(after["Pupils"])   # the teacher's tab stays
+    assert not [title for title, rows in google.read_spreadsheet(summary_id).items() if kofi in str(rows)]
+    assert "2026-27 Ash (Year 6)" in forgot.output          # the past year's spreadsheet, for the school to delete
+    assert kofi not in forgot.output and "Kofi" not in forgot.output
