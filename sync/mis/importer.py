@@ -44,6 +44,7 @@ from sync.settings import Settings
 from sync.store import Store
 from sync.templates import TEMPLATES_DIR
 from sync.words import plural
+from sync.year.forgotten import Forgotten, read_forgotten
 from sync.year.school_files import read_school_store, tab_named
 
 RESULTS_FILE = "ctf_results.toml"
@@ -113,7 +114,7 @@ def check_incoming(incoming: pd.DataFrame) -> None:
 
 def import_pupils(store: Store, files: list[Path], *, class_name: str | None = None,
                   dry_run: bool = False, whole_roll: bool = False, mapping: str | None = None,
-                  now: datetime | None = None) -> ImportResult:
+                  now: datetime | None = None, rejoined: tuple[str, ...] = ()) -> ImportResult:
     """Local mode (a LocalStore) writes the to-do list as a file of ours in imports/; Google
     mode as tabs of ours in Tracker summary (sync.mis.to_do)."""
     now = now or datetime.now()
@@ -131,6 +132,9 @@ def import_pupils(store: Store, files: list[Path], *, class_name: str | None = N
             class_name = str(match["class_name"].iloc[0])
         incoming, assessments, lines = read_files(files, settings, school, now.date(), mapping)
         check_incoming(incoming)
+        incoming, assessments, left_out = without_forgotten(incoming, assessments, pupils,
+                                                            read_forgotten(store, found.summary), rejoined)
+        lines += left_out
         on_roll = pupils[["workbook", "row", "class_name", *DETAILS, "Left on"]]
         plan = plan_import(incoming, on_roll, classes[["workbook", "class_name", "year_group"]],
                            class_name=class_name, whole_roll=whole_roll)
@@ -168,6 +172,27 @@ def import_pupils(store: Store, files: list[Path], *, class_name: str | None = N
                             "cells into the class workbooks it names (this command never changes a "
                             "teacher's workbook).")
     return result
+
+
+def without_forgotten(incoming: pd.DataFrame, assessments: pd.DataFrame, pupils: pd.DataFrame,
+                      forgotten: Forgotten, rejoined: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The file's pupils but those the school forgot (sync.year.forgotten) and has not said are
+    back (`rejoined` UPNs, or on roll again this year), and a line for each one left out (the
+    file and place, never a name or UPN)."""
+    back = {"".join(upn.split()).upper() for upn in rejoined}
+    for upn in back:
+        if (why := upn_error(upn)) is not None:
+            raise SettingsError(f"--rejoined: the UPN given is not valid ({why}); nothing was imported.")
+    on_roll = set(pupils["UPN"])
+    days = [forgotten.forgotten_on(upn) if upn and upn not in back and upn not in on_roll else None
+            for upn in incoming["UPN"]]
+    out = pd.Series([day is not None for day in days], index=incoming.index)
+    lines = [f"Left out: {source} is a pupil the school forgot (erased) on {day}; if they have rejoined "
+             "the school, run the import again with --rejoined and their UPN."
+             for source, day in zip(incoming["source"], days, strict=True) if day is not None]
+    gone = set(incoming.loc[out, "UPN"])
+    return (incoming[~out].reset_index(drop=True),
+            assessments[~assessments["UPN"].isin(gone)].reset_index(drop=True), lines)
 
 
 def describe(plan: ImportPlan, statutory: StatutoryPlan, results: int) -> list[str]:

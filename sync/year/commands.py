@@ -19,9 +19,12 @@ from sync.stores import open_store
 @click.option("--whole-roll", is_flag=True,
               help="The files list every pupil on roll: list pupils on roll who are not in them.")
 @click.option("--mapping", help="The CSV column mapping to use (a section of sheets_templates/mis/columns.toml).")
+@click.option("--rejoined", multiple=True, metavar="UPN",
+              help="A pupil the school forgot (erased) who has come back: import them (repeatable).")
 @plain_errors
 def import_command(school: str | None, files: tuple[str, ...], google: str | None,
-                   class_name: str | None, dry_run: bool, whole_roll: bool, mapping: str | None) -> None:
+                   class_name: str | None, dry_run: bool, whole_roll: bool, mapping: str | None,
+                   rejoined: tuple[str, ...]) -> None:
     """Bring pupils from the school's MIS into this year's class workbooks.
 
     FILES are DfE Common Transfer Files (.xml) or CSV exports from SIMS, Arbor or Bromcom
@@ -29,7 +32,8 @@ def import_command(school: str | None, files: tuple[str, ...], google: str | Non
     SCHOOL/mis-columns.toml). Pupils are matched by UPN, else by name and date of birth. New
     pupils join the class their registration group names (or --class) with Joined on; blank
     Pupils cells are to be filled; a cell typed differently is printed as a problem; pupils not
-    in a whole-roll file are listed, never deleted.
+    in a whole-roll file are listed, never deleted. A pupil the school erased with forget is
+    left out (and said so) unless --rejoined names their UPN.
 
     It never changes a teacher's workbook: it writes a to-do list of its own,
     SCHOOL/imports/Import <date time>.xlsx (with --google: `Import: ...` tabs in Tracker
@@ -49,7 +53,7 @@ def import_command(school: str | None, files: tuple[str, ...], google: str | Non
         if not Path(name).is_file():
             raise click.UsageError(f"{name} is not a file.")
     result = import_pupils(open_store(school, google), [Path(f) for f in files], class_name=class_name,
-                           dry_run=dry_run, whole_roll=whole_roll, mapping=mapping)
+                           dry_run=dry_run, whole_roll=whole_roll, mapping=mapping, rejoined=rejoined)
     for line in result.lines:
         click.echo(line)
 

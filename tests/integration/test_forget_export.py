@@ -219,3 +219,54 @@ def test_forget_says_where_people_files_still_hold_the_pupil_and_changes_none_of
             "changes Tracker summary.xlsx).") in result.output
     assert "the next sync records these pupils again" in result.output
     assert {p: p.read_bytes() for p in people} == people
+
+
+def test_a_forgotten_pupil_is_not_brought_back_by_an_import_unless_they_rejoined(school, tmp_path):
+    from tests.ctf_files import ctf_xml, pupil_xml
+
+    lena = OAK[2]                                 # left at the end of 2025-26
+    assert invoke("forget", school, "--upn", lena[0]).exit_code == 0
+    kept = (school / ".tracker-forgotten.json").read_text()
+    assert lena[0] not in kept and lena[1] not in kept and lena[2] not in kept       # keyed hashes only
+    assert len(json.loads(kept)["pupils"]) == 1
+    old_export = tmp_path / "old.xml"             # an old CTF that still lists her
+    old_export.write_text(ctf_xml([pupil_xml(upn=lena[0], forename=lena[1], surname=lena[2],
+                                             dob="2018-05-01", year=4)]), encoding="utf-8")
+    to_dos = sorted((school / "imports").iterdir())
+    left_out = invoke("import", school, old_export, "--class", "Oak")
+    assert left_out.exit_code == 0, left_out.output
+    assert "Left out: old.xml, Pupil 1 is a pupil the school forgot (erased) on" in left_out.output
+    assert "Nothing to change." in left_out.output and sorted((school / "imports").iterdir()) == to_dos
+    assert lena[0] not in left_out.output and lena[1] not in left_out.output
+    back = invoke("import", school, old_export, "--class", "Oak", "--rejoined", lena[0], "--dry-run")
+    assert back.exit_code == 0, back.output
+    assert "Join: old.xml, Pupil 1 joins Oak" in back.output
+    bad = invoke("import", school, old_export, "--rejoined", "A12345")
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
+    # forgetting again keeps one list, one key
+    key = json.loads(kept)["key"]
+    assert invoke("forget", school, "--upn", ASH[0][0]).exit_code == 0
+    again = json.loads((school / ".tracker-forgotten.json").read_text())
+    assert again["key"] == key and len(again["pupils"]) == 2
+
+
+def test_a_google_school_keeps_its_forgotten_pupils_in_a_hidden_tab_without_upns(google, tmp_path):
+    from tests.ctf_files import ctf_xml, pupil_xml
+
+    summary_id = serve(google, two_years(tmp_path / "school"))
+    lena = OAK[2]
+    forgot = invoke("forget", "--google", summary_id, "--upn", lena[0])
+    assert forgot.exit_code == 0, forgot.output
+    sheet = google.world.books[summary_id].sheet_by_title("Forgotten pupils")
+    assert sheet is not None and sheet.properties.get("hidden") is True
+    rows = google.read_spreadsheet(summary_id)["Forgotten pupils"]
+    assert len(rows) == 3 and lena[0] not in str(rows)
+    old_export = tmp_path / "old.xml"
+    old_export.write_text(ctf_xml([pupil_xml(upn=lena[0], forename=lena[1], surname=lena[2],
+                                             dob="2018-05-01", year=4)]), encoding="utf-8")
+    left_out = invoke("import", "--google", summary_id, old_export, "--class", "Oak")
+    assert left_out.exit_code == 0, left_out.output
+    assert "is a pupil the school forgot (erased) on" in left_out.output
+    synced = invoke("run", "--google", summary_id)          # a sync keeps the list
+    assert synced.exit_code == 0, synced.output
+    assert google.read_spreadsheet(summary_id)["Forgotten pupils"] == rows
