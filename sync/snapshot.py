@@ -40,6 +40,7 @@ from functions.snapshot import (
     statutory_rows,
 )
 from sync.errors import TrackerError
+from sync.parquet_guard import footer_fits, pages_fit
 
 if TYPE_CHECKING:
     from sync.settings import Settings
@@ -214,18 +215,21 @@ def from_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table and its metadata; `SnapshotUnreadable` for a damaged file or a newer schema."""
     fastparquet = _fastparquet()
 
-    if not _looks_like_parquet(data):
+    if not _looks_like_parquet(data) or not footer_fits(data):
         raise SnapshotUnreadable(f"The results snapshot {name} is damaged.")
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             table = fastparquet.ParquetFile(io.BytesIO(data))
         meta = {k: v for k, v in table.key_value_metadata.items() if k != "pandas"}
         version = int(meta.get("schema_version", "0"))
+        fits = pages_fit(table, data)
     except Exception as error:   # fastparquet raises many kinds for a damaged file
         raise SnapshotUnreadable(f"The results snapshot {name} is damaged.") from error
     if version != SCHEMA_VERSION:
         raise SnapshotUnreadable(f"The results snapshot {name} is of schema version {version}; "
                                  f"this tracker reads version {SCHEMA_VERSION}: update it.")
+    if not fits:   # a page fastparquet would loop on for ever
+        raise SnapshotUnreadable(f"The results snapshot {name} is damaged.")
     try:
         with contextlib.redirect_stdout(io.StringIO()):   # fastparquet prints what it found damaged
             return table.to_pandas(), meta

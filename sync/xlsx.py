@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import warnings
 from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
@@ -304,11 +305,15 @@ def _as_openpyxl_reads(value: object) -> object:
 def _read_with_openpyxl(path: Path) -> Workbook:
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {
-            sheet.title: [[_as_percent(cell.value) if "%" in (getattr(cell, "number_format", "") or "")
-                           else cell.value for cell in row] for row in sheet.iter_rows()]
-            for sheet in book.worksheets
-        }
+        with warnings.catch_warnings():
+            # A date cell whose number is past any date: openpyxl reads it as #VALUE! (a Problems
+            # row with its address) and says so on stderr; the Problems row is the answer.
+            warnings.filterwarnings("ignore", "Cell .* is marked as a date", UserWarning)
+            return {
+                sheet.title: [[_as_percent(cell.value) if "%" in (getattr(cell, "number_format", "") or "")
+                               else cell.value for cell in row] for row in sheet.iter_rows()]
+                for sheet in book.worksheets
+            }
     finally:
         book.close()
 

@@ -22,14 +22,14 @@ def google(tmp_path_factory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("cli")
     school = demo_school(folder / "school", (5,))
     log = folder / "requests.jsonl"
-    process = subprocess.Popen([sys.executable, "-m", "tests.google_standin", "--port", "0", "--load", str(school),
-                                "--log", str(log)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        started = json.loads(process.stdout.readline())
-        yield {**started, "log": str(log)}
-    finally:
-        process.terminate()
-        assert process.wait(timeout=30) == 0, "the stand-in saw a request or answer outside Google's schemas"
+    with subprocess.Popen([sys.executable, "-m", "tests.google_standin", "--port", "0", "--load", str(school),
+                           "--log", str(log)], cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
+        try:    # `with` closes the pipe after (left to the garbage collector: a ResourceWarning)
+            started = json.loads(process.stdout.readline())
+            yield {**started, "log": str(log)}
+        finally:
+            process.terminate()
+            assert process.wait(timeout=30) == 0, "the stand-in saw a request or answer outside Google's schemas"
 
 
 def run_cli(google: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

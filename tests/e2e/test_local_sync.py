@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from fractions import Fraction
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from sync.job import run_sync
@@ -58,6 +60,17 @@ def summary_tabs(synced_school: SyncedSchool) -> dict[str, list]:
 # ------------------------------------------------------------------------------------------------
 # Outputs exist with the exact names
 
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[Workbook]:
+    """A workbook opened read-only (quick for a large one), closed after: left open, its file is
+    closed by the garbage collector with a ResourceWarning in whichever test runs then."""
+    book = load_workbook(path, read_only=True)
+    try:
+        yield book
+    finally:
+        book.close()
 
 def test_tracker_results_has_every_school_tab_and_none_of_the_peoples(summary_tabs) -> None:
     titles = list(summary_tabs)
@@ -113,8 +126,8 @@ def test_each_class_of_this_year_gets_a_summary_workbook(synced_school: SyncedSc
 def test_labels_are_written_as_text_and_measures_as_numbers(synced_school: SyncedSchool) -> None:
     """A label such as 16 must stay the text "16" (Excel would otherwise right-align and sum it)."""
     path = next((synced_school.folder / "summaries").glob("*.xlsx"))
-    sheet = load_workbook(path, read_only=True)["Class summary"]
-    rows = list(sheet.iter_rows(min_row=2))
+    with read_only(path) as book:
+        rows = list(book["Class summary"].iter_rows(min_row=2))
     header = [cell.value for cell in rows[0]]
     labels = [header.index(name) for name in LABEL_COLUMNS]
     numbers = [header.index(name) for name in ("Value", "Progress", "Expected progress")]
@@ -271,11 +284,11 @@ def _cells_of(school: Path, tab: str, keep) -> list[tuple[str, str, object]]:
     """(workbook, A1 cell, value) of this year's cells in `tab` (rows from 2) for which keep(value)."""
     found = []
     for path in this_year_class_files(school):
-        sheet = load_workbook(path, read_only=True)[tab]
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row[2:]:
-                if cell.value is not None and keep(cell.value):
-                    found.append((path.name, cell.coordinate, cell.value))
+        with read_only(path) as book:
+            for row in book[tab].iter_rows(min_row=2):
+                for cell in row[2:]:
+                    if cell.value is not None and keep(cell.value):
+                        found.append((path.name, cell.coordinate, cell.value))
     return found
 
 
@@ -307,10 +320,9 @@ def test_a_mistyped_grid_code_is_an_error_with_its_cell(synced_school, problems)
     mistyped = []
     for path in this_year_class_files(school):
         for title in ("Reading grid", "Writing grid", "Maths grid"):
-            sheet = load_workbook(path, read_only=True)[title]
-            for row in sheet.iter_rows(min_row=3):
-                mistyped += [(path.name, title, cell.coordinate) for cell in row[2:]
-                             if cell.value not in (None, "WT", "A", "M")]
+            with read_only(path) as book:
+                mistyped += [(path.name, title, cell.coordinate) for row in book[title].iter_rows(min_row=3)
+                             for cell in row[2:] if cell.value not in (None, "WT", "A", "M")]
     assert len(mistyped) == 1
     workbook, title, cell = mistyped[0]
     assert list(_problem(problems, workbook, title, cell)["Severity"]) == ["error"]
@@ -331,12 +343,13 @@ def test_a_score_over_100_percent_is_an_error_with_its_cell(synced_school, probl
 def test_a_duplicated_upn_is_an_error_on_one_of_its_rows(synced_school, problems) -> None:
     seen: dict[str, list[tuple[str, str]]] = {}
     for path in this_year_class_files(synced_school.folder):
-        sheet = load_workbook(path, read_only=True)["Pupils"]
-        header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
-        left_on = header.index("Left on")
-        for row in sheet.iter_rows(min_row=2):
-            if row[0].value and (left_on >= len(row) or row[left_on].value is None):
-                seen.setdefault(row[0].value, []).append((path.name, row[0].coordinate))
+        with read_only(path) as book:
+            sheet = book["Pupils"]
+            header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+            left_on = header.index("Left on")
+            for row in sheet.iter_rows(min_row=2):
+                if row[0].value and (left_on >= len(row) or row[left_on].value is None):
+                    seen.setdefault(row[0].value, []).append((path.name, row[0].coordinate))
     duplicated = {upn: places for upn, places in seen.items() if len(places) > 1}
     assert len(duplicated) == 1
     (places,) = duplicated.values()
@@ -403,8 +416,8 @@ def _set_cell(path: Path, tab: str, cell: str, value: object) -> None:
 
 def _judgement_cell(path: Path, column: str, row: int = 2) -> tuple[str, str, str]:
     """(A1 cell, UPN, label) of one pupil's judgement in `column` of a class workbook."""
-    sheet = load_workbook(path, read_only=True)["Judgements"]
-    rows = list(sheet.iter_rows(values_only=True))
+    with read_only(path) as book:
+        rows = list(book["Judgements"].iter_rows(values_only=True))
     index = rows[0].index(column)
     return f"{get_column_letter(index + 1)}{row}", rows[row - 1][0], rows[row - 1][index]
 
