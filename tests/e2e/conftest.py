@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sync.demo import build_demo
 from sync.job import SyncOutcome, run_sync
 from sync.local_store import LocalStore
 from sync.xlsx import read_values
+from tests.demo_copies import demo_copy
 
 FIRST_SYNC = datetime(2026, 11, 22, 8, 0, 0, tzinfo=timezone.utc)
 PEOPLE_TABS = ("Settings", "Staff")
@@ -84,7 +84,7 @@ def synced_school(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncedSc
     """The demo school (seed 1, points) synced once at FIRST_SYNC. Read it; never sync or edit it."""
     root = tmp_path_factory.mktemp("demo")
     pristine = root / "pristine"
-    build_demo(pristine, seed=1, framework="points")
+    demo_copy(pristine, seed=1, framework="points")
     folder = copy_school(pristine, root / "school")
     teacher_files = file_digests(folder / "classes")
     people = people_tabs(folder / "Tracker summary.xlsx")

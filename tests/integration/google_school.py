@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.demo import build_demo
 from sync.local_store import CLASSES_FOLDER
+from tests.demo_copies import demo_copy
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.load import load_school
 
@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
 def demo_school(folder: Path, year_groups: tuple[int, ...] = ()) -> Path:
     """The demo school in `folder`; with `year_groups`, only the class workbooks of those year
     groups (this year's and last year's) are kept, for a quicker test."""
-    build_demo(folder, seed=1)
+    demo_copy(folder, seed=1)
     if year_groups:
         wanted = tuple(f"(Year {year}).xlsx" for year in year_groups)
         for path in (folder / CLASSES_FOLDER).glob("*.xlsx"):
