@@ -45,15 +45,11 @@ class Lease:
 
     def take(self) -> bool:
         """Take the lease; False when someone holds it and its time is not past."""
-        try:
-            self.generation = self.bucket.put(self.name, self._body(), if_generation_match=0,
-                                              content_type=LEASE_TYPE).generation
+        if self._create():
             return True
-        except PreconditionFailed:
-            pass
         current = self.bucket.get(self.name)
         if current is None:        # released between our two calls: try once more
-            return self._create_once_more()
+            return self._create()
         if _expires(current.data) > self.clock():
             return False
         try:                       # expired: replace it only if nobody replaced it first
@@ -65,7 +61,8 @@ class Lease:
         log.warning("took over an expired lease %s", self.name)
         return True
 
-    def _create_once_more(self) -> bool:
+    def _create(self) -> bool:
+        """Create the lease, holding it; False when it exists already."""
         try:
             self.generation = self.bucket.put(self.name, self._body(), if_generation_match=0,
                                               content_type=LEASE_TYPE).generation

@@ -33,15 +33,12 @@ from sync.errors import SettingsError
 from sync.google.batch import CELL_FIELDS, new_sheet_id, pixels
 from sync.google.cells import row_data
 from sync.google.client import TrackerHTTPClient, build_client, http
+from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, check_shared_drive_folder
 from sync.google.spreadsheet import Layout
 from sync.store import Tab
 
-DRIVE_SCOPES = ("https://www.googleapis.com/auth/drive",)
-DRIVE_UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
-FOLDER_MIME = "application/vnd.google-apps.folder"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALL_DRIVES = {"supportsAllDrives": "true"}
 PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,allowFileDiscovery,deleted,permissionDetails)"
 DRAFT_SPARE_ROWS = 40          # room below a draft for the head's own rows
 
@@ -55,16 +52,9 @@ def check_classes_folder(client: TrackerHTTPClient, folder_id: str) -> None:
     """One sentence (SettingsError) unless the Classes folder is a folder on a shared drive."""
     if not folder_id:
         raise SettingsError("The Settings tab has no Classes folder: paste the Drive folder's id there.")
-    with client.doing("opening the Classes folder"):
-        folder = client.request("get", f"{DRIVE_FILES}/{quote(folder_id, safe='')}",
-                                params={**ALL_DRIVES, "fields": "id,mimeType,driveId"}).json()
-    if folder.get("mimeType") != FOLDER_MIME:
-        raise SettingsError("The Classes folder in the Settings tab is not a Drive folder: paste the id of "
-                            "the folder that holds the class spreadsheets there.")
-    if not folder.get("driveId"):
-        raise SettingsError("The Classes folder must be on a shared drive to add next year's spreadsheets "
-                            "(Drive gives a service account no storage of its own): move it to a shared drive "
-                            "where the service account is a Content manager, and run the command again.")
+    check_shared_drive_folder(client, folder_id, "Classes folder",
+                              paste="the folder that holds the class spreadsheets",
+                              to=" to add next year's spreadsheets", then="and run the command again")
 
 
 def upload_workbook(client: TrackerHTTPClient, folder_id: str, title: str, content: bytes) -> str:

@@ -26,6 +26,7 @@ from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError
 from sync.google.batch import plan_write, staged
 from sync.google.client import RequestCounts, RequestRejected, RequestTooLarge, build_client, http, open_spreadsheet
+from sync.google.drive import FOLDER_MIME
 from sync.google.history_state import (
     APPEND_VALUE,
     HEADER_KEY,
@@ -46,7 +47,6 @@ from sync.store import NewWorkbook, Tab, Workbook, WorkbookRef
 
 LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
-FOLDER_MIME = "application/vnd.google-apps.folder"
 LIST_FIELDS = "nextPageToken,files(id,name,mimeType,modifiedTime,lastModifyingUser(emailAddress))"
 UPLOADED_WORKBOOKS = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "an Excel workbook",

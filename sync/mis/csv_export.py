@@ -4,6 +4,7 @@ number and column, never its content."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -21,18 +22,25 @@ FIELDS = ["UPN", "First name", "Last name", "Date of birth", "Gender", "Year", "
 REQUIRED = ["UPN", "First name", "Last name", "Date of birth"]
 
 
-def load_mappings(templates_dir: Path, school: Path | None) -> tuple[dict[str, dict], dict[str, list[str]]]:
-    """Every mapping section (the school's file first) and the shared `[values]` words."""
-    sections: dict[str, dict] = {}
-    values: dict[str, list[str]] = {}
-    files = [school / SCHOOL_MAPPING_FILE] if school else []
-    for file in [*files, templates_dir / "mis" / MAPPING_FILE]:
+def school_then_ours(school: Path | None, school_file: str, ours: Path, what: str) -> Iterator[tuple[Path, dict]]:
+    """Each mapping file there is, parsed: the school's own (`school_file` in its folder, local
+    mode) first, then `ours`; one sentence (SettingsError) naming `what` for one that cannot be read."""
+    for file in [*([school / school_file] if school is not None else []), ours]:
         if not file.is_file():
             continue
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise SettingsError(f"The column mapping {file.name} cannot be read ({error}).") from None
+            raise SettingsError(f"The {what} {file.name} cannot be read ({error}).") from None
+        yield file, data
+
+
+def load_mappings(templates_dir: Path, school: Path | None) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """Every mapping section (the school's file first) and the shared `[values]` words."""
+    sections: dict[str, dict] = {}
+    values: dict[str, list[str]] = {}
+    for file, data in school_then_ours(school, SCHOOL_MAPPING_FILE, templates_dir / "mis" / MAPPING_FILE,
+                                       "column mapping"):
         for name, section in data.items():
             if name == "values":
                 for key, words in section.items():

@@ -7,7 +7,6 @@ are only read: no command saves a workbook a person owns again.
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +27,7 @@ from functions.roll import (
     statutory_results,
 )
 from sync.errors import SettingsError
-from sync.mis.csv_export import read_mis_csv
+from sync.mis.csv_export import read_mis_csv, school_then_ours
 from sync.mis.ctf import ASSESSMENTS, read_ctf
 from sync.mis.to_do import (
     GOOGLE_TITLE,
@@ -282,14 +281,8 @@ def _number(value: object) -> int:
 def load_result_rules(templates_dir: Path, school: Path | None) -> pd.DataFrame:
     """The [[result]] rules: the school's `ctf-results.toml` first (local mode), then the templates'."""
     rules = []
-    own = [school / SCHOOL_RESULTS_FILE] if school is not None else []
-    for file in (*own, templates_dir / "mis" / RESULTS_FILE):
-        if not file.is_file():
-            continue
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise SettingsError(f"The result mapping {file.name} cannot be read ({error}).") from None
+    for file, data in school_then_ours(school, SCHOOL_RESULTS_FILE, templates_dir / "mis" / RESULTS_FILE,
+                                       "result mapping"):
         for number, rule in enumerate(data.get("result", []), start=1):
             if not str(rule.get("column", "")).strip():
                 raise SettingsError(f"{file.name}: [[result]] number {number} has no column.")

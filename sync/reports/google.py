@@ -39,19 +39,16 @@ from gspread.urls import DRIVE_FILES_API_V3_URL as DRIVE_FILES
 
 from sync.errors import SettingsError
 from sync.google.client import TrackerHTTPClient, build_client, http
+from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, FOLDER_MIME, check_shared_drive_folder
 from sync.google.pacer import Pacer
 from sync.reports.docx import DOCX_MIME
 from sync.reports.local import ReportTarget
 from sync.reports.names import safe_name
 
-REPORT_SCOPES = ("https://www.googleapis.com/auth/drive",)
-DRIVE_UPLOAD = "https://www.googleapis.com/upload/drive/v3/files"
-FOLDER_MIME = "application/vnd.google-apps.folder"
 DOC_MIME = "application/vnd.google-apps.document"
 PDF_MIME = "application/pdf"
 PAGE_SIZE = "1000"
 DRIVE_REQUESTS_PER_MINUTE = 90   # per process and kind (see report_client)
-ALL_DRIVES = {"supportsAllDrives": "true"}   # a Reports folder may live on a shared drive
 LISTING = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "pageSize": PAGE_SIZE}
 
 
@@ -60,7 +57,7 @@ def report_client() -> gspread.Client:
     Drive rather than Sheets: Drive allows far more than Sheets' 60 a minute, but asks for no more
     than about 3 writes a second per account, sustained; two worker processes at 90 a minute each
     stay under that."""
-    return build_client(scopes=REPORT_SCOPES, pacer=Pacer(limit=DRIVE_REQUESTS_PER_MINUTE))
+    return build_client(scopes=DRIVE_SCOPES, pacer=Pacer(limit=DRIVE_REQUESTS_PER_MINUTE))
 
 
 @dataclass
@@ -124,16 +121,8 @@ class GoogleDriveSink:
                                             params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
 
     def _check_shared_drive(self) -> None:
-        with self.client.doing("opening the Reports folder"):
-            folder = self.client.request("get", f"{DRIVE_FILES}/{quote(self.reports_folder, safe='')}",
-                                         params={**ALL_DRIVES, "fields": "id,mimeType,driveId"}).json()
-        if folder.get("mimeType") != FOLDER_MIME:
-            raise SettingsError("The Reports folder in the Settings tab is not a Drive folder: paste the id "
-                                "of a folder on a shared drive there.")
-        if not folder.get("driveId"):
-            raise SettingsError("The Reports folder must be on a shared drive (Drive gives a service account "
-                                "no storage of its own): move it to a shared drive where the service account "
-                                "is a Content manager, or paste the id of a folder there.")
+        check_shared_drive_folder(self.client, self.reports_folder, "Reports folder",
+                                  paste="a folder on a shared drive", then="or paste the id of a folder there")
 
     def write(self, target: ReportTarget, pdf: bytes, docx: bytes) -> str:
         """Upload (or replace) the pupil's PDF and Google Doc; return "<class>/<name>"."""

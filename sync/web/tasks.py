@@ -25,20 +25,26 @@ DISPATCH_DEADLINE = "1800s"   # the most Cloud Tasks allows an HTTP target
 TIMEOUT_SECONDS = 30
 
 
+def _signed_post(url: str, payload: dict[str, str], service_account: str, audience: str) -> dict[str, object]:
+    """A task's HTTP request: POST `payload` as JSON to `url` of this service, with an OIDC token
+    of the scheduler service account for `audience`."""
+    return {
+        "httpMethod": "POST",
+        "url": url,
+        "headers": {"Content-Type": "application/json"},
+        "body": base64.b64encode(json.dumps(payload).encode()).decode("ascii"),
+        "oidcToken": {"serviceAccountEmail": service_account, "audience": audience},
+    }
+
+
 def school_task(queue: str, spreadsheet_id: str, *, service_url: str, service_account: str,
                 audience: str, day: date) -> dict[str, object]:
     """The Cloud Tasks `Task` resource that asks this service to sync one school."""
-    body = json.dumps({"spreadsheetId": spreadsheet_id}).encode()
     return {
         "name": f"{queue}/tasks/sync-{spreadsheet_id}-{day:%Y%m%d}",
         "dispatchDeadline": DISPATCH_DEADLINE,
-        "httpRequest": {
-            "httpMethod": "POST",
-            "url": service_url + SYNC_SCHOOL_PATH,
-            "headers": {"Content-Type": "application/json"},
-            "body": base64.b64encode(body).decode("ascii"),
-            "oidcToken": {"serviceAccountEmail": service_account, "audience": audience},
-        },
+        "httpRequest": _signed_post(service_url + SYNC_SCHOOL_PATH, {"spreadsheetId": spreadsheet_id},
+                                    service_account, audience),
     }
 
 
@@ -48,18 +54,13 @@ def trust_task(queue: str, trust_id: str, *, service_url: str, service_account: 
     by trust and date (a second enqueue the same night is refused), due TRUST_DELAY after `now`,
     and told the night began at `now` (schools synced before it are waited for)."""
     now = now.astimezone(UTC)
-    body = json.dumps({"trustId": trust_id, "since": now.strftime("%Y-%m-%d %H:%M:%S")}).encode()
     return {
         "name": f"{queue}/tasks/trust-{trust_id}-{now:%Y%m%d}",
         "scheduleTime": (now + TRUST_DELAY).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "dispatchDeadline": DISPATCH_DEADLINE,
-        "httpRequest": {
-            "httpMethod": "POST",
-            "url": service_url + TRUST_PATH,
-            "headers": {"Content-Type": "application/json"},
-            "body": base64.b64encode(body).decode("ascii"),
-            "oidcToken": {"serviceAccountEmail": service_account, "audience": audience},
-        },
+        "httpRequest": _signed_post(service_url + TRUST_PATH,
+                                    {"trustId": trust_id, "since": now.strftime("%Y-%m-%d %H:%M:%S")},
+                                    service_account, audience),
     }
 
 
