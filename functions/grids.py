@@ -6,6 +6,8 @@ tick gets no suggestion.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -28,7 +30,7 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
     the year band or the band of the pupil's latest judgement this year when that is lower.
     """
     ticks = ticks.reset_index(drop=True)
-    code = ticks["raw"].astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+    code = _codes(ticks["raw"])
     problems = _code_problems(ticks[~code.isin(CODES) & (code != "")])
     valid = ticks[code.isin(CODES)].assign(achieved=code.isin(["A", "M"]), mastered=code == "M")
     ticked = valid.merge(statements[["workbook", "subject", "statement_no", "group"]],
@@ -40,6 +42,14 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
     totals = statements.groupby(["workbook", "subject", "group"]).size().rename("total").reset_index()
     suggest = _points if fw.kind == "points" else _steps
     return suggest(pupils, counts, totals, fw)[SUGGESTIONS].reset_index(drop=True), problems
+
+
+def _codes(raw: pd.Series) -> pd.Series:
+    """Each tick as a code: its text without spaces, in capitals (missing stays missing). A
+    school's ticks are a handful of distinct texts, so each is worked out once."""
+    text = raw.astype(str)
+    codes = {value: re.sub(r"\s+", "", value).upper() for value in pd.unique(text) if isinstance(value, str)}
+    return text.map(codes)
 
 
 def _with_counts(rows: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:

@@ -322,19 +322,34 @@ def parse_statutory(cells: pd.DataFrame, rules: StatutoryRules) -> tuple[pd.Data
     rules do not know is an error with its address; a pupil with only some of the goals of a good
     level of development is a warning (they are left out of GLD)."""
     rows, problems = [], []
+    # a school's cells repeat a few headers, years and codes: each is worked out once
+    columns: dict[object, Column | None] = {}
+    parsed_cells: dict[tuple[type, object, str], tuple[str, float, str, str, str] | None] = {}
+    years: dict[tuple[str, int], str] = {}
     for cell in cells.itertuples(index=False):
-        column = rules.column(cell.column)
+        if cell.column not in columns:
+            columns[cell.column] = rules.column(cell.column)
+        column = columns[cell.column]
         if column is None:
             problems.append((cell.workbook, TAB, cell.cell, cell.column,
                              "a column of the Statutory tab (see sheets_templates/statutory/checks.toml)",
                              "warning"))
             continue
-        parsed = parse_result(cell.raw, column, rules)
+        key = (type(cell.raw), cell.raw, column.name)    # the type too: 1, 1.0 and True are equal
+        try:
+            parsed = parsed_cells[key]
+        except KeyError:
+            parsed = parsed_cells[key] = parse_result(cell.raw, column, rules)
+        except TypeError:    # a value that cannot be a key
+            parsed = parse_result(cell.raw, column, rules)
         if parsed is None:
             problems.append((cell.workbook, TAB, cell.cell, _shown(cell.raw),
                              f"{column.name}: {expected_text(column, rules)}", "error"))
             continue
-        year = shift_academic_year(str(cell.academic_year), -column.years_before)
+        when = (str(cell.academic_year), column.years_before)
+        if when not in years:
+            years[when] = shift_academic_year(when[0], -column.years_before)
+        year = years[when]
         rows.append((cell.workbook, year, cell.cell, cell.upn, column.check, column.subject,
                      column.name, *parsed))
     results = pd.DataFrame(rows, columns=RESULTS).astype({"score": float})

@@ -349,3 +349,20 @@ def test_eyfs_goals_give_a_year_1_baseline_only_where_there_is_none():
     assert baselines.loc[("P2", "Reading"), "label"] == "8"                   # word reading emerging
     assert baselines.loc[("P2", "Writing"), "value"] == 9.0
     assert ("P3", "Maths") not in baselines.index
+
+
+
+def test_a_repeated_value_is_read_once_but_equal_values_of_other_types_each_as_themselves():
+    """parse_statutory remembers what it made of a value in a column (issue 15): 1 and True are
+    equal in Python, but a mark of 1 is a result and TRUE is not a mark; 32 in the retake column
+    is a retake; the same cell a year later is that year's."""
+    typed = [("P1", "Phonics mark", 1), ("P2", "Phonics mark", True), ("P3", "Phonics mark", 1.0),
+             ("P4", "Phonics retake mark", 32), ("P5", "Phonics mark", 32)]
+    both = pd.concat([cells(typed[:4]), cells(typed[4:], year="2026-27")], ignore_index=True)
+    results, problems = parse_statutory(both, RULES)
+    assert [tuple(row) for row in results[["upn", "academic_year", "check", "result", "outcome"]]
+            .itertuples(index=False)] == [
+        ("P1", "2025-26", "phonics", "1", "not met"), ("P3", "2025-26", "phonics", "1", "not met"),
+        ("P4", "2025-26", "phonics_retake", "32", "expected"),
+        ("P5", "2026-27", "phonics", "32", "expected")]
+    assert list(problems["cell"]) == ["C3"] and list(problems["found"]) == ["True"]
