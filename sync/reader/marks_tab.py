@@ -74,7 +74,7 @@ def long_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int]) ->
         letter = table.letter_at(position)
         for pupil in pupils:
             raw = pupil.row.values[position]
-            if not is_blank(raw):
+            if raw.strip() if type(raw) is str else not is_blank(raw):   # is_blank, text inline
                 cells.append(LongCell(name, f"{letter}{pupil.row.number}", pupil.upn, raw))
     return cells
 

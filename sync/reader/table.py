@@ -104,7 +104,7 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
     width = max((len(row) for row in rows), default=0)
     used = [BodyRow(number, [*row, *[None] * (width - len(row))])
             for number, row in enumerate(rows, start=1)
-            if not all(is_blank(value) for value in row)]
+            if any(value.strip() if type(value) is str else not is_blank(value) for value in row)]
     if not used:
         return Table(title, 1, {}, {}, [])
     header, body = used[0], used[1:]
