@@ -78,7 +78,8 @@ def _read_with_calamine(path: Path) -> Workbook:
     book = CalamineWorkbook.from_path(str(path))
     try:
         values = {
-            sheet.name: [[value if type(value) is str and value else _as_openpyxl_reads(value) for value in row]
+            sheet.name: [[value if type(value) is str and value else None if value == ""
+                          else _as_openpyxl_reads(value) for value in row]
                          for row in book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)]
             for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet
         }

@@ -82,10 +82,13 @@ def long_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int]) ->
 def without_errors(table: Table, cells: list[LongCell], expected: str,
                    problems: ProblemLog) -> list[LongCell]:
     """`cells` less those holding a spreadsheet error value, which are reported as problems."""
+    kept = []
     for cell in cells:
         if is_error_value(cell.raw):
             problems.add_cell(table.title, cell.cell, cell.raw, expected)
-    return [cell for cell in cells if not is_error_value(cell.raw)]
+        else:
+            kept.append(cell)
+    return kept
 
 
 def read_marks(table: Table, tab: str, workbook: str, academic_year: str, subjects: list[str],
