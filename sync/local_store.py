@@ -287,6 +287,10 @@ class LocalStore:
     def check_can_create(self) -> None:
         """A folder can always hold a new workbook (a full disk is said when it happens)."""
 
+    def finish_sharing(self) -> list[str]:
+        """Files in a folder carry no sharing: nothing to finish."""
+        return []
+
     def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
         """classes/<name>, a new file; `like` is for Google's sharing (files carry no sharing here)."""
         path = self.folder / CLASSES_FOLDER / name

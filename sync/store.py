@@ -180,6 +180,11 @@ class Store(Protocol):
         """Before a year command creates class workbooks: raise `SettingsError` (one sentence)
         when the store could not hold a new one (Google: a Classes folder off a shared drive)."""
 
+    def finish_sharing(self) -> list[str]:
+        """Before a year command creates class workbooks: finish what an earlier run left half
+        done (Google: a spreadsheet made but not yet shared when the run stopped), a line for
+        each; nothing where files carry no sharing."""
+
     def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
         """A new class workbook named `name` ("2027-28 Oak (Year 4).xlsx") in the classes folder,
         made from `content` (an .xlsx), never over an existing one (`SettingsError`). Google:

@@ -125,6 +125,9 @@ class FakeStore:
     def check_can_create(self) -> None:
         return None
 
+    def finish_sharing(self) -> list[str]:
+        return []
+
     def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
         if name in self.workbooks or name in self.created:
             raise SettingsError(f"{name} exists already; it was left as it is.")

@@ -8,6 +8,9 @@ downs, frozen rows and widths come across as Drive imports them. It is then shar
 spreadsheet it comes from is shared: each permission given on that file itself is given again
 (no notification email); a shared drive's members reach it as they reach the old one, and an owner
 (a file in someone's My Drive) becomes an editor, since a file on a shared drive has no owner.
+Until its sharing is done the new file carries a mark of ours (appProperties, private to our Cloud
+project); a run that stops in between leaves the mark, and the next run finds it (one files.list)
+and finishes the sharing first.
 
 Why not Drive's `files.copy` of this year's spreadsheet (gspread's `Client.copy`): a copy carries
 this year's judgements, comments and any tab a teacher added into a file for a class that may be
@@ -41,6 +44,7 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,allowFileDiscovery,deleted,permissionDetails)"
 DRAFT_SPARE_ROWS = 40          # room below a draft for the head's own rows
+SHARING, SHARING_FROM, UNFINISHED = "trackerSharing", "trackerSharingFrom", "unfinished"
 
 
 def drive_client() -> gspread.Client:
@@ -57,12 +61,17 @@ def check_classes_folder(client: TrackerHTTPClient, folder_id: str) -> None:
                               to=" to add next year's spreadsheets", then="and run the command again")
 
 
-def upload_workbook(client: TrackerHTTPClient, folder_id: str, title: str, content: bytes) -> str:
-    """The .xlsx `content` as a new Google Sheet titled `title` in the folder; its id."""
+def upload_workbook(client: TrackerHTTPClient, folder_id: str, title: str, content: bytes,
+                    share_from: str = "") -> str:
+    """The .xlsx `content` as a new Google Sheet titled `title` in the folder; its id. With
+    `share_from`, the file is marked as not shared yet (appProperties, private to our project)
+    until `mark_shared`: a run that stops in between is finished by the next (`finish_sharing`)."""
     from sync.reports.google import multipart
 
-    body, content_type = multipart({"name": title, "mimeType": SPREADSHEET_MIME, "parents": [folder_id]},
-                                   content, XLSX_MIME)
+    meta: dict[str, object] = {"name": title, "mimeType": SPREADSHEET_MIME, "parents": [folder_id]}
+    if share_from:
+        meta["appProperties"] = {SHARING: UNFINISHED, SHARING_FROM: share_from}
+    body, content_type = multipart(meta, content, XLSX_MIME)
     with client.doing(f"adding '{title}' to the Classes folder"):
         return str(client.request("post", DRIVE_UPLOAD, params={**ALL_DRIVES, "uploadType": "multipart",
                                                                 "fields": "id"},
@@ -97,6 +106,31 @@ def share_like(client: TrackerHTTPClient, file_id: str, source_id: str, title: s
                            params={**params, "fields": "id"}, json=body)
         given += 1
     return given
+
+
+def mark_shared(client: TrackerHTTPClient, file_id: str, title: str) -> None:
+    """Take away the not-shared-yet mark `upload_workbook` set."""
+    with client.doing(f"marking '{title}' as shared"):
+        client.request("patch", f"{DRIVE_FILES}/{quote(file_id, safe='')}",
+                       params={**ALL_DRIVES, "fields": "id"},
+                       json={"appProperties": {SHARING: None, SHARING_FROM: None}})
+
+
+def unfinished(client: TrackerHTTPClient, folder_id: str) -> list[dict]:
+    """Spreadsheets in the folder that a run made and stopped before sharing (one files.list)."""
+    folder = folder_id.replace("\\", "\\\\").replace("'", "\\'")
+    params = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "pageSize": "1000",
+              "fields": "nextPageToken,files(id,name,appProperties)",
+              "q": (f"'{folder}' in parents and appProperties has {{ key='{SHARING}' and "
+                    f"value='{UNFINISHED}' }} and trashed = false")}
+    found: list[dict] = []
+    while True:
+        with client.doing("looking for spreadsheets an earlier run did not finish sharing"):
+            answer = client.request("get", DRIVE_FILES, params=params).json()
+        found += answer.get("files", [])
+        if not answer.get("nextPageToken"):
+            return found
+        params = {**params, "pageToken": answer["nextPageToken"]}
 
 
 def _permissions(client: TrackerHTTPClient, file_id: str, title: str) -> list[dict]:

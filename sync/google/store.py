@@ -268,15 +268,31 @@ class GoogleStore:
 
         check_classes_folder(http(self.drive), self.classes_folder)
 
+    def finish_sharing(self) -> list[str]:
+        """Share each class spreadsheet an earlier run made but stopped before sharing."""
+        from sync.google.new_files import SHARING_FROM, mark_shared, share_like, unfinished
+
+        client = http(self.drive)
+        lines = []
+        for item in unfinished(client, self.classes_folder):
+            title, source = str(item.get("name", "")), str((item.get("appProperties") or {}).get(SHARING_FROM, ""))
+            given = share_like(client, item["id"], source, title, client.account_email or self.account_email)
+            mark_shared(client, item["id"], title)
+            lines.append(f"Finished sharing {title}, which an earlier run made and stopped before "
+                         f"sharing ({given} {'share' if given == 1 else 'shares'} given).")
+        return lines
+
     def create_class_workbook(self, name: str, content: bytes, like: WorkbookRef | None) -> NewWorkbook:
         """A Google Sheet converted from `content` in the Classes folder, shared as `like` is."""
-        from sync.google.new_files import share_like, upload_workbook
+        from sync.google.new_files import mark_shared, share_like, upload_workbook
 
         title = name.removesuffix(".xlsx")
         client = http(self.drive)
-        file_id = upload_workbook(client, self.classes_folder, title, content)
-        shared = 0 if like is None else share_like(client, file_id, like.id, title,
-                                                   client.account_email or self.account_email)
+        file_id = upload_workbook(client, self.classes_folder, title, content, like.id if like else "")
+        shared = 0
+        if like is not None:
+            shared = share_like(client, file_id, like.id, title, client.account_email or self.account_email)
+            mark_shared(client, file_id, title)
         return NewWorkbook(WorkbookRef(id=file_id, name=title), shared)
 
     def _filtered(self, spreadsheet_id: str, filters: list[dict], what: str) -> dict:

@@ -101,6 +101,8 @@ def new_year(store: Store, *, dry_run: bool = False) -> NewYearResult:
                                              for row in classes.itertuples(index=False)
                                              if str(row.workbook) in read}
         checked = False
+        if not dry_run:
+            result.lines += store.finish_sharing()
         for target in targets.itertuples(index=False):
             name, year_group, teacher = target[3], int(target[4]), target[5]
             file_name = class_workbook_name(following, name, year_group)

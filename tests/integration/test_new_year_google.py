@@ -124,10 +124,19 @@ def test_new_year_reads_every_spreadsheet_once_and_asks_for_drive_only_to_create
     run("--google", summary_id)
     google.requests.clear()
     assert run("--google", summary_id).exit_code == 0
-    writes = [r for r in google.requests if r.kind == "write"]
-    # two uploads (Oak, the new Ash) and one permission (the service account's own is not copied)
-    assert sum(r.path.endswith("/files") for r in writes) == 2
-    assert all("/permissions" in r.path or r.path.endswith("/files") for r in writes)
+    asked = sorted((r.method, r.path.split("/")[-1] if r.path.endswith(("/files", "/permissions")) else
+                    r.path.split("/")[1]) for r in google.requests)
+    # nobody to share with here but the service account and the shared drive's members: no
+    # permissions.create
+    assert asked == sorted([
+        ("GET", "sheets.googleapis.com"),                          # Tracker summary, whole
+        ("GET", "sheets.googleapis.com"), ("GET", "sheets.googleapis.com"),   # each class spreadsheet
+        ("GET", "files"), ("GET", "files"),                          # the Classes folder listed twice
+        ("GET", "files"),                                            # anything left unshared?
+        ("GET", "www.googleapis.com"),                               # the Classes folder: on a shared drive?
+        ("GET", "permissions"), ("GET", "permissions"),              # each source's sharing
+        ("POST", "files"), ("POST", "files"),                        # the two uploads
+        ("PATCH", "www.googleapis.com"), ("PATCH", "www.googleapis.com")])   # each marked shared
 
 
 def type_setting(google: StandIn, summary_id: str, key: str, value: str) -> None:
@@ -172,3 +181,27 @@ def test_a_google_school_rolled_into_2027_28_syncs_takes_a_ctf_and_forgets_a_lea
     assert not [title for title, rows in google.read_spreadsheet(summary_id).items() if kofi in str(rows)]
     assert "2026-27 Ash (Year 6)" in forgot.output          # the past year's spreadsheet, for the school to delete
     assert kofi not in forgot.output and "Kofi" not in forgot.output
+
+
+def test_a_run_that_stops_before_sharing_is_finished_by_the_next(google, tmp_path):
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    on_a_shared_drive(google)
+    oak = titled(google, "2026-27 Oak (Year 3)")
+    with google.world.lock:
+        google.world.files[oak].shared_with.add(OAK_TEACHER)
+    assert run("--google", summary_id).exit_code == 0                    # the draft
+    google.faults.add("403", when=lambda r: r.method == "POST" and r.path.endswith("/permissions"))
+    stopped = run("--google", summary_id)
+    assert stopped.exit_code != 0 and "Traceback" not in stopped.output
+    new_oak = titled(google, "2027-28 Oak (Year 4)")
+    assert OAK_TEACHER not in google.world.files[new_oak].shared_with      # made, not shared
+    again = run("--google", summary_id)
+    assert again.exit_code == 0, again.output
+    assert ("Finished sharing 2027-28 Oak (Year 4), which an earlier run made and stopped before sharing "
+            "(1 share given).") in again.output
+    assert "2027-28 Oak (Year 4) exists already; left as it is." in again.output
+    assert OAK_TEACHER in google.world.files[new_oak].shared_with
+    assert not google.world.files[new_oak].app_properties                  # the mark is gone
+    before = snapshot(google)
+    assert "Finished sharing" not in run("--google", summary_id).output
+    assert snapshot(google) == before
