@@ -4,6 +4,7 @@ merge needs comes from the hidden `History state` tab. A spreadsheet synced befo
 whole once; a lost History state is rebuilt from one whole read, never by adding rows again."""
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 
 from sync.google.store import GoogleStore
 from sync.job import run_sync
+from tests.fakes import SimClock
 from tests.google_standin import StandIn
+from tests.google_standin.world import World
 from tests.integration.google_school import NOW, demo_school, point_google_at, serve
 
 MATHS_AUTUMN = 11         # Judgements column of "Maths Autumn" (0-based) in the demo's workbooks
@@ -22,10 +25,29 @@ def school(tmp_path_factory) -> Path:
     return demo_school(tmp_path_factory.mktemp("history") / "school", (5,))
 
 
+@pytest.fixture(scope="module")
+def synced(school: Path) -> tuple[str, World]:
+    """The school served and synced once in a stand-in of its own: each test starts from a copy
+    of that Drive (what a first sync leaves), instead of syncing the school first itself."""
+    clock = SimClock()
+    with StandIn() as google, pytest.MonkeyPatch.context() as patch:
+        point_google_at(google, patch)
+        summary = serve(google, school)
+        run_sync(GoogleStore(summary, clock=clock, sleep=clock.sleep), now=NOW)
+        with google.world.lock:
+            return summary, World(files=copy.deepcopy(google.world.files), books=copy.deepcopy(google.world.books),
+                                  last_stamp=google.world.last_stamp)
+
+
 @pytest.fixture
-def summary(standin: StandIn, school: Path, monkeypatch) -> str:
+def summary(standin: StandIn, synced: tuple[str, World], monkeypatch) -> str:
+    """The synced school's spreadsheet id, in this test's stand-in."""
     point_google_at(standin, monkeypatch)
-    return serve(standin, school)
+    spreadsheet_id, world = synced
+    with standin.world.lock:
+        standin.world.files, standin.world.books = copy.deepcopy(world.files), copy.deepcopy(world.books)
+        standin.world.last_stamp = world.last_stamp
+    return spreadsheet_id
 
 
 def sync(summary: str, **options):
@@ -54,7 +76,6 @@ def summary_reads(standin: StandIn, summary: str, since: int) -> list:
 
 def test_the_summary_read_answers_historys_header_only_and_new_rows_go_after_the_old(
         standin: StandIn, summary: str) -> None:
-    sync(summary)
     first = history(standin, summary)
     assert len(first) > 100
     upn = change_a_judgement(standin, summary)
@@ -82,7 +103,6 @@ def test_the_summary_read_answers_historys_header_only_and_new_rows_go_after_the
 
 
 def test_a_sync_with_nothing_new_adds_no_history_row(standin: StandIn, summary: str) -> None:
-    sync(summary)
     first = history(standin, summary)
     sync(summary, full=True)
     sync(summary, full=True)
@@ -90,7 +110,6 @@ def test_a_sync_with_nothing_new_adds_no_history_row(standin: StandIn, summary: 
 
 
 def test_a_spreadsheet_synced_before_reads_history_whole_once(standin: StandIn, summary: str) -> None:
-    sync(summary)
     first = history(standin, summary)
     sheet = standin.world.books[summary].sheet_by_title("History")
     for entry in sheet.developer_metadata:
@@ -112,7 +131,6 @@ def test_a_spreadsheet_synced_before_reads_history_whole_once(standin: StandIn, 
 
 
 def test_a_lost_history_state_costs_one_whole_read_and_no_row_twice(standin: StandIn, summary: str) -> None:
-    sync(summary)
     first = history(standin, summary)
     book = standin.world.books[summary]
     book.sheets.remove(book.sheet_by_title("History state"))
