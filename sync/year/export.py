@@ -4,6 +4,7 @@ read through the store port (a school folder or Google Sheets).
     DIR/Tracker summary/<tab>.csv
     DIR/classes/<workbook>/<tab>.csv       (in Google mode with the class's Class summary, Problems)
     DIR/summaries/<workbook>/<tab>.csv     (local mode)
+    DIR/Tracker summary/Forgotten pupils.csv   the forget list (keyed hashes, sync.year.forgotten)
     DIR/reports.csv                        the parent reports (local mode: the path of each PDF)
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sync.reports.names import safe_name
 from sync.settings import school_settings
 from sync.store import Store
 from sync.xlsx import read_values
+from sync.year.forgotten import LOCAL_FILE, TITLE, forgotten_tab, read_forgotten
 
 
 def export_school(store: Store, out: Path) -> list[Path]:
@@ -30,6 +32,9 @@ def export_school(store: Store, out: Path) -> list[Path]:
         summary = store.read_whole_summary()   # History too
         folder = store.folder
         settings = school_settings(store, summary)
+        if folder is not None and (folder / LOCAL_FILE).is_file():   # on Google a tab of the summary
+            tab = forgotten_tab(read_forgotten(store, summary))
+            summary = {**summary, TITLE: [[tab.note], list(tab.header), *tab.rows]}
         written += _write_tabs(summary, out / SUMMARY_NAME)
         for ref in store.list_class_workbooks():
             try:

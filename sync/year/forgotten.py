@@ -92,8 +92,12 @@ def write_forgotten(store: Store, forgotten: Forgotten) -> None:
             temporary.unlink(missing_ok=True)
             raise StoreUnavailable(f"Could not write {LOCAL_FILE} ({error.strerror}).") from error
         return
-    store.write_summary([Tab(
-        title=TITLE, header=HEADER, rows=[[k, v] for k, v in sorted(forgotten.pupils.items())],
-        note=(f"Pupils erased with forget, as keyed hashes of their UPNs, so that an import does not "
-              f"bring them back; key {forgotten.key.hex()}"),
-        hidden=True, formats={"Forgotten on": "@"})])
+    store.write_summary([forgotten_tab(forgotten)])
+
+
+def forgotten_tab(forgotten: Forgotten) -> Tab:
+    """The list as a hidden tab of ours (Google) and as `export` writes it: the key in the note."""
+    return Tab(title=TITLE, header=HEADER, rows=[[k, v] for k, v in sorted(forgotten.pupils.items())],
+               note=(f"Pupils erased with forget, as keyed hashes of their UPNs, so that an import does "
+                     f"not bring them back; key {forgotten.key.hex()}"),
+               hidden=True, formats={"Forgotten on": "@"})

@@ -248,6 +248,11 @@ def test_a_forgotten_pupil_is_not_brought_back_by_an_import_unless_they_rejoined
     assert invoke("forget", school, "--upn", ASH[0][0]).exit_code == 0
     again = json.loads((school / ".tracker-forgotten.json").read_text())
     assert again["key"] == key and len(again["pupils"]) == 2
+    # export carries the list as Google holds it: a note with the key, then keyed hashes and days
+    assert invoke("export", school, tmp_path / "out").exit_code == 0
+    exported = (tmp_path / "out" / "Tracker summary" / "Forgotten pupils.csv").read_text(encoding="utf-8-sig")
+    assert key in exported and lena[0] not in exported and ASH[0][0] not in exported
+    assert len(exported.strip().splitlines()) == 4
 
 
 def test_a_google_school_keeps_its_forgotten_pupils_in_a_hidden_tab_without_upns(google, tmp_path):
