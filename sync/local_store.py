@@ -16,6 +16,7 @@ they are read once (History, Sync log) and named in Problems as no longer update
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import zipfile
@@ -28,6 +29,7 @@ from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
 
+from functions.forgotten import Forgotten
 from functions.frames import PROBLEMS
 from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import AlreadyRunning, SchoolNotFound, SettingsError, StoreUnavailable, UnreadableWorkbook
@@ -48,6 +50,8 @@ SUMMARIES_FOLDER = "summaries"
 PREVIOUS_FOLDER = "previous"
 OWNED_PROPERTY = "tracker-owned-tabs"
 LOCK_FILE = ".tracker.lock"
+FORGOTTEN_FILE = ".tracker-forgotten.json"
+"""The pupils the school erased, as keyed hashes (`sync.year.forgotten`)."""
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 """What calamine reads: Excel's formats and LibreOffice's own (any case: `.XLSX` too)."""
 MAX_UNPACKED_BYTES = 256 * 2**20
@@ -273,6 +277,31 @@ class LocalStore:
         _mark_owned(book, titles)
         self._replace(self.results_path, book)
         return []
+
+    def read_forgotten(self, summary: Workbook) -> Forgotten | None:
+        """`.tracker-forgotten.json` in the school folder (a file of ours)."""
+        path = self.folder / FORGOTTEN_FILE
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return Forgotten(bytes.fromhex(data["key"]), {str(k): str(v) for k, v in data["pupils"].items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            raise SettingsError(f"{FORGOTTEN_FILE} in the school folder cannot be read; restore it from a "
+                                "backup (it lists the pupils the school erased, so that an import does "
+                                "not bring them back), or delete it to start a new list.") from None
+
+    def write_forgotten(self, forgotten: Forgotten) -> None:
+        """The whole list over the last, through a temporary file (never half written)."""
+        path = self.folder / FORGOTTEN_FILE
+        temporary = path.with_name(f"{FORGOTTEN_FILE}.tmp")
+        try:
+            temporary.write_text(json.dumps({"key": forgotten.key.hex(), "pupils": forgotten.pupils},
+                                            indent=1, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise StoreUnavailable(f"Could not write {FORGOTTEN_FILE} ({error.strerror}).") from error
 
     def add_draft(self, tab: Tab) -> str | None:
         """`<title>.xlsx` in the school folder, a new file (never one that exists: it is the head's)."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from functions.forgotten import Forgotten
+
 if TYPE_CHECKING:
     from sync.reports.local import ReportSink
 
@@ -169,6 +171,15 @@ class Store(Protocol):
     def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
         """Where parent reports go, from the `Reports folder` setting: a folder and no sink (the
         default, PDF files), or a sink that stores them elsewhere (Google Drive)."""
+
+    def read_forgotten(self, summary: Workbook) -> Forgotten | None:
+        """The school's list of erased pupils (`sync.year.forgotten`) as last written, None when
+        there is none yet (`summary`: Tracker summary read whole); `SettingsError` (one sentence)
+        when it cannot be read. Local: `.tracker-forgotten.json` in the school folder; Google: a
+        hidden tab of ours in Tracker summary, the key in its note."""
+
+    def write_forgotten(self, forgotten: Forgotten) -> None:
+        """The whole list, over the last (a file or tab of ours)."""
 
     def add_draft(self, tab: Tab) -> str | None:
         """Put a draft for the head to edit where they will find it, only if it is not there yet,

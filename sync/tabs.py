@@ -8,6 +8,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from functions.forgotten import HEADER as FORGOTTEN_HEADER
+from functions.forgotten import TITLE as FORGOTTEN_TITLE
+from functions.forgotten import Forgotten
 from sync.store import Chart, Tab
 from sync.templates import load_layout
 
@@ -142,3 +145,10 @@ def print_settings(title: str, layout: dict) -> dict:
     """The page setup of one tab: `[print]` of the layout, with `[print.tabs.<tab>]` over it."""
     settings = {key: value for key, value in layout.get("print", {}).items() if key != "tabs"}
     return {**settings, **layout.get("print", {}).get("tabs", {}).get(title, {})}
+
+
+def forgotten_tab(forgotten: Forgotten) -> Tab:
+    """The forgotten-pupils list as a hidden tab of ours (Google) and as `export` writes it: the
+    key in the note, then keyed hashes and days."""
+    return Tab(title=FORGOTTEN_TITLE, header=FORGOTTEN_HEADER, rows=forgotten.rows(), note=forgotten.note(),
+               hidden=True, formats={"Forgotten on": "@"})

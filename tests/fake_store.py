@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functions.forgotten import Forgotten
 from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError, UnreadableWorkbook
 from sync.reports.local import ReportSink
@@ -46,6 +47,7 @@ class FakeStore:
     classes_folder: str = ""
     created: dict[str, bytes] = field(default_factory=dict)          # workbook name -> its .xlsx
     shared_like: dict[str, str] = field(default_factory=dict)        # new workbook -> the one copied
+    forgotten: Forgotten | None = None                               # the erased pupils' list
 
     @property
     def account_email(self) -> str:
@@ -113,6 +115,13 @@ class FakeStore:
 
     def report_destination(self, reports_folder: str) -> tuple[Path, ReportSink | None]:
         return Path(reports_folder), None
+
+    def read_forgotten(self, summary: Workbook) -> Forgotten | None:
+        return self.forgotten
+
+    def write_forgotten(self, forgotten: Forgotten) -> None:
+        self.requests += 1
+        self.forgotten = forgotten
 
     def add_draft(self, tab: Tab) -> str | None:
         if tab.title in self.summary:

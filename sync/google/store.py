@@ -21,6 +21,8 @@ import gspread
 import requests
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_URL
 
+from functions.forgotten import TITLE as FORGOTTEN_TITLE
+from functions.forgotten import Forgotten, forgotten_from_rows
 from functions.frames import PROBLEMS
 from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError
@@ -44,6 +46,7 @@ from sync.google.spreadsheet import LAYOUT_FIELDS, OWNED_KEY, READ_FIELDS, Layou
 from sync.reports.local import ReportSink
 from sync.settings import LOCAL_REPORTS_FOLDER
 from sync.store import NewWorkbook, Tab, Workbook, WorkbookRef
+from sync.tabs import forgotten_tab
 
 LEASE_BUCKET_ENV = "TRACKER_LEASE_BUCKET"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -251,6 +254,20 @@ class GoogleStore:
 
             self._drive_client = drive_client()
         return self._drive_client
+
+    def read_forgotten(self, summary: Workbook) -> Forgotten | None:
+        """The hidden tab of ours in Tracker summary (read whole into `summary`)."""
+        rows = summary.get(FORGOTTEN_TITLE)
+        if not rows:
+            return None
+        try:
+            return forgotten_from_rows(rows)
+        except ValueError:
+            raise SettingsError(f"The hidden {FORGOTTEN_TITLE} tab of Tracker summary has lost its key; "
+                                "delete the tab to start a new list.") from None
+
+    def write_forgotten(self, forgotten: Forgotten) -> None:
+        self.write_summary([forgotten_tab(forgotten)])
 
     def add_draft(self, tab: Tab) -> str | None:
         """A tab of Tracker summary that is the head's (no mark of ours, not protected)."""

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import pandas as pd
 
+from functions.forgotten import Forgotten
 from functions.pupils import upn_error
 from functions.roll import (
     DETAILS,
@@ -43,7 +44,7 @@ from sync.settings import Settings
 from sync.store import Store
 from sync.templates import TEMPLATES_DIR
 from sync.words import plural
-from sync.year.forgotten import Forgotten, read_forgotten
+from sync.year.forgotten import read_forgotten
 from sync.year.school_files import read_school_store, tab_named
 
 RESULTS_FILE = "ctf_results.toml"

@@ -14,14 +14,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
+from functions.forgotten import TITLE as FORGOTTEN_TITLE
 from functions.owned_tabs import SUMMARY_NAME
 from sync.errors import SettingsError, UnreadableWorkbook
 from sync.local_store import SUMMARIES_FOLDER
 from sync.reports.names import safe_name
 from sync.settings import school_settings
 from sync.store import Store
+from sync.tabs import forgotten_tab
 from sync.xlsx import read_values
-from sync.year.forgotten import LOCAL_FILE, TITLE, forgotten_tab, read_forgotten
 
 
 def export_school(store: Store, out: Path) -> list[Path]:
@@ -32,9 +33,10 @@ def export_school(store: Store, out: Path) -> list[Path]:
         summary = store.read_whole_summary()   # History too
         folder = store.folder
         settings = school_settings(store, summary)
-        if folder is not None and (folder / LOCAL_FILE).is_file():   # on Google a tab of the summary
-            tab = forgotten_tab(read_forgotten(store, summary))
-            summary = {**summary, TITLE: [[tab.note], list(tab.header), *tab.rows]}
+        forgotten = store.read_forgotten(summary)
+        if forgotten is not None and FORGOTTEN_TITLE not in summary:   # on Google a tab of the summary
+            tab = forgotten_tab(forgotten)
+            summary = {**summary, FORGOTTEN_TITLE: [[tab.note], list(tab.header), *tab.rows]}
         written += _write_tabs(summary, out / SUMMARY_NAME)
         for ref in store.list_class_workbooks():
             try:

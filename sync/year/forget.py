@@ -35,7 +35,7 @@ from sync.store import Store, Tab
 from sync.sync_log import SyncOutcome, owned_table, sync_log_tab
 from sync.tabs import frame_to_tab
 from sync.xlsx import read_values
-from sync.year.forgotten import read_forgotten, write_forgotten
+from sync.year.forgotten import read_forgotten
 from sync.year.school_files import read_school_store
 
 _UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
@@ -126,7 +126,7 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
             store.write_summary(summary_tabs + [sync_log_tab(owned_table(found.summary, "Sync log"), audit)])
             forgotten = read_forgotten(store, found.summary)
             forgotten.add(wanted, today)
-            write_forgotten(store, forgotten)
+            store.write_forgotten(forgotten)
             result.lines.append(f"An import will not bring them back: {len(forgotten.pupils)} forgotten "
                                 "pupils are kept as keyed hashes of their UPNs (no names), for import "
                                 "to recognise (use --rejoined UPN there for a pupil who comes back).")
