@@ -22,6 +22,7 @@ from functions.report_context import has_teacher_decision, report_context_of_rec
 from sync.reports.local import HashKeepingSink, LocalFolderSink, ReportSink, ReportTarget
 from sync.reports.names import pupil_key, report_stems
 from sync.reports.render import content_hash, draw_one
+from sync.words import plural
 
 log = logging.getLogger(__name__)
 REPORTS_PER_TASK = 8   # a worker draws this many reports per task: few round trips, even spread
@@ -48,21 +49,17 @@ class WrittenReports(list):
     def summary_line(self) -> str:
         """One plain sentence (two when pupils were skipped) for the command line."""
         final = len(self) - self.drafts
-        line = f"Wrote {_count(len(self), 'parent report')}"
+        line = f"Wrote {plural(len(self), 'parent report')}"
         if len(self):
-            line += f": {final} approved, {_count(self.drafts, 'draft')}"
+            line += f": {final} approved, {plural(self.drafts, 'draft')}"
             if self.drafts:
                 line += " (marked DRAFT: the teacher's comment is not yet approved)"
         line += "."
         if self.skipped:
             when = f" at {self.window_name}" if self.window_name else ""
-            line += (f" Skipped {_count(self.skipped, 'pupil')} with no teacher judgement{when}: "
+            line += (f" Skipped {plural(self.skipped, 'pupil')} with no teacher judgement{when}: "
                      f"a report follows once a teacher records one.")
         return line
-
-
-def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def write_reports(school: pd.DataFrame, statements: pd.DataFrame, ticks: pd.DataFrame,

@@ -34,6 +34,7 @@ from sync.reports.names import pupil_key
 from sync.store import Store, Tab
 from sync.sync_log import SyncOutcome, owned_table, sync_log_tab
 from sync.tabs import frame_to_tab
+from sync.words import plural
 from sync.xlsx import read_values
 from sync.year.forgotten import read_forgotten
 from sync.year.school_files import read_school_store
@@ -110,19 +111,20 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
             result.to_dos = len(to_dos)
         result.rows["results snapshot"] = _forget_snapshots(store, settings, wanted, dry_run)
         verb = "Would remove" if dry_run else "Removed"
-        rows = ", ".join(f"{count} {tab} rows" for tab, count in sorted(result.rows.items()) if count)
-        result.lines.append(f"{verb}: {result.pupils} pupils; {rows or 'no rows'}; "
-                            + (f"{result.reports} parent reports; {result.copies} earlier copies of our files"
-                               + (f"; {result.to_dos} import to-do lists" if result.to_dos else "") + "."
-                               if folder is not None else
+        rows = ", ".join(plural(count, f"{tab} row") for tab, count in sorted(result.rows.items()) if count)
+        copies = "1 earlier copy" if result.copies == 1 else f"{result.copies} earlier copies"
+        result.lines.append(f"{verb}: {plural(result.pupils, 'pupil')}; {rows or 'no rows'}; "
+                            + (f"{plural(result.reports, 'parent report')}; {copies} of our files"
+                               + (f"; {plural(result.to_dos, 'import to-do list')}" if result.to_dos else "")
+                               + "." if folder is not None else
                                "parent reports in Drive are not removed by this command: delete them there."))
         if not dry_run:
             for ref, tabs in class_writes:
                 store.write_class_outputs(ref, tabs)
             stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
             audit = SyncOutcome(school=store.display_name, started=stamp, finished=stamp,
-                                outcome=f"forget: {result.pupils} pupils; {rows or 'no rows'}; "
-                                        f"{result.reports} reports")
+                                outcome=f"forget: {plural(result.pupils, 'pupil')}; {rows or 'no rows'}; "
+                                        f"{plural(result.reports, 'report')}")
             store.write_summary(summary_tabs + [sync_log_tab(owned_table(found.summary, "Sync log"), audit)])
             forgotten = read_forgotten(store, found.summary)
             forgotten.add(wanted, today)

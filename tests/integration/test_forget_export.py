@@ -97,8 +97,8 @@ def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbo
 
     result = invoke("forget", school, "--left-before", "2026-09-01")
     assert result.exit_code == 0, result.output
-    assert ("Removed: 3 pupils; 3 History rows; 1 parent reports; 2 earlier copies of our files; "
-            "1 import to-do lists.") in result.output
+    assert ("Removed: 3 pupils; 3 History rows; 1 parent report; 2 earlier copies of our files; "
+            "1 import to-do list.") in result.output
     assert [p.name for p in (school / "imports").iterdir()] == ["Import 2026-09-05 101010.xlsx"]
     assert history_upns(school) == {OAK[0][0], OAK[1][0]}
     assert not (school / "reports/2025-26/Autumn/Ash/Mensah Kofi.pdf").exists()
@@ -109,7 +109,7 @@ def test_forget_leavers_removes_their_rows_and_reports_and_lists_teachers_workbo
         assert f"  {name}" in result.output
     assert {p.name: p.read_bytes() for p in (school / "classes").iterdir()} == classes_before
     log = read_values(school / "Tracker results.xlsx")["Sync log"]
-    assert log[-1][-1] == "forget: 3 pupils; 3 History rows; 1 reports"
+    assert log[-1][-1] == "forget: 3 pupils; 3 History rows; 1 report"
     text = json.dumps(log, default=str)
     assert not any(upn in text for upn in leavers) and "Mensah" not in text and "Kofi" not in text
     run_sync(LocalStore(school))     # the audit line survives the next sync
@@ -126,7 +126,7 @@ def test_forget_after_the_school_deleted_last_years_workbooks_stays_forgotten(sc
 
 def test_forget_one_pupil_by_upn_and_by_the_retention_period(school):
     result = invoke("forget", school, "--upn", ASH[1][0])
-    assert result.exit_code == 0 and "Removed: 1 pupils" in result.output
+    assert result.exit_code == 0 and "Removed: 1 pupil; 1 History row;" in result.output
     assert ASH[1][0] not in history_upns(school) and ASH[0][0] in history_upns(school)
     on_roll = invoke("forget", school, "--upn", OAK[0][0])
     assert on_roll.exit_code == 2 and "on roll this year" in on_roll.stderr

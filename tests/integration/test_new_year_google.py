@@ -175,7 +175,7 @@ def test_a_google_school_rolled_into_2027_28_syncs_takes_a_ctf_and_forgets_a_lea
     assert kofi in str(google.read_spreadsheet(old_ash)["Class summary"])       # written by the 2026-27 sync
     forgot = CliRunner().invoke(cli, ["forget", "--google", summary_id, "--upn", kofi])
     assert forgot.exit_code == 0, forgot.output
-    assert "Removed: 1 pupils; 3 Class summary rows" in forgot.output
+    assert "Removed: 1 pupil; 3 Class summary rows" in forgot.output
     after = google.read_spreadsheet(old_ash)
     assert kofi not in str(after["Class summary"]) and kofi in str(after["Pupils"])   # the teacher's tab stays
     assert not [title for title, rows in google.read_spreadsheet(summary_id).items() if kofi in str(rows)]
