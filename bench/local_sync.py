@@ -11,6 +11,9 @@ sync wrote, values only) with openpyxl write-only. A second floor reads with ope
 instead, for comparison with earlier figures. All are repeated, interleaved, and the medians
 compared; wall time and CPU time are both reported because shared machines are noisy (CPU time is
 the steadier of the two).
+Where the time goes: the CPU seconds of the sync's phases (reading and checking the workbooks,
+assessing, building the tabs, writing them, the results snapshot) beside the floor's two parts
+(calamine's read, openpyxl's write), medians of the same runs.
 Peak memory: one more sync as its own process (`python -m sync run`), its maximum resident set
 size (bar at 10x: <= 500 MB).
 `--profile` then runs one more sync under cProfile and prints where the time goes.
@@ -27,7 +30,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -35,12 +39,20 @@ from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import sync.job  # noqa: E402
 from sync.demo import build_demo  # noqa: E402
 from sync.job import run_sync  # noqa: E402
 from sync.local_store import LocalStore  # noqa: E402
 from sync.xlsx import read_values  # noqa: E402
 
 BAR = 1.5
+PHASES = {   # phase -> the functions of the job it is made of (module or class, name)
+    "read and check": [(sync.job, "read_school")],
+    "assess": [(sync.job, "assess_school")],
+    "build tabs": [(sync.job, "class_tabs"), (sync.job, "summary_tabs")],
+    "write": [(LocalStore, "write_class_outputs"), (LocalStore, "write_summary")],
+    "snapshot": [(sync.job, "keep_snapshot")],
+}
 
 
 def input_files(school: Path) -> list[Path]:
@@ -68,14 +80,20 @@ def floor(inputs: list[Path], outputs: dict[str, dict[str, list[list[object]]]],
 
 
 def calamine_floor(inputs: list[Path], outputs: dict[str, dict[str, list[list[object]]]],
-                   into: Path) -> None:
-    """Read every input cell with calamine, then write every output cell write-only."""
+                   into: Path, parts: dict[str, float] | None = None) -> None:
+    """Read every input cell with calamine, then write every output cell write-only; the CPU
+    seconds of each part are added to `parts`."""
+    began = time.process_time()
     for path in inputs:
         book = CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         book.close()
+    read = time.process_time()
     write_floor(outputs, into)
+    if parts is not None:
+        parts["floor: read"] = read - began
+        parts["floor: write"] = time.process_time() - read
 
 
 def write_floor(outputs: dict[str, dict[str, list[list[object]]]], into: Path) -> None:
@@ -86,6 +104,33 @@ def write_floor(outputs: dict[str, dict[str, list[list[object]]]], into: Path) -
             for row in rows:
                 sheet.append(row)
         book.save(into / name)
+
+
+@contextmanager
+def phase_clock(seconds: dict[str, float]) -> Iterator[None]:
+    """While inside, the CPU seconds spent in each phase of the job (PHASES) add up in `seconds`.
+    A phase whose function is not where PHASES says (renamed) is left out, not an error."""
+    originals = []
+
+    def timed_call(phase: str, function: Callable) -> Callable:
+        def call(*args, **kwargs):
+            began = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[phase] = seconds.get(phase, 0.0) + time.process_time() - began
+        return call
+
+    for phase, places in PHASES.items():
+        for owner, name in places:
+            if hasattr(owner, name):
+                originals.append((owner, name, getattr(owner, name)))
+                setattr(owner, name, timed_call(phase, getattr(owner, name)))
+    try:
+        yield
+    finally:
+        for owner, name, original in reversed(originals):
+            setattr(owner, name, original)
 
 
 def timed(action: Callable[[], object]) -> tuple[float, float]:
@@ -137,11 +182,14 @@ def main() -> None:
         floor_dir.mkdir()
 
         syncs, floors, fast_floors = [], [], []
+        phases: list[dict[str, float]] = []
         for run in range(1, args.repeat + 1):
             folder = sync_copy(pristine, work, run)
-            syncs.append(timed(lambda: run_sync(LocalStore(folder))))
+            phases.append({})
+            with phase_clock(phases[-1]):
+                syncs.append(timed(lambda folder=folder: run_sync(LocalStore(folder))))
             floors.append(timed(lambda: floor(inputs, outputs, floor_dir)))
-            fast_floors.append(timed(lambda: calamine_floor(inputs, outputs, floor_dir)))
+            fast_floors.append(timed(lambda: calamine_floor(inputs, outputs, floor_dir, phases[-1])))
             shutil.rmtree(folder)
 
         print(f"demo school ({args.framework}, x{args.scale}): {len(inputs)} input files, "
@@ -158,6 +206,10 @@ def main() -> None:
                 result[f"{what} ratio, {name}"] = round(ratio, 2)
                 result[f"{what} sync s"] = round(sync_time, 2)
                 result[f"{what} {name} s"] = round(floor_time, 2)
+        names = [*PHASES, "floor: read", "floor: write"]
+        medians = {name: round(statistics.median(run.get(name, 0.0) for run in phases), 2) for name in names}
+        print("  CPU by phase (s): " + ", ".join(f"{name} {value:.2f}" for name, value in medians.items()))
+        result["CPU by phase s"] = medians
         folder = sync_copy(pristine, work, args.repeat + 2)
         result["peak MB"] = peak_memory_mb(folder)
         print(f"  peak memory of a sync on its own (python -m sync run): {result['peak MB']:.0f} MB")

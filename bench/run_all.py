@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +120,8 @@ def local_rows(run_: Run) -> list[tuple[str, str, str]]:
               f"the calamine floor (sync {r.get('CPU sync s', 0):.1f} s CPU, floor {r.get('CPU calamine floor s', 0):.1f} s); "
               f"{r.get('CPU ratio, openpyxl floor', 0):.2f}x an openpyxl-read floor; "
               f"peak memory of a sync {r.get('peak MB', 0):,.0f} MB")
+    if phases := r.get("CPU by phase s"):
+        figure += "; CPU by phase: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items())
     bar = "" if scale == 1 else f" ({scale}x the pupils; memory <= 500 MB)"
     return [(f"Local sync of the demo school{bar} <= 1.5 x reading with calamine and writing with openpyxl "
              "write-only", _figure_or_problem(run_, figure), run_.shown)]
@@ -229,7 +231,7 @@ def main() -> None:
                         help="which fault sweep to run: the default suite's few dozen schedules, the 200 of "
                              "the slow run, or none")
     args = parser.parse_args()
-    began = datetime.now(timezone.utc)
+    began = datetime.now(UTC)
     where = machine()
     runs: dict[str, Run] = {}
     for name, arguments in BENCHMARKS.items():
