@@ -120,6 +120,20 @@ class GoogleDriveSink:
                         self.client.request("patch", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
                                             params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
 
+    def erase(self, keys: set[str], *, dry_run: bool) -> int:
+        """Move every file of these pupils in the Reports folder (each window's PDF and Google Doc)
+        to the shared drive's bin, which Drive empties after 30 days: a Content manager may bin a
+        file, only a Manager may delete one. The number of reports (PDFs) found."""
+        files = [item for item in self._list(self._reports_query(), "id,appProperties",
+                                             "finding parent reports to remove")
+                 if (item.get("appProperties") or {}).get("trackerPupil") in keys]
+        if not dry_run:
+            for item in files:
+                with self.client.doing("moving a parent report to the bin"):
+                    self.client.request("patch", f"{DRIVE_FILES}/{quote(item['id'], safe='')}",
+                                        params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
+        return sum(1 for item in files if item["appProperties"].get("trackerKind") == "pdf")
+
     def _check_shared_drive(self) -> None:
         check_shared_drive_folder(self.client, self.reports_folder, "Reports folder",
                                   paste="a folder on a shared drive", then="or paste the id of a folder there")
@@ -169,10 +183,12 @@ class GoogleDriveSink:
                 by_name[name] = made["id"]
             self.class_folders[class_name] = by_name[name]
 
-    def _reports_query(self, window: str) -> str:
-        return (f"appProperties has {{ key='trackerReports' and value='{_quoted(self.reports_folder)}' }}"
-                f" and appProperties has {{ key='trackerWindow' and value='{_quoted(window)}' }}"
-                " and trashed = false")
+    def _reports_query(self, window: str | None = None) -> str:
+        """Our files in this Reports folder (for one window, or every one), not in the bin."""
+        query = f"appProperties has {{ key='trackerReports' and value='{_quoted(self.reports_folder)}' }}"
+        if window is not None:
+            query += f" and appProperties has {{ key='trackerWindow' and value='{_quoted(window)}' }}"
+        return query + " and trashed = false"
 
     def _list(self, query: str, fields: str, what: str, order: str = "") -> list[dict]:
         params = {**LISTING, "q": query, "fields": f"nextPageToken,files({fields})"}

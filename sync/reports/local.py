@@ -1,6 +1,6 @@
 """Where finished reports go. `ReportSink` is the port; `LocalFolderSink` writes PDFs to
 `<out_dir>/<academic year>/<window>/<class>/<Last> <First>.pdf`. A Google Drive sink (the PDF and
-a Google Doc per pupil in the school's Reports folder) implements the same two methods.
+a Google Doc per pupil in the school's Reports folder) implements the same methods.
 """
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ class ReportSink(Protocol):
 
     def write(self, target: ReportTarget, pdf: bytes, doc: bytes) -> str:
         """Store one report (`doc`: its .docx when the sink wants one), replacing the pupil's earlier one for the window; return where it went."""
+
+    def erase(self, keys: set[str], *, dry_run: bool) -> int:
+        """Remove every report of the pupils with these keys, of every window and class (`forget`);
+        the number of reports removed, or that would be when `dry_run`."""
 
 
 class HashKeepingSink(ReportSink, Protocol):
@@ -134,6 +138,27 @@ class LocalFolderSink:
                 else:
                     entries[target.key] = _drawn_as(target, digest)
             _write_atomically(folder / DRAWN, json.dumps(entries, indent=0, sort_keys=True).encode())
+
+    def erase(self, keys: set[str], *, dry_run: bool) -> int:
+        """Each class folder's manifest names the pupils' files: those are deleted, and the
+        pupils' entries leave the manifest and the drawn-hash list."""
+        removed = 0
+        for manifest_path in sorted(self.out_dir.rglob(MANIFEST)) if self.out_dir.is_dir() else []:
+            folder = manifest_path.parent
+            manifest = _read_manifest(manifest_path)
+            reports = [folder / name for key, names in manifest.items() if key in keys for name in names
+                       if safe_name(name) == name and (folder / name).is_file()]
+            removed += len(reports)
+            if dry_run or not keys & set(manifest):
+                continue
+            for report in reports:
+                report.unlink()
+            _write_manifest(manifest_path, {k: v for k, v in manifest.items() if k not in keys})
+            drawn = _drawn_entries(folder)
+            if keys & set(drawn):
+                _write_atomically(folder / DRAWN, json.dumps({k: v for k, v in drawn.items() if k not in keys},
+                                                             indent=0, sort_keys=True).encode())
+        return removed
 
     def write(self, target: ReportTarget, pdf: bytes, doc: bytes) -> str:
         path = self.path(target)

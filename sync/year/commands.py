@@ -100,7 +100,8 @@ def forget(school: str | None, google: str | None, left_before, upns: tuple[str,
     summaries/), their parent reports, and the earlier copies of those files in previous/. Writes
     an audit line with counts (never names or UPNs) to the Sync log. Teachers' class workbooks
     that still hold them are listed for the school to delete: we never delete people's files.
-    With --google the same tabs are rewritten in Google Sheets; reports in Drive stay.
+    With --google the same tabs are rewritten in Google Sheets, and the reports in the Reports
+    folder go to the shared drive's bin (Drive empties it after 30 days).
 
     Example: python -m sync forget demo-school --left-before 2021-09-01 --dry-run
     """

@@ -4,8 +4,10 @@ the school's retention period), and list what only the school may delete.
 Removed by us, through the store port (local folder or Google): every row that holds the pupil's
 UPN in the tabs the sync writes — in Tracker summary (History, Watchlist, Interventions, Problems
 ...) and each class's Class summary and Problems — rewritten the way a sync writes them, so
-people's tabs are untouched. In local mode also each pupil's parent reports (found by the
-reports' manifests) and our one-generation copies in previous/.
+people's tabs are untouched. Each pupil's parent reports of every window, through the report sink
+the store gives (`LocalFolderSink.erase`: the files the class folders' manifests name;
+`GoogleDriveSink.erase`: the PDFs and Google Docs in the Reports folder, to the shared drive's
+bin). In local mode also our one-generation copies in previous/.
 Also ours, deleted: the import to-do lists (imports/) that hold the pupil.
 Listed for the school, never changed by us: the teachers' class workbooks that still hold the
 pupil (past years': the file; this year's: each tab and row), our old tabs in a Tracker summary
@@ -15,7 +17,6 @@ The audit line in the Sync log holds counts, never names or UPNs.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,7 +30,7 @@ from sync.errors import SettingsError
 from sync.local_store import PREVIOUS_FOLDER, RESULT_TABS, RESULTS_FILE, SUMMARIES_FOLDER, SUMMARY_FILE
 from sync.mis.to_do import IMPORTS_FOLDER
 from sync.reader.workbook import OWNED_TABS
-from sync.reports.local import MANIFEST
+from sync.reports.local import LocalFolderSink
 from sync.reports.names import pupil_key
 from sync.store import Store, Tab
 from sync.sync_log import SyncOutcome, owned_table, sync_log_tab
@@ -99,8 +100,8 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
                 kept = {tab.title for tab in changed}
                 class_writes.append((ref, changed + [_as_tab(t, rows) for t, rows in mine.items()
                                                      if t not in kept]))
+        result.reports = _erase_reports(store, settings.reports_folder, wanted, dry_run)
         if folder is not None:
-            result.reports = _forget_reports(folder / settings.reports_folder, wanted, dry_run)
             previous = folder / PREVIOUS_FOLDER
             # the summary's History is in every copy of it, including those import and new-year kept
             our_copies = [previous / RESULTS_FILE, previous / SUMMARY_FILE,
@@ -112,12 +113,15 @@ def forget(store: Store, *, before: date | None = None, upns: tuple[str, ...] = 
         result.rows["results snapshot"] = _forget_snapshots(store, settings, wanted, dry_run)
         verb = "Would remove" if dry_run else "Removed"
         rows = ", ".join(plural(count, f"{tab} row") for tab, count in sorted(result.rows.items()) if count)
-        copies = "1 earlier copy" if result.copies == 1 else f"{result.copies} earlier copies"
-        result.lines.append(f"{verb}: {plural(result.pupils, 'pupil')}; {rows or 'no rows'}; "
-                            + (f"{plural(result.reports, 'parent report')}; {copies} of our files"
-                               + (f"; {plural(result.to_dos, 'import to-do list')}" if result.to_dos else "")
-                               + "." if folder is not None else
-                               "parent reports in Drive are not removed by this command: delete them there."))
+        reports = plural(result.reports, "parent report")
+        if folder is not None:
+            copies = "1 earlier copy" if result.copies == 1 else f"{result.copies} earlier copies"
+            also = f"{reports}; {copies} of our files" + (
+                f"; {plural(result.to_dos, 'import to-do list')}" if result.to_dos else "")
+        else:
+            also = reports + (" (each a PDF and a Google Doc, moved to the shared drive's bin, which "
+                              "Drive empties after 30 days)" if result.reports else "")
+        result.lines.append(f"{verb}: {plural(result.pupils, 'pupil')}; {rows or 'no rows'}; {also}.")
         if not dry_run:
             for ref, tabs in class_writes:
                 store.write_class_outputs(ref, tabs)
@@ -242,25 +246,11 @@ def _to_dos_holding(folder, wanted: set[str]) -> list:
     return found
 
 
-def _forget_reports(folder, wanted: set[str], dry_run: bool) -> int:
-    keys = {pupil_key(upn) for upn in wanted}
-    removed = 0
-    for manifest_path in folder.rglob(MANIFEST) if folder.is_dir() else []:
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(manifest, dict):
-            continue
-        mine = {key: names for key, names in manifest.items() if key in keys}
-        # a name, or the names a report may have while a run is under way (sync.reports.local)
-        for name in (n for names in mine.values() for n in (names if isinstance(names, list) else [names])):
-            report = manifest_path.parent / str(name)
-            if report.is_file() and report.parent == manifest_path.parent:
-                removed += 1
-                if not dry_run:
-                    report.unlink()
-        if mine and not dry_run:
-            kept = {key: name for key, name in manifest.items() if key not in keys}
-            manifest_path.write_text(json.dumps(kept, indent=0, sort_keys=True), encoding="utf-8")
-    return removed
+def _erase_reports(store: Store, reports_folder: str, wanted: set[str], dry_run: bool) -> int:
+    """The pupils' parent reports, wherever the store keeps them (a folder, or Drive); none when
+    Google mode has no Reports folder set (no report was ever stored there)."""
+    try:
+        out_dir, sink = store.report_destination(reports_folder)
+    except SettingsError:
+        return 0
+    return (sink or LocalFolderSink(out_dir)).erase({pupil_key(upn) for upn in wanted}, dry_run=dry_run)

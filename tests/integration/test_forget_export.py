@@ -163,7 +163,7 @@ def test_forget_and_export_through_the_google_stand_in(google, tmp_path):
     result = invoke("forget", "--google", summary_id, "--left-before", "2026-09-01")
     assert result.exit_code == 0, result.output
     assert "Removed: 3 pupils; 3 History rows" in result.output
-    assert "parent reports in Drive are not removed" in result.output
+    assert "Removed: 3 pupils; 3 History rows; 0 parent reports." in result.output   # no Reports folder set
     after = google.read_spreadsheet(summary_id)
     assert {row[2] for row in after["History"][1:]} == {OAK[0][0], OAK[1][0]}
     assert after["History"][1:] == [row for row in before["History"][1:] if row[2] in (OAK[0][0], OAK[1][0])]

@@ -3,6 +3,7 @@ readable for the awkward cases (no judgements, joined mid-year, absent, a very l
 from __future__ import annotations
 
 import io
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from functions.framework import load_framework
 from functions.report_context import report_context
 from sync.reports.docx import render_docx
+from sync.reports.local import DRAWN, MANIFEST, LocalFolderSink
 from sync.reports.render import render_pdf
 from tests.synthetic_school import synthetic_school
 from sync.reports.write import write_reports
@@ -252,3 +254,29 @@ def test_a_renamed_pupil_keeps_a_report_when_the_run_dies_before_the_new_one_is_
                           academic_year="2026-27", window_names=WINDOWS, window=2, fw=FW,
                           out_dir=tmp_path, templates_dir=TEMPLATES, upn=upns[7])
     assert sorted(p.name for p in folder.glob("*.pdf")) == ["Newname Jo.pdf"] == [again[0].name]
+
+
+def test_erasing_pupils_removes_their_files_of_every_window_and_their_hashes_only(tmp_path):
+    """`forget`'s part: each class folder's manifest names the files; a name that is not a plain
+    file name there is never followed; a dry run counts without removing."""
+    autumn, spring = tmp_path / "2026-27" / "Autumn" / "Oak", tmp_path / "2026-27" / "Spring" / "Ash"
+    for folder, manifest, drawn in (
+            (autumn, {"k1": ["Ng Ada.pdf"], "k2": ["Bo Cy.pdf"]}, {"k1": "h1", "k2": "h2"}),
+            (spring, {"k1": ["Ng Ada (old).pdf", "Ng Ada.pdf", "../Oak/Bo Cy.pdf"]}, {"k1": "h3"})):
+        folder.mkdir(parents=True)
+        for names in manifest.values():
+            for name in names:
+                if "/" not in name:
+                    (folder / name).write_bytes(b"%PDF-")
+        (folder / MANIFEST).write_text(json.dumps(manifest))
+        (folder / DRAWN).write_text(json.dumps(drawn))
+    sink = LocalFolderSink(tmp_path)
+    assert sink.erase({"k1"}, dry_run=True) == 3                  # 1 in Autumn, 2 in Spring
+    assert len(list(tmp_path.rglob("*.pdf"))) == 4
+    assert sink.erase({"k1"}, dry_run=False) == 3
+    assert [p.name for p in tmp_path.rglob("*.pdf")] == ["Bo Cy.pdf"]
+    assert json.loads((autumn / MANIFEST).read_text()) == {"k2": ["Bo Cy.pdf"]}
+    assert json.loads((autumn / DRAWN).read_text()) == {"k2": "h2"}
+    assert json.loads((spring / MANIFEST).read_text()) == {} and json.loads((spring / DRAWN).read_text()) == {}
+    assert sink.erase({"k1"}, dry_run=False) == 0
+    assert LocalFolderSink(tmp_path / "no such folder").erase({"k1"}, dry_run=False) == 0

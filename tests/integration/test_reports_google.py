@@ -18,7 +18,9 @@ from sync.errors import SettingsError
 from sync.google.store import GoogleStore
 from sync.job import read_school
 from sync.report_job import write_reports_for_school
+from sync.year.forget import _erase_reports
 from sync.reports.google import GoogleDriveSink
+from sync.reports.names import pupil_key
 from tests.synthetic_school import synthetic_school
 from sync.reports.write import write_reports
 from tests.google_standin import StandIn, docs
@@ -162,6 +164,29 @@ def test_a_second_copy_left_by_a_retried_upload_is_removed_on_the_next_run(googl
     assert google.world.files[twin.id].trashed
 
 
+def test_erasing_a_pupil_bins_their_pdf_and_doc_of_every_window_and_nobody_elses(google, oak, tmp_path):
+    reports = reports_folder(google)
+    write(oak, reports, tmp_path)
+    leaver, stays = oak[0]["upn"].drop_duplicates().iloc[:2]
+    [oak_folder] = children(google, reports)
+    with google.world.lock:                     # the leaver's report of another window, as a run made it
+        spring = google.world.add_file("Old.pdf", "application/pdf", google.service_account, [oak_folder.id], b"%PDF-")
+        spring.app_properties = {"trackerReports": reports, "trackerWindow": "2025-26 Spring",
+                                 "trackerKind": "pdf", "trackerPupil": pupil_key(leaver)}
+    sink = GoogleDriveSink(reports)
+    before = google.count("write")
+    assert sink.erase({pupil_key(leaver)}, dry_run=True) == 2          # two windows' PDFs
+    assert google.count("write") == before and len(children(google, oak_folder.id)) == 2 * PUPILS + 1
+    assert sink.erase({pupil_key(leaver)}, dry_run=False) == 2
+    left = children(google, oak_folder.id)
+    assert len(left) == 2 * (PUPILS - 1)                               # PDF and Doc of each of the others
+    assert {f.app_properties["trackerPupil"] for f in left} == {pupil_key(u) for u in oak[0]["upn"]} - {pupil_key(leaver)}
+    assert pupil_key(stays) in {f.app_properties["trackerPupil"] for f in left}
+    assert google.count("write") == before + 3                         # binned, not deleted (Content manager)
+    assert all(google.world.files[f].trashed for f in [spring.id])
+    assert sink.erase({pupil_key(leaver)}, dry_run=False) == 0         # again: nothing left to bin
+
+
 def test_a_reports_folder_in_my_drive_stops_before_any_report_with_one_sentence(google, oak, tmp_path):
     reports = google.create_folder("Reports")            # in a teacher's My Drive, shared with us
     with pytest.raises(SettingsError) as refused:
@@ -192,3 +217,8 @@ def test_report_job_writes_a_google_school_pupil_into_its_class_folder(google, t
     assert f"{pupil['first_name']} {pupil['last_name']}" in doc_text(
         next(f for f in files if f.mime_type == DOCUMENT))
     assert google.schema_errors == []
+    # forget finds the school's Reports folder through the store, as report_job does
+    settings_folder = school.settings.reports_folder
+    assert _erase_reports(GoogleStore(summary_id), settings_folder, {str(pupil["upn"])}, dry_run=False) == 1
+    assert children(google, class_folder.id) == []
+    assert _erase_reports(GoogleStore(summary_id), "", {str(pupil["upn"])}, dry_run=False) == 0   # none set
