@@ -7,12 +7,14 @@ tick gets no suggestion.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.distinct import labels_for
+from functions.distinct import distinct_rows, labels_for
 from functions.framework import Framework
 from functions.rounding import round_half_up, without_noise
 
@@ -38,10 +40,55 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
     pupils = ticked.drop_duplicates(KEYS)[KEYS + ["workbook"]].merge(bands, on=KEYS)
     if pupils.empty:
         return pd.DataFrame(columns=SUGGESTIONS), problems
-    counts = ticked.groupby(KEYS + ["group"], as_index=False)[["achieved", "mastered"]].sum()
-    totals = statements.groupby(["workbook", "subject", "group"]).size().rename("total").reset_index()
+    band = pupils["band"].to_numpy()
+    if fw.kind == "points":     # every point of the band, in order
+        groups = (np.array(fw.end_of_year)[band - 1] + 1)[:, None] + np.arange(fw.per_year)
+    else:
+        groups = band[:, None]
+    tally = _tally(ticked, statements, pupils, groups)
     suggest = _points if fw.kind == "points" else _steps
-    return suggest(pupils, counts, totals, fw)[SUGGESTIONS].reset_index(drop=True), problems
+    return suggest(pupils, tally, fw), problems
+
+
+class _Tally(NamedTuple):
+    """Per pupil x subject (rows) and statement group (columns): the group, the statements of it
+    achieved and mastered, and how many it has."""
+
+    group: np.ndarray
+    achieved: np.ndarray
+    mastered: np.ndarray
+    total: np.ndarray
+
+
+def _tally(ticked: pd.DataFrame, statements: pd.DataFrame, pupils: pd.DataFrame,
+           groups: np.ndarray) -> _Tally:
+    """Count each pupil's ticks and their workbook's statements in each of `groups` (a row per
+    pupil, consecutive groups)."""
+    count, width = groups.shape
+    row = _row_in(ticked, pupils, KEYS)
+    column = ticked["group"].to_numpy() - groups[row, 0]
+    inside = (row >= 0) & (column >= 0) & (column < width)
+    achieved, mastered = np.zeros((count, width), np.int64), np.zeros((count, width), np.int64)
+    np.add.at(achieved, (row[inside], column[inside]), ticked["achieved"].to_numpy()[inside])
+    np.add.at(mastered, (row[inside], column[inside]), ticked["mastered"].to_numpy()[inside])
+    _, book = distinct_rows([np.concatenate([statements[c].to_numpy(), pupils[c].to_numpy()])
+                             for c in ("workbook", "subject")])
+    known = statements["group"].to_numpy()
+    top = int(max(known.max(initial=0), groups.max(initial=0))) + 1
+    per_group = np.zeros((int(book.max(initial=0)) + 1, top), np.int64)
+    listed = known >= 0
+    np.add.at(per_group, (book[:len(statements)][listed], known[listed]), 1)
+    total = np.where(groups >= 0, per_group[book[len(statements):][:, None], groups.clip(0)], 0)
+    return _Tally(groups, achieved, mastered, total)
+
+
+def _row_in(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """For each row of `rows`, the position of the row of `table` (unique on `keys`) with the same
+    keys; -1 where there is none."""
+    _, code = distinct_rows([np.concatenate([table[k].to_numpy(), rows[k].to_numpy()]) for k in keys])
+    where = np.full(int(code.max(initial=0)) + 1, -1)
+    where[code[:len(table)]] = np.arange(len(table))
+    return where[code[len(table):]]
 
 
 def _codes(raw: pd.Series) -> pd.Series:
@@ -52,76 +99,81 @@ def _codes(raw: pd.Series) -> pd.Series:
     return text.map(codes)
 
 
-def _with_counts(rows: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    rows = rows.merge(counts, on=KEYS + ["group"], how="left").merge(
-        totals, on=["workbook", "subject", "group"], how="left")
-    return rows.fillna({"achieved": 0, "mastered": 0, "total": 0}).astype(
-        {"achieved": int, "mastered": int, "total": int})
-
-
 def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
     shares = round_half_up(100 * part / whole.where(whole > 0), 0)
     return shares.map(lambda p: f"{p:.0f}%")
 
 
-def _points(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
-            fw: Framework) -> pd.DataFrame:
+def _texts(columns: list[np.ndarray], make: Callable[..., pd.Series]) -> np.ndarray:
+    """`make` (Series of distinct values in, texts out) worked out once per distinct combination
+    of `columns` (equal-length 1-d arrays), spread back over every row as an object array."""
+    first, inverse = distinct_rows(columns)
+    texts = make(*(pd.Series(column[first]) for column in columns)).to_numpy(dtype=object)
+    return texts[inverse]
+
+
+def _achieved_words(tally: _Tally, subjects: pd.Series, group_word: str) -> np.ndarray:
+    """"8 of 10 point 16 reading statements achieved (80%)" per pupil (rows) and group."""
+    count, width = tally.group.shape
+    words = _texts(
+        [tally.achieved.ravel(), tally.total.ravel(), tally.group.ravel(),
+         np.repeat(subjects.to_numpy(), width)],
+        lambda achieved, total, group, subject: (
+            achieved.astype(str) + " of " + total.astype(str) + f" {group_word} " + group.astype(str)
+            + " " + subject.str.lower() + " statements achieved (" + _percent(achieved, total) + ")"))
+    return words.reshape(count, width)
+
+
+def _mastered_words(mastered: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """", 10 mastered (50%)" per row."""
+    return _texts([mastered, total], lambda mastered, total: (
+        ", " + mastered.astype(str) + " mastered (" + _percent(mastered, total) + ")"))
+
+
+def _points(pupils: pd.DataFrame, tally: _Tally, fw: Framework) -> pd.DataFrame:
     """Highest point P of the band with every point up to P secured; GD at the milestone.
 
-    Each pupil x subject gets one row per point of its band, in order (a left merge keeps the
-    left order), so the per-pupil questions are answered on a (pupils x points) array.
-    """
-    pupils = pupils.reset_index(drop=True)
-    per_year, count = fw.per_year, len(pupils)
-    first = np.array(fw.end_of_year)[pupils["band"].to_numpy() - 1] + 1
-    rows = pupils.loc[pupils.index.repeat(per_year)].assign(
-        group=np.repeat(first, per_year) + np.tile(np.arange(per_year), count))
-    rows = _with_counts(rows, counts, totals)
-    achieved, mastered, total = (rows[c].to_numpy().reshape(count, per_year)
-                                 for c in ("achieved", "mastered", "total"))
+    Each pupil x subject has a row of `tally` per point of its band, in order, so the per-pupil
+    questions are answered on (pupils x points) arrays."""
+    achieved, mastered, total = tally.achieved, tally.mastered, tally.total
     secure = achieved >= without_noise(fw.grid.achieved * total)
     run = np.minimum.accumulate(secure, axis=1)
     deep = (run[:, -1] & (total[:, -1] > 0) & (achieved[:, -1] == total[:, -1])
             & (mastered[:, -1] >= without_noise(fw.grid.gd_mastered * total[:, -1])))
-    subject = rows["subject"].str.lower()
-    words = (rows["achieved"].astype(str) + " of " + rows["total"].astype(str) + " point "
-             + rows["group"].astype(str) + " " + subject + " statements achieved ("
-             + _percent(rows["achieved"], rows["total"]) + ")").to_numpy().reshape(count, per_year)
-    said = pd.Series(words[:, 0])
-    for point in range(1, per_year):
+    words = _achieved_words(tally, pupils["subject"], "point")
+    said = words[:, 0]
+    for point in range(1, words.shape[1]):
         said = said + "; " + words[:, point]
-    milestone = rows.iloc[per_year - 1::per_year]
-    said[deep] += (", " + milestone["mastered"].astype(str) + " mastered ("
-                   + _percent(milestone["mastered"], milestone["total"]) + ")").to_numpy()[deep]
-    out = pupils[KEYS + ["workbook"]].assign(value=(first - 1 + run.sum(axis=1)).astype(float), gd=deep)
-    out["label"] = labels_for(out["value"].to_numpy(), out["gd"].to_numpy(), fw)
-    out["reason"] = "suggested " + out["label"] + ": " + said
-    return out
+    said[deep] += _mastered_words(mastered[deep, -1], total[deep, -1])
+    value = (tally.group[:, 0] - 1 + run.sum(axis=1)).astype(float)
+    return _suggestions(pupils, value, deep, said, fw)
 
 
-def _steps(pupils: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame,
-           fw: Framework) -> pd.DataFrame:
+def _steps(pupils: pd.DataFrame, tally: _Tally, fw: Framework) -> pd.DataFrame:
     """The step of the assessed band from the shares achieved (a) and mastered (m)."""
-    rows = _with_counts(pupils.assign(group=pupils["band"]), counts, totals)
-    rows = rows[rows["total"] > 0].reset_index(drop=True)
-    total = rows["total"].to_numpy(dtype=float)
-    a = without_noise(rows["achieved"].to_numpy(dtype=float) / total)
-    m = without_noise(rows["mastered"].to_numpy(dtype=float) / total)
+    graded = tally.total[:, 0] > 0
+    pupils = pupils[graded]
+    achieved, mastered, total = (part[graded, 0] for part in tally[1:])
+    a = without_noise(achieved / total)
+    m = without_noise(mastered / total)
     rule = fw.grid
     top = (a >= rule.top_achieved) & (m >= rule.top_mastered)
     step = np.select([top] + [a >= t.from_share for t in rule.thresholds],
                      [rule.top_step] + [t.step for t in rule.thresholds], default=rule.thresholds[-1].step)
-    index = pd.Series(step, index=rows.index, dtype=object).map({s: i for i, s in enumerate(fw.steps)})
-    rows["value"] = (len(fw.steps) * (rows["band"] - 1) + index + 1).astype(float)
-    rows["gd"] = False
-    rows["label"] = labels_for(rows["value"].to_numpy(), rows["gd"].to_numpy(), fw)
-    rows["reason"] = ("suggested " + rows["label"] + ": " + rows["achieved"].astype(str) + " of "
-                      + rows["total"].astype(str) + " Band " + rows["band"].astype(str) + " "
-                      + rows["subject"].str.lower() + " statements achieved ("
-                      + _percent(rows["achieved"], rows["total"]) + ")")
-    rows.loc[top, "reason"] += (", " + rows["mastered"].astype(str) + " mastered ("
-                                + _percent(rows["mastered"], rows["total"]) + ")")
-    return rows
+    index = pd.Series(step, dtype=object).map({s: i for i, s in enumerate(fw.steps)}).to_numpy()
+    band = pupils["band"].to_numpy()
+    value = (len(fw.steps) * (band - 1) + index + 1).astype(float)
+    said = _achieved_words(_Tally(*(part[graded] for part in tally)), pupils["subject"], "Band")[:, 0]
+    said[top] += _mastered_words(mastered[top], total[top])
+    return _suggestions(pupils, value, np.zeros(len(value), bool), said, fw)
+
+
+def _suggestions(pupils: pd.DataFrame, value: np.ndarray, gd: np.ndarray, said: np.ndarray,
+                 fw: Framework) -> pd.DataFrame:
+    label = labels_for(value, gd, fw)
+    return pd.DataFrame({"upn": pupils["upn"].to_numpy(), "subject": pupils["subject"].to_numpy(),
+                         "value": value, "gd": gd, "label": label,
+                         "reason": "suggested " + label + ": " + said}, columns=SUGGESTIONS)
 
 
 def _code_problems(bad: pd.DataFrame) -> pd.DataFrame:
