@@ -98,11 +98,14 @@ def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: NamedT
     cells = raw[present]
     codes, _ = pd.factorize(cells.astype(str))
     _, firsts = np.unique(codes, return_index=True)
-    distinct = pd.DataFrame([parse(cells.iloc[i]) for i in firsts], columns=fields)
-    out = pd.DataFrame(dict(zip(fields, empty, strict=True)), index=raw.index)
-    for column in fields:
-        out.loc[present, column] = distinct[column].to_numpy()[codes]
-    return out
+    distinct = [parse(cells.iloc[i]) for i in firsts]
+    columns = {}
+    for position, (column, blank) in enumerate(zip(fields, empty, strict=True)):
+        kind = object if isinstance(blank, str) else type(blank)
+        values = np.full(len(raw), blank, dtype=kind)
+        values[present] = np.array([parsed[position] for parsed in distinct], dtype=kind)[codes]
+        columns[column] = values
+    return pd.DataFrame(columns, index=raw.index)
 
 
 def offered_labels(fw: Framework, year: int, rules: Mapping[str, Any]) -> list[str]:

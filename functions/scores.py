@@ -111,24 +111,24 @@ def benchmark_suggestions(percent: pd.Series, expected: pd.Series, fw: Framework
     Returns columns value, gd, label, reason on the same index; NaN/"" where the percentage is
     NaN or the framework has no benchmark. Each benchmark row's lower bound is inclusive.
     """
-    out = pd.DataFrame({"value": math.nan, "gd": False, "label": "", "reason": ""},
-                       index=percent.index)
+    count = len(percent)
+    value, gd = np.full(count, math.nan), np.zeros(count, dtype=bool)
+    label, reason = np.full(count, "", dtype=object), np.full(count, "", dtype=object)
     scored = percent.notna().to_numpy()
-    if not fw.benchmark or not scored.any():
-        return out
-    bounds = np.array([row.from_percent for row in reversed(fw.benchmark)])
-    row_of = len(bounds) - np.searchsorted(bounds, percent.to_numpy()[scored], side="right")
-    offsets = np.array([row.offset for row in fw.benchmark])[row_of]
-    gd = np.array([row.gd for row in fw.benchmark], dtype=bool)[row_of]
-    words = np.array([_row_words(fw, i) for i in range(len(fw.benchmark))], dtype=object)[row_of]
-    value = np.clip(expected.to_numpy()[scored] + offsets, fw.scale_min, fw.scale_max)
-    labels = labels_for(value, gd, fw)
-    texts = percent[scored].map(percent_text).to_numpy()
-    out.loc[scored, "value"] = value
-    out.loc[scored, "gd"] = gd
-    out.loc[scored, "label"] = labels
-    out.loc[scored, "reason"] = "suggested " + labels + ": test " + texts + " (" + words + ")"
-    return out
+    if fw.benchmark and scored.any():
+        bounds = np.array([row.from_percent for row in reversed(fw.benchmark)])
+        percents = percent.to_numpy()[scored]
+        row_of = len(bounds) - np.searchsorted(bounds, percents, side="right")
+        offsets = np.array([row.offset for row in fw.benchmark])[row_of]
+        gd[scored] = np.array([row.gd for row in fw.benchmark], dtype=bool)[row_of]
+        words = np.array([_row_words(fw, i) for i in range(len(fw.benchmark))], dtype=object)[row_of]
+        value[scored] = np.clip(expected.to_numpy()[scored] + offsets, fw.scale_min, fw.scale_max)
+        label[scored] = labels_for(value[scored], gd[scored], fw)
+        shown, inverse = np.unique(percents, return_inverse=True)
+        texts = np.array([percent_text(p) for p in shown], dtype=object)[inverse]
+        reason[scored] = "suggested " + label[scored] + ": test " + texts + " (" + words + ")"
+    return pd.DataFrame({"value": value, "gd": gd, "label": label, "reason": reason},
+                        index=percent.index)
 
 
 def _row_words(fw: Framework, i: int) -> str:
