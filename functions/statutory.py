@@ -19,7 +19,7 @@ MEASURES  academic_year, workbook, upn, measure, counted (bool: in the denominat
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
@@ -29,6 +29,7 @@ import pandas as pd
 
 from functions import frames
 from functions.academic_year import is_academic_year, shift_academic_year
+from functions.distinct import distinct_rows
 from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
 from functions.rounding import round_half_up
 
@@ -380,50 +381,70 @@ def pupil_measures(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statutory
     `pupils` is the PUPILS frame (every year): it gives each pupil's pupil premium and tells which
     pupils were in Year 2 (for phonics by the end of Year 2)."""
     results = results.drop_duplicates(["academic_year", "check", "subject", "upn"], keep="last")
-    parts = []
+    year, workbook, upn, check, subject, outcome = (
+        results[c].to_numpy(object) for c in ("academic_year", "workbook", "upn", "check", "subject", "outcome"))
+    score = results["score"].to_numpy(float)
+    counted, met, high = np.isin(outcome, COUNTED), np.isin(outcome, MET), outcome == "high"
+    parts: list[dict[str, np.ndarray]] = []
 
-    def add(rows: pd.DataFrame, measure: str, counted: pd.Series, met: pd.Series,
-            score: pd.Series | float = np.nan) -> None:
-        parts.append(pd.DataFrame({"academic_year": rows["academic_year"], "workbook": rows["workbook"],
-                                   "upn": rows["upn"], "measure": measure,
-                                   "counted": counted.astype(bool), "met": (met & counted).astype(bool),
-                                   "score": score}))
+    def add(rows: np.ndarray, measure: str, counts: np.ndarray, meets: np.ndarray,
+            scores: np.ndarray | float = np.nan) -> None:
+        """Rows (positions in `results`) of one measure; met only where counted."""
+        parts.append({"academic_year": year[rows], "workbook": workbook[rows], "upn": upn[rows],
+                      "measure": np.full(len(rows), measure, dtype=object), "counted": counts,
+                      "met": meets & counts, "score": np.broadcast_to(scores, len(rows))})
 
-    for check in ("phonics", "phonics_retake"):
-        rows = results[results["check"] == check]
-        add(rows, "phonics_year1" if check == "phonics" else "phonics_retake",
-            rows["outcome"].isin(COUNTED), rows["outcome"].isin(MET))
-    mtc = results[(results["check"] == "mtc") & results["score"].notna()]
-    add(mtc, "mtc_mean", pd.Series(True, index=mtc.index), pd.Series(False, index=mtc.index), mtc["score"])
-    add(mtc, "mtc_full", pd.Series(True, index=mtc.index), mtc["score"] >= rules.mtc_max)
-    for check in ("ks2", "ks1"):
-        stage = results[results["check"] == check]
-        for subject, rows in stage.groupby("subject", sort=False):
-            counted = rows["outcome"].isin(COUNTED)
-            add(rows, measure_id(check, str(subject), "expected"), counted, rows["outcome"].isin(MET))
-            add(rows, measure_id(check, str(subject), "high"), counted, rows["outcome"] == "high")
-        wide = stage[stage["subject"].isin(rules.rwm[check])].pivot_table(
-            index=["academic_year", "upn"], columns="subject", values="outcome", aggfunc="last")
-        if not wide.empty and set(rules.rwm[check]) <= set(wide.columns):
-            wide = wide[list(rules.rwm[check])].dropna()     # a subject missing: no RWM yet
-            keys = wide.reset_index()[["academic_year", "upn"]]
-            keys = keys.merge(stage.drop_duplicates(["academic_year", "upn"], keep="last")
-                              [["academic_year", "upn", "workbook"]], on=["academic_year", "upn"])
-            counted = pd.Series(wide.isin(COUNTED).all(axis=1).to_numpy())
-            add(keys, measure_id(check, "RWM", "expected"), counted,
-                pd.Series(wide.isin(MET).all(axis=1).to_numpy()))
-            add(keys, measure_id(check, "RWM", "high"), counted,
-                pd.Series((wide == "high").all(axis=1).to_numpy()))
-    parts.append(_gld(results, rules))
-    parts.append(_phonics_by_year2(results, pupils, rules))
-    parts = [p for p in parts if not p.empty]
+    for taken in ("phonics", "phonics_retake"):
+        rows = np.flatnonzero(check == taken)
+        add(rows, "phonics_year1" if taken == "phonics" else "phonics_retake", counted[rows], met[rows])
+    rows = np.flatnonzero((check == "mtc") & ~np.isnan(score))
+    add(rows, "mtc_mean", np.ones(len(rows), bool), np.zeros(len(rows), bool), score[rows])
+    add(rows, "mtc_full", np.ones(len(rows), bool), score[rows] >= rules.mtc_max)
+    for stage in ("ks2", "ks1"):
+        in_stage = check == stage
+        for name in pd.unique(subject[in_stage]):
+            rows = np.flatnonzero(in_stage & (subject == name))
+            add(rows, measure_id(stage, str(name), "expected"), counted[rows], met[rows])
+            add(rows, measure_id(stage, str(name), "high"), counted[rows], high[rows])
+        _rwm(add, year, upn, subject, in_stage, counted, met, high, rules.rwm[stage], stage)
+    for extra in (_gld(results, rules), _phonics_by_year2(results, pupils, rules)):
+        parts.append({column: extra[column].to_numpy() for column in MEASURES[:-1]})
+    parts = [part for part in parts if len(part["upn"])]
     if not parts:
         return pd.DataFrame(columns=MEASURES)
-    measures = pd.concat(parts, ignore_index=True)
+    measures = pd.DataFrame({column: np.concatenate([part[column] for part in parts])
+                             for column in MEASURES[:-1]})
     premium = pupils.drop_duplicates(["workbook", "upn"], keep="last").set_index(["workbook", "upn"])["pupil_premium"]
     pupil_keys = pd.MultiIndex.from_frame(measures[["workbook", "upn"]])
     measures["pupil_premium"] = premium.reindex(pupil_keys).fillna(False).astype(bool).to_numpy()
-    return measures[MEASURES]
+    return measures
+
+
+def _rwm(add: Callable[[np.ndarray, str, np.ndarray, np.ndarray], None], year: np.ndarray,
+         upn: np.ndarray, subject: np.ndarray, in_stage: np.ndarray, counted: np.ndarray,
+         met: np.ndarray, high: np.ndarray, rwm: tuple[str, ...], stage: str) -> None:
+    """Reading, writing and maths together, for each pupil x academic year with a result in each
+    (a subject missing: no RWM yet), in order of year then UPN, each from the pupil's last row of
+    the key stage (`results` has one row per pupil, year and subject)."""
+    staged = np.flatnonzero(in_stage)
+    first, pupil = distinct_rows([year[staged], upn[staged]])
+    last = np.zeros(len(first), np.int64)
+    last[pupil] = staged                       # repeated indexes: the last write wins
+    in_rwm = np.isin(subject[staged], rwm)
+    subjects = np.bincount(pupil[in_rwm], minlength=len(first))
+    complete = subjects == len(rwm)
+    if not complete.any():
+        return
+
+    def every(flags: np.ndarray) -> np.ndarray:
+        held = np.bincount(pupil[in_rwm], weights=flags[staged][in_rwm], minlength=len(first))
+        return (held == subjects)[complete]
+
+    chosen = last[complete]
+    order = np.lexsort((upn[chosen].astype(str), year[chosen].astype(str)))
+    counts = every(counted)
+    add(chosen[order], measure_id(stage, "RWM", "expected"), counts[order], every(met)[order])
+    add(chosen[order], measure_id(stage, "RWM", "high"), counts[order], every(high)[order])
 
 
 def _gld(results: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
@@ -566,27 +587,31 @@ def load_national(files: Sequence[tuple[str, Mapping[str, Any]]]) -> NationalFig
 # The Statutory tab
 
 
+FIGURES = ["academic_year", "measure", "pupils", "value", "pp_pupils", "pp_value", "other_pupils",
+           "other_value"]
+
+
 def figures(measures: pd.DataFrame) -> pd.DataFrame:
     """Per academic year x measure: pupils, the figure (% met, or the mean for `mtc_mean`), and
     the same for pupil premium pupils and the others."""
     counted = measures[measures["counted"].astype(bool)]
     if counted.empty:
-        return pd.DataFrame(columns=["academic_year", "measure", "pupils", "value", "pp_pupils",
-                                     "pp_value", "other_pupils", "other_value"])
-    work = counted.assign(met=counted["met"].astype(float), pp=counted["pupil_premium"].astype(bool))
-    out = []
-    for (year, measure), rows in work.groupby(["academic_year", "measure"], sort=False):
-        mean = measure == "mtc_mean"
-
-        def figure(part: pd.DataFrame, mean: bool = mean) -> float:
-            if part.empty:
-                return np.nan
-            return float(round_half_up(part["score"].mean())) if mean else float(
-                round_half_up(100.0 * part["met"].sum() / len(part)))
-        pp, other = rows[rows["pp"]], rows[~rows["pp"]]
-        out.append((year, measure, len(rows), figure(rows), len(pp), figure(pp), len(other), figure(other)))
-    return pd.DataFrame(out, columns=["academic_year", "measure", "pupils", "value", "pp_pupils",
-                                      "pp_value", "other_pupils", "other_value"])
+        return pd.DataFrame(columns=FIGURES)
+    first, group = distinct_rows([counted["academic_year"].to_numpy(), counted["measure"].to_numpy()])
+    measure = counted["measure"].to_numpy()[first]
+    mean = measure == "mtc_mean"
+    met, score = counted["met"].to_numpy(float), counted["score"].to_numpy(float)
+    pp = counted["pupil_premium"].to_numpy(bool)
+    out = {"academic_year": counted["academic_year"].to_numpy()[first], "measure": measure}
+    for prefix, part in (("", np.ones(len(pp), bool)), ("pp_", pp), ("other_", ~pp)):
+        pupils = np.bincount(group[part], minlength=len(first))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            averages = np.bincount(group[part], weights=score[part], minlength=len(first)) / pupils
+            shares = 100.0 * np.bincount(group[part], weights=met[part], minlength=len(first)) / pupils
+        value = round_half_up(np.where(mean, averages, shares))
+        out[f"{prefix}pupils"] = pupils
+        out[f"{prefix}value" if prefix else "value"] = np.where(pupils > 0, value, np.nan)
+    return pd.DataFrame(out, columns=FIGURES)
 
 
 def one_pupil_note(pupils: int, rules: StatutoryRules) -> str:
