@@ -77,8 +77,7 @@ def moderation_rules(data: Mapping[str, Any], kind: str,
 
 def _value_of(labels: pd.Series, fw: Framework) -> pd.Series:
     """A label's position value; NaN for marks, blanks and anything the framework cannot read."""
-    known = fw.labels
-    return labels.map(lambda label: float(known[label][0]) if label in known else np.nan)
+    return labels.map({label: float(value) for label, (value, _) in fw.labels.items()}).astype(float)
 
 
 def _unit(fw: Framework, amount: float) -> str:
@@ -93,7 +92,7 @@ def _lean(mean: float, se: float, n: int, rules: ModerationRules) -> bool:
     return bool(se == 0 or abs(mean) > rules.noise_z * se)
 
 
-def _stats(diff: pd.Series) -> tuple[int, float, float, float]:
+def _stats(diff: np.ndarray) -> tuple[int, float, float, float]:
     """(pupils, agreement %, mean difference, standard error of the mean)."""
     n = int(diff.size)
     if n == 0:
@@ -126,19 +125,20 @@ def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, a
     rows = rows[rows["teacher"].notna() & rows["test"].notna()]
     if rows.empty:
         return []
-    rows = rows.assign(diff=rows["teacher"] - rows["test"])
+    diff = (rows["teacher"] - rows["test"]).to_numpy(float)
+    subjects, classes = rows["subject"].to_numpy(object), rows["class_name"].to_numpy(object)
     window_name = fw.windows[window - 1]
     members = membership(rows)
     out: list[dict] = []
-    for subject in pd.unique(rows["subject"]):
-        in_subject = (rows["subject"] == subject).to_numpy()
-        mine = rows[in_subject]
-        n, agree, mean, _ = _stats(mine["diff"])
+    for subject in pd.unique(subjects):
+        in_subject = subjects == subject
+        mine = diff[in_subject]
+        n, agree, mean, _ = _stats(mine)
         out.append(_row(TESTS, academic_year, window_name, subject, "All pupils", Pupils=n,
                         **{"Agreement %": round_half_up(agree), "Mean difference": round_half_up(mean),
                            "Leans": _leans(mean)}))
-        for name, part in mine.groupby("class_name", sort=True):
-            n, agree, mean, se = _stats(part["diff"])
+        for name in _class_names(classes[in_subject]):
+            n, agree, mean, se = _stats(diff[in_subject & (classes == name)])
             flag = ""
             if _lean(mean, se, n, rules):
                 flag = (f"Class {name} judges {subject} {_unit(fw, float(round_half_up(abs(mean))))} "
@@ -154,11 +154,11 @@ def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, a
             inside = group_members[group].to_numpy()
             if not inside.any():
                 continue
-            n, agree, mean, _ = _stats(mine["diff"][inside])
-            m, _, other_mean, _ = _stats(mine["diff"][~inside])
+            n, agree, mean, _ = _stats(mine[inside])
+            m, _, other_mean, _ = _stats(mine[~inside])
             gap = mean - other_mean if m else np.nan
-            se = (float(np.sqrt(mine["diff"][inside].var(ddof=1) / n
-                                + mine["diff"][~inside].var(ddof=1) / m)) if n > 1 and m > 1 else np.inf)
+            se = (float(np.sqrt(mine[inside].var(ddof=1) / n + mine[~inside].var(ddof=1) / m))
+                  if n > 1 and m > 1 else np.inf)
             flag = ""
             mirrored = group in genders and len(genders) == 2 and gap > 0   # said once, by the lower
             if m >= rules.min_pupils and _lean(gap, se, n, rules) and not mirrored:
@@ -173,6 +173,11 @@ def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, a
                                "Difference from the others": round_half_up(gap),
                                "Leans": _leans(mean), "Flag": flag}))
     return out
+
+
+def _class_names(classes: np.ndarray) -> list:
+    """The distinct class names, in order (as a groupby by class sorts them; none missing)."""
+    return sorted(set(classes[pd.notna(classes)]))
 
 
 def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw: Framework,
@@ -197,22 +202,25 @@ def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw
             stage[["upn", "key", "outcome"]], on=["upn", "key"])
         if both.empty:
             continue
-        both = both.assign(expected=both["status"].isin(AT_EXPECTED_OR_ABOVE),
-                           met=both["outcome"].isin(MET))
+        expected = both["status"].isin(AT_EXPECTED_OR_ABOVE).to_numpy(bool)
+        met = both["outcome"].isin(MET).to_numpy(bool)
+        subjects, classes = both["subject"].to_numpy(object), both["class_name"].to_numpy(object)
         name = statutory.check_names[check]
         name = name[:1].lower() + name[1:]      # "at key stage 2", in a sentence
-        for subject in pd.unique(both["subject"]):
-            mine = both[both["subject"] == subject]
-            parts = [("All pupils", mine)] + [(f"Class {c}", p) for c, p in mine.groupby("class_name", sort=True)]
+        for subject in pd.unique(subjects):
+            in_subject = subjects == subject
+            parts = [("All pupils", in_subject)] + [(f"Class {c}", in_subject & (classes == c))
+                                                    for c in _class_names(classes[in_subject])]
             for who, part in parts:
-                out.append(_statutory_row(part, name, academic_year, window_name, subject, who, rules))
+                out.append(_statutory_row(expected[part], met[part], name, academic_year, window_name,
+                                          subject, who, rules))
     return out
 
 
-def _statutory_row(part: pd.DataFrame, check: str, year: str, window: str, subject: str, who: str,
-                   rules: ModerationRules) -> dict:
-    # a class's few pupils: plain arrays, not a frame per count
-    expected, met = part["expected"].to_numpy(dtype=bool), part["met"].to_numpy(dtype=bool)
+def _statutory_row(expected: np.ndarray, met: np.ndarray, check: str, year: str, window: str,
+                   subject: str, who: str, rules: ModerationRules) -> dict:
+    """One row of the statutory comparison: whether each pupil was judged at expected or above,
+    and whether they met the standard."""
     above, below = met[expected], met[~expected]      # whether each met the standard
     met_above = 100.0 * above.mean() if len(above) else np.nan
     met_below = 100.0 * below.mean() if len(below) else np.nan
@@ -228,7 +236,7 @@ def _statutory_row(part: pd.DataFrame, check: str, year: str, window: str, subje
                      "anyway: those judgements were cautious.")
     flag = " ".join(flags)
     agree = 100.0 * (expected == met).mean()
-    return _row(check[0].upper() + check[1:], year, window, subject, who, Pupils=len(part),
+    return _row(check[0].upper() + check[1:], year, window, subject, who, Pupils=len(expected),
                 **{"Agreement %": round_half_up(agree), "Judged expected or above": len(above),
                    "% of them who met the standard": round_half_up(met_above),
                    "Judged below expected": len(below),
