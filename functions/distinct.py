@@ -42,6 +42,15 @@ def distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return first, key
 
 
+def rows_in(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """For each row of `rows`, the position of the row of `table` (unique on `keys`) with the same
+    values in `keys`; -1 where there is none. What a left merge would find, as positions."""
+    _, code = distinct_rows([np.concatenate([table[k].to_numpy(), rows[k].to_numpy()]) for k in keys])
+    where = np.full(int(code.max(initial=0)) + 1, -1)
+    where[code[:len(table)]] = np.arange(len(table))
+    return where[code[len(table):]]
+
+
 def labels_for(value: np.ndarray, gd: np.ndarray, fw: Framework) -> np.ndarray:
     """Labels of many values, computed once per distinct (value, gd); "" where value is NaN."""
     first, inverse = distinct_rows([value, gd])

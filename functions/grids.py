@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.distinct import distinct_rows, labels_for
+from functions.distinct import distinct_rows, labels_for, rows_in
 from functions.framework import Framework
 from functions.rounding import round_half_up, without_noise
 
@@ -65,7 +65,7 @@ def _tally(ticked: pd.DataFrame, statements: pd.DataFrame, pupils: pd.DataFrame,
     """Count each pupil's ticks and their workbook's statements in each of `groups` (a row per
     pupil, consecutive groups)."""
     count, width = groups.shape
-    row = _row_in(ticked, pupils, KEYS)
+    row = rows_in(ticked, pupils, KEYS)
     column = ticked["group"].to_numpy() - groups[row, 0]
     inside = (row >= 0) & (column >= 0) & (column < width)
     achieved, mastered = np.zeros((count, width), np.int64), np.zeros((count, width), np.int64)
@@ -80,15 +80,6 @@ def _tally(ticked: pd.DataFrame, statements: pd.DataFrame, pupils: pd.DataFrame,
     np.add.at(per_group, (book[:len(statements)][listed], known[listed]), 1)
     total = np.where(groups >= 0, per_group[book[len(statements):][:, None], groups.clip(0)], 0)
     return _Tally(groups, achieved, mastered, total)
-
-
-def _row_in(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """For each row of `rows`, the position of the row of `table` (unique on `keys`) with the same
-    keys; -1 where there is none."""
-    _, code = distinct_rows([np.concatenate([table[k].to_numpy(), rows[k].to_numpy()]) for k in keys])
-    where = np.full(int(code.max(initial=0)) + 1, -1)
-    where[code[:len(table)]] = np.arange(len(table))
-    return where[code[len(table):]]
 
 
 def _codes(raw: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from functions import frames
 from functions.framework import Framework
+from functions.distinct import rows_in
 from functions.grids import grid_suggestions
 from functions.labels import parse_labels
 from functions.pupils import class_at_windows
@@ -41,24 +42,50 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     cells = cells.merge(member[["upn", "window", "workbook", "year"]], on=["upn", "window", "workbook"])
     judged, unreadable, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
-    grid = grid.merge(judged, on=KEYS, how="left").merge(tested, on=KEYS, how="left")
+    found = _place(grid, judged, JUDGED) | _place(grid, tested, TESTED)
     now = member.loc[member["window"] == current_window, ["upn", "workbook"]]
-    graded, grid_problems = _grids(grid, ticks.merge(now, on=["upn", "workbook"]), statements, fw,
-                                   current_window)
-    grid = grid.merge(graded, on=KEYS, how="left")
-    grid = grid.merge(unreadable, on=KEYS, how="left")
-    grid = _choose(grid.fillna({"judgement": "", "mark": "", "gd_j": False, "test_label": "",
-                                "test_reason": "", "grid_label": "", "grid_reason": "",
-                                "gd_t": False, "gd_g": False, "unreadable": ""}),
-                   fw.suggestions_fill_blanks)
+    graded, grid_problems = _grids(grid, found["value_j"], ticks.merge(now, on=["upn", "workbook"]),
+                                   statements, fw, current_window)
+    found |= _place(grid, graded, GRADED) | _place(grid, unreadable, {"unreadable": ""})
+    positions = grid.assign(**_choose(found, fw.suggestions_fill_blanks), **{
+        column: found[column] for column in ("mark", "judgement", "test_label", "grid_label",
+                                             "test_reason", "grid_reason", "unreadable")})
     problems = pd.concat([judged_problems, test_problems, grid_problems, _falls(judged, fw)],
                          ignore_index=True)
-    return grid[frames.POSITIONS].reset_index(drop=True), problems[frames.PROBLEMS]
+    return positions[frames.POSITIONS], problems[frames.PROBLEMS]
+
+
+JUDGED = {"judgement": "", "value_j": np.nan, "gd_j": False, "mark": ""}
+TESTED = {"value_t": np.nan, "gd_t": False, "test_label": "", "test_reason": ""}
+GRADED = {"value_g": np.nan, "gd_g": False, "grid_label": "", "grid_reason": ""}
+"""Columns found per pupil x subject x window, and their value where nothing was found."""
 
 
 def _skeleton(member: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
-    grid = member.merge(pd.DataFrame({"subject": subjects}), how="cross")
-    return grid.astype({"year": int}).sort_values(KEYS).reset_index(drop=True)
+    """A row per pupil x subject x window, in that order, from each pupil's row per window."""
+    count = len(member)
+    upn = np.repeat(member["upn"].to_numpy(object), len(subjects))
+    subject = np.tile(np.array(subjects, dtype=object), count)
+    window = np.repeat(member["window"].to_numpy(int), len(subjects))
+    order = np.lexsort((window, subject.astype(str), upn.astype(str)))
+    of_member = np.repeat(np.arange(count), len(subjects))[order]
+    return pd.DataFrame({"upn": upn[order], "window": window[order],
+                         "workbook": member["workbook"].to_numpy(object)[of_member],
+                         "year": member["year"].to_numpy(int)[of_member],
+                         "on_roll": member["on_roll"].to_numpy(bool)[of_member],
+                         "subject": subject[order]})
+
+
+def _place(grid: pd.DataFrame, found: pd.DataFrame, blanks: dict[str, object]) -> dict[str, np.ndarray]:
+    """Columns of `found` (at most one row per KEYS) on the rows of `grid`, `blanks` elsewhere."""
+    row = rows_in(found, grid, KEYS)
+    there = row >= 0
+    placed = {}
+    for column, blank in blanks.items():
+        values = np.full(len(grid), blank, dtype=object if isinstance(blank, str) else type(blank))
+        values[row[there]] = found[column].to_numpy()[there]
+        placed[column] = values
+    return placed
 
 
 def _problems(rows: pd.DataFrame, found: pd.Series, expected: str | pd.Series,
@@ -117,13 +144,14 @@ def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFra
     return tested, problems
 
 
-def _grids(grid: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame, fw: Framework,
-           current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Grid suggestions for the current window, in the band of the pupil's year (docs/rules.md, section 7)."""
+def _grids(grid: pd.DataFrame, judged: np.ndarray, ticks: pd.DataFrame, statements: pd.DataFrame,
+           fw: Framework, current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Grid suggestions for the current window, in the band of the pupil's year (docs/rules.md,
+    section 7); `judged` is the value judged on each row of `grid`."""
     now = grid[grid["window"] == current_window]
     band = now["year"]
     if fw.kind == "steps":
-        latest = (grid[grid["window"] <= current_window].dropna(subset=["value_j"])
+        latest = (grid.assign(value_j=judged)[grid["window"] <= current_window].dropna(subset=["value_j"])
                   .groupby(["upn", "subject"], as_index=False)["value_j"].last())
         latest = now[["upn", "subject"]].merge(latest, on=["upn", "subject"], how="left")["value_j"]
         judged_band = np.floor((latest.to_numpy() - 1) / len(fw.steps)) + 1
@@ -136,20 +164,21 @@ def _grids(grid: pd.DataFrame, ticks: pd.DataFrame, statements: pd.DataFrame, fw
     return graded, problems
 
 
-def _choose(grid: pd.DataFrame, suggestions_fill_blanks: bool) -> pd.DataFrame:
-    """The teacher's judgement; where the school opted in and the cell is blank (not a mark, not
-    unreadable), the test suggestion, else the grid's."""
-    judged = grid["value_j"].notna()
-    free = (~judged & (grid["mark"] == "") & (grid["unreadable"] == "")
+def _choose(found: dict[str, np.ndarray], suggestions_fill_blanks: bool) -> dict[str, np.ndarray]:
+    """source, value, gd and label: the teacher's judgement; where the school opted in and the
+    cell is blank (not a mark, not unreadable), the test suggestion, else the grid's."""
+    judged = ~np.isnan(found["value_j"])
+    free = (~judged & (found["mark"] == "") & (found["unreadable"] == "")
             & bool(suggestions_fill_blanks))
-    tested = free & grid["value_t"].notna()
-    graded = free & ~tested & grid["value_g"].notna()
-    grid["source"] = np.select([judged, tested, graded], ["teacher", "test", "grid"], default="")
-    grid["value"] = grid["value_j"].where(judged, grid["value_t"].where(tested, grid["value_g"].where(graded)))
-    grid["gd"] = grid["gd_j"].where(judged, grid["gd_t"].where(tested, grid["gd_g"] & graded)).astype(bool)
-    grid["label"] = grid["judgement"].where(judged, grid["test_label"].where(
-        tested, grid["grid_label"].where(graded, "")))
-    return grid
+    tested = free & ~np.isnan(found["value_t"])
+    graded = free & ~tested & ~np.isnan(found["value_g"])
+    chosen = [judged, tested, graded]
+    return {
+        "source": np.select(chosen, ["teacher", "test", "grid"], default="").astype(object),
+        "value": np.select(chosen, [found["value_j"], found["value_t"], found["value_g"]], default=np.nan),
+        "gd": np.select(chosen, [found["gd_j"], found["gd_t"], found["gd_g"]], default=False).astype(bool),
+        "label": np.select(chosen, [found["judgement"], found["test_label"], found["grid_label"]], default=""),
+    }
 
 
 def _falls(judged: pd.DataFrame, fw: Framework) -> pd.DataFrame:

@@ -3,8 +3,9 @@ reasons and by History's matching."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from functions.distinct import combined_key, distinct_rows
+from functions.distinct import combined_key, distinct_rows, rows_in
 
 
 def test_keys_are_equal_exactly_where_every_column_agrees():
@@ -26,3 +27,11 @@ def test_columns_past_int64_are_renumbered_not_wrapped():
 def test_distinct_rows_gives_the_first_row_of_each_combination_and_nan_equals_nan():
     first, inverse = distinct_rows([np.array([1.0, np.nan, 1.0, np.nan]), np.array(["a", "b", "a", "b"])])
     assert first.tolist() == [0, 1] and inverse.tolist() == [0, 1, 0, 1]
+
+
+def test_rows_in_finds_each_rows_match_by_every_key_and_minus_one_for_none():
+    table = pd.DataFrame({"upn": ["A", "A", "B"], "window": [1, 2, 1]})
+    rows = pd.DataFrame({"upn": ["B", "A", "C", "A", "B"], "window": [1, 2, 1, 1, 2]})
+    # (B,1) is table row 2, (A,2) row 1, (C,1) none, (A,1) row 0, (B,2) none
+    assert rows_in(rows, table, ["upn", "window"]).tolist() == [2, 1, -1, 0, -1]
+    assert rows_in(rows.iloc[0:0], table, ["upn", "window"]).tolist() == []
