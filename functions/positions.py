@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.framework import Framework
 from functions.distinct import rows_in
+from functions.framework import Framework
 from functions.grids import grid_suggestions
 from functions.labels import parse_labels
 from functions.pupils import class_at_windows
@@ -183,12 +183,16 @@ def _choose(found: dict[str, np.ndarray], suggestions_fill_blanks: bool) -> dict
 
 def _falls(judged: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """A judgement FALL_WARNING or more below the previous window's judgement: a warning."""
-    values = judged.dropna(subset=["value_j"]).sort_values(KEYS)
-    previous = values.groupby(["upn", "subject"])["value_j"].shift(1)
-    previous_window = values.groupby(["upn", "subject"])["window"].shift(1)
-    fell = (values["window"] - previous_window == 1) & (previous - values["value_j"] >= FALL_WARNING)
-    rows = values[fell]
-    before = previous[fell].map(fw.label_for)
+    values = judged[judged["value_j"].notna()]
+    upn, subject = (values[c].to_numpy(object) for c in ("upn", "subject"))
+    window, value = values["window"].to_numpy(int), values["value_j"].to_numpy(float)
+    order = np.lexsort((window, subject.astype(str), upn.astype(str)))
+    upn, subject, window, value = upn[order], subject[order], window[order], value[order]
+    fell = np.zeros(len(order), bool)      # against the row before: the same pupil and subject
+    fell[1:] = ((upn[1:] == upn[:-1]) & (subject[1:] == subject[:-1]) & (window[1:] - window[:-1] == 1)
+                & (value[:-1] - value[1:] >= FALL_WARNING))
+    rows = values.iloc[order[fell]]
+    before = pd.Series(value[np.flatnonzero(fell) - 1], index=rows.index).map(fw.label_for)
     return pd.DataFrame({
         "workbook": rows["workbook_j"], "tab": "Judgements", "cell": rows["cell_j"],
         "found": rows["judgement"] + " after " + before + " at the last window",

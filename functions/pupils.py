@@ -120,19 +120,27 @@ def class_at_windows(pupils: pd.DataFrame, window_ends: list) -> pd.DataFrame:
     class they have not yet left (a blank `Joined on` counts as the earliest). Where neither has
     them on roll, the row is kept (not on roll) in the class they joined last.
     """
-    ends = pd.DataFrame({"window": range(1, len(window_ends) + 1),
-                         "end": pd.to_datetime(pd.Series(window_ends, dtype=object))})
-    rows = (pupils[["upn", "workbook", "year", "joined_on", "left_on"]].reset_index(drop=True)
-            .merge(ends, how="cross"))
-    joined = pd.to_datetime(rows["joined_on"])
-    left = pd.to_datetime(rows["left_on"])
-    rows["on_roll"] = ((joined.isna() | (joined <= rows["end"]))
-                       & (left.isna() | (left >= rows["end"]))).astype(bool)
-    epoch = pd.Timestamp("1970-01-01")
-    rows["_joined"] = (joined - epoch).dt.days.astype(float).fillna(-np.inf)   # blank: earliest
-    rows["_left"] = (left - epoch).dt.days.astype(float).fillna(np.inf)        # blank: not left
-    chosen = (rows.sort_values(["upn", "window", "on_roll", "_joined", "_left"],
-                               ascending=[True, True, False, False, True], kind="stable")
-              .drop_duplicates(["upn", "window"]))
-    return chosen[["upn", "window", "workbook", "year", "on_roll"]].astype(
-        {"window": int, "year": int}).reset_index(drop=True)
+    end = pd.to_datetime(pd.Series(window_ends, dtype=object)).to_numpy()[None, :]
+    joined = pd.to_datetime(pupils["joined_on"]).to_numpy()[:, None]
+    left = pd.to_datetime(pupils["left_on"]).to_numpy()[:, None]
+    shape = (len(pupils), len(window_ends))
+    on_roll = ((np.isnat(joined) | (joined <= end)) & (np.isnat(left) | (left >= end))).ravel()
+    row = np.repeat(np.arange(len(pupils)), len(window_ends))     # each pupil row x window
+    window = np.tile(np.arange(1, len(window_ends) + 1), len(pupils))
+    joined_day = np.broadcast_to(_days(joined[:, 0], -np.inf)[:, None], shape).ravel()   # blank: earliest
+    left_day = np.broadcast_to(_days(left[:, 0], np.inf)[:, None], shape).ravel()         # blank: not left
+    upn = pupils["upn"].to_numpy(object)[row]
+    order = np.lexsort((left_day, -joined_day, ~on_roll, window, upn.astype(str)))
+    upn, window, row, on_roll = upn[order], window[order], row[order], on_roll[order]
+    first = np.ones(len(order), bool)
+    first[1:] = (upn[1:] != upn[:-1]) | (window[1:] != window[:-1])
+    return pd.DataFrame({"upn": upn[first], "window": window[first],
+                         "workbook": pupils["workbook"].to_numpy(object)[row[first]],
+                         "year": pupils["year"].to_numpy()[row[first]].astype(int),
+                         "on_roll": on_roll[first]})
+
+
+def _days(dates: np.ndarray, blank: float) -> np.ndarray:
+    """Whole days since 1970-01-01 (`blank` for a missing date)."""
+    days = dates.astype("datetime64[D]").astype(np.int64).astype(float)
+    return np.where(np.isnat(dates), blank, days)

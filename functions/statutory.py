@@ -29,8 +29,8 @@ import pandas as pd
 
 from functions import frames
 from functions.academic_year import is_academic_year, shift_academic_year
-from functions.distinct import distinct_rows
 from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
+from functions.distinct import distinct_rows
 from functions.rounding import round_half_up
 
 OUTCOMES = ("high", "expected", "not met", "left out")
