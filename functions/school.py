@@ -288,10 +288,10 @@ def _class_summary(current: pd.DataFrame, pupils: pd.DataFrame, end: date) -> pd
     """Every pupil of each class workbook at the current window. A pupil not on roll at its end
     shows as `left` with the date, and none of the figures that count; a pupil who moved to
     another class shows in the class they left as `left`, with where they count now."""
-    shown = current.copy()
-    off = ~shown["on_roll"].astype(bool)
-    left = pd.to_datetime(shown["left_on"])
-    joined = pd.to_datetime(shown["joined_on"])
+    shown = current[[*CLASS_SUMMARY_COLUMNS, "workbook"]].copy()
+    off = ~current["on_roll"].astype(bool)
+    left = pd.to_datetime(current["left_on"])
+    joined = pd.to_datetime(current["joined_on"])
     shown.loc[off, "status"] = LEFT
     shown.loc[off, _NOT_COUNTED] = np.nan
     for column in ("expected_label", "baseline_label", "progress_status", "target_label", "watchlist"):

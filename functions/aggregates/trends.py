@@ -9,25 +9,38 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import numpy as np
 import pandas as pd
 
 from functions.aggregates._measures import MEASURED, counts, percent, subject_order, window_names
+from functions.distinct import distinct_rows
 
 TRENDS_BY_YEAR_COLUMNS = ["Window", "Subject", "Year", "% expected or above",
                           "% expected or above last year"]
 
 
-def _percentages(school: pd.DataFrame, years: list[int], counted_marks: Collection[str]) -> pd.Series:
+Key = tuple[int, str, int | str]
+"""(window, subject, year group or "All")"""
+
+
+def _percentages(school: pd.DataFrame, years: list[int], counted_marks: Collection[str]) -> dict[Key, float]:
+    """% at expected or above per window x subject x year group of `years`, and per window x
+    subject over all of them ("All")."""
     keep = school["on_roll"].to_numpy(bool) & school["year"].isin(years).to_numpy()
     rows = school.loc[keep, [*MEASURED, "window", "subject", "year"]]
-    parts = counts(rows, counted_marks)[["assessed", "at_expected"]]
-    parts[["window", "subject", "year"]] = rows[["window", "subject", "year"]]
-    parts["year"] = parts["year"].astype(int)
-    by_year = parts.groupby(["window", "subject", "year"])[["assessed", "at_expected"]].sum()
-    whole = by_year.groupby(level=["window", "subject"]).sum()
-    whole = whole.assign(year="All").set_index("year", append=True)
-    totals = pd.concat([by_year, whole])
-    return percent(totals["at_expected"], totals["assessed"])
+    parts = counts(rows, counted_marks)
+    window, subject = rows["window"].to_numpy(int), rows["subject"].to_numpy(object)
+    year = rows["year"].to_numpy().astype(int)
+    keys: list[Key] = []
+    assessed: list[np.ndarray] = []
+    at_expected: list[np.ndarray] = []
+    for columns in ([window, subject, year], [window, subject]):
+        first, group = distinct_rows(columns)
+        keys += [(int(window[i]), subject[i], int(year[i]) if len(columns) == 3 else "All") for i in first]
+        for total, part in ((assessed, "assessed"), (at_expected, "at_expected")):
+            total.append(np.bincount(group, weights=parts[part].to_numpy(float), minlength=len(first)))
+    shares = percent(pd.Series(np.concatenate(at_expected)), pd.Series(np.concatenate(assessed)))
+    return dict(zip(keys, shares.to_numpy(), strict=True))
 
 
 def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame,
@@ -36,20 +49,18 @@ def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame,
     years = sorted(pd.unique(this_year["year"]).astype(int))
     now, before = (_percentages(this_year, years, counted_marks),
                    _percentages(last_year, years, counted_marks))
-    keys = now.index.union(before.index, sort=False)
-    table = pd.DataFrame({"% expected or above": now.reindex(keys),
-                          "% expected or above last year": before.reindex(keys)})
-    table.index.names = ["window", "Subject", "Year"]
-    table = table.reset_index()
     subjects = {s: i for i, s in enumerate(subject_order(
         pd.concat([this_year["subject"], last_year["subject"]])))}
-    year_rank = table["Year"].map(lambda y: 7 if y == "All" else y)  # a few unique values
-    order = table.assign(s=table["Subject"].map(subjects), y=year_rank).sort_values(
-        ["window", "s", "y"]).index
-    table = table.loc[order].reset_index(drop=True)
+    keys = sorted({**now, **before}, key=lambda k: (k[0], subjects[k[1]], 7 if k[2] == "All" else k[2]))
     names = pd.concat([window_names(last_year), window_names(this_year)])
-    table.insert(0, "Window", table.pop("window").map(names[~names.index.duplicated(keep="last")]))
-    return table[TRENDS_BY_YEAR_COLUMNS]
+    names = names[~names.index.duplicated(keep="last")]
+    return pd.DataFrame({
+        "Window": names.reindex([window for window, _, _ in keys]).to_numpy(),
+        "Subject": [subject for _, subject, _ in keys],
+        "Year": pd.Series([year for _, _, year in keys], dtype=object),
+        "% expected or above": [now.get(key, np.nan) for key in keys],
+        "% expected or above last year": [before.get(key, np.nan) for key in keys],
+    }, columns=TRENDS_BY_YEAR_COLUMNS)
 
 
 def trends(this_year: pd.DataFrame, last_year: pd.DataFrame, counted_marks: Collection[str]) -> pd.DataFrame:
