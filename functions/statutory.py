@@ -30,7 +30,7 @@ import pandas as pd
 from functions import frames
 from functions.academic_year import is_academic_year, shift_academic_year
 from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
-from functions.distinct import distinct_rows
+from functions.distinct import distinct_rows, labels_for
 from functions.rounding import round_half_up
 
 OUTCOMES = ("high", "expected", "not met", "left out")
@@ -507,15 +507,17 @@ def eyfs_baselines(results: pd.DataFrame, rules: StatutoryRules, fw: Any, academ
     for subject, listed in rules.eyfs_baseline.items():
         if subject.casefold() not in school_subject:
             continue
-        mine = goals[goals["subject"].isin(listed)]
-        per_pupil = mine.assign(expected=mine["outcome"] == "expected").groupby("upn").agg(
-            typed=("outcome", "size"), expected=("expected", "all"))
-        per_pupil = per_pupil[per_pupil["typed"] == len(listed)]
-        values = fw.end_of_year_value(0) - np.where(per_pupil["expected"].astype(bool), 0, below)
-        values = np.maximum(values, fw.scale_min)
+        mine = goals["subject"].isin(listed).to_numpy()
+        upns, pupil = np.unique(goals["upn"].to_numpy(object)[mine], return_inverse=True)
+        typed = np.bincount(pupil, minlength=len(upns))
+        emerging = np.bincount(pupil, weights=goals["outcome"].to_numpy(object)[mine] != "expected",
+                               minlength=len(upns)) > 0
+        complete = typed == len(listed)
+        values = np.maximum(fw.end_of_year_value(0) - np.where(emerging[complete], below, 0),
+                            fw.scale_min).astype(float)
         parts.append(pd.DataFrame({
-            "upn": per_pupil.index, "subject": school_subject[subject.casefold()],
-            "label": [fw.label_for(v) for v in values], "value": values.astype(float), "gd": False,
+            "upn": upns[complete], "subject": school_subject[subject.casefold()],
+            "label": labels_for(values, np.zeros(len(values), bool), fw), "value": values, "gd": False,
             "window": 0, "origin": f"EYFS Profile {year}"}))
     parts = [p for p in parts if not p.empty]
     if not parts:
