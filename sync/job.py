@@ -22,7 +22,7 @@ from functions.owned_tabs import SUMMARY_NAME
 from functions.school import SchoolParameters, assess_school
 from sync.errors import UnreadableWorkbook
 from sync.outputs import class_tabs, state_tab, summary_tabs, with_extra_problems, with_sync_log, write_beside
-from sync.reader import ClassWorkbookData, check_pupils, combine, read_class_workbook
+from sync.reader import ClassWorkbookData, WorkbookRows, check_pupils, combine, read_workbook_rows
 from sync.reader.characters import without_control_characters
 from sync.settings import Settings, check_against_workbooks, choose_window, school_settings, workbook_headings
 from sync.snapshot import place_for, snapshot_of, write_snapshot
@@ -67,33 +67,30 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         settings = school_settings(store, summary)
     if refs is None:
         refs = store.list_class_workbooks()
-    parts = [ClassWorkbookData.empty(pd.DataFrame(summary_problems or [], columns=frames.PROBLEMS))]
+    parts = [WorkbookRows(problems=list(summary_problems or []))]
     unreadable: set[str] = set()
-    listed = store.listing_problems()
-    if listed:   # our old tabs in Tracker summary; files in classes/ not read, and why
-        parts.append(ClassWorkbookData.empty(pd.DataFrame(listed, columns=frames.PROBLEMS)))
+    # our old tabs in Tracker summary; files in classes/ not read, and why
+    parts.append(WorkbookRows(problems=[tuple(row.get(column) for column in frames.PROBLEMS)
+                                        for row in store.listing_problems()]))
     headings: list[list[str]] = []
     grids: list[list[str]] = []
     for done, ref in enumerate(refs, start=1):
         try:
             workbook = store.read_workbook(ref)
         except UnreadableWorkbook as error:
-            parts.append(ClassWorkbookData.empty(unreadable_workbook_problem(ref.name, error)))
+            parts.append(WorkbookRows(problems=[unreadable_workbook_problem(ref.name, error)]))
             unreadable.add(ref.name)
             continue
-        blanks = [(ref.name, tab, cell, "a formula saved without its value (read as blank)",
-                   "a value: open the workbook in Excel or LibreOffice and save it, so the "
-                   "formula's result is saved with it", "warning")
-                  for tab, cell in store.formula_blanks()]
-        if blanks:
-            parts.append(ClassWorkbookData.empty(pd.DataFrame(blanks, columns=frames.PROBLEMS)))
+        problems = [(ref.name, tab, cell, "a formula saved without its value (read as blank)",
+                     "a value: open the workbook in Excel or LibreOffice and save it, so the "
+                     "formula's result is saved with it", "warning")
+                    for tab, cell in store.formula_blanks()]
         workbook, cleaned = without_control_characters(ref.name, workbook)
-        if cleaned:
-            parts.append(ClassWorkbookData.empty(pd.DataFrame(cleaned, columns=frames.PROBLEMS)))
+        parts.append(WorkbookRows(problems=problems + cleaned))
         if (seen := workbook_headings(workbook)) is not None:
             headings.append(seen[0])
             grids.append(seen[1])
-        parts.append(read_class_workbook(ref.name, workbook, list(settings.subjects), list(settings.windows)))
+        parts.append(read_workbook_rows(ref.name, workbook, list(settings.subjects), list(settings.windows)))
         if progress:
             progress("Reading class workbooks", done, len(refs))
     check_against_workbooks(settings, headings, grids)
@@ -104,10 +101,10 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
                       sync_log=our_table(summary, SYNC_LOG, foreign), unreadable=unreadable)
 
 
-def unreadable_workbook_problem(name: str, error: UnreadableWorkbook | None = None) -> pd.DataFrame:
+def unreadable_workbook_problem(name: str, error: UnreadableWorkbook | None = None) -> tuple:
+    """The PROBLEMS row of a class workbook that cannot be read."""
     error = error or UnreadableWorkbook(name)
-    return pd.DataFrame([[name, "", "", error.found, error.expected, "error"]],
-                        columns=frames.PROBLEMS)
+    return (name, "", "", error.found, error.expected, "error")
 
 
 def parameters(settings: Settings, *, window: str | None, now: str,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from xml.etree import ElementTree
 from zipfile import ZipFile, is_zipfile
 
@@ -68,13 +68,15 @@ def read_values(path: Path) -> Workbook:
 def read_values_and_blanks(path: Path) -> tuple[Workbook, list[tuple[str, str]]]:
     """`read_values`, and (tab title, cell) of every formula saved without its value (as some
     tools save them): such a cell reads as blank, and the caller can say so."""
-    has_errors, uncached = _scan_cells(path)
-    if has_errors:
-        return _read_with_openpyxl(path), uncached
-    return _read_with_calamine(path), uncached
+    scan = _scan_cells(path)
+    if scan.has_errors:
+        return _read_with_openpyxl(path), scan.uncached
+    return _read_with_calamine(path, scan.percent), scan.uncached
 
 
-def _read_with_calamine(path: Path) -> Workbook:
+def _read_with_calamine(path: Path, percent: dict[str, set[tuple[int, int]]]) -> Workbook:
+    """The values as calamine reads them; `percent`: the cells with a percent number format
+    (`_scan_cells`), whose numbers calamine gives without it."""
     book = CalamineWorkbook.from_path(str(path))
     try:
         values = {
@@ -89,7 +91,7 @@ def _read_with_calamine(path: Path) -> Workbook:
         rows = values.get(title, [])
         if row < len(rows) and column < len(rows[row]):
             rows[row][column] = text      # calamine reads an error value as blank
-    for title, cells in percent_cells(path).items():
+    for title, cells in percent.items():
         rows = values.get(title, [])
         for row, column in cells:
             if row < len(rows) and column < len(rows[row]):
@@ -151,34 +153,17 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Sheet title -> the (row, column) (0-based) of every cell with a percent number format.
-
-    Calamine gives a percent cell's number without its format (1 for 100%), and openpyxl would
-    cost fifteen times the read, so the styles and the cells' style indexes are read straight from
-    the file: nothing to scan when no style is a percentage.
-    """
-    if not is_zipfile(path) or path.suffix.casefold() not in (".xlsx", ".xlsm"):
-        return {}   # .xls, .xlsb and .ods: calamine's reading is all there is
-    with ZipFile(path) as archive:
-        names = set(archive.namelist())
-        if "xl/styles.xml" not in names or "xl/workbook.xml" not in names:
-            return {}
-        percent_styles = _percent_styles(ElementTree.fromstring(read_part(archive, "xl/styles.xml")))
-        if not percent_styles:
-            return {}
-        out: dict[str, set[tuple[int, int]]] = {}
-        for title, part in _sheet_parts(archive, names).items():
-            cells = set()
-            for tag in _CELL_TAG.finditer(read_part(archive, part)):
-                attributes = dict(_ATTRIBUTE.findall(tag.group(1)))
-                if attributes.get(b"s", b"").isdigit() and int(attributes[b"s"]) in percent_styles \
-                        and b"r" in attributes:
-                    row, column = coordinate_to_tuple(attributes[b"r"].decode("ascii"))
-                    cells.add((row - 1, column - 1))
-            if cells:
-                out[title] = cells
-        return out
+def _percent_cells(xml: bytes, percent_styles: set[int]) -> set[tuple[int, int]]:
+    """The (row, column) (0-based) of every cell of a worksheet's XML whose style is one of
+    `percent_styles`."""
+    cells = set()
+    for tag in _CELL_TAG.finditer(xml):
+        attributes = dict(_ATTRIBUTE.findall(tag.group(1)))
+        if attributes.get(b"s", b"").isdigit() and int(attributes[b"s"]) in percent_styles \
+                and b"r" in attributes:
+            row, column = coordinate_to_tuple(attributes[b"r"].decode("ascii"))
+            cells.add((row - 1, column - 1))
+    return cells
 
 
 def _percent_styles(styles: ElementTree.Element) -> set[int]:
@@ -217,6 +202,10 @@ _ERROR_TYPE = re.compile(rb"""t\s*=\s*["']e["']""")   # no \b: a literal start i
 """What every _ERROR_CELL match holds."""
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f\b")
 """What every _UNCACHED_FORMULA match holds."""
+_PLAIN_FORMULA_TAG = re.compile(rb"<f\b")
+_PREFIXED_FORMULA_TAG = re.compile(rb":f\b")
+"""What every _FORMULA_TAG match holds, one or the other; each starts with a literal (searched
+fast, where _FORMULA_TAG is tried at every "<")."""
 
 
 _UNCACHED_FORMULA = re.compile(
@@ -268,27 +257,44 @@ def sheet_parts(archive: ZipFile) -> dict[str, str]:
     return _sheet_parts(archive, set(archive.namelist()))
 
 
-def _scan_cells(path: Path) -> tuple[bool, list[tuple[str, str]]]:
-    """(any error value in the workbook, every formula cell saved without a value), from the
-    worksheets' XML. Only .xlsx and .xlsm: for .xls, .xlsb and .ods calamine's reading is all
-    there is."""
+class _Scan(NamedTuple):
+    has_errors: bool                            # any error value in the workbook
+    uncached: list[tuple[str, str]]             # (tab title, cell) of formulas saved without a value
+    percent: dict[str, set[tuple[int, int]]]    # tab title -> cells with a percent number format
+
+
+def _scan_cells(path: Path) -> _Scan:
+    """What calamine does not say, from the worksheets' XML in one pass over the file: whether
+    any cell holds an error value, every formula cell saved without a value, and every cell with
+    a percent number format (calamine gives a percent cell's number without its format, 1 for
+    100%, and openpyxl would cost fifteen times the read: nothing to scan for when no style is a
+    percentage). Only .xlsx and .xlsm: for .xls, .xlsb and .ods calamine's reading is all there
+    is."""
     if not is_zipfile(path) or path.suffix.casefold() not in (".xlsx", ".xlsm"):
-        return False, []
-    has_errors, uncached = False, []
+        return _Scan(False, [], {})
+    has_errors, uncached, percent = False, [], {}
     with ZipFile(path) as archive:
-        titles = {part: title for title, part in sheet_parts(archive).items()}
-        for part in archive.namelist():
+        names = archive.namelist()
+        titles = {part: title for title, part in _sheet_parts(archive, set(names)).items()}
+        percent_styles = (_percent_styles(ElementTree.fromstring(read_part(archive, "xl/styles.xml")))
+                          if "xl/styles.xml" in names and "xl/workbook.xml" in names else set())
+        for part in names:
             if not part.endswith(".xml") or part.endswith("sharedStrings.xml"):
                 continue
             xml = read_part(archive, part)
             # each full pattern only where a quick one finds what it needs (a "t='e'" type, a
-            # formula element, not a <formula1> of a data validation): same answers, a third of
-            # the time on a school's workbooks
+            # formula element, not a <formula1> of a data validation): same answers, a fraction
+            # of the time on a school's workbooks
             has_errors = has_errors or (_ERROR_TYPE.search(xml) is not None
                                         and _ERROR_CELL.search(xml) is not None)
-            if part in titles and _FORMULA_TAG.search(xml):
+            if part not in titles:
+                continue
+            if (_PLAIN_FORMULA_TAG.search(xml) or _PREFIXED_FORMULA_TAG.search(xml)) \
+                    and _FORMULA_TAG.search(xml):
                 uncached += [(titles[part], m.group(1).decode()) for m in _UNCACHED_FORMULA.finditer(xml)]
-    return has_errors, uncached
+            if percent_styles and (cells := _percent_cells(xml, percent_styles)):
+                percent[titles[part]] = cells
+    return _Scan(has_errors, uncached, percent)
 
 
 def _as_openpyxl_reads(value: object) -> object:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from sync.reader.marks_tab import long_cells, pupil_rows, without_errors
+from sync.reader.marks_tab import column_cells, pupil_rows
 from sync.reader.problems import ProblemLog
-from sync.reader.table import Table
+from sync.reader.table import ColumnLists, Table
 
 _GROUP = re.compile(r"(-?\d+)(?:\.0+)?\s*(\*|kpi)?", re.IGNORECASE)
 _KPI_TEXT = re.compile(r"^\s*[*★]\s*|\s*\(?\bKPI\b\)?\s*$", re.IGNORECASE)
@@ -20,13 +20,14 @@ def parse_group(value: object) -> tuple[int, bool] | None:
 
 
 def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
-              pupil_upns: set[str], problems: ProblemLog) -> tuple[list[tuple], list[tuple]]:
-    """STATEMENTS and TICKS rows (tuples in their frames' column order) of one grid. A statement is KPI when its row-2 cell says so or its
-    text starts with `*` or ends with `KPI`. A statement without a readable row-2 value is an
-    error and its column is left out."""
+              pupil_upns: set[str], problems: ProblemLog, statements: ColumnLists,
+              ticks: ColumnLists) -> None:
+    """STATEMENTS and TICKS rows of one grid, added to `statements` and `ticks`. A statement is
+    KPI when its row-2 cell says so or its text starts with `*` or ends with `KPI`. A statement
+    without a readable row-2 value is an error and its column is left out."""
     group_row = table.header_row + 1
     groups = next((row.values for row in table.body if row.number == group_row), None)
-    statements: list[tuple] = []
+    found: list[tuple] = []
     columns: dict[str, int] = {}
     for text, position in sorted(table.extras.items(), key=lambda item: item[1]):
         group_value = groups[position] if groups is not None else None
@@ -36,13 +37,15 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
                          "the point or band this statement belongs to (the column is ignored)")
             continue
         group, kpi_mark = parsed
-        statement_no = len(statements) + 1
+        statement_no = len(found) + 1
         columns[str(statement_no)] = position
-        statements.append((workbook, subject, statement_no, table.letter_at(position),
-                           _KPI_TEXT.sub("", text).strip(), group,
-                           kpi_mark or bool(_KPI_TEXT.search(text))))
+        found.append((workbook, subject, statement_no, table.letter_at(position),
+                      _KPI_TEXT.sub("", text).strip(), group,
+                      kpi_mark or bool(_KPI_TEXT.search(text))))
+    statements.add_rows(found)
     pupils = table.with_body([row for row in table.body if row.number > group_row])
     upns = pupil_rows(pupils, pupil_upns, list(columns.values()), problems)
-    cells = without_errors(table, long_cells(table, upns, columns), "blank, WT, A or M", problems)
-    return statements, [(workbook, academic_year, cell.upn, subject, int(cell.name), cell.cell,
-                          cell.raw) for cell in cells]
+    for column in column_cells(table, upns, columns, "blank, WT, A or M", problems):
+        ticks.add(len(column.cells), workbook=workbook, academic_year=academic_year,
+                  upn=column.upns, subject=subject, statement_no=int(column.name),
+                  cell=column.cells, raw=column.raws)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from sync.reader.problems import ProblemLog
-from sync.reader.table import BodyRow, Table, is_blank, is_error_value
+from sync.reader.table import BodyRow, ColumnLists, Table, filled, is_blank, is_error_value
 from sync.reader.values import clean_upn
 
 BASELINE = "Baseline"
@@ -13,15 +13,6 @@ BASELINE = "Baseline"
 class PupilRow(NamedTuple):
     row: BodyRow
     upn: str
-
-
-class LongCell(NamedTuple):
-    """One non-empty cell of a pupil's row."""
-
-    name: str
-    cell: str
-    upn: str
-    raw: object
 
 
 def mark_columns(subjects: list[str], windows: list[str]) -> dict[str, tuple[str, str]]:
@@ -42,8 +33,7 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
         return []
     at = table.columns["UPN"]
     in_use = [PupilRow(row, clean_upn(row.values[at])) for row in table.body
-              if (any(not is_blank(row.values[p]) for p in used) if used
-                  else not is_blank(row.values[at]))]
+              if (any(filled(row.values[p]) for p in used) if used else filled(row.values[at]))]
     blank, unknown, repeated, kept = [], [], [], []
     seen: set[str] = set()
     for pupil in in_use:
@@ -65,40 +55,51 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
     return kept
 
 
-def long_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int]) -> list[LongCell]:
+class ColumnCells(NamedTuple):
+    """The non-empty cells of one column in the rows of some pupils, each list one entry a cell."""
+
+    name: str
+    cells: list[str]
+    upns: list[str]
+    raws: list[object]
+
+
+def column_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int], expected: str,
+                 problems: ProblemLog) -> list[ColumnCells]:
     """Every non-empty cell of `columns` (name -> position) in the rows of `pupils`, column by
     column; error values are reported as problems (`expected` says what belongs there) and
     left out."""
-    cells = []
+    numbers = [pupil.row.number for pupil in pupils]
+    upns = [pupil.upn for pupil in pupils]
+    rows = [pupil.row.values for pupil in pupils]
+    found = []
     for name, position in columns.items():
         letter = table.letter_at(position)
-        for pupil in pupils:
-            raw = pupil.row.values[position]
-            if raw.strip() if type(raw) is str else not is_blank(raw):   # is_blank, text inline
-                cells.append(LongCell(name, f"{letter}{pupil.row.number}", pupil.upn, raw))
-    return cells
-
-
-def without_errors(table: Table, cells: list[LongCell], expected: str,
-                   problems: ProblemLog) -> list[LongCell]:
-    """`cells` less those holding a spreadsheet error value, which are reported as problems."""
-    kept = []
-    for cell in cells:
-        if is_error_value(cell.raw):
-            problems.add_cell(table.title, cell.cell, cell.raw, expected)
-        else:
-            kept.append(cell)
-    return kept
+        raws = [row[position] for row in rows]
+        # `filled`, inline: most cells are text or None
+        kept = [at for at, raw in enumerate(raws)
+                if (raw.strip() if type(raw) is str else raw is not None and not is_blank(raw))]
+        if "#" in "".join(map(str, raws)):   # every error value has one: most columns have none
+            errors = {at for at in kept if is_error_value(raws[at])}
+            for at in kept:
+                if at in errors:
+                    problems.add_cell(table.title, f"{letter}{numbers[at]}", raws[at], expected)
+            kept = [at for at in kept if at not in errors]
+        found.append(ColumnCells(name, [f"{letter}{numbers[at]}" for at in kept],
+                                 [upns[at] for at in kept], [raws[at] for at in kept]))
+    return found
 
 
 def read_marks(table: Table, tab: str, workbook: str, academic_year: str, subjects: list[str],
-               windows: list[str], pupil_upns: set[str], problems: ProblemLog) -> list[tuple]:
-    """CELLS rows (tuples in CELLS order) of a `Judgements` (windows plus Baseline) or `Tests`
-    tab (`tab`, as CELLS names it); error values are problems."""
+               windows: list[str], pupil_upns: set[str], problems: ProblemLog,
+               cells: ColumnLists) -> None:
+    """CELLS rows of a `Judgements` (windows plus Baseline) or `Tests` tab (`tab`, as CELLS
+    names it), added to `cells`; error values are problems."""
     known = mark_columns(subjects, windows)
     columns = {name: position for name, position in table.columns.items() if name in known}
     pupils = pupil_rows(table, pupil_upns, list(columns.values()), problems)
-    cells = without_errors(table, long_cells(table, pupils, columns), "a value, not an error",
-                           problems)
-    return [(workbook, academic_year, tab, cell.cell, cell.upn, *known[cell.name], cell.raw)
-            for cell in cells]
+    for column in column_cells(table, pupils, columns, "a value, not an error", problems):
+        subject, window = known[column.name]
+        cells.add(len(column.cells), workbook=workbook, academic_year=academic_year, tab=tab,
+                  cell=column.cells, upn=column.upns, subject=subject, window=window,
+                  raw=column.raws)

@@ -1,36 +1,34 @@
 """`Comments` (for parent reports) and `Interventions` (who takes part in what, from when)."""
 from __future__ import annotations
 
-import pandas as pd
-
-from functions.frames import COMMENTS, INTERVENTIONS
 from sync.reader.marks_tab import pupil_rows
 from sync.reader.names import canonical_lookup, normalise
 from sync.reader.problems import ProblemLog
 from sync.reader.pupils_tab import parsed_column
-from sync.reader.table import Table, frame_of, is_blank
+from sync.reader.table import ColumnLists, Table, is_blank
 from sync.reader.values import parse_flag, parse_text
 
 COMMENT_COLUMNS = ("UPN", "Name", "Comment", "Approved")
 INTERVENTION_COLUMNS = ("UPN", "Subject", "Intervention", "From", "To", "Notes")
 
 
-def read_comments(table: Table, workbook: str, pupil_upns: set[str],
-                  problems: ProblemLog) -> pd.DataFrame:
+def read_comments(table: Table, workbook: str, pupil_upns: set[str], problems: ProblemLog,
+                  comments: ColumnLists) -> None:
+    """COMMENTS rows, added to `comments`."""
     used = [table.columns[name] for name in ("Comment", "Approved") if name in table.columns]
     pupils = pupil_rows(table, pupil_upns, used, problems)
     rows = table.with_body([pupil.row for pupil in pupils])
-    comments = parsed_column(rows, "Comment", parse_text, "text", problems, "")
+    texts = parsed_column(rows, "Comment", parse_text, "text", problems, "")
     approved = parsed_column(rows, "Approved", parse_flag, "Y or blank", problems, False)
-    return frame_of([(workbook, pupil.upn, "" if text is None else text, bool(flag))
-                     for pupil, text, flag in zip(pupils, comments, approved, strict=True)],
-                    COMMENTS, {"comment": object, "approved": bool})
+    comments.add(len(pupils), workbook=workbook, upn=[pupil.upn for pupil in pupils],
+                 comment=["" if text is None else text for text in texts],
+                 approved=[bool(flag) for flag in approved])
 
 
 def read_interventions(table: Table, workbook: str, subjects: list[str], windows: list[str],
-                       pupil_upns: set[str], problems: ProblemLog) -> pd.DataFrame:
-    """One row per intervention; a row with an unknown subject or window, or no intervention
-    name, is an error and is left out."""
+                       pupil_upns: set[str], problems: ProblemLog, interventions: ColumnLists) -> None:
+    """INTERVENTIONS rows, one per intervention, added to `interventions`; a row with an unknown
+    subject or window, or no intervention name, is an error and is left out."""
     used = [position for name, position in table.columns.items() if name not in ("UPN", "Name")]
     pupils = pupil_rows(table, pupil_upns, used, problems, repeats_allowed=True)
     rows = table.with_body([pupil.row for pupil in pupils])
@@ -48,7 +46,7 @@ def read_interventions(table: Table, workbook: str, subjects: list[str], windows
             for pupil, missing, values in zip(pupils, unnamed,
                                               zip(subject, name, from_window, to_window, notes, strict=True), strict=True)
             if not missing and None not in values[:4]]
-    return frame_of(kept, INTERVENTIONS, dict.fromkeys(INTERVENTIONS[2:], object))
+    interventions.add_rows(kept)
 
 
 def _choice(table: Table, name: str, allowed: list[str], problems: ProblemLog,

@@ -1,9 +1,5 @@
-"""Collecting problems for one workbook as rows of the PROBLEMS frame."""
+"""Collecting problems for one workbook as rows of the PROBLEMS frame (`functions.frames`)."""
 from __future__ import annotations
-
-import pandas as pd
-
-from functions.frames import PROBLEMS
 
 ERROR = "error"
 WARNING = "warning"
@@ -35,5 +31,6 @@ class ProblemLog:
         """A problem with one cell's value (or one row's)."""
         self._cells.append((self.workbook, tab, cell, shown(found), expected, severity))
 
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self._shape + self._cells, columns=PROBLEMS, dtype=str)
+    def rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        """PROBLEMS rows as tuples, in their order."""
+        return self._shape + self._cells

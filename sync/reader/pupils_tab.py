@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from functions.frames import CUSTOM_GROUP_PREFIX
+from functions.frames import CUSTOM_GROUP_PREFIX, PUPILS
 from sync.reader.dates import parse_date
 from sync.reader.names import canonical_lookup, likely_typo, normalise
 from sync.reader.problems import WARNING, ProblemLog
-from sync.reader.table import Table, is_blank
+from sync.reader.table import ColumnLists, Table, is_blank
 from sync.reader.values import clean_upn, parse_academic_year, parse_flag, parse_sen, parse_text, parse_year_group
 from sync.store import Rows
 
@@ -91,7 +91,21 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
-def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemLog) -> pd.DataFrame:
+@dataclass
+class PupilColumns:
+    """One workbook's PUPILS rows as lists (`combine` makes the school's frame): the columns of
+    `functions.frames.PUPILS` but the dates (pandas Timestamps or None), and one list per
+    custom group column, "group:<heading>"."""
+
+    columns: ColumnLists
+    groups: dict[str, list[object]]
+
+    def upns(self) -> set[str]:
+        """The pupils' UPNs but blanks."""
+        return {str(upn) for upn in self.columns.lists["upn"]} - {""}
+
+
+def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemLog) -> PupilColumns:
     """PUPILS rows (UPNs not yet validated: see `functions.pupils.validate_pupils`)."""
     body = table.body
     # an unreadable name (an error value such as #N/A from a lookup) is reported and read as blank
@@ -123,24 +137,21 @@ def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemL
         return [values[index] for index in kept]
 
     first, last = pick(text["First name"]), pick(text["Last name"])
-    frame = pd.DataFrame({
-        "workbook": workbook, "academic_year": info.academic_year, "class_name": info.class_name,
-        "row": pd.Series([body[index].number for index in kept], dtype=int),
-        "upn_cell": [table.cell("UPN", body[index]) for index in kept],
-        "upn": [clean_upn(table.value("UPN", body[index])) for index in kept],
-        "first_name": pd.Series(first, dtype=object), "last_name": pd.Series(last, dtype=object),
-        "pupil": pd.Series([_joined(one, other) for one, other in zip(first, last, strict=True)], dtype=object),
-        "year": pd.Series(pick(year), dtype=int),
-        **{column: pd.to_datetime(pd.Series(pick(values), dtype=object))
-           for column, values in dates.items()},
-        "gender": pd.Series([value.capitalize() if isinstance(value, str) else value
-                             for value in pick(text["Gender"])], dtype=object),
-        "pupil_premium": pd.Series([bool(value) for value in pick(flags["pupil_premium"])], dtype=bool),
-        "sen": pd.Series(["N" if value is None else value for value in pick(flags["sen"])], dtype=object),
-        "eal": pd.Series([bool(value) for value in pick(flags["eal"])], dtype=bool),
-        **{column: pd.Series(pick(values), dtype=object) for column, values in groups.items()},
-    }, index=pd.RangeIndex(len(kept)))
-    return frame
+    columns = ColumnLists(PUPILS)
+    columns.add(
+        len(kept), workbook=workbook, academic_year=info.academic_year, class_name=info.class_name,
+        row=[body[index].number for index in kept],
+        upn_cell=[table.cell("UPN", body[index]) for index in kept],
+        upn=[clean_upn(table.value("UPN", body[index])) for index in kept],
+        first_name=first, last_name=last,
+        pupil=[_joined(one, other) for one, other in zip(first, last, strict=True)],
+        year=pick(year), **{column: pick(values) for column, values in dates.items()},
+        gender=[value.capitalize() if isinstance(value, str) else value
+                for value in pick(text["Gender"])],
+        pupil_premium=[bool(value) for value in pick(flags["pupil_premium"])],
+        sen=["N" if value is None else value for value in pick(flags["sen"])],
+        eal=[bool(value) for value in pick(flags["eal"])])
+    return PupilColumns(columns, {column: pick(values) for column, values in groups.items()})
 
 
 def _joined(first: object, last: object) -> object:

@@ -5,23 +5,23 @@ a heading the rules do not know is a warning with its address, and its cells are
 """
 from __future__ import annotations
 
-from sync.reader.marks_tab import long_cells, pupil_rows, without_errors
+from sync.reader.marks_tab import column_cells, pupil_rows
 from sync.reader.problems import WARNING, ProblemLog
-from sync.reader.table import Table
+from sync.reader.table import ColumnLists, Table
 
 TAB = "Statutory"
 
 
 def read_statutory(table: Table, workbook: str, academic_year: str, pupil_upns: set[str],
-                   problems: ProblemLog) -> list[tuple]:
-    """STATUTORY rows (tuples: workbook, academic_year, cell, upn, column, raw) of one tab read
-    with `read_table` against UPN, Name and the rules' column names."""
+                   problems: ProblemLog, statutory: ColumnLists) -> None:
+    """STATUTORY rows of one tab read with `read_table` against UPN, Name and the rules' column
+    names, added to `statutory`."""
     for heading, position in table.extras.items():
         problems.add(table.title, f"{table.letter_at(position)}{table.header_row}", heading,
                      "a statutory result's column (see sheets_templates/statutory/checks.toml); "
                      "this one is not read", WARNING)
     columns = {name: at for name, at in table.columns.items() if name not in ("UPN", "Name")}
     pupils = pupil_rows(table, pupil_upns, list(columns.values()), problems)
-    cells = without_errors(table, long_cells(table, pupils, columns), "a result, not an error",
-                           problems)
-    return [(workbook, academic_year, cell.cell, cell.upn, cell.name, cell.raw) for cell in cells]
+    for column in column_cells(table, pupils, columns, "a result, not an error", problems):
+        statutory.add(len(column.cells), workbook=workbook, academic_year=academic_year,
+                      cell=column.cells, upn=column.upns, column=column.name, raw=column.raws)

@@ -5,7 +5,7 @@ more than the whole tab's work, and a school has a couple of hundred tabs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,21 +32,54 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def filled(value: object) -> bool:
+    """Not `is_blank`; text first, without a call."""
+    return bool(value.strip()) if type(value) is str else not is_blank(value)
+
+
 def is_error_value(value: object) -> bool:
     # every error value has a "#": most text is let go without stripping and upper-casing it
     return isinstance(value, str) and "#" in value and value.strip().upper() in ERROR_VALUES
 
 
-def frame_of(rows: list[tuple], columns: list[str],
-             dtypes: dict[str, type] | None = None) -> pd.DataFrame:
-    """A frame of row tuples: each column's dtype inferred from its values (text as pandas'
-    text), except the columns of `dtypes` (`object` keeps a cell's raw Python values as they
-    are: text, number or date)."""
-    frame = pd.DataFrame(rows, columns=columns)
-    for column, dtype in (dtypes or {}).items():
-        at = columns.index(column)
-        frame[column] = pd.Series([row[at] for row in rows], dtype=dtype)
-    return frame
+class ColumnLists:
+    """A RAW frame gathered as plain lists, one per column, a tab at a time, and made a frame
+    once for the whole school (`sync.reader.workbook.combine`): a pandas step per tab cost more
+    than the tab's own work."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self.lists: dict[str, list[object]] = {column: [] for column in columns}
+        self.length = 0
+
+    def add(self, length: int, **values: object) -> None:
+        """`length` rows: a list holds each row's value of its column, anything else is every
+        row's value."""
+        for column, items in self.lists.items():
+            value = values[column]
+            items.extend(value if isinstance(value, list) else [value] * length)
+        self.length += length
+
+    def extend(self, other: ColumnLists) -> None:
+        """`other`'s rows after these (the same columns)."""
+        for items, more in zip(self.lists.values(), other.lists.values(), strict=True):
+            items.extend(more)
+        self.length += other.length
+
+    def add_rows(self, rows: list[tuple]) -> None:
+        """Rows as tuples in column order."""
+        for items, values in zip(self.lists.values(), zip(*rows, strict=True) if rows else [], strict=False):
+            items.extend(values)
+        self.length += len(rows)
+
+    def frame(self, dtypes: dict[str, type]) -> pd.DataFrame:
+        """The frame of these rows: every column pandas' text but those of `dtypes`: int, bool
+        or object (a cell's raw Python values as they are: text, number or date). No rows: every
+        column `object`, as an empty frame has."""
+        if not self.length:
+            return pd.DataFrame(columns=list(self.lists))
+        return pd.DataFrame({column: pd.Series(items, dtype="str" if (dtype := dtypes.get(column, str)) is str
+                                               else dtype)
+                             for column, items in self.lists.items()}, copy=False)
 
 
 @dataclass(frozen=True)
@@ -104,7 +137,7 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
     width = max((len(row) for row in rows), default=0)
     used = [BodyRow(number, [*row, *[None] * (width - len(row))])
             for number, row in enumerate(rows, start=1)
-            if any(value.strip() if type(value) is str else not is_blank(value) for value in row)]
+            if any(filled(value) for value in row if value is not None)]
     if not used:
         return Table(title, 1, {}, {}, [])
     header, body = used[0], used[1:]

@@ -15,10 +15,10 @@ from sync.reader.marks_tab import BASELINE, mark_columns, read_marks
 from sync.reader.names import canonical_lookup, likely_typo, normalise
 from sync.reader.notes_tabs import COMMENT_COLUMNS, INTERVENTION_COLUMNS, read_comments, read_interventions
 from sync.reader.problems import ERROR, WARNING, ProblemLog
-from sync.reader.pupils_tab import NOT_GROUPS, PUPIL_COLUMNS, read_class_tab, read_pupils
+from sync.reader.pupils_tab import NOT_GROUPS, PUPIL_COLUMNS, PupilColumns, read_class_tab, read_pupils
 from sync.reader.statutory_tab import TAB as STATUTORY_TAB
 from sync.reader.statutory_tab import read_statutory
-from sync.reader.table import frame_of, read_table
+from sync.reader.table import ColumnLists, Table, read_table
 from sync.store import Workbook
 
 OWNED_TABS = ("Class summary", "Problems")
@@ -50,9 +50,31 @@ class ClassWorkbookData:
                    problems if problems is not None else _empty(frames.PROBLEMS))
 
 
+@dataclass
+class WorkbookRows:
+    """One class workbook read: its RAW rows as plain lists, not yet frames (`combine` makes one
+    frame of each kind for the whole school), and its problems as PROBLEMS tuples."""
+
+    problems: list[tuple] = field(default_factory=list)
+    classes: ColumnLists = field(default_factory=lambda: ColumnLists(frames.CLASSES))
+    pupils: PupilColumns | None = None
+    cells: ColumnLists = field(default_factory=lambda: ColumnLists(frames.CELLS))
+    statements: ColumnLists = field(default_factory=lambda: ColumnLists(frames.STATEMENTS))
+    ticks: ColumnLists = field(default_factory=lambda: ColumnLists(frames.TICKS))
+    comments: ColumnLists = field(default_factory=lambda: ColumnLists(frames.COMMENTS))
+    interventions: ColumnLists = field(default_factory=lambda: ColumnLists(frames.INTERVENTIONS))
+    statutory: ColumnLists = field(default_factory=lambda: ColumnLists(frames.STATUTORY))
+
+
 def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
                         windows: list[str], statutory_columns: Sequence[str] | None = None
                         ) -> ClassWorkbookData:
+    """The RAW frames of one class workbook (`read_workbook_rows`, as frames)."""
+    return combine([read_workbook_rows(name, workbook, subjects, windows, statutory_columns)])
+
+
+def read_workbook_rows(name: str, workbook: Workbook, subjects: list[str], windows: list[str],
+                       statutory_columns: Sequence[str] | None = None) -> WorkbookRows:
     """Read every tab of one class workbook. Problems name `name`; nothing here raises on bad data.
 
     `statutory_columns` are the column names a `Statutory` tab may have (default: those of
@@ -62,6 +84,7 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
     and only its problems are returned.
     """
     problems = ProblemLog(name)
+    read = WorkbookRows()
     grid_tabs = {f"{subject} grid": subject for subject in subjects}
     known = ["Class", "Pupils", "Judgements", "Tests", "Comments", "Interventions",
              *grid_tabs, STATUTORY_TAB, *OWNED_TABS]
@@ -74,55 +97,45 @@ def read_class_workbook(name: str, workbook: Workbook, subjects: list[str],
     info = read_class_tab(tabs.get("Class", "Class"), workbook.get(tabs.get("Class", ""), []),
                           name, problems)
     if "Pupils" not in tabs or info.academic_year is None:
-        return ClassWorkbookData.empty(problems.frame())
+        read.problems = problems.rows()
+        return read
     year = info.academic_year
 
-    def table(tab: str, columns: tuple[str, ...] | list[str], report_typos: bool = True):
+    def table(tab: str, columns: tuple[str, ...] | list[str], report_typos: bool = True) -> Table:
         return read_table(tabs[tab], workbook[tabs[tab]], columns, problems, report_typos)
 
     pupils_table = table("Pupils", [*PUPIL_COLUMNS, *NOT_GROUPS])
     if "UPN" not in pupils_table.columns:
         problems.add(pupils_table.title, f"A{pupils_table.header_row}", "", "a UPN column")
-        return ClassWorkbookData.empty(problems.frame())
-    pupils = read_pupils(pupils_table, name, info, problems)
-    upns = set(pupils["upn"]) - {""}
-    cells: list[tuple] = []
-    statements: list[tuple] = []
-    ticks: list[tuple] = []
+        read.problems = problems.rows()
+        return read
+    read.pupils = read_pupils(pupils_table, name, info, problems)
+    upns = read.pupils.upns()
     for tab, tab_windows in (("Judgements", [*windows, BASELINE]), ("Tests", windows)):
         if tab in tabs:
             columns = ["UPN", "Name", *mark_columns(subjects, tab_windows)]
-            cells += read_marks(table(tab, columns), tab, name, year, subjects, tab_windows, upns,
-                                problems)
+            read_marks(table(tab, columns), tab, name, year, subjects, tab_windows, upns,
+                       problems, read.cells)
     for grid, subject in grid_tabs.items():
         if grid in tabs:
-            grid_statements, grid_ticks = read_grid(table(grid, ["UPN", "Name"], report_typos=False),
-                                                    name, year, subject, upns, problems)
-            statements += grid_statements
-            ticks += grid_ticks
-    comments = (read_comments(table("Comments", COMMENT_COLUMNS), name, upns, problems)
-                if "Comments" in tabs else _empty(frames.COMMENTS))
-    interventions = (read_interventions(table("Interventions", INTERVENTION_COLUMNS), name,
-                                        subjects, windows, upns, problems)
-                     if "Interventions" in tabs else _empty(frames.INTERVENTIONS))
-    statutory: list[tuple] = []
+            read_grid(table(grid, ["UPN", "Name"], report_typos=False), name, year, subject, upns,
+                      problems, read.statements, read.ticks)
+    if "Comments" in tabs:
+        read_comments(table("Comments", COMMENT_COLUMNS), name, upns, problems, read.comments)
+    if "Interventions" in tabs:
+        read_interventions(table("Interventions", INTERVENTION_COLUMNS), name, subjects, windows,
+                           upns, problems, read.interventions)
     if STATUTORY_TAB in tabs:
         if statutory_columns is None:
             from sync.statutory import statutory_rules
             statutory_columns = [column.name for column in statutory_rules().columns]
-        statutory = read_statutory(read_table(tabs[STATUTORY_TAB], workbook[tabs[STATUTORY_TAB]],
-                                              ["UPN", "Name", *statutory_columns], problems,
-                                              report_typos=True),
-                                   name, year, upns, problems)
-    classes = pd.DataFrame([{"workbook": name, "academic_year": year, "class_name": info.class_name,
-                             "year_group": info.year_group, "teacher": info.teacher}],
-                           columns=frames.CLASSES)
-    return ClassWorkbookData(
-        classes, pupils, frame_of(cells, frames.CELLS, {"raw": object}),
-        frame_of(statements, frames.STATEMENTS, {"statement_no": int, "group": int, "kpi": bool}),
-        frame_of(ticks, frames.TICKS, {"statement_no": int, "raw": object}),
-        comments, interventions, problems.frame(),
-        frame_of(statutory, frames.STATUTORY, {"raw": object}))
+        read_statutory(read_table(tabs[STATUTORY_TAB], workbook[tabs[STATUTORY_TAB]],
+                                  ["UPN", "Name", *statutory_columns], problems, report_typos=True),
+                       name, year, upns, problems, read.statutory)
+    read.classes.add(1, workbook=name, academic_year=year, class_name=info.class_name,
+                     year_group=info.year_group, teacher=info.teacher)
+    read.problems = problems.rows()
+    return read
 
 
 def _find_tabs(workbook: Workbook, known: list[str], problems: ProblemLog) -> dict[str, str]:
@@ -140,30 +153,65 @@ def _find_tabs(workbook: Workbook, known: list[str], problems: ProblemLog) -> di
     return found
 
 
-def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    parts = [part for part in parts if not part.empty]
-    return pd.concat(parts, ignore_index=True)[columns] if parts else _empty(columns)
+_DTYPES: dict[str, dict[str, type]] = {
+    "cells": {"raw": object},
+    "statements": {"statement_no": int, "group": int, "kpi": bool},
+    "ticks": {"statement_no": int, "raw": object},
+    "comments": {"comment": object, "approved": bool},
+    "interventions": dict.fromkeys(frames.INTERVENTIONS[2:], object),
+    "statutory": {"raw": object},
+    "classes": {"year_group": int},
+    "pupils": {"row": int, "first_name": object, "last_name": object, "pupil": object, "year": int,
+               "date_of_birth": object, "joined_on": object, "left_on": object,   # then dates
+               "gender": object, "pupil_premium": bool, "sen": object, "eal": bool},
+}
+"""Each RAW frame's columns that are not text (`ColumnLists.frame`)."""
+_DATES = ("date_of_birth", "joined_on", "left_on")
 
 
-def combine(parts: list[ClassWorkbookData]) -> ClassWorkbookData:
-    """Many workbooks as one: each frame concatenated. Custom group columns whose names differ
-    only in case or spacing become one column (first spelling wins; "" where a workbook has none)."""
-    if not parts:
-        return ClassWorkbookData.empty()
+def combine(parts: list[WorkbookRows]) -> ClassWorkbookData:
+    """Many workbooks as one: one frame of each kind, its rows in the order of `parts`.
+    Custom group columns whose names differ only in case or spacing become one column (first
+    spelling wins; "" where a workbook has none)."""
+    kinds = ("classes", "cells", "statements", "ticks", "comments", "interventions", "statutory")
+    gathered = {kind: ColumnLists(getattr(frames, kind.upper())) for kind in kinds}
+    problems: list[tuple] = []
+    pupils = ColumnLists(frames.PUPILS)
     spelling: dict[str, str] = {}
-    renamed = []
+    groups: dict[str, list[object]] = {}
     for part in parts:
-        groups = [c for c in part.pupils.columns if c.startswith(frames.CUSTOM_GROUP_PREFIX)]
-        renamed.append(part.pupils.rename(columns={c: spelling.setdefault(normalise(c), c)
-                                                   for c in groups}))
-    group_columns = list(dict.fromkeys(spelling.values()))
-    pupils = _concat([frame.reindex(columns=frames.PUPILS + group_columns) for frame in renamed],
-                     frames.PUPILS + group_columns)
-    pupils[group_columns] = pupils[group_columns].astype(object).fillna("")  # absent: blank
-    combined = {field.name: _concat([getattr(part, field.name) for part in parts],
-                                    list(getattr(parts[0], field.name).columns))
-                for field in fields(ClassWorkbookData) if field.name != "pupils"}
-    return ClassWorkbookData(pupils=pupils, **combined)
+        problems += part.problems
+        for kind, columns in gathered.items():
+            columns.extend(getattr(part, kind))
+        if part.pupils is None:
+            continue
+        for column, values in part.pupils.groups.items():
+            groups.setdefault(spelling.setdefault(normalise(column), column),
+                              [""] * pupils.length).extend(values)
+        pupils.extend(part.pupils.columns)
+        for values in groups.values():   # a column this workbook has not: blank
+            values.extend([""] * (pupils.length - len(values)))
+    classes = gathered["classes"]
+    # a class without a year group: its frame's year_group was `object`, and so was the
+    # concatenation of each class's frame
+    year_group: type = object if None in classes.lists["year_group"] else int
+    dtypes = {**_DTYPES, "classes": {"year_group": year_group}}
+    return ClassWorkbookData(
+        pupils=_pupils_frame(pupils, groups),
+        problems=pd.DataFrame(problems, columns=frames.PROBLEMS) if problems else _empty(frames.PROBLEMS),
+        **{kind: columns.frame(dtypes[kind]) for kind, columns in gathered.items()})
+
+
+def _pupils_frame(pupils: ColumnLists, groups: dict[str, list[object]]) -> pd.DataFrame:
+    """The PUPILS frame: dates as datetime64 (NaT where blank), custom group columns as text."""
+    if not pupils.length:
+        return _empty(frames.PUPILS + list(groups))
+    frame = pupils.frame(_DTYPES["pupils"])
+    for column in _DATES:
+        frame[column] = pd.to_datetime(frame[column])
+    for column, values in groups.items():
+        frame[column] = pd.Series(values, dtype=object)
+    return frame
 
 
 def check_pupils(data: ClassWorkbookData) -> ClassWorkbookData:

@@ -341,7 +341,7 @@ def test_a_fuzzed_spreadsheet_read_through_the_google_stand_in_gives_problems_no
     judgement cells, made in the stand-in and read by GoogleStore: error values are problems at
     their cells, every other value goes on to the engine with its address."""
     from sync.google.store import GoogleStore
-    from sync.reader import check_pupils, combine, read_class_workbook
+    from sync.reader import check_pupils, read_class_workbook
     from sync.store import WorkbookRef
     from tests.integration.fuzz_school import SUBJECTS
 
@@ -361,8 +361,7 @@ def test_a_fuzzed_spreadsheet_read_through_the_google_stand_in_gives_problems_no
         patch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(standin.key_file))
         patch.setenv("TRACKER_GOOGLE_API_ROOT", standin.api_root)
         values = GoogleStore(summary, classes_folder=classes).read_workbook(WorkbookRef(spreadsheet, FUZZED))
-    data = check_pupils(combine([read_class_workbook(FUZZED, values, SUBJECTS,
-                                                     ["Autumn", "Spring", "Summer"])]))
+    data = check_pupils(read_class_workbook(FUZZED, values, SUBJECTS, ["Autumn", "Spring", "Summer"]))
     assert len(data.pupils) == 6
     written = dict(zip((f"{_letter(c)}2" for c in columns), GOOGLE_VALUES))
     errors = {cell for cell, value in written.items() if str(value).startswith("#")}

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from functions import frames
-from sync.reader import check_pupils, combine, read_class_workbook
+from sync.reader import check_pupils, combine, read_class_workbook, read_workbook_rows
 from tests.unit.reader_workbooks import ANN, BOB, SUBJECTS, WINDOWS, class_tab, messy_workbook
 
 
@@ -195,7 +195,8 @@ def test_combine_and_check_pupils_across_two_workbooks():
     ash["PUPILS"][2][1] = "C801200005001"               # Ann with a wrong check letter; Bob on
     ash["PUPILS"][2][4] = None
     ash["PUPILS"][1][4] = " nurture "                   # roll in both; a group spelt differently
-    school = check_pupils(combine([read(oak), read(ash, "Ash.xlsx")]))
+    school = check_pupils(combine([read_workbook_rows("Oak.xlsx", oak, SUBJECTS, WINDOWS),
+                                   read_workbook_rows("Ash.xlsx", ash, SUBJECTS, WINDOWS)]))
     assert [c for c in school.pupils.columns if c.startswith("group:")] == ["group:Nurture"]
     assert sorted(zip(school.pupils["workbook"], school.pupils["upn"])) == sorted(
         [("Oak.xlsx", ANN), ("Oak.xlsx", BOB), ("Ash.xlsx", "C801200005001")])

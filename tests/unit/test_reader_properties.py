@@ -4,7 +4,7 @@ silently: every non-empty cell is a CELLS row, a problem, or in a row whose UPN 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.reader import check_pupils, combine, read_class_workbook
+from sync.reader import check_pupils, read_class_workbook
 from sync.reader.table import is_blank
 from tests.unit.reader_workbooks import ANN, BOB, SUBJECTS, WINDOWS, class_tab
 
@@ -27,7 +27,7 @@ def workbook(pupil_rows, judgement_rows):
 @given(rows, rows)
 def test_arbitrary_values_never_crash(pupil_rows, judgement_rows):
     data = read_class_workbook("Oak.xlsx", workbook(pupil_rows, judgement_rows), SUBJECTS, WINDOWS)
-    check_pupils(combine([data]))
+    check_pupils(data)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

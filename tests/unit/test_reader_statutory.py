@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functions import frames
 from functions.statutory import parse_statutory
-from sync.reader import check_pupils, combine, read_class_workbook
+from sync.reader import check_pupils, read_class_workbook
 from sync.statutory import statutory_rules
 from tests.unit.reader_workbooks import ANN, BOB, SUBJECTS, WINDOWS, messy_workbook
 
@@ -45,5 +45,5 @@ def test_a_workbook_without_a_statutory_tab_has_no_problem_for_it():
 
 
 def test_statutory_rows_follow_their_pupils_through_combine_and_check():
-    data = check_pupils(combine([read([["UPN", "Phonics mark"], [ANN, 35]])]))
+    data = check_pupils(read([["UPN", "Phonics mark"], [ANN, 35]]))
     assert list(data.statutory["upn"]) == [ANN]
