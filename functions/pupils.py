@@ -102,14 +102,6 @@ def _problems(pupils: pd.DataFrame, mask: pd.Series, found: object, expected: ob
     return frame[PROBLEMS].astype(str)
 
 
-def rows_of_pupils(frame: pd.DataFrame, pupils: pd.DataFrame) -> pd.DataFrame:
-    """The rows of `frame` (CELLS, TICKS, COMMENTS, ...) whose (workbook, upn) is a kept pupil:
-    a pupil left out by `validate_pupils` takes their other rows with them."""
-    kept = pd.MultiIndex.from_frame(pupils[["workbook", "upn"]].astype(str))
-    mine = pd.MultiIndex.from_frame(frame[["workbook", "upn"]].astype(str))
-    return frame[mine.isin(kept)].reset_index(drop=True)
-
-
 def class_at_windows(pupils: pd.DataFrame, window_ends: list) -> pd.DataFrame:
     """Which class workbook each pupil counts in at each window: upn, window (1-based), workbook,
     year, on_roll (on roll at the window's end: joined on or before it, not left before it).

@@ -32,8 +32,11 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
             problems.add(table.title, f"A{table.header_row}", "", "a UPN column")
         return []
     at = table.columns["UPN"]
+    first = used[0] if used else at
     in_use = [PupilRow(row, clean_upn(row.values[at])) for row in table.body
-              if (any(filled(row.values[p]) for p in used) if used else filled(row.values[at]))]
+              # most rows have a value in the first column (one without a loop)
+              if (type(value := row.values[first]) is str and value.strip())
+              or (any(filled(row.values[p]) for p in used) if used else filled(value))]
     blank, unknown, repeated, kept = [], [], [], []
     seen: set[str] = set()
     for pupil in in_use:

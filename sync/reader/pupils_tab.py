@@ -73,12 +73,14 @@ def parsed_column(table: Table, name: str, parse: Callable[[object], object], ex
         return [blank] * len(table.body)
     at = table.columns[name]
     parsed = []
+    seen: dict[tuple[type, object], object] = {}   # a column holds few distinct values: each parsed once
     for row in table.body:
         value = row.values[at]
-        if is_blank(value):
+        if (not value.strip()) if type(value) is str else is_blank(value):
             parsed.append(blank)
             continue
-        result = parse(value)
+        key = (type(value), value)   # the type too: True and 1 are equal, and read differently
+        result = seen[key] if key in seen else seen.setdefault(key, parse(value))
         if _missing(result):
             problems.add_cell(table.title, table.cell(name, row), value, expected)
             result = None
@@ -129,9 +131,19 @@ def read_pupils(table: Table, workbook: str, info: ClassInfo, problems: ProblemL
             if value is None and is_blank(table.value("Year", body[index])):
                 problems.add_cell(table.title, table.cell("Year", body[index]), "",
                                   "a year group from 1 to 6 (here or in the Class tab)")
-    groups = {CUSTOM_GROUP_PREFIX + header: _group_values(table, header, position, problems)
-              for header, position in table.extras.items()
-              if normalise(header) not in map(normalise, NOT_GROUPS)}
+    groups: dict[str, list[str]] = {}
+    not_groups = {normalise(name) for name in NOT_GROUPS}
+    seen: set[str] = set()
+    for header, position in table.extras.items():
+        key = normalise(header)
+        if key in not_groups:
+            continue
+        if key in seen:   # a group headed twice ("Nurture", "nurture"): the first is read
+            problems.add(table.title, f"{table.letter_at(position)}{table.header_row}", header,
+                         "one column with this heading (this one is ignored)", WARNING)
+            continue
+        seen.add(key)
+        groups[CUSTOM_GROUP_PREFIX + header] = _group_values(table, header, position, problems)
 
     def pick(values: Sequence[Any]) -> list[Any]:
         return [values[index] for index in kept]

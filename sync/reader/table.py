@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 from openpyxl.cell.cell import ERROR_CODES
@@ -82,8 +83,7 @@ class ColumnLists:
                              for column, items in self.lists.items()}, copy=False)
 
 
-@dataclass(frozen=True)
-class BodyRow:
+class BodyRow(NamedTuple):
     """One row under the header: its 1-based sheet row number and its values (padded to the
     tab's width, so every position of the header exists)."""
 
@@ -135,9 +135,11 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
     known = list(known)
     lookup = canonical_lookup(known)
     width = max((len(row) for row in rows), default=0)
-    used = [BodyRow(number, [*row, *[None] * (width - len(row))])
+    used = [BodyRow(number, row if len(row) == width else [*row, *[None] * (width - len(row))])
             for number, row in enumerate(rows, start=1)
-            if any(filled(value) for value in row if value is not None)]
+            # most rows start with a value (a UPN), and are seen to be used without a loop
+            if (row and type(row[0]) is str and row[0].strip())
+            or any(filled(value) for value in row if value is not None)]
     if not used:
         return Table(title, 1, {}, {}, [])
     header, body = used[0], used[1:]

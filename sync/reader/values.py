@@ -62,4 +62,6 @@ def parse_text(value: object) -> str | None:
 
 def clean_upn(value: object) -> str:
     """A UPN as compared everywhere: spaces removed, upper case; "" for a blank cell."""
+    if type(value) is str:   # most cells: without a call
+        return "".join(value.split()).upper()
     return "" if is_blank(value) else "".join(str(value).split()).upper()

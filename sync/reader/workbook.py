@@ -8,7 +8,7 @@ import pandas as pd
 
 from functions import frames
 from functions.owned_tabs import BESIDE
-from functions.pupils import rows_of_pupils, validate_pupils
+from functions.pupils import validate_pupils
 from functions.workbooks import copies_of_classes
 from sync.reader.grid_tab import read_grid
 from sync.reader.marks_tab import BASELINE, mark_columns, read_marks
@@ -217,16 +217,39 @@ def _pupils_frame(pupils: ColumnLists, groups: dict[str, list[object]]) -> pd.Da
 def check_pupils(data: ClassWorkbookData) -> ClassWorkbookData:
     """Leave out copies of a class workbook (`functions.workbooks.copies_of_classes`), then apply
     `functions.pupils.validate_pupils` to the whole school: pupils left out take their cells,
-    ticks, comments and interventions with them; the problems join the others."""
+    ticks, comments and interventions with them (in their workbook: a pupil who moved keeps the
+    rows of the class they are kept in); the problems join the others.
+
+    `data` is as `combine` makes it: every row of its other frames names a pupil of its PUPILS
+    rows, so the rows that go are those of the (workbook, UPN)s no row of PUPILS keeps."""
     copies, copy_problems = copies_of_classes(data.classes)
     if copies:
         data = ClassWorkbookData(**{
             field.name: (frame if field.name == "problems" else frame[~frame["workbook"].isin(copies)])
             for field in fields(ClassWorkbookData) for frame in [getattr(data, field.name)]})
     pupils, problems = validate_pupils(data.pupils)
+    left_out = _pupil_keys(data.pupils) - _pupil_keys(pupils)
     return ClassWorkbookData(
-        data.classes, pupils, rows_of_pupils(data.cells, pupils), data.statements,
-        rows_of_pupils(data.ticks, pupils), rows_of_pupils(data.comments, pupils),
-        rows_of_pupils(data.interventions, pupils),
+        data.classes, pupils, _without(data.cells, left_out), data.statements,
+        _without(data.ticks, left_out), _without(data.comments, left_out),
+        _without(data.interventions, left_out),
         pd.concat([data.problems, copy_problems, problems], ignore_index=True),
-        rows_of_pupils(data.statutory, pupils))
+        _without(data.statutory, left_out))
+
+
+def _pupil_keys(pupils: pd.DataFrame) -> set[tuple[str, str]]:
+    """(workbook, upn) of every PUPILS row."""
+    return set(zip(pupils["workbook"].astype(str).tolist(), pupils["upn"].astype(str).tolist(), strict=True))
+
+
+def _without(frame: pd.DataFrame, left_out: set[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of `frame` but those whose (workbook, upn) is `left_out`, numbered from 0."""
+    if not left_out or frame.empty:
+        return frame.reset_index(drop=True)
+    # a row can be left out only where its UPN and its workbook are each left out somewhere
+    maybe = (frame["upn"].astype(str).isin({upn for _, upn in left_out}).to_numpy()
+             & frame["workbook"].astype(str).isin({workbook for workbook, _ in left_out}).to_numpy())
+    drop = maybe.copy()
+    drop[maybe] = [key in left_out for key in zip(frame["workbook"].astype(str).to_numpy()[maybe],
+                                                   frame["upn"].astype(str).to_numpy()[maybe], strict=True)]
+    return frame[~drop].reset_index(drop=True)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from functions.frames import PROBLEMS, PUPILS
-from functions.pupils import rows_of_pupils, upn_check_letter, validate_pupils
+from functions.pupils import upn_check_letter, validate_pupils
 
 # 801200005001: 8*2 + 1*4 + 2*5 + 5*10 + 1*13 = 93; 93 mod 23 = 1 -> B
 GOOD = "B801200005001"
@@ -82,10 +82,3 @@ def test_the_same_upn_in_an_earlier_years_workbook_is_expected():
     kept, problems = validate_pupils(pupils({"workbook": "Oak 2025-26.xlsx", "academic_year": "2025-26"},
                                             {"workbook": "Ash.xlsx"}))
     assert len(kept) == 2 and problems.empty
-
-
-def test_rows_of_pupils_drops_rows_of_pupils_left_out_in_that_workbook_only():
-    kept = pupils({"workbook": "Oak.xlsx", "upn": GOOD})
-    cells = pd.DataFrame({"workbook": ["Oak.xlsx", "Ash.xlsx", "Oak.xlsx"],
-                          "upn": [GOOD, GOOD, OTHER], "raw": ["16", "17", "15"]})
-    assert rows_of_pupils(cells, kept)["raw"].tolist() == ["16"]

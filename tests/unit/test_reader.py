@@ -4,6 +4,7 @@ import pytest
 
 from functions import frames
 from sync.reader import check_pupils, combine, read_class_workbook, read_workbook_rows
+from sync.reader.workbook import _without
 from tests.unit.reader_workbooks import ANN, BOB, SUBJECTS, WINDOWS, class_tab, messy_workbook
 
 
@@ -205,3 +206,25 @@ def test_combine_and_check_pupils_across_two_workbooks():
     assert upn_problems.loc["B3", "severity"] == "warning"
     assert upn_problems.loc["B5", "severity"] == "error" and "Oak.xlsx" in upn_problems.loc["B5", "found"]
     assert not ((school.cells["workbook"] == "Ash.xlsx") & (school.cells["upn"] == BOB)).any()
+    assert ((school.cells["workbook"] == "Oak.xlsx") & (school.cells["upn"] == BOB)).any()
+
+
+def test_a_group_headed_twice_in_other_cases_is_read_once_with_a_warning():
+    workbook = messy_workbook()
+    workbook["PUPILS"][1] += [" NURTURE"]      # column J beside "Nurture" (E)
+    workbook["PUPILS"][2] += ["x"]
+    school = check_pupils(read(workbook))
+    assert [c for c in school.pupils.columns if c.startswith("group:")] == ["group:Nurture"]
+    assert school.pupils.set_index("upn").loc[ANN, "group:Nurture"] == "Y"
+    problem = problem_at(school, "PUPILS", "J2")
+    assert problem["expected"] == "one column with this heading (this one is ignored)"
+    assert problem["severity"] == "warning"
+
+
+def test_rows_of_a_pupil_left_out_go_in_that_workbook_only():
+    cells = pd.DataFrame({"workbook": ["Oak.xlsx", "Ash.xlsx", "Ash.xlsx", "Oak.xlsx"],
+                          "upn": [ANN, ANN, BOB, BOB], "raw": ["16", "17", "15", "14"]},
+                         index=[7, 8, 9, 10])
+    kept = _without(cells, {("Ash.xlsx", ANN), ("Oak.xlsx", BOB)})
+    assert kept["raw"].tolist() == ["16", "15"] and kept.index.tolist() == [0, 1]
+    assert _without(cells, set())["raw"].tolist() == ["16", "17", "15", "14"]
