@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import repeat
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -44,13 +47,24 @@ def plain_values(column: pd.Series) -> list[object]:
     """`plain_value` of every value of a column, with the per-value call left out where the
     column's type already gives plain values: whole numbers and booleans as they are, a float
     column's missing values (NaN) as None, text as it is."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan:
+        # pandas' text: each value is a text or NaN (missing), which plain_value makes None
+        return cast(Any, column).to_numpy(dtype=object, na_value=None).tolist()   # stubs: no None
     values = column.tolist()
-    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "O"   # not pandas' nullable
+    kind = dtype.kind if isinstance(dtype, np.dtype) else "O"   # not pandas' nullable
     if kind in "iub":    # numpy ints and bools: tolist() gives Python's, as plain_value would
         return values
     if kind == "f":
+        if not np.isnan(column.to_numpy()).any():
+            return values
         return [None if value != value else value for value in values]   # NaN is not itself
-    return [value if type(value) is str else plain_value(value) for value in values]
+    return [value if type(value) in _PLAIN_TYPES else plain_value(value) for value in values]
+
+
+_PLAIN_TYPES = frozenset({str, int, date, datetime})
+"""Types whose values `plain_value` gives back as they are (a bool, a float and pandas' or
+numpy's own types are not among them: each is converted)."""
 
 
 def _text(value: object) -> object:
@@ -120,13 +134,32 @@ def column_widths(title: str, header: list[str], columns: list[list[object]], la
 
 
 def _longest(values: list[object], number_format: str | None) -> int:
-    """The most characters any of the values shows (`_shown_length` of each)."""
-    texts = [value for value in values if type(value) is str]    # most cells: counted as they are
+    """The most characters any of the values shows (`_shown_length` of each), counted with
+    str.format and len over whole lists for texts, whole numbers and decimals (the most cells),
+    each distinct number once."""
+    with suppress(TypeError):     # a plain value other than text has no length: not all texts
+        return max(map(len, cast(list[str], values)), default=0)
+    texts = [value for value in values if type(value) is str]
     longest = max(map(len, texts), default=0)
-    if len(texts) < len(values):
+    decimals = [value for value in values if type(value) is float]
+    if decimals:
+        spec = f".{len(number_format.partition('.')[2])}f" if number_format and number_format.startswith("0") else ""
+        # equal decimals show alike, but for 0.0 and -0.0 ("-0.0"), which a set takes for one
+        distinct = set(decimals)
+        longest = max(longest, max(map(len, map(format, distinct, repeat(spec)))))   # "": as str()
+        if 0.0 in distinct and any(value == 0.0 and str(value)[0] == "-" for value in decimals):
+            longest = max(longest, len(format(-0.0, spec)))
+    whole = [value for value in values if type(value) is int]
+    if whole:
+        longest = max(longest, max(map(len, map(str, set(whole)))))
+    if len(texts) + len(decimals) + len(whole) < len(values):
         longest = max(longest, max((_shown_length(value, number_format) for value in values
-                                    if type(value) is not str), default=0))
+                                    if type(value) not in _COUNTED_TYPES), default=0))
     return longest
+
+
+_COUNTED_TYPES = frozenset({str, float, int})
+"""What `_longest` counts over whole lists (exact types: a bool or a numpy number is not)."""
 
 
 def _shown_length(value: object, number_format: str | None) -> int:

@@ -12,7 +12,6 @@ import textwrap
 import warnings
 from collections.abc import Iterator
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from xml.etree import ElementTree
@@ -20,7 +19,7 @@ from zipfile import ZipFile, is_zipfile
 
 from defusedxml.ElementTree import fromstring, iterparse
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
@@ -29,6 +28,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -367,7 +367,7 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
     styles = [_number_style(sheet, tab.formats.get(name), name in wrapped, top=bool(wrapped))
               for name in tab.header]
     if isinstance(sheet, WriteOnlyWorksheet):
-        _stream_body(sheet, styles, top)
+        _stream_body(sheet, styles, top, written_as_they_are(tab.rows))
         for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
             sheet.append(values)
     else:
@@ -393,34 +393,83 @@ LINE_HEIGHT = 15.0
 """Points per line of text at the default font (Calibri 11): a wrapped row is this times its lines."""
 
 
-@lru_cache(maxsize=4096)
 def _lines(text: str, width: float) -> int:
-    """Lines a text wraps onto in a column `width` characters wide (words kept whole)."""
+    """Lines a text wraps onto in a column `width` characters wide (words kept whole): what
+    `textwrap.wrap` makes of it, counted without it for most texts.
+
+    A text no longer than the line is one line (unless a tab widens it). A text of printable
+    ASCII words, each no longer than the line, one space apart, with no hyphen textwrap may break
+    at (after a letter, or a dash of two or more), breaks only at its spaces: each line ends at the
+    last space that leaves it no longer than the line, found with one search per line. Any other
+    text (a long word, a tab, a line feed, a double space) goes to textwrap."""
     characters = max(int(width), 1)
     if len(text) <= characters and "\t" not in text:
-        return 1   # what textwrap says of a text no longer than the line (a tab may widen it)
+        return 1
+    if (text.isascii() and text.isprintable() and text[0] != " " and text[-1] != " "
+            and "  " not in text and _HYPHEN_BREAK.search(text) is None):
+        count, start, end = 1, 0, len(text)
+        while end - start > characters:
+            cut = text.rfind(" ", start, start + characters + 1)
+            if cut < 0:
+                break   # a word longer than the line: textwrap breaks it
+            start, count = cut + 1, count + 1
+        else:
+            return count
     return max(1, len(textwrap.wrap(text, characters)))
+
+
+_HYPHEN_BREAK = re.compile(r"[A-Za-z_]-|--")
+"""Where textwrap may break a word at a hyphen: after a letter (its hyphenated words) or at a
+dash of two or more hyphens (its em-dashes). An ASCII text without one breaks only at spaces."""
 
 
 def _row_heights(sheet: AnySheet, tab: Tab, top: int, widths: list[float]) -> None:
     """Heights for the header row and for rows whose wrapped text needs more than one line:
     spreadsheet programs do not grow a row for wrapped text written by another program, so
     without a height the lines would be drawn over the next row. Set before any row is written
-    (a write-only sheet writes each row's height with the row)."""
+    (a write-only sheet writes each row's height with the row). Each wrapped column is counted
+    on its own, each distinct text once."""
     # measured on the safe side (a bold heading cut off, or a line drawn over the next row, is
     # worse than a little white space)
     usable = [max(width - 1, 1.0) for width in widths]
     header_lines = max((_lines(name, width) for name, width in zip(tab.header, usable, strict=False)), default=1)
     if header_lines > 1:
         sheet.row_dimensions[top].height = header_lines * LINE_HEIGHT
-    wrapped = [i for i, name in enumerate(tab.header) if name in set(tab.wrap)]
-    if not wrapped:
-        return
-    for offset, values in enumerate(tab.rows, start=1):
-        lines = max(_lines(str(values[i]), usable[i]) if i < len(values) and values[i] else 1
-                    for i in wrapped)
-        if lines > 1:
-            sheet.row_dimensions[top + offset].height = lines * LINE_HEIGHT
+    lines = [1] * len(tab.rows)
+    for column, name in enumerate(tab.header):
+        if name not in tab.wrap:
+            continue
+        width = usable[column]
+        counted: dict[str, int] = {}
+        for at, values in enumerate(tab.rows):
+            value = values[column] if column < len(values) else None
+            if not value:
+                continue
+            text = value if type(value) is str else str(value)
+            found = counted.get(text)
+            if found is None:
+                found = counted[text] = _lines(text, width)
+            if found > lines[at]:
+                lines[at] = found
+    heights: dict[int, _RowHeight] = {}
+    for at, count in enumerate(lines, start=top + 1):
+        if count > 1:
+            if count not in heights:
+                heights[count] = _RowHeight(sheet, count * LINE_HEIGHT)
+            sheet.row_dimensions[at] = heights[count]
+
+
+class _RowHeight(RowDimension):
+    """One row height, shared by every body row of a sheet that is that tall (a row's number is
+    not part of what openpyxl writes for it), with the attributes openpyxl writes for it worked
+    out once: a long tab has thousands of wrapped rows and only a few heights."""
+
+    def __init__(self, sheet: AnySheet, height: float) -> None:
+        super().__init__(sheet, ht=height)
+        self._attributes = list(super().__iter__())
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._attributes)
 
 
 def _header_cell(sheet: AnySheet, name: str) -> Cell:
@@ -465,34 +514,62 @@ def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | N
     return cells
 
 
-class _ColumnCell(Cell):
-    """The cell a write-only sheet reuses for every body cell of one styled column: its style is
-    the column's, and the style's number in the workbook is worked out once, not per cell."""
+class _StreamCell(Cell):
+    """The cell a write-only sheet reuses for every body cell of one column (`_stream_body`).
 
-    def __init__(self, sheet: WriteOnlyWorksheet, style: StyleArray) -> None:
+    What openpyxl's row writer asks of a cell it works out again for every cell: whether it has a
+    style, the style's number in the workbook, its address (from its row and column) and its
+    hyperlink. Here the first two are worked out once for the column, and the address is set with
+    the value; these plain attributes stand in for Cell's properties of the same names (openpyxl
+    3.1's writer, pinned; tests/unit/test_xlsx_stream.py)."""
+
+    coordinate = "A1"
+    hyperlink: Any = None
+    has_style = False
+    style_id = 0
+
+    def __init__(self, sheet: WriteOnlyWorksheet, style: StyleArray | None) -> None:
         super().__init__(sheet, row=1, column=1, style_array=style)   # placed when written
-        self._style_id: int = cast(Any, sheet).parent._cell_styles.add(style)
+        self.has_style = style is not None and any(style)
+        # a style's number, as openpyxl gives it when the cell is written (the workbook's list
+        # of styles gains it here, once)
+        self.style_id = cast(Any, sheet).parent._cell_styles.add(style) if style is not None else 0
 
-    @property
-    def style_id(self) -> int:
-        return self._style_id
+
+def written_as_they_are(rows: list[list[object]]) -> bool:
+    """Whether openpyxl keeps every text of these rows as it is: none holds a character a
+    worksheet cannot (openpyxl raises IllegalCharacterError) or is longer than a cell holds (it
+    cuts it). One search over all the texts, instead of openpyxl's check of each cell."""
+    texts = [value for row in rows for value in row if type(value) is str]
+    return (ILLEGAL_CHARACTERS_RE.search("".join(texts)) is None
+            and max(map(len, texts), default=0) <= MAX_CELL_TEXT)
 
 
-def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top: int) -> None:
+MAX_CELL_TEXT = 32767
+"""The most characters a cell holds (openpyxl cuts a longer text)."""
+
+
+def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top: int,
+                 checked: bool) -> None:
     """Let a write-only sheet turn the body's plain values into cells as it writes them, each in
     its column's style, as `_body_row` does for a normal sheet.
 
-    Why: openpyxl's write-only `append` takes a styled cell only as a Cell object made for it,
-    which it first tries to store as a value and fails on (an exception per cell); for a school's
-    History that was a third of the time spent writing. Here one reused cell per styled column
-    and one for every plain value are filled in place, as openpyxl itself does for plain values:
-    each row's cells are written out before the next row is made (openpyxl 3.1's write-only
-    sheet; pinned). Rows up to `top` (note, header) are written as openpyxl writes them. Every
-    cell has the value, type and style it had (tests/unit/test_xlsx_stream.py; the demo school's
-    output files came out the same byte for byte)."""
-    plain = Cell(sheet, row=1, column=1)   # placed when written
-    cells = [plain if style is None else _ColumnCell(sheet, style) for style in styles]
-    styled = [style is not None for style in styles]
+    Why: openpyxl's write-only `append` makes or binds a cell for every value (working out its
+    type and checking its text each time) and takes a styled cell only as a Cell object made for
+    it. Here one reused cell per column (`_StreamCell`) is filled in place with its value and
+    type, as openpyxl would set them: text is text (even "=..." or "#N/A"), a whole or decimal
+    number a number; anything else (a boolean, a date) is a cell of its own, made as openpyxl
+    makes one. `checked`: every text of the rows is one openpyxl keeps as it is
+    (`written_as_they_are`); else each text goes through openpyxl's own check. Each row's cells
+    are written out before the next row is made (openpyxl 3.1's write-only sheet; pinned). Rows
+    up to `top` (note, header) are written as openpyxl writes them. Every cell has the value,
+    type and style it had (tests/unit/test_xlsx_stream.py; the demo school's output files came
+    out the same byte for byte)."""
+    width = len(styles)
+    cells: list[Any] = [_StreamCell(sheet, style) for style in styles]   # Any: _value is openpyxl's
+    plain: Any = _StreamCell(sheet, None)     # values beyond the header
+    styled = [style is not None for style in styles]   # a blank keeps its column's format
+    letters = [get_column_letter(column) for column in range(1, width + 1)]
     writer = cast(Any, sheet)   # openpyxl calls its _values_to_row for every appended row
     own = writer._values_to_row   # openpyxl's: the note and header rows (Cell objects)
 
@@ -500,24 +577,36 @@ def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top
         if row_index <= top:
             yield from own(values, row_index)
             return
-        if len(values) < len(cells):
-            values = [*values, *[None] * (len(cells) - len(values))]
+        row = str(row_index)
         for column, value in enumerate(values):
-            if column < len(cells):
-                cell = cells[column]
-                if value is None or value == "":
-                    if not styled[column]:
-                        continue
-                    value = None     # a blank in a formatted column keeps its format
-            elif value is None or value == "":
-                continue
+            if column < width:
+                cell, keep_blank, letter = cells[column], styled[column], letters[column]
             else:
-                cell = plain
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text, even "=..." or "#N/A"
-            cell.row, cell.column = row_index, column + 1
+                cell, keep_blank, letter = plain, False, get_column_letter(column + 1)
+            kind = type(value)
+            if kind is str and value and checked:
+                cell._value, cell.data_type = value, "s"
+            elif kind is float or kind is int:
+                cell._value, cell.data_type = value, "n"
+            elif value is None or value == "":
+                if not keep_blank:
+                    continue
+                cell._value, cell.data_type = None, "n"
+            elif isinstance(value, str):
+                cell.value = value     # openpyxl's check of the text (IllegalCharacterError)
+                cell.data_type = "s"
+            else:   # openpyxl's own cell: a date may take a number format of its own
+                yield Cell(sheet, row=row_index, column=column + 1, value=value,
+                           style_array=styles[column] if column < width else None)
+                continue
+            cell.coordinate = letter + row
             yield cell
+        for column in range(len(values), width):   # a short row: its blank formatted cells
+            if styled[column]:
+                cell = cells[column]
+                cell._value, cell.data_type = None, "n"
+                cell.coordinate = letters[column] + row
+                yield cell
 
     writer._values_to_row = values_to_row
 

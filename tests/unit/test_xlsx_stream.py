@@ -83,7 +83,10 @@ def test_lines_are_what_textwrap_says(text, width):
 
 
 def test_plain_values_of_a_column_are_plain_value_of_each():
-    columns = [pd.Series([1, 2]), pd.Series([1.5, np.nan, float("inf")]), pd.Series([True, False]),
+    columns = [pd.Series([1, True, 2.5, float("nan"), None, "a", date(2026, 1, 1), datetime(2026, 1, 1, 9),
+                          pd.Timestamp("2026-01-02"), np.int64(3), np.float64(4.0), np.bool_(False)],
+                         dtype=object),
+               pd.Series([1, 2]), pd.Series([1.5, np.nan, float("inf")]), pd.Series([True, False]),
                pd.Series(["a", None, "b"]), pd.Series(["a", None], dtype="str"),
                pd.Series([1, None], dtype="Int64"), pd.Series([1.0, None], dtype="Float64"),
                pd.Series(pd.to_datetime(["2026-01-01", None])),
@@ -96,8 +99,45 @@ def test_plain_values_of_a_column_are_plain_value_of_each():
 
 
 @given(st.lists(st.one_of(st.none(), st.text(max_size=12), st.integers(-10**6, 10**6),
-                          st.floats(-1e6, 1e6, allow_nan=False), st.dates())),
-       st.sampled_from([None, "0", "0.0", "@"]))
+                          st.floats(-1e6, 1e6, allow_nan=False), st.floats(), st.booleans(),
+                          st.dates(), st.datetimes())),
+       st.sampled_from([None, "0", "0.0", "0.00", "@", "dd/mm/yyyy"]))
 def test_the_longest_shown_value_is_the_longest_of_each(values, number_format):
+    # whole lists of texts, whole numbers and decimals are counted at once; bools, dates and
+    # missing values one by one: the same answer
     assert _longest(values, number_format) == max(
         (_shown_length(value, number_format) for value in values), default=0)
+
+
+@given(st.text(alphabet=st.sampled_from("ab c1-_.\t\n\xa0\x1cé"), max_size=120), st.floats(0, 40))
+def test_lines_counted_at_spaces_are_what_textwrap_says(text, width):
+    assert _lines(text, width) == max(1, len(textwrap.wrap(text, max(int(width), 1))))
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("abz09-_.,()%:;"), min_size=1, max_size=14),
+                min_size=1, max_size=30), st.integers(1, 60))
+def test_lines_of_words_one_space_apart_are_what_textwrap_says(words, width):
+    text = " ".join(words)
+    assert _lines(text, width) == max(1, len(textwrap.wrap(text, width)))
+
+
+def test_lines_break_at_spaces_and_where_textwrap_breaks_a_hyphenated_word():
+    assert _lines("one two three", 7.0) == 2               # "one two" / "three"
+    assert _lines("one two three four", 9.5) == 3          # "one two" / "three" / "four"
+    assert _lines("Summer 2025-26 where", 14.0) == 2        # no break between digits
+    assert _lines("aaaa bb-cc dddd", 9.0) == 2              # "aaaa bb-" / "cc dddd"
+    assert _lines("aaaa b_-cc dddd", 9.0) == 2              # "_" is a letter to textwrap
+    assert _lines("aaaa bb--cc dddd", 9.0) == 2             # "aaaa bb--" / "cc dddd"
+
+
+def test_the_longest_value_counts_decimals_in_their_format():
+    assert _longest(["ab", 12.25, -0.0, 7, None, True], "0.0") == 4      # "12.2" (12.25 rounds to even)
+    assert _longest([-0.04], "0.0") == 4                                  # "-0.0"
+    assert _longest([12.25, 123456], None) == 6                           # "12.25", "123456"
+    assert _longest([date(2026, 1, 1), "abc"], "dd/mm/yyyy") == 10        # dd/mm/yyyy
+
+
+def test_the_longest_value_tells_minus_zero_from_zero():
+    assert _longest([0.0, -0.0, 0.0], "0.0") == 4           # "-0.0", though -0.0 == 0.0
+    assert _longest([0.0, 0.0], "0.0") == 3                 # "0.0"
+    assert _longest([-0.0, 0.0], None) == 4                 # "-0.0" as str() shows it
