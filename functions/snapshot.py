@@ -122,5 +122,7 @@ def statutory_rows(measures: pd.DataFrame) -> pd.DataFrame:
 
 def _text(values: pd.Series) -> pd.Series:
     """Text with "" for blank (never None or NaN), as object."""
+    if isinstance(values.dtype, pd.StringDtype):   # texts and blanks only: one column operation
+        return values.fillna("").astype(object)
     return values.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
                       else str(v)).astype(object)

@@ -95,3 +95,13 @@ def test_a_damaged_snapshot_is_a_sentence_never_a_crash(flips: list[tuple[int, i
         assert "x/pupils.parquet" in str(error)
     else:
         assert isinstance(frame, pd.DataFrame)
+
+
+def test_a_text_column_keeps_its_texts_and_a_blank_is_empty_text() -> None:
+    from functions.snapshot import _text
+
+    for dtype in ("str", "string"):      # pandas' text, missing as NaN or as NA: one column operation
+        found = _text(pd.Series(["a", None, "b c"], dtype=dtype))
+        assert found.tolist() == ["a", "", "b c"] and found.dtype == object
+    found = _text(pd.Series([1, None, 2.5, "x", True, float("nan")], dtype=object))   # value by value
+    assert found.tolist() == ["1", "", "2.5", "x", "True", ""] and found.dtype == object
