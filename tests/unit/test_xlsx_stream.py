@@ -14,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from sync.store import Tab
 from sync.tabs import _longest, _shown_length, plain_value, plain_values
-from sync.xlsx import _lines, render_tab
+from sync.xlsx import _lines, render_tab, written_as_they_are
 
 TAB = Tab(
     title="Mixed",
@@ -141,3 +143,24 @@ def test_the_longest_value_tells_minus_zero_from_zero():
     assert _longest([0.0, -0.0, 0.0], "0.0") == 4           # "-0.0", though -0.0 == 0.0
     assert _longest([0.0, 0.0], "0.0") == 3                 # "0.0"
     assert _longest([-0.0, 0.0], None) == 4                 # "-0.0" as str() shows it
+
+
+def test_texts_are_written_as_they_are_unless_openpyxl_would_refuse_or_cut_one():
+    assert written_as_they_are([["a", 1, None], ["=b", 2.5]])
+    assert not written_as_they_are([["a"], ["b\x01c"]])          # a control character
+    assert not written_as_they_are([["x" * 32768]])              # longer than a cell holds
+    assert written_as_they_are([["x" * 32767], []])
+
+
+def test_a_streamed_text_openpyxl_refuses_is_refused_as_before(tmp_path):
+    bad = Tab(title="Mixed", header=["Note"], rows=[["fine"], ["bell\x07"]])
+    for write_only in (True, False):
+        with pytest.raises(IllegalCharacterError):
+            _written(tmp_path, bad, write_only)
+
+
+def test_a_streamed_long_text_is_cut_as_openpyxl_cuts_it(tmp_path):
+    long = Tab(title="Mixed", header=["Note", "Score"], rows=[["y" * 40000, 1.5]], formats={"Score": "0.0"})
+    streamed, cells = _written(tmp_path, long, True), _written(tmp_path, long, False)
+    assert _cells(streamed) == _cells(cells)
+    assert len({cell[0]: cell for cell in _cells(streamed)[0]}["A2"][1]) == 32767
