@@ -34,18 +34,26 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
     ticks = ticks.reset_index(drop=True)
     code = _codes(ticks["raw"])
     problems = _code_problems(ticks[~code.isin(CODES) & (code != "")])
-    valid = ticks[code.isin(CODES)].assign(achieved=code.isin(["A", "M"]), mastered=code == "M")
-    ticked = valid.merge(statements[["workbook", "subject", "statement_no", "group"]],
-                         on=["workbook", "subject", "statement_no"])
-    pupils = ticked.drop_duplicates(KEYS)[KEYS + ["workbook"]].merge(bands, on=KEYS)
-    if pupils.empty:
+    # one grid tab per subject in a workbook: a statement's number names it
+    statement = rows_in(ticks, statements, ["workbook", "subject", "statement_no"])
+    tick = np.flatnonzero(code.isin(CODES).to_numpy() & (statement >= 0))
+    first, pupil = distinct_rows([ticks[key].to_numpy()[tick] for key in KEYS])
+    firsts = ticks.iloc[tick[first]]
+    band_row = rows_in(firsts, bands, KEYS)
+    banded = band_row >= 0
+    if not banded.any():
         return pd.DataFrame(columns=SUGGESTIONS), problems
+    pupils = pd.DataFrame({key: firsts[key].to_numpy()[banded] for key in [*KEYS, "workbook"]}) \
+        .assign(band=bands["band"].to_numpy()[band_row[banded]])
     band = pupils["band"].to_numpy()
     if fw.kind == "points":     # every point of the band, in order
         groups = (np.array(fw.end_of_year)[band - 1] + 1)[:, None] + np.arange(fw.per_year)
     else:
         groups = band[:, None]
-    tally = _tally(ticked, statements, pupils, groups)
+    codes = code.to_numpy(object)[tick]
+    row = np.where(banded, np.cumsum(banded) - 1, -1)[pupil]
+    tally = _tally(row, statements["group"].to_numpy()[statement[tick]], np.isin(codes, ["A", "M"]),
+                   codes == "M", statements, pupils, groups)
     suggest = _points if fw.kind == "points" else _steps
     return suggest(pupils, tally, fw), problems
 
@@ -60,17 +68,17 @@ class _Tally(NamedTuple):
     total: np.ndarray
 
 
-def _tally(ticked: pd.DataFrame, statements: pd.DataFrame, pupils: pd.DataFrame,
-           groups: np.ndarray) -> _Tally:
-    """Count each pupil's ticks and their workbook's statements in each of `groups` (a row per
-    pupil, consecutive groups)."""
+def _tally(row: np.ndarray, group: np.ndarray, achieved: np.ndarray, mastered: np.ndarray,
+           statements: pd.DataFrame, pupils: pd.DataFrame, groups: np.ndarray) -> _Tally:
+    """Count each pupil's ticks (their `row` in `pupils`, -1 for none; the `group` of the
+    statement ticked; whether it is achieved, mastered) and their workbook's statements in each
+    of `groups` (a row per pupil, consecutive groups)."""
     count, width = groups.shape
-    row = rows_in(ticked, pupils, KEYS)
-    column = ticked["group"].to_numpy() - groups[row, 0]
+    column = group - groups[row, 0]
     inside = (row >= 0) & (column >= 0) & (column < width)
-    achieved, mastered = np.zeros((count, width), np.int64), np.zeros((count, width), np.int64)
-    np.add.at(achieved, (row[inside], column[inside]), ticked["achieved"].to_numpy()[inside])
-    np.add.at(mastered, (row[inside], column[inside]), ticked["mastered"].to_numpy()[inside])
+    achieved_in, mastered_in = np.zeros((count, width), np.int64), np.zeros((count, width), np.int64)
+    np.add.at(achieved_in, (row[inside], column[inside]), achieved[inside])
+    np.add.at(mastered_in, (row[inside], column[inside]), mastered[inside])
     _, book = distinct_rows([np.concatenate([statements[c].to_numpy(), pupils[c].to_numpy()])
                              for c in ("workbook", "subject")])
     known = statements["group"].to_numpy()
@@ -79,7 +87,7 @@ def _tally(ticked: pd.DataFrame, statements: pd.DataFrame, pupils: pd.DataFrame,
     listed = known >= 0
     np.add.at(per_group, (book[:len(statements)][listed], known[listed]), 1)
     total = np.where(groups >= 0, per_group[book[len(statements):][:, None], groups.clip(0)], 0)
-    return _Tally(groups, achieved, mastered, total)
+    return _Tally(groups, achieved_in, mastered_in, total)
 
 
 def _codes(raw: pd.Series) -> pd.Series:
