@@ -44,7 +44,7 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
     found = _place(grid, judged, JUDGED) | _place(grid, tested, TESTED)
     now = member.loc[member["window"] == current_window, ["upn", "workbook"]]
-    graded, grid_problems = _grids(grid, found["value_j"], ticks.merge(now, on=["upn", "workbook"]),
+    graded, grid_problems = _grids(grid, found["value_j"], ticks[rows_in(ticks, now, ["upn", "workbook"]) >= 0],
                                    statements, fw, current_window)
     found |= _place(grid, graded, GRADED) | _place(grid, unreadable, {"unreadable": ""})
     positions = grid.assign(**_choose(found, fw.suggestions_fill_blanks), **{
