@@ -43,11 +43,12 @@ def distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rows_in(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """For each row of `rows`, the position of the row of `table` (unique on `keys`) with the same
-    values in `keys`; -1 where there is none. What a left merge would find, as positions."""
+    """For each row of `rows`, the position of the row of `table` with the same values in `keys`
+    (the last such row); -1 where there is none. On a `table` unique on `keys`, what a left merge
+    would find, as positions."""
     _, code = distinct_rows([np.concatenate([table[k].to_numpy(), rows[k].to_numpy()]) for k in keys])
     where = np.full(int(code.max(initial=0)) + 1, -1)
-    where[code[:len(table)]] = np.arange(len(table))
+    where[code[:len(table)]] = np.arange(len(table))   # repeated indexes: the last write wins
     return where[code[len(table):]]
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from functions import frames
 from functions.academic_year import is_academic_year, shift_academic_year
 from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
-from functions.distinct import distinct_rows, labels_for
+from functions.distinct import distinct_rows, labels_for, rows_in
 from functions.rounding import round_half_up
 
 OUTCOMES = ("high", "expected", "not met", "left out")
@@ -414,9 +414,9 @@ def pupil_measures(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statutory
         return pd.DataFrame(columns=MEASURES)
     measures = pd.DataFrame({column: np.concatenate([part[column] for part in parts])
                              for column in MEASURES[:-1]})
-    premium = pupils.drop_duplicates(["workbook", "upn"], keep="last").set_index(["workbook", "upn"])["pupil_premium"]
-    pupil_keys = pd.MultiIndex.from_frame(measures[["workbook", "upn"]])
-    measures["pupil_premium"] = premium.reindex(pupil_keys).fillna(False).astype(bool).to_numpy()
+    pupil = rows_in(measures, pupils, ["workbook", "upn"])     # the pupil's last row
+    premium = pupils["pupil_premium"].to_numpy(object)[pupil]
+    measures["pupil_premium"] = np.where((pupil >= 0) & pd.notna(premium), premium, False).astype(bool)
     return measures
 
 
@@ -452,15 +452,18 @@ def _gld(results: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
     goals = results[(results["check"] == "eyfs") & results["subject"].isin(rules.gld_goals)]
     if goals.empty:
         return pd.DataFrame(columns=MEASURES)
-    per_pupil = goals.assign(expected=goals["outcome"] == "expected").groupby(
-        ["academic_year", "upn"], sort=False).agg(
-        workbook=("workbook", "last"), goals=("subject", "nunique"),
-        expected=("expected", "sum")).reset_index()
-    complete = per_pupil["goals"] == len(rules.gld_goals)
-    return pd.DataFrame({"academic_year": per_pupil["academic_year"], "workbook": per_pupil["workbook"],
-                         "upn": per_pupil["upn"], "measure": "eyfs_gld", "counted": complete,
-                         "met": complete & (per_pupil["expected"] == len(rules.gld_goals)),
-                         "score": np.nan})
+    year, upn = goals["academic_year"].to_numpy(object), goals["upn"].to_numpy(object)
+    first, pupil = distinct_rows([year, upn])
+    last = np.zeros(len(first), np.int64)
+    last[pupil] = np.arange(len(pupil))               # repeated indexes: the last write wins
+    one_each = distinct_rows([pupil, goals["subject"].to_numpy(object)])[0]
+    typed = np.bincount(pupil[one_each], minlength=len(first))
+    expected = np.bincount(pupil, weights=goals["outcome"].to_numpy(object) == "expected",
+                           minlength=len(first))
+    complete = typed == len(rules.gld_goals)
+    return pd.DataFrame({"academic_year": year[first], "workbook": goals["workbook"].to_numpy(object)[last],
+                         "upn": upn[first], "measure": "eyfs_gld", "counted": complete,
+                         "met": complete & (expected == len(rules.gld_goals)), "score": np.nan})
 
 
 def _phonics_by_year2(results: pd.DataFrame, pupils: pd.DataFrame, rules: StatutoryRules) -> pd.DataFrame:
