@@ -322,38 +322,39 @@ def parse_statutory(cells: pd.DataFrame, rules: StatutoryRules) -> tuple[pd.Data
     """RESULTS of the STATUTORY cells, and a PROBLEMS frame: an unreadable cell or a column the
     rules do not know is an error with its address; a pupil with only some of the goals of a good
     level of development is a warning (they are left out of GLD)."""
-    rows, problems = [], []
-    # a school's cells repeat a few headers, years and codes: each is worked out once
-    columns: dict[object, Column | None] = {}
-    parsed_cells: dict[tuple[type, object, str], tuple[str, float, str, str, str] | None] = {}
-    years: dict[tuple[str, int], str] = {}
-    for cell in cells.itertuples(index=False):
-        if cell.column not in columns:
-            columns[cell.column] = rules.column(cell.column)
-        column = columns[cell.column]
-        if column is None:
-            problems.append((cell.workbook, TAB, cell.cell, cell.column,
-                             "a column of the Statutory tab (see sheets_templates/statutory/checks.toml)",
-                             "warning"))
-            continue
-        key = (type(cell.raw), cell.raw, column.name)    # the type too: 1, 1.0 and True are equal
-        try:
-            parsed = parsed_cells[key]
-        except KeyError:
-            parsed = parsed_cells[key] = parse_result(cell.raw, column, rules)
-        except TypeError:    # a value that cannot be a key
-            parsed = parse_result(cell.raw, column, rules)
-        if parsed is None:
-            problems.append((cell.workbook, TAB, cell.cell, _shown(cell.raw),
-                             f"{column.name}: {expected_text(column, rules)}", "error"))
-            continue
-        when = (str(cell.academic_year), column.years_before)
-        if when not in years:
-            years[when] = shift_academic_year(when[0], -column.years_before)
-        year = years[when]
-        rows.append((cell.workbook, year, cell.cell, cell.upn, column.check, column.subject,
-                     column.name, *parsed))
-    results = pd.DataFrame(rows, columns=RESULTS).astype({"score": float})
+    # a school's cells repeat a few headers, years and values: each is worked out once
+    header, headers = pd.factorize(cells["column"].to_numpy(object), use_na_sentinel=False)
+    columns = [rules.column(h) for h in headers]
+    raw = cells["raw"].to_numpy(object)
+    kind = np.fromiter(map(type, raw), dtype=object, count=len(raw))    # 1, 1.0 and True are equal
+    first, value = distinct_rows([header, kind, raw])
+    parsed = [parse_result(raw[i], column, rules) if (column := columns[header[i]]) else None
+              for i in first]
+    read = np.array([result is not None for result in parsed], dtype=bool)[value]   # known and readable
+    problems = [(row.workbook, TAB, row.cell, row.column,
+                 "a column of the Statutory tab (see sheets_templates/statutory/checks.toml)", "warning")
+                if (column := columns[h]) is None else
+                (row.workbook, TAB, row.cell, _shown(row.raw), f"{column.name}: {expected_text(column, rules)}",
+                 "error")
+                for row, h in zip(cells[~read].itertuples(index=False), header[~read], strict=True)]
+    kept = np.flatnonzero(read)
+    of_column, of_value = header[kept], value[kept]
+
+    def per_column(attribute: str) -> np.ndarray:
+        return np.array([getattr(c, attribute) if c else None for c in columns], dtype=object)[of_column]
+
+    def per_value(position: int) -> np.ndarray:
+        return np.array([p[position] if p else None for p in parsed], dtype=object)[of_value]
+
+    taken, years_before = cells["academic_year"].to_numpy(object)[kept], per_column("years_before")
+    when, of_when = distinct_rows([taken, years_before])
+    year = np.array([shift_academic_year(str(taken[i]), -years_before[i]) for i in when], dtype=object)
+    results = pd.DataFrame({
+        "workbook": cells["workbook"].to_numpy(object)[kept], "academic_year": year[of_when],
+        "cell": cells["cell"].to_numpy(object)[kept], "upn": cells["upn"].to_numpy(object)[kept],
+        "check": per_column("check"), "subject": per_column("subject"), "column": per_column("name"),
+        **{name: per_value(i) for i, name in enumerate(("result", "score", "code", "outcome", "meaning"))},
+    } if len(kept) else {}, columns=RESULTS).astype({"score": float})
     goals = results[results["check"] == "eyfs"]
     gld = goals[goals["subject"].isin(rules.gld_goals)]
     present = gld.groupby(["workbook", "upn"])["cell"].agg(["size", "first"]).reset_index()
