@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.distinct import distinct_rows, labels_for
+from functions.distinct import distinct_rows, labels_for, rows_in
 from functions.framework import Framework
 
 KEYS = ["upn", "subject"]
@@ -59,7 +59,7 @@ def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> p
     expected = fw.expected_values(year, window)
     status = status_codes(value, gd, expected, ceiling_of(year, fw), fw)
 
-    groups = out.groupby(KEYS, sort=False).ngroup().to_numpy()
+    groups = distinct_rows([out[key].to_numpy() for key in KEYS])[1]    # pupil x subject
     base = _baselines(out, groups, baselines, fw)
     base_value, base_window = base["value"][groups], base["window"][groups]
     measurable = ~np.isnan(value) & ~np.isnan(base_value) & (window > base_window)
@@ -98,9 +98,9 @@ def _baselines(out: pd.DataFrame, groups: np.ndarray, baselines: pd.DataFrame,
                fw: Framework) -> dict[str, np.ndarray]:
     """Per pupil x subject (group): its BASELINES row, else its first position of this year."""
     group_rows = np.unique(groups, return_index=True)[1]
-    given = out.loc[group_rows, KEYS].merge(
-        baselines[KEYS + ["value", "gd", "window", "origin"]].drop_duplicates(KEYS),
-        on=KEYS, how="left")
+    listed = baselines.drop_duplicates(KEYS)
+    row = rows_in(out.iloc[group_rows], listed, KEYS)
+    given = listed[["value", "gd", "window", "origin"]].reset_index(drop=True).reindex(row)
     placed = np.flatnonzero(out["value"].notna().to_numpy())
     placed = placed[np.lexsort((out["window"].to_numpy()[placed], groups[placed]))]
     first_rows = placed[np.unique(groups[placed], return_index=True)[1]]
@@ -237,8 +237,11 @@ def _reasons(out: pd.DataFrame, columns: dict[str, np.ndarray], status: np.ndarr
               (grid_key, grid_texts), (progress_key, [progress_words(i) for i in progress_first]),
               (watch, _distinct_texts(watch, columns["watchlist_reason"]))]
     first, key = distinct_rows([codes for codes, _ in pieces])
-    joined = ["; ".join(t for t in (texts[codes[i]] for codes, texts in pieces) if t) for i in first]
-    return np.array(joined, dtype=object)[key]
+    joined = np.full(len(first), "", dtype=object)
+    for codes, texts in pieces:     # "; " between the texts that are not empty
+        text = np.asarray(texts, dtype=object)[codes[first]]
+        joined = np.where(text == "", joined, np.where(joined == "", text, joined + "; " + text))
+    return joined[key]
 
 
 def _distinct_texts(codes: np.ndarray, texts: np.ndarray) -> np.ndarray:

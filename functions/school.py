@@ -256,7 +256,7 @@ def _school_frame(assessed: pd.DataFrame, pupils: pd.DataFrame, fw: Framework) -
     # each window's row takes the pupil columns of the class they count in at that window
     school = assessed.merge(pupils[pupil_columns].drop_duplicates(["upn", "workbook"]),
                             on=["upn", "workbook"], how="left")
-    school["window_name"] = school["window"].map(lambda w: fw.windows[int(w) - 1])
+    school["window_name"] = np.array(fw.windows, dtype=object)[school["window"].to_numpy(int) - 1]
     return school
 
 
