@@ -35,11 +35,19 @@ def watchlist(school: pd.DataFrame, window: int) -> pd.DataFrame:
         return pd.DataFrame(columns=WATCHLIST_COLUMNS)
     subjects = {s: i for i, s in enumerate(subject_order(school["subject"]))}
     rows = rows.assign(_s=rows["subject"].map(subjects)).sort_values(["list", "upn", "_s"])
-    pupils = rows.groupby(["list", "upn"], sort=False).agg(
-        class_name=("class_name", "first"), pupil=("pupil", "first"), year=("year", "first"),
-        subjects=("subject", ", ".join), count=("subject", "size"), how_far=("how_far", "sum"),
-        since=("since", "min"),
-        rule=("rule", "; ".join)).reset_index()
+    code, upn = rows["list"].to_numpy(), rows["upn"].to_numpy(object)
+    starts = np.flatnonzero(np.append(True, (code[1:] != code[:-1]) | (upn[1:] != upn[:-1])))
+    last = np.append(starts[1:] - 1, len(rows) - 1)    # each pupil's rows: starts[i]..last[i]
+    ends_group = np.zeros(len(rows), bool)
+    ends_group[last] = True
+
+    def joined(texts: pd.Series, separator: str) -> np.ndarray:
+        return np.add.reduceat(texts.to_numpy(object) + np.where(ends_group, "", separator), starts)
+
+    pupils = rows.iloc[starts][["list", "upn", "class_name", "pupil", "year"]].reset_index(drop=True).assign(
+        subjects=joined(rows["subject"], ", "), count=last - starts + 1,
+        how_far=rows.groupby(["list", "upn"], sort=False)["how_far"].sum().to_numpy(),
+        since=np.minimum.reduceat(rows["since"].to_numpy(), starts), rule=joined(rows["rule"], "; "))
     pupils["_key"] = np.where(pupils["list"] == 0, pupils["how_far"], -pupils["how_far"])
     pupils = pupils.sort_values(["list", "_key", "count", "class_name", "pupil"],
                                 ascending=[True, True, False, True, True], kind="stable")
