@@ -416,8 +416,8 @@ def pupil_measures(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statutory
     measures = pd.DataFrame({column: np.concatenate([part[column] for part in parts])
                              for column in MEASURES[:-1]})
     pupil = rows_in(measures, pupils, ["workbook", "upn"])     # the pupil's last row
-    premium = pupils["pupil_premium"].to_numpy(object)[pupil]
-    measures["pupil_premium"] = np.where((pupil >= 0) & pd.notna(premium), premium, False).astype(bool)
+    premium = np.append(pupils["pupil_premium"].to_numpy(object), np.nan)[pupil]   # -1: NaN
+    measures["pupil_premium"] = np.where(pd.notna(premium), premium, False).astype(bool)
     return measures
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from functions.aggregates._measures import average
+from functions.distinct import rows_in
 from functions.framework import Framework
 from functions.rounding import round_half_up
 
@@ -33,15 +34,11 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
     spans = spans[spans["end"] > spans["start"]].astype({"start": int, "end": int})
     involved = school.loc[school["upn"].isin(spans["upn"]).to_numpy(),
                           ["upn", "subject", "window", "value", "baseline", "baseline_window"]]
-    values = involved.set_index(["upn", "subject", "window"])["value"]
-    prior = involved[involved["baseline_window"] == 0].drop_duplicates(["upn", "subject"]).set_index(
-        ["upn", "subject"])["baseline"]
-    start_at = pd.MultiIndex.from_frame(spans[["upn", "subject", "start"]])
-    start = values.reindex(start_at).to_numpy()
-    from_prior = prior.reindex(pd.MultiIndex.from_frame(spans[["upn", "subject"]])).to_numpy()
-    start = np.where(spans["start"].to_numpy() == 0, from_prior, start)
-    end = values.reindex(pd.MultiIndex.from_frame(spans[["upn", "subject", "end"]])).to_numpy()
-    progress = np.asarray(end - start, dtype=float)  # object dtype when no one takes part
+    prior = involved[involved["baseline_window"] == 0].drop_duplicates(["upn", "subject"])
+    start = _value_at(spans, "start", involved, "value")
+    start = np.where(spans["start"].to_numpy() == 0, _value_at(spans, None, prior, "baseline"), start)
+    end = _value_at(spans, "end", involved, "value")
+    progress = end - start
     measured = ~np.isnan(progress)
     spans = spans.assign(
         pupils=1, measured=measured.astype(int), progress=np.where(measured, progress, 0.0),
@@ -56,3 +53,13 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
         "Difference": round_half_up(mean_progress - mean_expected),
     }).rename_axis(["Intervention", "Subject"]).reset_index()
     return table[INTERVENTIONS_COLUMNS]
+
+
+def _value_at(spans: pd.DataFrame, window: str | None, rows: pd.DataFrame, column: str) -> np.ndarray:
+    """`column` of the row of `rows` with each span's pupil and subject (and the window in its
+    column `window`); NaN where there is none."""
+    keys = ["upn", "subject"] if window is None else ["upn", "subject", "window"]
+    wanted = spans[["upn", "subject"]] if window is None else \
+        spans[["upn", "subject"]].assign(window=spans[window])
+    row = rows_in(wanted, rows, keys)
+    return np.append(rows[column].to_numpy(float), np.nan)[row]     # -1: the NaN at the end
