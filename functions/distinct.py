@@ -52,6 +52,16 @@ def rows_in(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndar
     return where[code[len(table):]]
 
 
+def joined_runs(texts: np.ndarray, starts: np.ndarray, separator: str) -> np.ndarray:
+    """The texts (an object array) of each run of consecutive rows joined with `separator`;
+    `starts` are the runs' first rows, increasing from 0."""
+    if not len(starts):
+        return np.zeros(0, dtype=object)
+    last = np.zeros(len(texts), bool)     # the last row of its run takes no separator
+    last[np.append(starts[1:], len(texts)) - 1] = True
+    return np.add.reduceat(texts + np.where(last, "", separator), starts)
+
+
 def labels_for(value: np.ndarray, gd: np.ndarray, fw: Framework) -> np.ndarray:
     """Labels of many values, computed once per distinct (value, gd); "" where value is NaN."""
     first, inverse = distinct_rows([value, gd])

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from functions.aggregates._measures import subject_order, window_names
-from functions.distinct import distinct_rows
+from functions.distinct import distinct_rows, joined_runs
 
 WATCHLIST_COLUMNS = ["Watchlist", "Rank", "Class", "Pupil", "UPN", "Year", "Subjects", "How far",
                      "Rule", "Since"]
@@ -37,17 +37,12 @@ def watchlist(school: pd.DataFrame, window: int) -> pd.DataFrame:
     rows = rows.assign(_s=rows["subject"].map(subjects)).sort_values(["list", "upn", "_s"])
     code, upn = rows["list"].to_numpy(), rows["upn"].to_numpy(object)
     starts = np.flatnonzero(np.append(True, (code[1:] != code[:-1]) | (upn[1:] != upn[:-1])))
-    last = np.append(starts[1:] - 1, len(rows) - 1)    # each pupil's rows: starts[i]..last[i]
-    ends_group = np.zeros(len(rows), bool)
-    ends_group[last] = True
-
-    def joined(texts: pd.Series, separator: str) -> np.ndarray:
-        return np.add.reduceat(texts.to_numpy(object) + np.where(ends_group, "", separator), starts)
-
     pupils = rows.iloc[starts][["list", "upn", "class_name", "pupil", "year"]].reset_index(drop=True).assign(
-        subjects=joined(rows["subject"], ", "), count=last - starts + 1,
+        subjects=joined_runs(rows["subject"].to_numpy(object), starts, ", "),
+        count=np.diff(np.append(starts, len(rows))),
         how_far=rows.groupby(["list", "upn"], sort=False)["how_far"].sum().to_numpy(),
-        since=np.minimum.reduceat(rows["since"].to_numpy(), starts), rule=joined(rows["rule"], "; "))
+        since=np.minimum.reduceat(rows["since"].to_numpy(), starts),
+        rule=joined_runs(rows["rule"].to_numpy(object), starts, "; "))
     pupils["_key"] = np.where(pupils["list"] == 0, pupils["how_far"], -pupils["how_far"])
     pupils = pupils.sort_values(["list", "_key", "count", "class_name", "pupil"],
                                 ascending=[True, True, False, True, True], kind="stable")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from functions.distinct import combined_key, distinct_rows, rows_in
+from functions.distinct import combined_key, distinct_rows, joined_runs, rows_in
 
 
 def test_keys_are_equal_exactly_where_every_column_agrees():
@@ -35,3 +35,10 @@ def test_rows_in_finds_each_rows_match_by_every_key_and_minus_one_for_none():
     # (B,1) is table row 2, (A,2) row 1, (C,1) none, (A,1) row 0, (B,2) none
     assert rows_in(rows, table, ["upn", "window"]).tolist() == [2, 1, -1, 0, -1]
     assert rows_in(rows.iloc[0:0], table, ["upn", "window"]).tolist() == []
+
+
+def test_joined_runs_joins_each_run_of_rows_with_the_separator():
+    texts = np.array(["Maths", "Reading", "Writing", "Maths"], dtype=object)
+    # runs: rows 0 | 1, 2 | 3
+    assert joined_runs(texts, np.array([0, 1, 3]), ", ").tolist() == ["Maths", "Reading, Writing", "Maths"]
+    assert joined_runs(texts[:0], np.array([], dtype=int), ", ").tolist() == []
