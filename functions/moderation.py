@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from functions.aggregates.groups import membership
+from functions.distinct import rows_in
 from functions.frames import AT_EXPECTED_OR_ABOVE
 from functions.framework import Framework
 from functions.rounding import round_half_up
@@ -189,21 +190,21 @@ def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw
     window = windows.index(rules.window) + 1 if rules.window in windows else max(1, len(windows) - 1)
     window_name = windows[window - 1]
     out: list[dict] = []
+    counted = results[(results["academic_year"] == academic_year) & results["outcome"].isin(COUNTED)]
+    judged_then = school[(school["window"] == window) & (school["source"] == "teacher")]
     for check in ("ks2", "ks1"):
         year_group = next((c.year_group for c in statutory.columns if c.check == check), None)
-        stage = results[(results["check"] == check) & (results["academic_year"] == academic_year)
-                        & results["outcome"].isin(COUNTED)]
+        stage = counted[counted["check"] == check]
         if year_group is None or stage.empty:
             continue
-        judged = school[(school["window"] == window) & (school["year"] == year_group)
-                        & (school["source"] == "teacher")]
-        stage = stage.assign(key=stage["subject"].str.casefold()).drop_duplicates(["upn", "key"], keep="last")
-        both = judged.assign(key=judged["subject"].str.casefold()).merge(
-            stage[["upn", "key", "outcome"]], on=["upn", "key"])
+        judged = judged_then[judged_then["year"] == year_group]
+        result = rows_in(judged[["upn"]].assign(key=judged["subject"].str.casefold()),
+                         stage[["upn"]].assign(key=stage["subject"].str.casefold()), ["upn", "key"])
+        both = judged[result >= 0]      # with the pupil's last result in the subject
         if both.empty:
             continue
         expected = both["status"].isin(AT_EXPECTED_OR_ABOVE).to_numpy(bool)
-        met = both["outcome"].isin(MET).to_numpy(bool)
+        met = np.isin(stage["outcome"].to_numpy(object)[result[result >= 0]], MET)
         subjects, classes = both["subject"].to_numpy(object), both["class_name"].to_numpy(object)
         name = statutory.check_names[check]
         name = name[:1].lower() + name[1:]      # "at key stage 2", in a sentence
