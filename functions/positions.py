@@ -39,7 +39,9 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     grid = _skeleton(member, subjects)
     cells = cells[cells["subject"].isin(subjects) & cells["window"].isin(fw.windows)].assign(
         window=lambda c: c["window"].map({name: i + 1 for i, name in enumerate(fw.windows)}).astype(int))
-    cells = cells.merge(member[["upn", "window", "workbook", "year"]], on=["upn", "window", "workbook"])
+    counted_in = rows_in(cells, member, ["upn", "window", "workbook"])   # the class counted in then
+    cells = cells[counted_in >= 0].reset_index(drop=True).assign(
+        year=member["year"].to_numpy()[counted_in[counted_in >= 0]])
     judged, unreadable, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
     found = _place(grid, judged, JUDGED) | _place(grid, tested, TESTED)
