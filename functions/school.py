@@ -17,6 +17,7 @@ from functions import aggregates, frames
 from functions.academic_year import previous_academic_year
 from functions.assess import assess
 from functions.baselines import baseline_problems, build_baselines
+from functions.distinct import rows_in
 from functions.framework import Framework
 from functions.history import HISTORY_COLUMNS, merge_history
 from functions.moderation import (
@@ -282,25 +283,26 @@ LEFT = "left"
 another class (the figures count them there), or not joined yet."""
 _NOT_COUNTED = ["expected_label", "baseline_label", "progress", "expected_progress",
                 "progress_status", "target_label", "watchlist"]
+_NOT_COUNTED_TEXTS = ["expected_label", "baseline_label", "progress_status", "target_label", "watchlist"]
 
 
 def _class_summary(current: pd.DataFrame, pupils: pd.DataFrame, end: date) -> pd.DataFrame:
     """Every pupil of each class workbook at the current window. A pupil not on roll at its end
     shows as `left` with the date, and none of the figures that count; a pupil who moved to
     another class shows in the class they left as `left`, with where they count now."""
-    shown = current[[*CLASS_SUMMARY_COLUMNS, "workbook"]].copy()
-    off = ~current["on_roll"].astype(bool)
-    left = pd.to_datetime(current["left_on"])
+    off = ~current["on_roll"].to_numpy(bool)
+    left = pd.to_datetime(current["left_on"][off])
     joined = pd.to_datetime(current["joined_on"])
-    shown.loc[off, "status"] = LEFT
-    shown.loc[off, _NOT_COUNTED] = np.nan
-    for column in ("expected_label", "baseline_label", "progress_status", "target_label", "watchlist"):
-        shown.loc[off, column] = ""
-    not_yet = off & (joined > pd.Timestamp(end))
-    shown.loc[off, "reasons"] = np.where(
+    not_yet = off & (joined > pd.Timestamp(end)).to_numpy()
+    reasons = current["reasons"].to_numpy(object).copy()
+    reasons[off] = np.where(
         not_yet[off], "joins on " + joined[off].dt.strftime("%d/%m/%Y") + ": not counted yet",
-        "left on " + left[off].dt.strftime("%d/%m/%Y") + ": not counted")
-    shown.loc[not_yet, "status"] = "not joined yet"
+        "left on " + left.dt.strftime("%d/%m/%Y") + ": not counted")
+    shown = current[[*CLASS_SUMMARY_COLUMNS, "workbook"]].assign(
+        **{column: current[column].mask(off, "" if column in _NOT_COUNTED_TEXTS else np.nan)
+           for column in _NOT_COUNTED},
+        status=np.select([not_yet, off], ["not joined yet", LEFT], current["status"].to_numpy(object)),
+        reasons=reasons)
     ordered = pd.concat([shown, _moved_out(current, pupils)], ignore_index=True) \
         .sort_values(["workbook", "pupil", "subject"], kind="stable")
     table = ordered[list(CLASS_SUMMARY_COLUMNS)].rename(columns=CLASS_SUMMARY_COLUMNS)
@@ -310,12 +312,11 @@ def _class_summary(current: pd.DataFrame, pupils: pd.DataFrame, end: date) -> pd
 
 def _moved_out(current: pd.DataFrame, pupils: pd.DataFrame) -> pd.DataFrame:
     """Rows for the class a pupil moved out of: `left`, and the class they count in now."""
-    counted = current.drop_duplicates("upn").set_index("upn")
-    here = pd.MultiIndex.from_frame(current[["workbook", "upn"]].astype(str))
-    rows = pupils[~pd.MultiIndex.from_frame(pupils[["workbook", "upn"]].astype(str)).isin(here)
-                  & pupils["upn"].isin(counted.index)]
+    rows = pupils[(rows_in(pupils, current, ["workbook", "upn"]) < 0)
+                  & pupils["upn"].isin(current["upn"]).to_numpy()]
     if rows.empty:
         return pd.DataFrame(columns=[*CLASS_SUMMARY_COLUMNS, "workbook"])
+    counted = current[["upn", "class_name", "joined_on"]].drop_duplicates("upn").set_index("upn")
     subjects = current[["upn", "subject", "window_name"]].drop_duplicates(["upn", "subject"])
     moved = rows[["workbook", "upn", "pupil", "year", "left_on"]].merge(subjects, on="upn")
     now = counted.loc[moved["upn"]]
