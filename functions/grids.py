@@ -32,11 +32,16 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
     the year band or the band of the pupil's latest judgement this year when that is lower.
     """
     ticks = ticks.reset_index(drop=True)
-    code = _codes(ticks["raw"])
-    problems = _code_problems(ticks[~code.isin(CODES) & (code != "")])
+    which, codes = _codes(ticks["raw"])
+
+    def per_tick(flags: np.ndarray) -> np.ndarray:
+        return np.append(flags, False)[which]      # a missing cell (-1): False
+
+    valid = per_tick(np.isin(codes, CODES))
+    problems = _code_problems(ticks[~valid & ~per_tick(codes == "")])
     # one grid tab per subject in a workbook: a statement's number names it
     statement = rows_in(ticks, statements, ["workbook", "subject", "statement_no"])
-    tick = np.flatnonzero(code.isin(CODES).to_numpy() & (statement >= 0))
+    tick = np.flatnonzero(valid & (statement >= 0))
     first, pupil = distinct_rows([ticks[key].to_numpy()[tick] for key in KEYS])
     firsts = ticks.iloc[tick[first]]
     band_row = rows_in(firsts, bands, KEYS)
@@ -50,10 +55,10 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
         groups = (np.array(fw.end_of_year)[band - 1] + 1)[:, None] + np.arange(fw.per_year)
     else:
         groups = band[:, None]
-    codes = code.to_numpy(object)[tick]
     row = np.where(banded, np.cumsum(banded) - 1, -1)[pupil]
-    tally = _tally(row, statements["group"].to_numpy()[statement[tick]], np.isin(codes, ["A", "M"]),
-                   codes == "M", statements, pupils, groups)
+    tally = _tally(row, statements["group"].to_numpy()[statement[tick]],
+                   per_tick(np.isin(codes, ["A", "M"]))[tick], per_tick(codes == "M")[tick],
+                   statements, pupils, groups)
     suggest = _points if fw.kind == "points" else _steps
     return suggest(pupils, tally, fw), problems
 
@@ -76,9 +81,12 @@ def _tally(row: np.ndarray, group: np.ndarray, achieved: np.ndarray, mastered: n
     count, width = groups.shape
     column = group - groups[row, 0]
     inside = (row >= 0) & (column >= 0) & (column < width)
-    achieved_in, mastered_in = np.zeros((count, width), np.int64), np.zeros((count, width), np.int64)
-    np.add.at(achieved_in, (row[inside], column[inside]), achieved[inside])
-    np.add.at(mastered_in, (row[inside], column[inside]), mastered[inside])
+    cell = row[inside] * width + column[inside]       # pupil x group, as one number
+
+    def tally(ticked: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=ticked[inside], minlength=count * width) \
+            .astype(np.int64).reshape(count, width)
+
     _, book = distinct_rows([np.concatenate([statements[c].to_numpy(), pupils[c].to_numpy()])
                              for c in ("workbook", "subject")])
     known = statements["group"].to_numpy()
@@ -87,15 +95,15 @@ def _tally(row: np.ndarray, group: np.ndarray, achieved: np.ndarray, mastered: n
     listed = known >= 0
     np.add.at(per_group, (book[:len(statements)][listed], known[listed]), 1)
     total = np.where(groups >= 0, per_group[book[len(statements):][:, None], groups.clip(0)], 0)
-    return _Tally(groups, achieved_in, mastered_in, total)
+    return _Tally(groups, tally(achieved), tally(mastered), total)
 
 
-def _codes(raw: pd.Series) -> pd.Series:
-    """Each tick as a code: its text without spaces, in capitals (missing stays missing). A
-    school's ticks are a handful of distinct texts, so each is worked out once."""
-    text = raw.astype(str)
-    codes = {value: re.sub(r"\s+", "", value).upper() for value in pd.unique(text) if isinstance(value, str)}
-    return text.map(codes)
+def _codes(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each tick as a code, its text without spaces in capitals: (each tick's number into the
+    distinct codes, -1 for a missing cell; the distinct codes). A school's ticks are a handful of
+    distinct values, so each is worked out once."""
+    which, values = pd.factorize(raw.to_numpy(object))
+    return which, np.array([re.sub(r"\s+", "", str(value)).upper() for value in values], dtype=object)
 
 
 def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:

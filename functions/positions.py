@@ -46,8 +46,9 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
     found = _place(grid, judged, JUDGED) | _place(grid, tested, TESTED)
     now = member.loc[member["window"] == current_window, ["upn", "workbook"]]
-    graded, grid_problems = _grids(grid, found["value_j"], ticks[rows_in(ticks, now, ["upn", "workbook"]) >= 0],
-                                   statements, fw, current_window)
+    ticked_now = (rows_in(ticks, now, ["upn", "workbook"]) >= 0) & ticks["subject"].isin(subjects).to_numpy()
+    graded, grid_problems = _grids(grid, found["value_j"], ticks[ticked_now], statements, fw,
+                                   current_window)
     found |= _place(grid, graded, GRADED) | _place(grid, unreadable, {"unreadable": ""})
     positions = grid.assign(**_choose(found, fw.suggestions_fill_blanks), **{
         column: found[column] for column in ("mark", "judgement", "test_label", "grid_label",
@@ -149,7 +150,8 @@ def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFra
 def _grids(grid: pd.DataFrame, judged: np.ndarray, ticks: pd.DataFrame, statements: pd.DataFrame,
            fw: Framework, current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Grid suggestions for the current window, in the band of the pupil's year (docs/rules.md,
-    section 7); `judged` is the value judged on each row of `grid`."""
+    section 7); `judged` is the value judged on each row of `grid`, `ticks` those of its pupils
+    and subjects at the current window."""
     now = grid[grid["window"] == current_window]
     band = now["year"]
     if fw.kind == "steps":
@@ -159,8 +161,7 @@ def _grids(grid: pd.DataFrame, judged: np.ndarray, ticks: pd.DataFrame, statemen
         judged_band = np.floor((latest.to_numpy() - 1) / len(fw.steps)) + 1
         band = pd.Series(np.fmin(band.to_numpy(), judged_band), index=now.index).clip(lower=1)
     bands = pd.DataFrame({"upn": now["upn"], "subject": now["subject"], "band": band.astype(int)})
-    suggested, problems = grid_suggestions(ticks[ticks["subject"].isin(set(grid["subject"]))],
-                                           statements, bands, fw)
+    suggested, problems = grid_suggestions(ticks, statements, bands, fw)
     graded = suggested.rename(columns={"value": "value_g", "gd": "gd_g", "label": "grid_label",
                                        "reason": "grid_reason"}).assign(window=current_window)
     return graded, problems
