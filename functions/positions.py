@@ -44,12 +44,13 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
         year=member["year"].to_numpy()[counted_in[counted_in >= 0]])
     judged, unreadable, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
     tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
-    found = _place(grid, judged, JUDGED) | _place(grid, tested, TESTED)
-    now = member.loc[member["window"] == current_window, ["upn", "workbook"]]
-    ticked_now = (rows_in(ticks, now, ["upn", "workbook"]) >= 0) & ticks["subject"].isin(subjects).to_numpy()
+    found = _place(grid, (judged, JUDGED), (tested, TESTED), (unreadable, {"unreadable": ""}))
+    now = member[member["window"] == current_window]          # one row per pupil
+    class_now = np.append(now["workbook"].to_numpy(object), np.nan)[rows_in(ticks, now, ["upn"])]  # -1: NaN
+    ticked_now = (class_now == ticks["workbook"].to_numpy(object)) & ticks["subject"].isin(subjects).to_numpy()
     graded, grid_problems = _grids(grid, found["value_j"], ticks[ticked_now], statements, fw,
                                    current_window)
-    found |= _place(grid, graded, GRADED) | _place(grid, unreadable, {"unreadable": ""})
+    found |= _place(grid, (graded, GRADED))
     positions = grid.assign(**_choose(found, fw.suggestions_fill_blanks), **{
         column: found[column] for column in ("mark", "judgement", "test_label", "grid_label",
                                              "test_reason", "grid_reason", "unreadable")})
@@ -79,15 +80,18 @@ def _skeleton(member: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
                          "subject": subject[order]})
 
 
-def _place(grid: pd.DataFrame, found: pd.DataFrame, blanks: dict[str, object]) -> dict[str, np.ndarray]:
-    """Columns of `found` (at most one row per KEYS) on the rows of `grid`, `blanks` elsewhere."""
-    row = rows_in(found, grid, KEYS)
-    there = row >= 0
+def _place(grid: pd.DataFrame, *parts: tuple[pd.DataFrame, dict[str, object]]) -> dict[str, np.ndarray]:
+    """The columns of each part's frame (at most one row per KEYS) named by its blanks, on the
+    rows of `grid`; each column's blank elsewhere."""
+    row = rows_in(pd.concat([found[KEYS] for found, _ in parts], ignore_index=True), grid, KEYS)
     placed = {}
-    for column, blank in blanks.items():
-        values = np.full(len(grid), blank, dtype=object if isinstance(blank, str) else type(blank))
-        values[row[there]] = found[column].to_numpy()[there]
-        placed[column] = values
+    for (found, blanks), at in zip(parts, np.split(row, np.cumsum([len(f) for f, _ in parts])[:-1]),
+                                   strict=True):
+        there = at >= 0
+        for column, blank in blanks.items():
+            values = np.full(len(grid), blank, dtype=object if isinstance(blank, str) else type(blank))
+            values[at[there]] = found[column].to_numpy()[there]
+            placed[column] = values
     return placed
 
 
