@@ -121,12 +121,12 @@ def _leans(mean: float) -> str:
 def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, academic_year: str,
                              rules: ModerationRules) -> list[dict]:
     """Rows of the Tests comparison at `window` (the SCHOOL frame of one year)."""
-    rows = school[(school["window"] == window) & school["on_roll"].astype(bool)]
-    rows = rows.assign(teacher=_value_of(rows["judgement"], fw), test=_value_of(rows["test_label"], fw))
-    rows = rows[rows["teacher"].notna() & rows["test"].notna()]
+    at = school[(school["window"] == window) & school["on_roll"].astype(bool)]
+    diff = (_value_of(at["judgement"], fw) - _value_of(at["test_label"], fw)).to_numpy(float)
+    both = ~np.isnan(diff)          # a judgement and a test suggestion
+    rows, diff = at[both], diff[both]
     if rows.empty:
         return []
-    diff = (rows["teacher"] - rows["test"]).to_numpy(float)
     subjects, classes = rows["subject"].to_numpy(object), rows["class_name"].to_numpy(object)
     window_name = fw.windows[window - 1]
     members = membership(rows)
@@ -249,4 +249,4 @@ def moderation_table(rows: list[dict]) -> pd.DataFrame:
     numeric = ["Pupils", "Agreement %", "Mean difference", "Difference from the others",
                "Judged expected or above", "% of them who met the standard",
                "Judged below expected", "% of them who met it anyway"]
-    return frame.astype({c: float for c in numeric}).astype({"Pupils": "Int64"})
+    return frame.astype({c: float for c in numeric} | {"Pupils": "Int64"})

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -636,15 +636,15 @@ def statutory_table(measures: pd.DataFrame, national: NationalFigures, rules: St
     order = rules.measures()
     years = [shift_academic_year(academic_year, -back) for back in range(rules.years_shown)]
     for year in years:
-        mine = table[table["academic_year"] == year].set_index("measure")
-        if mine.empty:
+        mine = {row["measure"]: row for row in table[table["academic_year"] == year].to_dict("records")}
+        if not mine:
             rows.append([year, "", "no statutory results recorded", 0] + [np.nan] * 3 + [""]
                         + [np.nan] * 5 + [""])
             continue
         for measure, check, name in order:
-            if measure not in mine.index:
+            if measure not in mine:
                 continue
-            row = cast(pd.Series, mine.loc[measure])     # one row per measure
+            row = mine[measure]
             national_value, national_year = national.lookup(year, measure)
             disadvantaged, _ = national.lookup(year, measure, "disadvantaged")
             others, _ = national.lookup(year, measure, "others")
