@@ -106,17 +106,16 @@ def _codes(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return which, np.array([re.sub(r"\s+", "", str(value)).upper() for value in values], dtype=object)
 
 
-def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
-    shares = round_half_up(100 * part / whole.where(whole > 0), 0)
-    return shares.map(lambda p: f"{p:.0f}%")
+def _percent(part: int, whole: int) -> str:
+    """"80%": part of whole, rounded half up to a whole percent ("nan%" when whole is 0)."""
+    return f"{round_half_up(100 * part / whole if whole > 0 else np.nan, 0):.0f}%"
 
 
-def _texts(columns: list[np.ndarray], make: Callable[..., pd.Series]) -> np.ndarray:
-    """`make` (Series of distinct values in, texts out) worked out once per distinct combination
-    of `columns` (equal-length 1-d arrays), spread back over every row as an object array."""
+def _texts(columns: list[np.ndarray], make: Callable[..., str]) -> np.ndarray:
+    """`make` (a row's values in, its text out) worked out once per distinct combination of
+    `columns` (equal-length 1-d arrays), spread back over every row as an object array."""
     first, inverse = distinct_rows(columns)
-    texts = make(*(pd.Series(column[first]) for column in columns)).to_numpy(dtype=object)
-    return texts[inverse]
+    return np.array([make(*(column[i] for column in columns)) for i in first], dtype=object)[inverse]
 
 
 def _achieved_words(tally: _Tally, subjects: pd.Series, group_word: str) -> np.ndarray:
@@ -126,15 +125,15 @@ def _achieved_words(tally: _Tally, subjects: pd.Series, group_word: str) -> np.n
         [tally.achieved.ravel(), tally.total.ravel(), tally.group.ravel(),
          np.repeat(subjects.to_numpy(), width)],
         lambda achieved, total, group, subject: (
-            achieved.astype(str) + " of " + total.astype(str) + f" {group_word} " + group.astype(str)
-            + " " + subject.str.lower() + " statements achieved (" + _percent(achieved, total) + ")"))
+            f"{achieved} of {total} {group_word} {group} {subject.lower()} statements achieved "
+            f"({_percent(achieved, total)})"))
     return words.reshape(count, width)
 
 
 def _mastered_words(mastered: np.ndarray, total: np.ndarray) -> np.ndarray:
     """", 10 mastered (50%)" per row."""
     return _texts([mastered, total], lambda mastered, total: (
-        ", " + mastered.astype(str) + " mastered (" + _percent(mastered, total) + ")"))
+        f", {mastered} mastered ({_percent(mastered, total)})"))
 
 
 def _points(pupils: pd.DataFrame, tally: _Tally, fw: Framework) -> pd.DataFrame:
