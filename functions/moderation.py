@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from functions.aggregates.groups import membership
+from functions.aggregates.groups import PUPIL_COLUMNS, membership
 from functions.distinct import rows_in
-from functions.frames import AT_EXPECTED_OR_ABOVE
+from functions.frames import AT_EXPECTED_OR_ABOVE, CUSTOM_GROUP_PREFIX
 from functions.framework import Framework
 from functions.rounding import round_half_up
 from functions.statutory import COUNTED, MET, StatutoryError, StatutoryRules
@@ -121,7 +121,9 @@ def _leans(mean: float) -> str:
 def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, academic_year: str,
                              rules: ModerationRules) -> list[dict]:
     """Rows of the Tests comparison at `window` (the SCHOOL frame of one year)."""
-    at = school[(school["window"] == window) & school["on_roll"].astype(bool)]
+    groups = [c for c in school.columns if c.startswith(CUSTOM_GROUP_PREFIX)]
+    at = school.loc[(school["window"] == window) & school["on_roll"].astype(bool),
+                    ["judgement", "test_label", "subject", "class_name", *PUPIL_COLUMNS, *groups]]
     diff = (_value_of(at["judgement"], fw) - _value_of(at["test_label"], fw)).to_numpy(float)
     both = ~np.isnan(diff)          # a judgement and a test suggestion
     rows, diff = at[both], diff[both]
@@ -191,7 +193,8 @@ def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw
     window_name = windows[window - 1]
     out: list[dict] = []
     counted = results[(results["academic_year"] == academic_year) & results["outcome"].isin(COUNTED)]
-    judged_then = school[(school["window"] == window) & (school["source"] == "teacher")]
+    judged_then = school.loc[(school["window"] == window) & (school["source"] == "teacher"),
+                             ["upn", "year", "subject", "class_name", "status"]]
     for check in ("ks2", "ks1"):
         year_group = next((c.year_group for c in statutory.columns if c.check == check), None)
         stage = counted[counted["check"] == check]

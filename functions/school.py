@@ -157,7 +157,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     summary = aggregates.summary(school, window, counted)
     groups = aggregates.groups(school, window, counted)
     interventions = data.interventions[data.interventions["upn"].isin(set(pupils_now["upn"]))]
-    current = school[school["window"] == window]
+    current = school.loc[school["window"] == window, [*CLASS_SUMMARY_COLUMNS, *_CLASS_SUMMARY_READS]]
     governors = aggregates.governors(summary, groups)
     statutory = _statutory(statutory_results, data, params, school, school_last, window)
     if statutory["statutory"] is not None and not statutory["statutory"].empty:
@@ -263,7 +263,9 @@ def _school_frame(assessed: pd.DataFrame, pupils: pd.DataFrame, fw: Framework) -
 
 def _history_rows(school: pd.DataFrame, academic_year: str) -> pd.DataFrame:
     """One History row per pupil x subject x window with a position or a mark."""
-    recorded = school[(school["label"] != "") | (school["mark"] != "")]
+    recorded = school.loc[(school["label"] != "") | (school["mark"] != ""),
+                          ["window_name", "upn", "pupil", "year", "class_name", "subject", "label",
+                           "mark", "value", "source"]]
     return pd.DataFrame({
         "Academic year": academic_year,
         "Window": recorded["window_name"],
@@ -281,6 +283,8 @@ def _history_rows(school: pd.DataFrame, academic_year: str) -> pd.DataFrame:
 LEFT = "left"
 """The Class summary's Status for a pupil not on roll at the window: left the school, or moved to
 another class (the figures count them there), or not joined yet."""
+_CLASS_SUMMARY_READS = ["workbook", "on_roll", "left_on", "joined_on", "class_name"]
+"""What `_class_summary` reads of the school frame besides CLASS_SUMMARY_COLUMNS."""
 _NOT_COUNTED = ["expected_label", "baseline_label", "progress", "expected_progress",
                 "progress_status", "target_label", "watchlist"]
 _NOT_COUNTED_TEXTS = ["expected_label", "baseline_label", "progress_status", "target_label", "watchlist"]

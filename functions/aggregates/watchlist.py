@@ -75,7 +75,8 @@ def _subject_rows(school: pd.DataFrame, window: int) -> pd.DataFrame:
         list_then[pupil[at]] = listed[on_list[at]]
         staying &= list_then[pupil[now]] == listed[on_list[now]]
         run += staying
-    rows = school.iloc[on_list[now]]
+    rows = school[["value", "expected", "progress", "expected_progress", "watchlist_reason", "upn",
+                   "subject", "class_name", "pupil", "year"]].iloc[on_list[now]]
     d = (rows["value"] - rows["expected"]).to_numpy(float)
     p = (rows["progress"] - rows["expected_progress"]).to_numpy(float)
     code = listed[on_list[now]] - 1
