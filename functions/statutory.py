@@ -355,12 +355,14 @@ def parse_statutory(cells: pd.DataFrame, rules: StatutoryRules) -> tuple[pd.Data
         "check": per_column("check"), "subject": per_column("subject"), "column": per_column("name"),
         **{name: per_value(i) for i, name in enumerate(("result", "score", "code", "outcome", "meaning"))},
     } if len(kept) else {}, columns=RESULTS).astype({"score": float})
-    goals = results[results["check"] == "eyfs"]
-    gld = goals[goals["subject"].isin(rules.gld_goals)]
-    present = gld.groupby(["workbook", "upn"])["cell"].agg(["size", "first"]).reset_index()
-    partial = present[present["size"] < len(rules.gld_goals)]
-    for row in partial.itertuples(index=False):
-        problems.append((row.workbook, TAB, row.first, f"{row.size} of {len(rules.gld_goals)} goals",
+    gld = results[(results["check"] == "eyfs") & results["subject"].isin(rules.gld_goals)]
+    workbook, upn = gld["workbook"].to_numpy(object), gld["upn"].to_numpy(object)
+    first, pupil = distinct_rows([workbook, upn])
+    typed = np.bincount(pupil, minlength=len(first))
+    by_pupil = np.lexsort((upn[first].astype(str), workbook[first].astype(str)))   # workbook, UPN
+    for i in by_pupil[typed[by_pupil] < len(rules.gld_goals)]:
+        problems.append((workbook[first[i]], TAB, gld["cell"].iloc[first[i]],
+                         f"{typed[i]} of {len(rules.gld_goals)} goals",
                          f"all {len(rules.gld_goals)} goals of a good level of development "
                          "(this pupil is left out of GLD until they are there)", "warning"))
     return results, pd.DataFrame(problems, columns=frames.PROBLEMS, dtype=str)
