@@ -202,13 +202,11 @@ def forget_pupils(place: Place, upns: set[str], *, dry_run: bool = False) -> int
 
 
 def to_parquet(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    """The table as a Parquet file's bytes, written in memory (no file)."""
     fastparquet = _fastparquet()
-
-    with tempfile.TemporaryDirectory(prefix="tracker-snapshot-") as folder:
-        path = os.path.join(folder, "table.parquet")
-        fastparquet.write(path, frame, custom_metadata=meta, compression="GZIP", stats=False)
-        with open(path, "rb") as handle:
-            return handle.read()
+    buffer = io.BytesIO()
+    fastparquet.write(buffer, frame, custom_metadata=meta, compression="GZIP", stats=False)
+    return buffer.getvalue()
 
 
 def from_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -83,7 +83,7 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
     as_text = set(layout.get("text_columns", {}).get(title, []))
     frame = frame.assign(**{c: frame[c].map(_text) for c in as_text if c in frame.columns})
     # column by column: iterating rows of pandas' text columns costs a call per value
-    columns = [plain_values(frame.iloc[:, at]) for at in range(frame.shape[1])]
+    columns = [plain_values(column) for _, column in frame.items()]   # by place: a name may repeat
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(len(frame))]
     colours = layout.get("colours", {})
     colour_by = {
