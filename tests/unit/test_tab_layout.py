@@ -99,3 +99,21 @@ def test_the_trends_axis_starts_near_the_data_in_tens():
 def test_a_timestamp_counts_as_shown_with_its_time():
     widths = column_widths("Sync log", ["Started"], [[datetime(2026, 12, 1, 15, 53)]], LAYOUT)
     assert widths == {"Started": 17.0}       # dd/mm/yyyy hh:mm: 16 + 1
+
+
+def test_a_class_gets_its_own_rows_and_problems_without_the_workbook_column():
+    from types import SimpleNamespace
+
+    from sync.outputs import class_tabs
+
+    results = SimpleNamespace(
+        window_name="Autumn", academic_year="2026-27",
+        class_summary=pd.DataFrame({"workbook": ["Oak.xlsx", "Ash.xlsx", "Oak.xlsx"],
+                                    "UPN": ["A1", "B2", "C3"], "Value": [16.0, 17.0, None]}),
+        problems=pd.DataFrame([["Ash.xlsx", "Judgements", "C4", "banana", "a judgement", "error"],
+                               ["Oak.xlsx", "Tests", "D5", "200%", "a mark", "error"]],
+                              columns=["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]))
+    summary, problems = class_tabs(results, "Oak.xlsx", "Oak Primary")
+    assert summary.header == ["UPN", "Value"] and summary.rows == [["A1", 16.0], ["C3", None]]
+    assert summary.note == "Oak Primary: Autumn 2026-27"
+    assert problems.rows == [["Oak.xlsx", "Tests", "D5", "200%", "a mark", "error"]]
