@@ -106,16 +106,18 @@ def _codes(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return which, np.array([re.sub(r"\s+", "", str(value)).upper() for value in values], dtype=object)
 
 
-def _percent(part: int, whole: int) -> str:
-    """"80%": part of whole, rounded half up to a whole percent ("nan%" when whole is 0)."""
-    return f"{round_half_up(100 * part / whole if whole > 0 else np.nan, 0):.0f}%"
+def _percents(part: np.ndarray, whole: np.ndarray) -> list[str]:
+    """"80%" for each part of its whole, rounded half up to a whole percent ("nan%" where the
+    whole is 0)."""
+    shares = round_half_up(100 * part / np.where(whole > 0, whole, np.nan), 0)
+    return [f"{share:.0f}%" for share in shares]
 
 
-def _texts(columns: list[np.ndarray], make: Callable[..., str]) -> np.ndarray:
-    """`make` (a row's values in, its text out) worked out once per distinct combination of
-    `columns` (equal-length 1-d arrays), spread back over every row as an object array."""
+def _texts(columns: list[np.ndarray], make: Callable[..., list[str]]) -> np.ndarray:
+    """`make` (the distinct combinations of `columns` in, one text each out) worked out once per
+    distinct combination of `columns` (equal-length 1-d arrays), spread back over every row."""
     first, inverse = distinct_rows(columns)
-    return np.array([make(*(column[i] for column in columns)) for i in first], dtype=object)[inverse]
+    return np.array(make(*(column[first] for column in columns)), dtype=object)[inverse]
 
 
 def _achieved_words(tally: _Tally, subjects: pd.Series, group_word: str) -> np.ndarray:
@@ -124,16 +126,17 @@ def _achieved_words(tally: _Tally, subjects: pd.Series, group_word: str) -> np.n
     words = _texts(
         [tally.achieved.ravel(), tally.total.ravel(), tally.group.ravel(),
          np.repeat(subjects.to_numpy(), width)],
-        lambda achieved, total, group, subject: (
-            f"{achieved} of {total} {group_word} {group} {subject.lower()} statements achieved "
-            f"({_percent(achieved, total)})"))
+        lambda achieved, total, group, subject: [
+            f"{a} of {t} {group_word} {g} {s.lower()} statements achieved ({share})"
+            for a, t, g, s, share in zip(achieved, total, group, subject, _percents(achieved, total),
+                                         strict=True)])
     return words.reshape(count, width)
 
 
 def _mastered_words(mastered: np.ndarray, total: np.ndarray) -> np.ndarray:
     """", 10 mastered (50%)" per row."""
-    return _texts([mastered, total], lambda mastered, total: (
-        f", {mastered} mastered ({_percent(mastered, total)})"))
+    return _texts([mastered, total], lambda mastered, total: [
+        f", {m} mastered ({share})" for m, share in zip(mastered, _percents(mastered, total), strict=True)])
 
 
 def _points(pupils: pd.DataFrame, tally: _Tally, fw: Framework) -> pd.DataFrame:
