@@ -43,19 +43,19 @@ def counts(rows: pd.DataFrame, counted_marks: Collection[str]) -> pd.DataFrame:
     """Per-row 0/1 indicators (and progress sum/count) that sum to each measure's parts.
     `counted_marks`: the framework's `marks_in_percentages`; any other mark is left out."""
     mark = rows["mark"].fillna("")
-    counted = mark.isin(list(counted_marks))
-    left_out = mark.ne("") & ~counted
-    assessed = ~left_out & (rows["value"].notna() | counted)
+    counted = mark.isin(list(counted_marks)).to_numpy()
+    left_out = (mark != "").to_numpy() & ~counted
+    assessed = ~left_out & (rows["value"].notna().to_numpy() | counted)
     status = rows["status"]
-    progress = rows["progress"].astype(float)
+    progress = rows["progress"].to_numpy(float)
     return pd.DataFrame({
         "pupils": np.ones(len(rows), dtype=np.int64),
         "assessed": assessed.astype(np.int64),
-        "at_expected": (assessed & status.isin(AT_EXPECTED_OR_ABOVE)).astype(np.int64),
-        "greater_depth": (assessed & status.isin(["greater depth"])).astype(np.int64),
-        "falling_behind": (assessed & rows["falling_behind"].astype(bool)).astype(np.int64),
-        "progress_sum": progress.fillna(0.0),
-        "progress_count": progress.notna().astype(np.int64),
+        "at_expected": (assessed & status.isin(AT_EXPECTED_OR_ABOVE).to_numpy()).astype(np.int64),
+        "greater_depth": (assessed & (status == "greater depth").to_numpy()).astype(np.int64),
+        "falling_behind": (assessed & rows["falling_behind"].to_numpy(bool)).astype(np.int64),
+        "progress_sum": np.where(np.isnan(progress), 0.0, progress),
+        "progress_count": (~np.isnan(progress)).astype(np.int64),
     }, index=rows.index)
 
 
