@@ -67,15 +67,19 @@ def owned_table(summary: dict, title: str) -> pd.DataFrame:
     rows with values, indexed by their place under the header; attrs["rows"] is how many rows the
     tab has under its header (a store may leave out rows no one needs: sync.google.history_state)."""
     rows = summary.get(title) or []
-    filled = [at for at, row in enumerate(rows) if any(value not in (None, "") for value in row)]
+    # most rows have a first value, and are seen to be filled without a loop
+    filled = [at for at, row in enumerate(rows)
+              if (row and row[0] not in (None, "")) or any(value not in (None, "") for value in row)]
     if not filled:
         return pd.DataFrame()
     first = rows[filled[0]]
     header_at = filled[0] if len(first) > 1 and first[1] not in (None, "") else filled[1] if len(filled) > 1 else 0
     header = [str(value) if value is not None else "" for value in rows[header_at]]
     below = [at for at in filled if at > header_at]
-    body = [list(rows[at]) + [None] * (len(header) - len(rows[at])) for at in below]
-    frame = pd.DataFrame([row[: len(header)] for row in body], columns=header,
+    width = len(header)
+    body = [row if len(row) == width and type(row) is list else [*row[:width], *[None] * (width - len(row))]
+            for row in map(rows.__getitem__, below)]
+    frame = pd.DataFrame(body, columns=header,
                          index=pd.Index([at - header_at - 1 for at in below], dtype="int64"))
     frame.attrs["rows"] = len(rows) - header_at - 1
     return frame

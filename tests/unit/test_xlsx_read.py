@@ -172,3 +172,38 @@ def test_an_ods_error_value_reads_as_its_error_text_as_in_an_xlsx(tmp_path):
     subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(tmp_path),
                     str(tmp_path / "e.csv")], check=True, capture_output=True, timeout=240)
     assert read_values(tmp_path / "e.ods")["e"] == [["Name", "Value"], ["A", "#DIV/0!"], ["B", "#N/A"], ["C", 5]]
+
+
+def test_one_pass_finds_percent_cells_and_formulas_saved_without_a_value(tmp_path):
+    """Percent cells on two tabs read as the percentage shown; a formula cell saved without its
+    value is named; a data validation's formula is no formula cell."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from sync.xlsx import read_values_and_blanks
+    book = XlsxWorkbook()
+    tests = book.active
+    tests.title = "Tests"
+    tests.append(["UPN", "Reading Autumn", "Maths Autumn"])
+    tests.append(["A123", 0.72, 0.5])
+    tests["B2"].number_format = "0%"
+    tests["C3"] = "=40+32"
+    check = DataValidation(type="list", formula1='"WT,A,M"')
+    tests.add_data_validation(check)
+    check.add("D2:D9")
+    grid = book.create_sheet("Maths grid")
+    grid.append(["UPN", 1])
+    grid["B1"].number_format = "0.0%"
+    path = tmp_path / "Oak.xlsx"
+    book.save(path)
+    values, uncached = read_values_and_blanks(path)
+    assert values["Tests"][1][1:3] == ["72%", 0.5]
+    assert values["Maths grid"][0] == ["UPN", "100%"]
+    assert uncached == [("Tests", "C3")]
+
+
+@given(st.lists(st.sampled_from([b"<f>", b"<f/>", b"<f ", b"<x:f>", b"<x:f ", b"<formula1>", b":f",
+                                 b"xmlns:f=", b"<fx>", b"<c r='A1'>", b"f", b"<", b":", b" "]), max_size=6))
+def test_the_quick_formula_test_agrees_with_the_full_pattern(parts):
+    from sync.xlsx import _FORMULA_TAG, _has_formula_tag
+    xml = b"".join(parts)
+    assert _has_formula_tag(xml) == (_FORMULA_TAG.search(xml) is not None)
