@@ -8,9 +8,11 @@ The job does not know whether the store is a folder or Google Sheets.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -50,10 +52,25 @@ class SchoolRead:
     unreadable: set[str] = field(default_factory=set)   # workbooks listed but not readable
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused (as it was after): reading a school makes millions of
+    small lists and tuples, none in a cycle and nearly all gone by the end, and each full
+    collection on the way walked every one of them (a tenth of the read at ten times the demo)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_summary(store: Store) -> tuple[dict, list[tuple]]:
     """`Tracker summary` without control characters (`sync.reader.characters`), and a
     PROBLEMS row for each cell of a person's that held one."""
-    return without_control_characters(SUMMARY_NAME, store.read_summary())
+    with collector_paused():
+        return without_control_characters(SUMMARY_NAME, store.read_summary())
 
 
 def read_school(store: Store, *, progress: Progress | None = None, summary: dict | None = None,
@@ -67,38 +84,39 @@ def read_school(store: Store, *, progress: Progress | None = None, summary: dict
         settings = school_settings(store, summary)
     if refs is None:
         refs = store.list_class_workbooks()
-    parts = [WorkbookRows(problems=list(summary_problems or []))]
-    unreadable: set[str] = set()
-    # our old tabs in Tracker summary; files in classes/ not read, and why
-    parts.append(WorkbookRows(problems=[tuple(row.get(column) for column in frames.PROBLEMS)
-                                        for row in store.listing_problems()]))
-    headings: list[list[str]] = []
-    grids: list[list[str]] = []
-    for done, ref in enumerate(refs, start=1):
-        try:
-            workbook = store.read_workbook(ref)
-        except UnreadableWorkbook as error:
-            parts.append(WorkbookRows(problems=[unreadable_workbook_problem(ref.name, error)]))
-            unreadable.add(ref.name)
-            continue
-        problems = [(ref.name, tab, cell, "a formula saved without its value (read as blank)",
-                     "a value: open the workbook in Excel or LibreOffice and save it, so the "
-                     "formula's result is saved with it", "warning")
-                    for tab, cell in store.formula_blanks()]
-        workbook, cleaned = without_control_characters(ref.name, workbook)
-        parts.append(WorkbookRows(problems=problems + cleaned))
-        if (seen := workbook_headings(workbook)) is not None:
-            headings.append(seen[0])
-            grids.append(seen[1])
-        parts.append(read_workbook_rows(ref.name, workbook, list(settings.subjects), list(settings.windows)))
-        if progress:
-            progress("Reading class workbooks", done, len(refs))
-    check_against_workbooks(settings, headings, grids)
-    log.info("read %d class workbooks of %s", len(refs), store.display_name)
-    foreign = store.foreign_tabs(None)
-    return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
-                      history=our_table(summary, "History", foreign),
-                      sync_log=our_table(summary, SYNC_LOG, foreign), unreadable=unreadable)
+    with collector_paused():
+        parts = [WorkbookRows(problems=list(summary_problems or []))]
+        unreadable: set[str] = set()
+        # our old tabs in Tracker summary; files in classes/ not read, and why
+        parts.append(WorkbookRows(problems=[tuple(row.get(column) for column in frames.PROBLEMS)
+                                            for row in store.listing_problems()]))
+        headings: list[list[str]] = []
+        grids: list[list[str]] = []
+        for done, ref in enumerate(refs, start=1):
+            try:
+                workbook = store.read_workbook(ref)
+            except UnreadableWorkbook as error:
+                parts.append(WorkbookRows(problems=[unreadable_workbook_problem(ref.name, error)]))
+                unreadable.add(ref.name)
+                continue
+            problems = [(ref.name, tab, cell, "a formula saved without its value (read as blank)",
+                         "a value: open the workbook in Excel or LibreOffice and save it, so the "
+                         "formula's result is saved with it", "warning")
+                        for tab, cell in store.formula_blanks()]
+            workbook, cleaned = without_control_characters(ref.name, workbook)
+            parts.append(WorkbookRows(problems=problems + cleaned))
+            if (seen := workbook_headings(workbook)) is not None:
+                headings.append(seen[0])
+                grids.append(seen[1])
+            parts.append(read_workbook_rows(ref.name, workbook, list(settings.subjects), list(settings.windows)))
+            if progress:
+                progress("Reading class workbooks", done, len(refs))
+        check_against_workbooks(settings, headings, grids)
+        log.info("read %d class workbooks of %s", len(refs), store.display_name)
+        foreign = store.foreign_tabs(None)
+        return SchoolRead(settings=settings, data=check_pupils(combine(parts)), refs=refs,
+                          history=our_table(summary, "History", foreign),
+                          sync_log=our_table(summary, SYNC_LOG, foreign), unreadable=unreadable)
 
 
 def unreadable_workbook_problem(name: str, error: UnreadableWorkbook | None = None) -> tuple:

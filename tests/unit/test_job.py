@@ -6,9 +6,10 @@ what the store was asked to write.
 """
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
-from sync.job import run_sync
+from sync.job import read_school, run_sync
 from sync.sync_log import SYNC_LOG_COLUMNS
 from tests.fake_store import FakeStore
 
@@ -141,3 +142,24 @@ def test_one_class_failing_is_a_problem_and_the_others_are_written():
                        "an .xlsx workbook saved by Excel or LibreOffice (this class is left out)", "error"]
     _, classes = table(store.summary["Classes"])
     assert [row[:6] for row in classes] == [[3, "Ash", "Reading", 1, 1, 100.0]]
+
+
+def test_reading_pauses_the_cycle_collector_and_leaves_it_as_it_was():
+    store = school()
+    seen = []
+    read_workbook = store.read_workbook
+
+    def reading(ref):
+        seen.append(gc.isenabled())
+        return read_workbook(ref)
+
+    store.read_workbook = reading
+    assert gc.isenabled()
+    read_school(store)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        read_school(store)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
