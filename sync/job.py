@@ -55,8 +55,8 @@ class SchoolRead:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused (as it was after): reading a school makes millions of
-    small lists and tuples, none in a cycle and nearly all gone by the end, and each full
-    collection on the way walked every one of them (a tenth of the read at ten times the demo)."""
+    small lists and tuples, none in a cycle and nearly all gone by the end, and the collections
+    on the way walked them again and again (0.13 s of a 1.6 s read at ten times the demo)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
