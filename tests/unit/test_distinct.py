@@ -37,6 +37,12 @@ def test_rows_in_finds_each_rows_match_by_every_key_and_minus_one_for_none():
     assert rows_in(rows.iloc[0:0], table, ["upn", "window"]).tolist() == []
 
 
+def test_rows_in_finds_the_last_of_rows_with_the_same_keys():
+    table = pd.DataFrame({"upn": ["A", "B", "A", "A"], "year": [3, 4, 3, 3]})
+    # (A, 3) is on rows 0, 2 and 3: the last, 3
+    assert rows_in(pd.DataFrame({"upn": ["A", "B"], "year": [3, 4]}), table, ["upn", "year"]).tolist() == [3, 1]
+
+
 def test_joined_runs_joins_each_run_of_rows_with_the_separator():
     texts = np.array(["Maths", "Reading", "Writing", "Maths"], dtype=object)
     # runs: rows 0 | 1, 2 | 3
