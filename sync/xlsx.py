@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import textwrap
 import warnings
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from math import isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from xml.etree import ElementTree
@@ -28,6 +30,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -363,6 +366,10 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
     _print_setup(sheet, tab, top)
     widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(tab.header) + 1)]
     _row_heights(sheet, tab, top, widths)
+    if isinstance(sheet, WriteOnlyWorksheet):   # everything above the rows is set: write it
+        writer = _StreamedSheetWriter(sheet)
+        cast(Any, sheet)._writer = writer
+        writer.write_top()
     if tab.note:
         note = _cell(sheet, tab.note)
         note.font = NOTE_FONT
@@ -519,99 +526,129 @@ def _body_row(sheet: AnySheet, values: list[object], styles: list[StyleArray | N
     return cells
 
 
-class _StreamCell(Cell):
-    """The cell a write-only sheet reuses for every body cell of one column (`_stream_body`).
-
-    What openpyxl's row writer asks of a cell it works out again for every cell: whether it has a
-    style, the style's number in the workbook, its address (from its row and column) and its
-    hyperlink. Here the first two are worked out once for the column, and the address is set with
-    the value; these plain attributes stand in for Cell's properties of the same names (openpyxl
-    3.1's writer, pinned; tests/unit/test_xlsx_stream.py)."""
-
-    coordinate = "A1"
-    hyperlink: Any = None
-    has_style = False
-    style_id = 0
-
-    def __init__(self, sheet: WriteOnlyWorksheet, style: StyleArray | None) -> None:
-        super().__init__(sheet, row=1, column=1, style_array=style)   # placed when written
-        self.has_style = style is not None and any(style)
-        # a style's number, as openpyxl gives it when the cell is written (the workbook's list
-        # of styles gains it here, once)
-        self.style_id = cast(Any, sheet).parent._cell_styles.add(style) if style is not None else 0
-
-
 def written_as_they_are(rows: list[list[object]]) -> bool:
-    """Whether openpyxl keeps every text of these rows as it is: none holds a character a
-    worksheet cannot (openpyxl raises IllegalCharacterError) or is longer than a cell holds (it
-    cuts it). One search over all the texts, instead of openpyxl's check of each cell."""
+    """Whether every text of these rows is written as it is: none holds a character a worksheet
+    cannot (openpyxl raises IllegalCharacterError for a control character; lxml refuses a lone
+    surrogate, U+FFFE and U+FFFF) or is longer than a cell holds (openpyxl cuts it). One search
+    over all the texts, instead of openpyxl's check of each cell."""
     texts = [value for row in rows for value in row if type(value) is str]
-    return (ILLEGAL_CHARACTERS_RE.search("".join(texts)) is None
+    joined = "".join(texts)
+    return (ILLEGAL_CHARACTERS_RE.search(joined) is None and _NOT_XML.search(joined) is None
             and max(map(len, texts), default=0) <= MAX_CELL_TEXT)
 
 
 MAX_CELL_TEXT = 32767
 """The most characters a cell holds (openpyxl cuts a longer text)."""
 
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+"""Characters no XML text may hold that openpyxl lets through (lxml refuses them when it writes)."""
+
+
+class _Column(NamedTuple):
+    """How a body column's cells are written (`_row_xml`): the column's letter, its style's
+    attribute (' s="3"', empty for a cell without a style) and whether a blank cell is written
+    (a blank keeps its column's format, so that a value typed there later shows in it)."""
+
+    letter: str
+    style: str
+    keep_blank: bool
+
+
+def _xml_text(text: str) -> str:
+    """A text as lxml writes it between tags, before its encoding to ASCII: "&", "<", ">" and a
+    carriage return as references (a parser would read a bare one as a line feed)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _row_xml(values: list[Any], row_index: int, columns: list[_Column],
+             attributes: Iterable[tuple[str, str]]) -> bytes | None:
+    """One body row's XML, byte for byte as openpyxl 3.1 writes it (through lxml, in ASCII):
+    `<row>` with the row's `attributes` (its height), then its cells in order: a text as an
+    inline string (text stays text, even "=..." or "#N/A"), a whole or decimal number as a number
+    (in openpyxl's format, "%.16g"), a blank (None or "") only where its column keeps it, every
+    cell with its column's style. A row with a value of another kind (a boolean, a date, a numpy
+    number, NaN or infinity) is None: openpyxl writes that row. The texts must have been checked
+    (`written_as_they_are`)."""
+    row = str(row_index)
+    parts = [f'<row r="{row}"', *(f' {name}="{value}"' for name, value in attributes), ">"]
+    add = parts.append
+    width = len(columns)
+    for column, value in enumerate(values):
+        letter, style, keep_blank = columns[column] if column < width else (get_column_letter(column + 1), "", False)
+        kind = type(value)
+        if kind is str and value:
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            if "&" in value or "<" in value or ">" in value or "\r" in value:
+                value = _xml_text(value)
+            add(f'<c r="{letter}{row}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>')
+        elif kind is int or (kind is float and isfinite(value)):
+            add(f'<c r="{letter}{row}"{style} t="n"><v>{value:.16g}</v></c>')
+        elif value is None or kind is str:
+            if keep_blank:
+                add(f'<c r="{letter}{row}"{style} t="n"></c>')
+        else:
+            return None
+    for letter, style, keep_blank in columns[len(values):]:   # a short row: its formatted blanks
+        if keep_blank:
+            add(f'<c r="{letter}{row}"{style} t="n"></c>')
+    add("</row>")
+    return "".join(parts).encode("ascii", "xmlcharrefreplace")
+
+
+class _StreamedSheetWriter(WorksheetWriter):
+    """openpyxl's writer of a write-only worksheet (3.1, pinned) that writes a row given as XML
+    (`_row_xml`) straight into the sheet's file, and every other row (note, header, a row with a
+    value of another kind) as openpyxl does.
+
+    Why: openpyxl writes every cell through lxml's incremental writer, element by element (a
+    cell of text is three), which was most of a sync's writing time; a body row's XML is made
+    here as one string. lxml writes into this writer's own file, so what it holds is flushed
+    before a row is written beside it. The sheet's bytes are the same
+    (tests/unit/test_xlsx_stream.py compares them with openpyxl's)."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        path = create_temporary_file()   # openpyxl's: removed once the workbook is saved
+        self._file = open(path, "wb")    # noqa: SIM115  closed with the sheet, or when dropped unsaved
+        self._close_file = weakref.finalize(self, self._file.close)
+        super().__init__(sheet, out=self._file)   # lxml writes into the open file
+        self.out = path                  # what the workbook's writer copies into the archive
+
+    def write_row(self, xf: Any, row: Any, row_idx: int) -> None:
+        if type(row) is bytes:
+            xf.flush()
+            self._file.write(row)
+        else:
+            super().write_row(xf, row, row_idx)
+
+    def close(self) -> None:
+        super().close()
+        self._close_file()
+
 
 def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top: int,
                  checked: bool) -> None:
-    """Let a write-only sheet turn the body's plain values into cells as it writes them, each in
-    its column's style, as `_body_row` does for a normal sheet.
-
-    Why: openpyxl's write-only `append` makes or binds a cell for every value (working out its
-    type and checking its text each time) and takes a styled cell only as a Cell object made for
-    it. Here one reused cell per column (`_StreamCell`) is filled in place with its value and
-    type, as openpyxl would set them: text is text (even "=..." or "#N/A"), a whole or decimal
-    number a number; anything else (a boolean, a date) is a cell of its own, made as openpyxl
-    makes one. `checked`: every text of the rows is one openpyxl keeps as it is
-    (`written_as_they_are`); else each text goes through openpyxl's own check. Each row's cells
-    are written out before the next row is made (openpyxl 3.1's write-only sheet; pinned). Rows
-    up to `top` (note, header) are written as openpyxl writes them. Every cell has the value,
-    type and style it had (tests/unit/test_xlsx_stream.py; the demo school's output files came
-    out the same byte for byte)."""
-    width = len(styles)
-    cells: list[Any] = [_StreamCell(sheet, style) for style in styles]   # Any: _value is openpyxl's
-    plain: Any = _StreamCell(sheet, None)     # values beyond the header
-    styled = [style is not None for style in styles]   # a blank keeps its column's format
-    letters = [get_column_letter(column) for column in range(1, width + 1)]
+    """Let a write-only sheet written by `_StreamedSheetWriter` write each body row (below row
+    `top`: note, header) as XML made from its plain values (`_row_xml`), each cell in its
+    column's style, as `_body_row` makes its cells for a normal sheet. A row `_row_xml` does not
+    make, and every row of a tab whose texts are not `checked` (`written_as_they_are`: openpyxl
+    must refuse or cut one), goes through `_body_row` and openpyxl's own writing."""
+    book = cast(Any, sheet).parent
+    # each style's number as openpyxl gives it when a cell is written (the workbook's list of
+    # styles gains it here, once, column by column)
+    columns = [_Column(get_column_letter(column),
+                       f' s="{book._cell_styles.add(style)}"' if style is not None and any(style) else "",
+                       style is not None and any(style))
+               for column, style in enumerate(styles, start=1)]
     writer = cast(Any, sheet)   # openpyxl calls its _values_to_row for every appended row
-    own = writer._values_to_row   # openpyxl's: the note and header rows (Cell objects)
+    own = writer._values_to_row
+    rows = writer.row_dimensions
 
-    def values_to_row(values: list[Any], row_index: int) -> Iterator[Cell]:
-        if row_index <= top:
-            yield from own(values, row_index)
-            return
-        row = str(row_index)
-        for column, value in enumerate(values):
-            if column < width:
-                cell, keep_blank, letter = cells[column], styled[column], letters[column]
-            else:
-                cell, keep_blank, letter = plain, False, get_column_letter(column + 1)
-            kind = type(value)
-            if kind is str and value and checked:
-                cell._value, cell.data_type = value, "s"
-            elif kind is float or kind is int:
-                cell._value, cell.data_type = value, "n"
-            elif value is None or value == "":
-                if not keep_blank:
-                    continue
-                cell._value, cell.data_type = None, "n"
-            elif isinstance(value, str):
-                cell.value = value     # openpyxl's check of the text (IllegalCharacterError)
-                cell.data_type = "s"
-            else:   # openpyxl's own cell: a date may take a number format of its own
-                yield Cell(sheet, row=row_index, column=column + 1, value=value,
-                           style_array=styles[column] if column < width else None)
-                continue
-            cell.coordinate = letter + row
-            yield cell
-        for column in range(len(values), width):   # a short row: its blank formatted cells
-            if styled[column]:
-                cell = cells[column]
-                cell._value, cell.data_type = None, "n"
-                cell.coordinate = letters[column] + row
-                yield cell
+    def values_to_row(values: list[Any], row_index: int) -> Any:
+        if row_index > top:
+            if checked and (xml := _row_xml(values, row_index, columns, rows.get(row_index, ()))) is not None:
+                return xml
+            values = _body_row(writer, values, styles)
+        return own(values, row_index)
 
     writer._values_to_row = values_to_row
 

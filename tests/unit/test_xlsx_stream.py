@@ -1,28 +1,32 @@
 """The faster ways of writing our tabs (issue 15) write what the plain ways did.
 
-A write-only sheet streams a tab's body through one reused cell per styled column
-(`sync.xlsx._stream_body`); a normal sheet still gets one Cell object per cell (`_body_row`). Both
+A write-only sheet writes a tab's body rows as XML made by `sync.xlsx._row_xml` (`_stream_body`,
+`_StreamedSheetWriter`); a normal sheet still gets one Cell object per cell (`_body_row`). Both
 must give every cell the same value, type, number format, font, fill and alignment, and every
-row the same height. The quick paths for wrapped lines, plain values and fitted widths must
+row the same height; and the streamed workbook must be byte for byte the one openpyxl writes
+from `_body_row`'s cells. The quick paths for wrapped lines, plain values and fitted widths must
 answer as the slow ones do.
 """
 from __future__ import annotations
 
+import io
 import textwrap
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from sync.store import Tab
 from sync.tabs import _longest, _shown_length, plain_value, plain_values
-from sync.xlsx import _lines, render_tab, written_as_they_are
+from sync.xlsx import _Column, _lines, _row_xml, render_tab, written_as_they_are
 
 TAB = Tab(
     title="Mixed",
@@ -164,3 +168,73 @@ def test_a_streamed_long_text_is_cut_as_openpyxl_cuts_it(tmp_path):
     streamed, cells = _written(tmp_path, long, True), _written(tmp_path, long, False)
     assert _cells(streamed) == _cells(cells)
     assert len({cell[0]: cell for cell in _cells(streamed)[0]}["A2"][1]) == 32767
+
+
+def _parts(tab: Tab, streamed: bool) -> dict[str, bytes]:
+    """Every part of a write-only workbook holding the tab (but its times): body rows written as
+    `_row_xml` makes them, or (streamed False) every row through openpyxl's own cells."""
+    book = Workbook(write_only=True)
+    with mock.patch("sync.xlsx.written_as_they_are", return_value=written_as_they_are(tab.rows) and streamed):
+        render_tab(book.create_sheet(tab.title), tab)
+    out = io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_a_streamed_tab_is_byte_for_byte_what_openpyxl_writes_from_its_cells():
+    streamed = _parts(TAB, True)
+    assert streamed == _parts(TAB, False)
+    sheet = streamed["xl/worksheets/sheet1.xml"]
+    assert b'<c r="D3" s="6" t="inlineStr"><is><t>=1+1</t></is></c>' in sheet   # text stays text
+    # row 5 (plain values) as `_row_xml` makes it: a short row's blanks keep their formats
+    assert (b'<row r="5"><c r="A5" s="3" t="inlineStr"><is><t>A801200005003</t></is></c>'
+            b'<c r="B5" s="4" t="n"><v>7</v></c><c r="C5" s="5" t="n"></c><c r="D5" s="6" t="n"></c>'
+            b'<c r="E5" s="7" t="n"></c><c r="F5" s="3" t="n"></c></row>') in sheet
+
+
+def test_a_row_is_written_as_xml_worked_out_by_hand():
+    columns = [_Column("A", "", False), _Column("B", ' s="3"', True), _Column("C", ' s="4"', True)]
+    assert _row_xml(["a&b <c> \r", 0.1 + 0.2, -0.0], 7, columns, []) == (
+        b'<row r="7"><c r="A7" t="inlineStr"><is><t xml:space="preserve">a&amp;b &lt;c&gt; &#13;</t></is></c>'
+        b'<c r="B7" s="3" t="n"><v>0.3</v></c><c r="C7" s="4" t="n"><v>-0</v></c></row>')
+    # accents as character references, a whole number, blanks kept only where formatted, a short
+    # row's formatted blanks, a value beyond the columns, the row's height
+    assert _row_xml(["caf\xe9", 12], 2, columns[1:], [("ht", "30"), ("customHeight", "1")]) == (
+        b'<row r="2" ht="30" customHeight="1"><c r="B2" s="3" t="inlineStr"><is><t>caf&#233;</t></is></c>'
+        b'<c r="C2" s="4" t="n"><v>12</v></c></row>')
+    assert _row_xml([None, "", None, 123456789012345678], 3, columns, []) == (
+        b'<row r="3"><c r="B3" s="3" t="n"></c><c r="C3" s="4" t="n"></c>'
+        b'<c r="D3" t="n"><v>1.234567890123457e+17</v></c></row>')
+    assert _row_xml(["x\r\ny\t", "\U0001f600"], 8, columns, []) == (   # a carriage return alone
+        b'<row r="8"><c r="A8" t="inlineStr"><is><t xml:space="preserve">x&#13;\ny\t</t></is></c>'
+        b'<c r="B8" s="3" t="inlineStr"><is><t>&#128512;</t></is></c><c r="C8" s="4" t="n"></c></row>')
+    assert _row_xml([], 4, columns, []) == b'<row r="4"><c r="B4" s="3" t="n"></c><c r="C4" s="4" t="n"></c></row>'
+    for other in (True, date(2026, 1, 1), np.int64(3), float("nan"), float("inf")):
+        assert _row_xml(["a", other], 5, columns, []) is None     # openpyxl writes that row
+
+
+def test_a_text_lxml_refuses_is_refused_as_before(tmp_path):
+    for text in ("a\ud800b", "a\ufffeb", "a\uffffb"):
+        assert not written_as_they_are([["fine", text]])
+        with pytest.raises((ValueError, UnicodeEncodeError)):
+            _written(tmp_path, Tab(title="Mixed", header=["Note"], rows=[["fine"], [text]]), True)
+
+
+TEXTS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=(
+    [chr(c) for c in range(32) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"])), max_size=12)
+VALUES = st.one_of(
+    st.none(), st.just(""), TEXTS, st.sampled_from(["=1+1", "#N/A", " lead", "trail ", "a&<>\"'b", "x\r\ny"]),
+    st.integers(-10**17, 10**17), st.floats(), st.booleans(), st.dates(),
+    st.builds(np.int64, st.integers(-100, 100)), st.builds(np.float64, st.floats(-1e3, 1e3)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(VALUES, max_size=5), max_size=4),
+       st.lists(st.sampled_from([None, "0.0", "@", "dd/mm/yyyy"]), min_size=3, max_size=3),
+       st.booleans())
+def test_streamed_rows_are_byte_for_byte_what_openpyxl_writes(rows, formats, wrap):
+    header = ["First", "Second", "Third"]
+    tab = Tab(title="Mixed", header=header, rows=rows, wrap=["Second"] if wrap else [],
+              formats={name: found for name, found in zip(header, formats, strict=True) if found})
+    assert _parts(tab, True) == _parts(tab, False)
