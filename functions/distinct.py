@@ -46,10 +46,17 @@ def rows_in(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndar
     """For each row of `rows`, the position of the row of `table` with the same values in `keys`
     (the last such row); -1 where there is none. On a `table` unique on `keys`, what a left merge
     would find, as positions."""
-    _, code = distinct_rows([np.concatenate([table[k].to_numpy(), rows[k].to_numpy()]) for k in keys])
+    return rows_at([rows[k].to_numpy() for k in keys], [table[k].to_numpy() for k in keys])
+
+
+def rows_at(rows: list[np.ndarray], table: list[np.ndarray]) -> np.ndarray:
+    """`rows_in` with the key columns given as arrays: `rows` and `table` list the same keys in
+    the same order."""
+    size = len(table[0])
+    _, code = distinct_rows([np.concatenate([mine, theirs]) for mine, theirs in zip(table, rows, strict=True)])
     where = np.full(int(code.max(initial=0)) + 1, -1)
-    where[code[:len(table)]] = np.arange(len(table))   # repeated indexes: the last write wins
-    return where[code[len(table):]]
+    where[code[:size]] = np.arange(size)   # repeated indexes: the last write wins
+    return where[code[size:]]
 
 
 def joined_runs(texts: np.ndarray, starts: np.ndarray, separator: str) -> np.ndarray:

@@ -38,7 +38,7 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
         return np.append(flags, False)[which]      # a missing cell (-1): False
 
     valid = per_tick(np.isin(codes, CODES))
-    problems = _code_problems(ticks[~valid & ~per_tick(codes == "")])
+    problems = _code_problems(ticks, np.flatnonzero(~valid & ~per_tick(codes == "")))
     # one grid tab per subject in a workbook: a statement's number names it
     statement = rows_in(ticks, statements, ["workbook", "subject", "statement_no"])
     tick = np.flatnonzero(valid & (statement >= 0))
@@ -185,7 +185,11 @@ def _suggestions(pupils: pd.DataFrame, value: np.ndarray, gd: np.ndarray, said: 
                          "reason": "suggested " + label + ": " + said}, columns=SUGGESTIONS)
 
 
-def _code_problems(bad: pd.DataFrame) -> pd.DataFrame:
+def _code_problems(ticks: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Errors for the ticks at positions `rows` of `ticks`, whose code is none of CODES."""
+    if not len(rows):
+        return pd.DataFrame(columns=frames.PROBLEMS)
+    bad = ticks.iloc[rows]
     return pd.DataFrame({"workbook": bad["workbook"], "tab": bad["subject"] + " grid",
                          "cell": bad["cell"], "found": bad["raw"].astype(str),
                          "expected": EXPECTED_CODE, "severity": "error"},

@@ -98,7 +98,8 @@ def map_distinct(raw: pd.Series, parse: Callable[[object], tuple], empty: NamedT
     cells = raw[present]
     codes, _ = pd.factorize(cells.astype(str))
     _, firsts = np.unique(codes, return_index=True)
-    distinct = [parse(cells.iloc[i]) for i in firsts]
+    values = cells.to_numpy(object)
+    distinct = [parse(values[i]) for i in firsts]
     columns = {}
     for position, (column, blank) in enumerate(zip(fields, empty, strict=True)):
         kind = object if isinstance(blank, str) else type(blank)

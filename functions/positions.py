@@ -10,13 +10,15 @@ A mark (ABS / NA) is never replaced. An unreadable judgement is a problem, the p
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.distinct import rows_in
+from functions.distinct import distinct_rows, rows_at, rows_in
 from functions.framework import Framework
 from functions.grids import grid_suggestions
 from functions.labels import parse_labels
@@ -37,13 +39,9 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     """
     member = class_at_windows(pupils, window_ends)
     grid = _skeleton(member, subjects)
-    cells = cells[cells["subject"].isin(subjects) & cells["window"].isin(fw.windows)].assign(
-        window=lambda c: c["window"].map({name: i + 1 for i, name in enumerate(fw.windows)}).astype(int))
-    counted_in = rows_in(cells, member, ["upn", "window", "workbook"])   # the class counted in then
-    cells = cells[counted_in >= 0].reset_index(drop=True).assign(
-        year=member["year"].to_numpy()[counted_in[counted_in >= 0]])
-    judged, unreadable, judged_problems = _judgements(cells[cells["tab"] == "Judgements"], fw)
-    tested, test_problems = _tests(cells[cells["tab"] == "Tests"], fw)
+    read = _counted_cells(cells, member, fw, subjects)
+    judged, unreadable, judged_problems = _judgements(cells, read, "Judgements", fw)
+    tested, test_problems = _tests(cells, read, "Tests", fw)
     found = _place(grid, (judged, JUDGED), (tested, TESTED), (unreadable, {"unreadable": ""}))
     now = member[member["window"] == current_window]          # one row per pupil
     class_now = np.append(now["workbook"].to_numpy(object), np.nan)[rows_in(ticks, now, ["upn"])]  # -1: NaN
@@ -54,8 +52,10 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     positions = grid.assign(**_choose(found, fw.suggestions_fill_blanks), **{
         column: found[column] for column in ("mark", "judgement", "test_label", "grid_label",
                                              "test_reason", "grid_reason", "unreadable")})
-    problems = pd.concat([judged_problems, test_problems, grid_problems, _falls(judged, fw)],
-                         ignore_index=True)
+    found_problems = [part for part in (*judged_problems, *test_problems, grid_problems,
+                                        _falls(cells, judged, fw)) if part is not None and len(part)]
+    problems = (pd.concat(found_problems, ignore_index=True) if found_problems
+                else pd.DataFrame(columns=frames.PROBLEMS))
     return positions[frames.POSITIONS], problems[frames.PROBLEMS]
 
 
@@ -80,17 +80,18 @@ def _skeleton(member: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
                          "subject": subject[order]})
 
 
-def _place(grid: pd.DataFrame, *parts: tuple[pd.DataFrame, dict[str, object]]) -> dict[str, np.ndarray]:
-    """The columns of each part's frame (at most one row per KEYS) named by its blanks, on the
-    rows of `grid`; each column's blank elsewhere."""
-    row = rows_in(pd.concat([found[KEYS] for found, _ in parts], ignore_index=True), grid, KEYS)
+def _place(grid: pd.DataFrame, *parts: tuple[Mapping[str, Any], dict[str, object]]) -> dict[str, np.ndarray]:
+    """The columns of each part (arrays or a frame, at most one row per KEYS) named by its
+    blanks, on the rows of `grid`; each column's blank elsewhere."""
+    row = rows_at([np.concatenate([np.asarray(found[key]) for found, _ in parts]) for key in KEYS],
+                  [grid[key].to_numpy() for key in KEYS])
     placed = {}
-    for (found, blanks), at in zip(parts, np.split(row, np.cumsum([len(f) for f, _ in parts])[:-1]),
+    for (found, blanks), at in zip(parts, np.split(row, np.cumsum([len(found[KEYS[0]]) for found, _ in parts])[:-1]),
                                    strict=True):
         there = at >= 0
         for column, blank in blanks.items():
             values = np.full(len(grid), blank, dtype=object if isinstance(blank, str) else type(blank))
-            values[at[there]] = found[column].to_numpy()[there]
+            values[at[there]] = np.asarray(found[column])[there]
             placed[column] = values
     return placed
 
@@ -102,52 +103,104 @@ def _problems(rows: pd.DataFrame, found: pd.Series, expected: str | pd.Series,
                         columns=frames.PROBLEMS)
 
 
-def _judgements(cells: pd.DataFrame,
-                fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _counted_cells(cells: pd.DataFrame, member: pd.DataFrame, fw: Framework,
+                   subjects: list[str]) -> dict[str, np.ndarray]:
+    """The cells of `subjects` at the windows of `fw` that are read: those of the class each
+    pupil counts in at that window. As arrays: `row` (the cell's position in `cells`), upn,
+    subject, window (1-based), year (the pupil's year group then) and tab."""
+    number = {name: i + 1 for i, name in enumerate(fw.windows)}
+    codes, names = pd.factorize(cells["window"].to_numpy(object))
+    window = np.array([number.get(name, 0) for name in names] + [0], dtype=int)[codes]   # -1: blank
+    keep = np.flatnonzero(cells["subject"].isin(subjects).to_numpy() & (window > 0))
+    upn = cells["upn"].to_numpy(object)[keep]
+    counted_in = rows_at([upn, window[keep], cells["workbook"].to_numpy(object)[keep]],
+                         [member[key].to_numpy() for key in ("upn", "window", "workbook")])
+    there = counted_in >= 0
+    keep = keep[there]
+    return {"row": keep, "upn": upn[there], "subject": cells["subject"].to_numpy(object)[keep],
+            "window": window[keep], "year": member["year"].to_numpy()[counted_in[there]],
+            "tab": cells["tab"].to_numpy(object)[keep]}
+
+
+def _on_tab(read: dict[str, np.ndarray], tab: str) -> dict[str, np.ndarray]:
+    """The read cells of one tab, in their order; of cells with the same KEYS, the last."""
+    rows = np.flatnonzero(read["tab"] == tab)
+    if len(rows):
+        key = distinct_rows([read[column][rows] for column in KEYS])[1]
+        last = np.empty(int(key.max()) + 1, np.int64)
+        last[key] = np.arange(len(key))       # repeated indexes: the last write wins
+        rows = rows[np.sort(last)]
+    return {column: values[rows] for column, values in read.items()}
+
+
+def _problem_rows(cells: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows of `cells` at positions `rows`, numbered from 0."""
+    return cells.iloc[rows].reset_index(drop=True)
+
+
+def _cell_names(cells: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """"Judgements C5": the tab and address of the cells at positions `rows` of `cells`."""
+    if not len(rows):
+        return np.zeros(0, dtype=object)
+    named = _problem_rows(cells, rows)
+    return (named["tab"] + " " + named["cell"].astype(str)).to_numpy(object)
+
+
+def _judgements(cells: pd.DataFrame, read: dict[str, np.ndarray], tab: str,
+                fw: Framework) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[pd.DataFrame]]:
     """Readable judgements (label, value, gd, mark) per key; the keys whose cell could not be used
     (`unreadable`: "Judgements C5"); and the problems. Unreadable labels and, in steps, a band above
-    the pupil's year group are errors and give no position."""
-    cells = cells.drop_duplicates(KEYS, keep="last")
-    parsed = parse_labels(cells["raw"], fw)
-    unreadable = parsed["error"] != ""
-    above = pd.Series(False, index=cells.index)
+    the pupil's year group are errors and give no position. `read`: `_counted_cells` of `cells`."""
+    rows = _on_tab(read, tab)
+    parsed = parse_labels(pd.Series(cells["raw"].to_numpy(object)[rows["row"]], dtype=object), fw)
+    value = parsed["value"].to_numpy(float)
+    unreadable = (parsed["error"] != "").to_numpy()
+    above = np.zeros(len(value), bool)
     if fw.kind == "steps":
-        band = np.floor((parsed["value"] - 1) / len(fw.steps)) + 1
-        above = band > cells["year"]
-    problems = pd.concat([
-        _problems(cells[unreadable], cells.loc[unreadable, "raw"].astype(str),
-                  parsed.loc[unreadable, "error"], "error"),
-        _problems(cells[above], parsed.loc[above, "label"],
-                  "a step in the pupil's year band or below: higher attainers deepen within their "
-                  "band (up to " + cells.loc[above, "year"].astype(str) + "s+)", "error"),
-    ])
+        band = np.floor((value - 1) / len(fw.steps)) + 1
+        above = band > rows["year"]
+    problems = []
+    if unreadable.any():
+        bad = _problem_rows(cells, rows["row"][unreadable])
+        problems.append(_problems(bad, bad["raw"].astype(str),
+                                  parsed.loc[unreadable, "error"].reset_index(drop=True), "error"))
+    if above.any():
+        high = _problem_rows(cells, rows["row"][above])
+        problems.append(_problems(high, parsed.loc[above, "label"].reset_index(drop=True),
+                                  "a step in the pupil's year band or below: higher attainers deepen "
+                                  "within their band (up to "
+                                  + pd.Series(rows["year"][above]).astype(str) + "s+)", "error"))
     kept = ~unreadable & ~above
-    refused = cells[~kept]
-    unusable = pd.DataFrame({"upn": refused["upn"], "subject": refused["subject"],
-                             "window": refused["window"],
-                             "unreadable": refused["tab"] + " " + refused["cell"].astype(str)})
-    judged = pd.DataFrame({
-        "upn": cells["upn"], "subject": cells["subject"], "window": cells["window"],
-        "judgement": parsed["label"].where(parsed["mark"] == "", parsed["mark"]),
-        "value_j": parsed["value"], "gd_j": parsed["gd"], "mark": parsed["mark"],
-        "cell_j": cells["cell"], "workbook_j": cells["workbook"]})[kept]
+    unusable = {column: rows[column][~kept] for column in KEYS}
+    unusable["unreadable"] = _cell_names(cells, rows["row"][~kept])
+    mark = parsed["mark"].to_numpy(object)
+    judged = {column: rows[column][kept] for column in (*KEYS, "row")}
+    judged.update({"judgement": np.where(mark == "", parsed["label"].to_numpy(object), mark)[kept],
+                   "value_j": value[kept], "gd_j": parsed["gd"].to_numpy(bool)[kept],
+                   "mark": mark[kept]})
     return judged, unusable, problems
 
 
-def _tests(cells: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Test suggestions relative to E for each window; over 100% or the maximum is an error."""
-    cells = cells.drop_duplicates(KEYS, keep="last")
-    scores = parse_scores(cells["raw"], fw)
-    bad = scores["error"] != ""
-    problems = _problems(cells[bad], cells.loc[bad, "raw"].astype(str), scores.loc[bad, "error"],
-                         "error")
-    expected = pd.Series(fw.expected_values(cells["year"].to_numpy(), cells["window"].to_numpy()),
-                         index=cells.index)
+def _tests(cells: pd.DataFrame, read: dict[str, np.ndarray], tab: str,
+           fw: Framework) -> tuple[dict[str, np.ndarray], list[pd.DataFrame]]:
+    """Test suggestions relative to E for each window; over 100% or the maximum is an error.
+    `read`: `_counted_cells` of `cells`."""
+    rows = _on_tab(read, tab)
+    scores = parse_scores(pd.Series(cells["raw"].to_numpy(object)[rows["row"]], dtype=object), fw)
+    bad = (scores["error"] != "").to_numpy()
+    problems = []
+    if bad.any():
+        wrong = _problem_rows(cells, rows["row"][bad])
+        problems.append(_problems(wrong, wrong["raw"].astype(str),
+                                  scores.loc[bad, "error"].reset_index(drop=True), "error"))
+    expected = pd.Series(fw.expected_values(rows["year"], rows["window"]))
     suggested = benchmark_suggestions(scores["percent"], expected, fw)
-    tested = pd.DataFrame({"upn": cells["upn"], "subject": cells["subject"],
-                           "window": cells["window"], "value_t": suggested["value"],
-                           "gd_t": suggested["gd"], "test_label": suggested["label"],
-                           "test_reason": suggested["reason"]})[suggested["label"] != ""]
+    label = suggested["label"].to_numpy(object)
+    some = label != ""
+    tested = {column: rows[column][some] for column in KEYS}
+    tested.update({"value_t": suggested["value"].to_numpy(float)[some],
+                   "gd_t": suggested["gd"].to_numpy(bool)[some], "test_label": label[some],
+                   "test_reason": suggested["reason"].to_numpy(object)[some]})
     return tested, problems
 
 
@@ -188,20 +241,24 @@ def _choose(found: dict[str, np.ndarray], suggestions_fill_blanks: bool) -> dict
     }
 
 
-def _falls(judged: pd.DataFrame, fw: Framework) -> pd.DataFrame:
-    """A judgement FALL_WARNING or more below the previous window's judgement: a warning."""
-    values = judged[judged["value_j"].notna()]
-    upn, subject = (values[c].to_numpy(object) for c in ("upn", "subject"))
-    window, value = values["window"].to_numpy(int), values["value_j"].to_numpy(float)
+def _falls(cells: pd.DataFrame, judged: dict[str, np.ndarray], fw: Framework) -> pd.DataFrame | None:
+    """A judgement FALL_WARNING or more below the previous window's judgement: a warning (None
+    when there is none). `judged`: `_judgements`, whose `row` is the cell's position in `cells`."""
+    with_value = np.flatnonzero(~np.isnan(judged["value_j"]))
+    upn, subject = judged["upn"][with_value], judged["subject"][with_value]
+    window, value = judged["window"][with_value], judged["value_j"][with_value]
     order = np.lexsort((window, subject.astype(str), upn.astype(str)))
     upn, subject, window, value = upn[order], subject[order], window[order], value[order]
     fell = np.zeros(len(order), bool)      # against the row before: the same pupil and subject
     fell[1:] = ((upn[1:] == upn[:-1]) & (subject[1:] == subject[:-1]) & (window[1:] - window[:-1] == 1)
                 & (value[:-1] - value[1:] >= FALL_WARNING))
-    rows = values.iloc[order[fell]]
-    before = pd.Series(value[np.flatnonzero(fell) - 1], index=rows.index).map(fw.label_for)
+    if not fell.any():
+        return None
+    at = with_value[order[fell]]
+    rows = _problem_rows(cells, judged["row"][at])
+    before = pd.Series(value[np.flatnonzero(fell) - 1]).map(fw.label_for)
     return pd.DataFrame({
-        "workbook": rows["workbook_j"], "tab": "Judgements", "cell": rows["cell_j"],
-        "found": rows["judgement"] + " after " + before + " at the last window",
+        "workbook": rows["workbook"], "tab": "Judgements", "cell": rows["cell"],
+        "found": pd.Series(judged["judgement"][at]) + " after " + before + " at the last window",
         "expected": f"a judgement less than {FALL_WARNING} below the last window's (check it)",
         "severity": "warning"}, columns=frames.PROBLEMS)
