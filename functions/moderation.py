@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from functions.aggregates.groups import PUPIL_COLUMNS, membership
-from functions.distinct import rows_in
+from functions.distinct import rows_at
 from functions.frames import AT_EXPECTED_OR_ABOVE, CUSTOM_GROUP_PREFIX
 from functions.framework import Framework
 from functions.rounding import round_half_up
@@ -81,6 +81,12 @@ def _value_of(labels: pd.Series, fw: Framework) -> pd.Series:
     return labels.map({label: float(value) for label, (value, _) in fw.labels.items()}).astype(float)
 
 
+def _values_of(labels: np.ndarray, fw: Framework) -> np.ndarray:
+    """`_value_of` on an array of labels, each distinct label looked up once."""
+    codes, distinct = pd.factorize(labels)
+    return np.append(_value_of(pd.Series(distinct, dtype=object), fw).to_numpy(float), np.nan)[codes]
+
+
 def _unit(fw: Framework, amount: float) -> str:
     word = "point" if fw.kind == "points" else "step"
     return f"{amount:g} {word}" + ("" if amount == 1 else "s")
@@ -122,13 +128,14 @@ def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, a
                              rules: ModerationRules) -> list[dict]:
     """Rows of the Tests comparison at `window` (the SCHOOL frame of one year)."""
     groups = [c for c in school.columns if c.startswith(CUSTOM_GROUP_PREFIX)]
-    at = school.loc[(school["window"] == window) & school["on_roll"].astype(bool),
-                    ["judgement", "test_label", "subject", "class_name", *PUPIL_COLUMNS, *groups]]
-    diff = (_value_of(at["judgement"], fw) - _value_of(at["test_label"], fw)).to_numpy(float)
+    at = np.flatnonzero((school["window"] == window).to_numpy() & school["on_roll"].to_numpy(bool))
+    diff = (_values_of(school["judgement"].to_numpy(object)[at], fw)
+            - _values_of(school["test_label"].to_numpy(object)[at], fw))
     both = ~np.isnan(diff)          # a judgement and a test suggestion
-    rows, diff = at[both], diff[both]
-    if rows.empty:
+    if not both.any():
         return []
+    rows = school[["subject", "class_name", *PUPIL_COLUMNS, *groups]].take(at[both])
+    diff = diff[both]
     subjects, classes = rows["subject"].to_numpy(object), rows["class_name"].to_numpy(object)
     window_name = fw.windows[window - 1]
     members = membership(rows)
@@ -192,23 +199,29 @@ def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw
     window = windows.index(rules.window) + 1 if rules.window in windows else max(1, len(windows) - 1)
     window_name = windows[window - 1]
     out: list[dict] = []
-    counted = results[(results["academic_year"] == academic_year) & results["outcome"].isin(COUNTED)]
-    judged_then = school.loc[(school["window"] == window) & (school["source"] == "teacher"),
-                             ["upn", "year", "subject", "class_name", "status"]]
+    outcome = results["outcome"].to_numpy(object)
+    counted = (results["academic_year"] == academic_year).to_numpy() & np.isin(outcome, list(COUNTED))
+    checks = results["check"].to_numpy(object)
+    judged_then = np.flatnonzero((school["window"] == window).to_numpy()
+                                 & (school["source"] == "teacher").to_numpy())
+    year = school["year"].to_numpy()[judged_then]
     for check in ("ks2", "ks1"):
         year_group = next((c.year_group for c in statutory.columns if c.check == check), None)
-        stage = counted[counted["check"] == check]
-        if year_group is None or stage.empty:
+        stage = np.flatnonzero(counted & (checks == check))
+        if year_group is None or not len(stage):
             continue
-        judged = judged_then[judged_then["year"] == year_group]
-        result = rows_in(judged[["upn"]].assign(key=judged["subject"].str.casefold()),
-                         stage[["upn"]].assign(key=stage["subject"].str.casefold()), ["upn", "key"])
+        judged = judged_then[year == year_group]
+        result = rows_at([school["upn"].to_numpy(object)[judged],
+                          _casefolded(school["subject"].to_numpy(object)[judged])],
+                         [results["upn"].to_numpy(object)[stage],
+                          _casefolded(results["subject"].to_numpy(object)[stage])])
         both = judged[result >= 0]      # with the pupil's last result in the subject
-        if both.empty:
+        if not len(both):
             continue
-        expected = both["status"].isin(AT_EXPECTED_OR_ABOVE).to_numpy(bool)
-        met = np.isin(stage["outcome"].to_numpy(object)[result[result >= 0]], MET)
-        subjects, classes = both["subject"].to_numpy(object), both["class_name"].to_numpy(object)
+        expected = np.isin(school["status"].to_numpy(object)[both], list(AT_EXPECTED_OR_ABOVE))
+        met = np.isin(outcome[stage[result[result >= 0]]], list(MET))
+        subjects = school["subject"].to_numpy(object)[both]
+        classes = school["class_name"].to_numpy(object)[both]
         name = statutory.check_names[check]
         name = name[:1].lower() + name[1:]      # "at key stage 2", in a sentence
         for subject in pd.unique(subjects):
@@ -219,6 +232,14 @@ def statutory_against_judgements(school: pd.DataFrame, results: pd.DataFrame, fw
                 out.append(_statutory_row(expected[part], met[part], name, academic_year, window_name,
                                           subject, who, rules))
     return out
+
+
+def _casefolded(texts: np.ndarray) -> np.ndarray:
+    """Each text casefolded (worked out once per distinct text); anything not a text is NaN, as
+    pandas' `.str.casefold()` gives."""
+    codes, distinct = pd.factorize(texts)
+    folded = [text.casefold() if isinstance(text, str) else np.nan for text in distinct]
+    return np.array([*folded, np.nan], dtype=object)[codes]
 
 
 def _statutory_row(expected: np.ndarray, met: np.ndarray, check: str, year: str, window: str,

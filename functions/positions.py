@@ -80,7 +80,7 @@ def _skeleton(member: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
                          "subject": subject[order]})
 
 
-def _place(grid: pd.DataFrame, *parts: tuple[Mapping[str, Any], dict[str, object]]) -> dict[str, np.ndarray]:
+def _place(grid: pd.DataFrame, *parts: tuple[Mapping[str, Any] | pd.DataFrame, dict[str, object]]) -> dict[str, np.ndarray]:
     """The columns of each part (arrays or a frame, at most one row per KEYS) named by its
     blanks, on the rows of `grid`; each column's blank elsewhere."""
     row = rows_at([np.concatenate([np.asarray(found[key]) for found, _ in parts]) for key in KEYS],

@@ -60,13 +60,21 @@ def counts(rows: pd.DataFrame, counted_marks: Collection[str]) -> pd.DataFrame:
 
 
 def percent(part: pd.Series, whole: pd.Series) -> pd.Series:
-    """100 x part / whole, rounded half up to one decimal; NaN where whole is 0."""
-    return round_half_up(100.0 * part / whole.where(whole > 0))
+    """100 x part / whole, rounded half up to one decimal; NaN where whole is 0. `part` and
+    `whole` are columns of one frame (the same index), divided as arrays."""
+    return pd.Series(round_half_up(100.0 * part.to_numpy(float) / _positive(whole)), index=part.index)
 
 
 def average(total: pd.Series, count: pd.Series) -> pd.Series:
-    """total / count, rounded half up to one decimal; NaN where count is 0."""
-    return round_half_up(total / count.where(count > 0))
+    """total / count, rounded half up to one decimal; NaN where count is 0. `total` and `count`
+    are columns of one frame (the same index), divided as arrays."""
+    return pd.Series(round_half_up(total.to_numpy(float) / _positive(count)), index=total.index)
+
+
+def _positive(counts: pd.Series) -> np.ndarray:
+    """The counts as floats, NaN where not above 0 (nothing to divide by)."""
+    values = counts.to_numpy(float)
+    return np.where(values > 0, values, np.nan)
 
 
 def measures(totals: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +91,9 @@ def measures(totals: pd.DataFrame) -> pd.DataFrame:
 
 def window_names(school: pd.DataFrame) -> pd.Series:
     """Window number -> its name, as the school frame spells it."""
-    return school[["window", "window_name"]].drop_duplicates("window").set_index("window")["window_name"]
+    windows, first = np.unique(school["window"].to_numpy(), return_index=True)
+    return pd.Series(school["window_name"].to_numpy(object)[first], index=pd.Index(windows, name="window"),
+                     name="window_name")
 
 
 def subject_order(subjects: pd.Series) -> list[str]:

@@ -66,11 +66,17 @@ def trends_by_year(this_year: pd.DataFrame, last_year: pd.DataFrame,
 def trends(this_year: pd.DataFrame, last_year: pd.DataFrame, counted_marks: Collection[str]) -> pd.DataFrame:
     """One row per window: `Window`, then "<Subject>" and "<Subject> last year" for each subject."""
     whole = trends_by_year(this_year, last_year, counted_marks)
-    whole = whole[whole["Year"] == "All"]
-    columns = {"Window": whole["Window"].drop_duplicates().tolist()}
-    for subject in pd.unique(whole["Subject"]):
-        rows = whole[whole["Subject"] == subject].set_index("Window")
-        columns[subject] = rows["% expected or above"].reindex(columns["Window"]).tolist()
-        columns[f"{subject} last year"] = (
-            rows["% expected or above last year"].reindex(columns["Window"]).tolist())
+    everyone = (whole["Year"] == "All").to_numpy()
+    window, subject = whole["Window"].to_numpy(object)[everyone], whole["Subject"].to_numpy(object)[everyone]
+    shares = {column: whole[column].to_numpy(float)[everyone]
+              for column in ("% expected or above", "% expected or above last year")}
+    windows = list(pd.unique(window))
+    columns: dict[str, list] = {"Window": windows}
+    for name in pd.unique(subject):
+        mine = subject == name
+        at = {w: i for i, w in enumerate(window[mine])}
+        place = [at.get(w, -1) for w in windows]     # -1: no row for that window (NaN)
+        columns[name] = np.append(shares["% expected or above"][mine], np.nan)[place].tolist()
+        columns[f"{name} last year"] = np.append(shares["% expected or above last year"][mine],
+                                                 np.nan)[place].tolist()
     return pd.DataFrame(columns)
