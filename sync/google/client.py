@@ -25,8 +25,8 @@ Features that create Drive files (parent reports) pass their own `scopes`.
 from __future__ import annotations
 
 import functools
+import json as json_module
 import random
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,7 +80,7 @@ class TrackerHTTPClient(gspread.HTTPClient):
 
     def __init__(self, auth: google.auth.credentials.Credentials | None, session: requests.Session | None = None,
                  *, pacer: Pacer | None = None, policy: RetryPolicy | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None,
                  rng: random.Random | None = None) -> None:
         # gspread's own __init__ would wrap the credentials in an AuthorizedSession of its own;
         # we keep the injected session (its adapters reroute to a stand-in) and sign each request.
@@ -89,7 +89,8 @@ class TrackerHTTPClient(gspread.HTTPClient):
         self.policy = policy or RetryPolicy()
         self.timeout = self.policy.timeout
         self.pacer = pacer or shared_pacer()
-        self.clock, self.sleep = clock, sleep
+        # waits between tries pass on the pacer's clock unless told otherwise: one clock for all waiting
+        self.clock, self.sleep = clock or self.pacer.clock, sleep or self.pacer.sleep
         self.rng = rng or random.Random()
         self.counts = RequestCounts()
         self.what = "talking to Google"
@@ -121,9 +122,15 @@ class TrackerHTTPClient(gspread.HTTPClient):
         return cap * (0.5 + 0.5 * self.rng.random())
 
     def request(self, method: str, endpoint: str, params: Any = None, data: bytes | None = None,
-                json: Any = None, files: Any = None, headers: Any = None) -> requests.Response:
+                json: Any = None, files: Any = None, headers: Any = None, *,
+                made_already: Callable[[], dict | None] | None = None) -> requests.Response:
         """One API request, paced, signed, retried within the time budget and counted; a refusal
-        raises one of `sync.errors` (gspread would raise its APIError)."""
+        raises one of `sync.errors` (gspread would raise its APIError).
+
+        `made_already` is for a request that makes something and must not make it twice (Drive's
+        files.create): a try whose answer we never had (a dropped connection, no answer in time) or
+        that failed on Google's side may still have made the file, so before trying again it looks
+        for it; what it finds (the file's resource) is the answer."""
         kind = "read" if method.upper() == "GET" or endpoint.endswith(READ_POSTS) else "write"
         params = {**(params or {}), "prettyPrint": "false"}    # Google indents answers otherwise
         prepared = requests.Request(method.upper(), endpoint, params=params, data=data, json=json,
@@ -133,7 +140,7 @@ class TrackerHTTPClient(gspread.HTTPClient):
         if size > MAX_REQUEST_BYTES:
             raise RequestTooLarge(f"A request while {self.what} would be {size:,} bytes, more than "
                                   f"Google accepts ({MAX_REQUEST_BYTES:,}); nothing was sent.", 400, "TOO_LARGE")
-        response = self._retried(kind, prepared)
+        response = self._retried(kind, prepared, made_already)
         self.counts.reads += kind == "read"
         self.counts.writes += kind == "write"
         self.counts.largest_response = max(self.counts.largest_response, len(response.content or b""))
@@ -156,7 +163,8 @@ class TrackerHTTPClient(gspread.HTTPClient):
         return self.session.request(method, prepared.url or "", data=prepared.body, headers=headers,
                                     timeout=self.timeout)
 
-    def _retried(self, kind: str, prepared: requests.PreparedRequest) -> requests.Response:
+    def _retried(self, kind: str, prepared: requests.PreparedRequest,
+                 made_already: Callable[[], dict | None] | None = None) -> requests.Response:
         """The first answer not worth retrying, or StoreUnavailable once the time budget is spent."""
         start, attempt = self.clock(), 0
         while True:
@@ -167,6 +175,10 @@ class TrackerHTTPClient(gspread.HTTPClient):
                 response, failure = None, error
             if response is not None and not is_retryable(response):
                 return response
+            if made_already is not None and (response is None or response.status_code >= 500):
+                found = made_already()
+                if found is not None:
+                    return _answered(found)
             delay = self.backoff(attempt)
             asked = retry_after(response) if response is not None else None
             if asked is not None:
@@ -195,6 +207,15 @@ class TrackerHTTPClient(gspread.HTTPClient):
                                   "check the id and that it is shared with the service account.")
         return RequestRejected(f"Google rejected a request while {self.what} "
                                f"(HTTP {response.status_code} {reason}).", response.status_code, reason)
+
+
+def _answered(resource: dict) -> requests.Response:
+    """The answer a lost try would have had: 200 with the resource it made."""
+    response = requests.Response()
+    response.status_code = 200
+    response.headers["Content-Type"] = "application/json; charset=UTF-8"
+    response._content = json_module.dumps(resource).encode("utf-8")
+    return response
 
 
 def build_client(session: requests.Session | None = None, *, scopes: Sequence[str] = SCOPES,

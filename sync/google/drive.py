@@ -31,3 +31,8 @@ def check_shared_drive_folder(client: TrackerHTTPClient, folder_id: str, setting
         raise SettingsError(f"The {setting} must be on a shared drive{to} (Drive gives a service account "
                             "no storage of its own): move it to a shared drive where the service account "
                             f"is a Content manager, {then}.")
+
+
+def quoted(text: str) -> str:
+    """`text` inside a single-quoted Drive query string."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")

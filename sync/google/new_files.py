@@ -12,6 +12,13 @@ Until its sharing is done the new file carries a mark of ours (appProperties, pr
 project); a run that stops in between leaves the mark, and the next run finds it (one files.list)
 and finishes the sharing first.
 
+An upload is made once even when its answer is lost (a dropped connection, no answer in time):
+the mark carries a token new to each upload, and before trying again the client looks for a file
+with it (one files.list), which is then the answer. Drive's own way to make a create safe to
+repeat, an id from `files.generateIds`, is refused for a file Drive converts to a Google Sheet.
+Should Drive's listing not show the file yet, the second copy is still marked: the next run finds
+it beside the finished spreadsheet of the same title and moves it to the bin instead of sharing it.
+
 Why not Drive's `files.copy` of this year's spreadsheet (gspread's `Client.copy`): a copy carries
 this year's judgements, comments and any tab a teacher added into a file for a class that may be
 made up differently, which is more pupil data than next year's teacher needs; clearing it would
@@ -26,6 +33,7 @@ spreadsheet a school made and shared).
 """
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 import gspread
@@ -36,7 +44,7 @@ from sync.errors import SettingsError
 from sync.google.batch import CELL_FIELDS, new_sheet_id, pixels
 from sync.google.cells import row_data
 from sync.google.client import TrackerHTTPClient, build_client, http
-from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, check_shared_drive_folder
+from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, check_shared_drive_folder, quoted
 from sync.google.spreadsheet import Layout
 from sync.store import Tab
 
@@ -45,6 +53,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,allowFileDiscovery,deleted,permissionDetails)"
 DRAFT_SPARE_ROWS = 40          # room below a draft for the head's own rows
 SHARING, SHARING_FROM, UNFINISHED = "trackerSharing", "trackerSharingFrom", "unfinished"
+UPLOAD = "trackerUpload"          # a token new to each upload: how a lost answer's file is found
 
 
 def drive_client() -> gspread.Client:
@@ -63,19 +72,31 @@ def check_classes_folder(client: TrackerHTTPClient, folder_id: str) -> None:
 
 def upload_workbook(client: TrackerHTTPClient, folder_id: str, title: str, content: bytes,
                     share_from: str = "") -> str:
-    """The .xlsx `content` as a new Google Sheet titled `title` in the folder; its id. With
-    `share_from`, the file is marked as not shared yet (appProperties, private to our project)
-    until `mark_shared`: a run that stops in between is finished by the next (`finish_sharing`)."""
+    """The .xlsx `content` as a new Google Sheet titled `title` in the folder; its id. The file is
+    marked as not shared yet (appProperties, private to our project) until `mark_shared`: a run
+    that stops in between is finished by the next (`finish_sharing`), sharing it as `share_from`
+    is shared."""
     from sync.reports.google import multipart
 
-    meta: dict[str, object] = {"name": title, "mimeType": SPREADSHEET_MIME, "parents": [folder_id]}
-    if share_from:
-        meta["appProperties"] = {SHARING: UNFINISHED, SHARING_FROM: share_from}
+    token = uuid.uuid4().hex
+    meta: dict[str, object] = {"name": title, "mimeType": SPREADSHEET_MIME, "parents": [folder_id],
+                               "appProperties": {SHARING: UNFINISHED, SHARING_FROM: share_from, UPLOAD: token}}
     body, content_type = multipart(meta, content, XLSX_MIME)
     with client.doing(f"adding '{title}' to the Classes folder"):
         return str(client.request("post", DRIVE_UPLOAD, params={**ALL_DRIVES, "uploadType": "multipart",
                                                                 "fields": "id"},
-                                  data=body, headers={"Content-Type": content_type}).json()["id"])
+                                  data=body, headers={"Content-Type": content_type},
+                                  made_already=lambda: _uploaded(client, folder_id, token)).json()["id"])
+
+
+def _uploaded(client: TrackerHTTPClient, folder_id: str, token: str) -> dict | None:
+    """The file an upload marked with `token` made in the folder, if Drive lists one."""
+    query = (f"'{quoted(folder_id)}' in parents and appProperties has {{ key='{UPLOAD}' and "
+             f"value='{quoted(token)}' }} and trashed = false")
+    params = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "fields": "files(id)", "q": query}
+    with client.doing("looking for a spreadsheet whose upload's answer was lost"):
+        found = client.request("get", DRIVE_FILES, params=params).json().get("files", [])
+    return found[0] if found else None
 
 
 def share_like(client: TrackerHTTPClient, file_id: str, source_id: str, title: str, ourselves: str) -> int:
@@ -113,24 +134,42 @@ def mark_shared(client: TrackerHTTPClient, file_id: str, title: str) -> None:
     with client.doing(f"marking '{title}' as shared"):
         client.request("patch", f"{DRIVE_FILES}/{quote(file_id, safe='')}",
                        params={**ALL_DRIVES, "fields": "id"},
-                       json={"appProperties": {SHARING: None, SHARING_FROM: None}})
+                       json={"appProperties": {SHARING: None, SHARING_FROM: None, UPLOAD: None}})
 
 
 def unfinished(client: TrackerHTTPClient, folder_id: str) -> list[dict]:
     """Spreadsheets in the folder that a run made and stopped before sharing (one files.list)."""
-    folder = folder_id.replace("\\", "\\\\").replace("'", "\\'")
+    return _listed(client, f"'{quoted(folder_id)}' in parents and appProperties has {{ key='{SHARING}' and "
+                           f"value='{UNFINISHED}' }} and trashed = false",
+                   "looking for spreadsheets an earlier run did not finish sharing")
+
+
+def finished_titles(client: TrackerHTTPClient, folder_id: str) -> set[str]:
+    """The titles of the folder's spreadsheets that are not marked as unfinished (one files.list)."""
+    return {str(item.get("name", "")) for item in _listed(
+        client, f"'{quoted(folder_id)}' in parents and mimeType = '{SPREADSHEET_MIME}' and trashed = false",
+        "listing the Classes folder") if (item.get("appProperties") or {}).get(SHARING) != UNFINISHED}
+
+
+def to_bin(client: TrackerHTTPClient, file_id: str, title: str) -> None:
+    """Move a file to the shared drive's bin (a Content manager may; Drive empties it after 30 days)."""
+    with client.doing(f"moving a second copy of '{title}' to the bin"):
+        client.request("patch", f"{DRIVE_FILES}/{quote(file_id, safe='')}",
+                       params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
+
+
+def _listed(client: TrackerHTTPClient, query: str, what: str) -> list[dict]:
     params = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "pageSize": "1000",
-              "fields": "nextPageToken,files(id,name,appProperties)",
-              "q": (f"'{folder}' in parents and appProperties has {{ key='{SHARING}' and "
-                    f"value='{UNFINISHED}' }} and trashed = false")}
+              "fields": "nextPageToken,files(id,name,appProperties)", "q": query}
     found: list[dict] = []
     while True:
-        with client.doing("looking for spreadsheets an earlier run did not finish sharing"):
+        with client.doing(what):
             answer = client.request("get", DRIVE_FILES, params=params).json()
         found += answer.get("files", [])
         if not answer.get("nextPageToken"):
             return found
         params = {**params, "pageToken": answer["nextPageToken"]}
+
 
 
 def _permissions(client: TrackerHTTPClient, file_id: str, title: str) -> list[dict]:

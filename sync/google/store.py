@@ -15,7 +15,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import gspread
 import requests
@@ -73,8 +72,9 @@ class GoogleStore:
                  clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None,
                  drive_client: gspread.Client | None = None) -> None:
         if client is None:
-            timing: dict[str, Any] = {"clock": clock or time.monotonic, "sleep": sleep or time.sleep}
-            client = build_client(session, pacer=Pacer(**timing) if clock else None, **timing)
+            # given a clock, the store paces and retries on it; else on the process's shared pacer's
+            pacer = Pacer(clock=clock, sleep=sleep or time.sleep) if clock else None
+            client = build_client(session, pacer=pacer)
         self.spreadsheet_id, self.client, self.classes_folder = spreadsheet_id, client, classes_folder
         self.http = http(client)
         self._drive_client = drive_client            # the `drive` scope: only year commands create files
@@ -287,13 +287,22 @@ class GoogleStore:
 
     def finish_sharing(self) -> list[str]:
         """Share each class spreadsheet an earlier run made but stopped before sharing."""
-        from sync.google.new_files import SHARING_FROM, mark_shared, share_like, unfinished
+        from sync.google.new_files import SHARING_FROM, finished_titles, mark_shared, share_like, to_bin, unfinished
 
         client = http(self.drive)
-        lines = []
-        for item in unfinished(client, self.classes_folder):
+        lines: list[str] = []
+        left = unfinished(client, self.classes_folder)
+        finished = finished_titles(client, self.classes_folder) if left else set()
+        for item in left:
             title, source = str(item.get("name", "")), str((item.get("appProperties") or {}).get(SHARING_FROM, ""))
-            given = share_like(client, item["id"], source, title, client.account_email or self.account_email)
+            if title in finished:   # an upload made twice (its first answer lost): never shared, never used
+                to_bin(client, item["id"], title)
+                lines.append(f"Moved a second copy of {title} to the shared drive's bin: an earlier run made "
+                             "it when Google's answer to the first was lost.")
+                continue
+            finished.add(title)
+            given = share_like(client, item["id"], source, title,
+                               client.account_email or self.account_email) if source else 0
             mark_shared(client, item["id"], title)
             lines.append(f"Finished sharing {title}, which an earlier run made and stopped before "
                          f"sharing ({given} {'share' if given == 1 else 'shares'} given).")
@@ -309,7 +318,7 @@ class GoogleStore:
         shared = 0
         if like is not None:
             shared = share_like(client, file_id, like.id, title, client.account_email or self.account_email)
-            mark_shared(client, file_id, title)
+        mark_shared(client, file_id, title)
         return NewWorkbook(WorkbookRef(id=file_id, name=title), shared)
 
     def _filtered(self, spreadsheet_id: str, filters: list[dict], what: str) -> dict:

@@ -27,6 +27,7 @@ cannot create files.
 """
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -39,7 +40,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL as DRIVE_FILES
 
 from sync.errors import SettingsError
 from sync.google.client import TrackerHTTPClient, build_client, http
-from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, FOLDER_MIME, check_shared_drive_folder
+from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, FOLDER_MIME, check_shared_drive_folder, quoted
 from sync.google.pacer import Pacer
 from sync.reports.docx import DOCX_MIME
 from sync.reports.local import ReportTarget
@@ -154,21 +155,35 @@ class GoogleDriveSink:
         params = {**ALL_DRIVES, "uploadType": "multipart", "fields": "id"}
         if old is None:
             meta = {"name": name, "mimeType": mime, "parents": [folder], "appProperties": props}
-            self._request("post", DRIVE_UPLOAD, params, multipart(meta, *media), what)
+            self._request("post", DRIVE_UPLOAD, params, multipart(meta, *media), what,
+                          made_already=lambda: self._first(self._made_query(folder, props), what))
             return
         if old.parent != folder:   # the pupil moved class: move the file with them
             params |= {"addParents": folder, "removeParents": old.parent}
         self._request("patch", f"{DRIVE_UPLOAD}/{quote(old.id, safe='')}", params,
                       multipart({"name": name, "appProperties": props}, *media), what)
 
-    def _request(self, method: str, url: str, params: dict, upload: tuple[bytes, str], what: str) -> dict:
-        """A Drive upload (`upload` = the raw body and its content type); its JSON answer."""
+    def _request(self, method: str, url: str, params: dict, upload: tuple[bytes, str], what: str,
+                 made_already: Callable[[], dict | None] | None = None) -> dict:
+        """A Drive upload (`upload` = the raw body and its content type); its JSON answer.
+        `made_already` finds what a create made if its answer was lost (TrackerHTTPClient.request)."""
         with self.client.doing(what):
             return self.client.request(method, url, params=params, data=upload[0],
-                                       headers={"Content-Type": upload[1]}).json()
+                                       headers={"Content-Type": upload[1]}, made_already=made_already).json()
+
+    @staticmethod
+    def _made_query(folder: str, props: dict[str, str]) -> str:
+        """Our file in `folder` with every one of `props`."""
+        marks = " and ".join(f"appProperties has {{ key='{key}' and value='{quoted(value)}' }}"
+                             for key, value in props.items())
+        return f"'{quoted(folder)}' in parents and {marks} and trashed = false"
+
+    def _first(self, query: str, what: str) -> dict | None:
+        found = self._list(query, "id", what)
+        return found[0] if found else None
 
     def _class_folders(self, classes: Iterable[str]) -> None:
-        parent = _quoted(self.reports_folder)
+        parent = quoted(self.reports_folder)
         query = f"'{parent}' in parents and mimeType = '{FOLDER_MIME}' and trashed = false"
         by_name: dict[str, str] = {}
         for item in self._list(query, "id,name", "listing the Reports folder", order="createdTime"):
@@ -177,17 +192,20 @@ class GoogleDriveSink:
             name = safe_name(class_name)
             if name not in by_name:
                 with self.client.doing(f"making the folder for class {class_name} in the Reports folder"):
+                    made_by_a_lost_try = functools.partial(self._first, f"{query} and name = '{quoted(name)}'",
+                                                           "listing the Reports folder")
                     made = self.client.request(
                         "post", DRIVE_FILES, params={**ALL_DRIVES, "fields": "id"},
-                        json={"name": name, "mimeType": FOLDER_MIME, "parents": [self.reports_folder]}).json()
+                        json={"name": name, "mimeType": FOLDER_MIME, "parents": [self.reports_folder]},
+                        made_already=made_by_a_lost_try).json()
                 by_name[name] = made["id"]
             self.class_folders[class_name] = by_name[name]
 
     def _reports_query(self, window: str | None = None) -> str:
         """Our files in this Reports folder (for one window, or every one), not in the bin."""
-        query = f"appProperties has {{ key='trackerReports' and value='{_quoted(self.reports_folder)}' }}"
+        query = f"appProperties has {{ key='trackerReports' and value='{quoted(self.reports_folder)}' }}"
         if window is not None:
-            query += f" and appProperties has {{ key='trackerWindow' and value='{_quoted(window)}' }}"
+            query += f" and appProperties has {{ key='trackerWindow' and value='{quoted(window)}' }}"
         return query + " and trashed = false"
 
     def _list(self, query: str, fields: str, what: str, order: str = "") -> list[dict]:
@@ -215,8 +233,3 @@ def multipart(metadata: dict, content: bytes, content_type: str) -> tuple[bytes,
 
 def _window(target: ReportTarget) -> str:
     return f"{target.academic_year} {target.window_name}"
-
-
-def _quoted(text: str) -> str:
-    """`text` inside a single-quoted Drive query string."""
-    return text.replace("\\", "\\\\").replace("'", "\\'")

@@ -3,6 +3,10 @@
     standin.faults.add("429", at=3, retry_after=2)          # the 3rd API request
     standin.faults.add("drop", when=lambda r: r.kind == "write")   # every write, once
     standin.faults.add("slow", at=5, delay=2.0)             # answers after 2 s
+    standin.faults.add("lost", when=is_upload)              # does it, then drops the connection
+
+"drop" hangs up before doing anything; "lost" does what was asked and hangs up instead of
+answering, as when Google's answer is lost on the way (the client cannot tell the two apart).
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-KINDS = ("429", "500", "503", "403", "drop", "slow")
+KINDS = ("429", "500", "503", "403", "drop", "lost", "slow")
 
 
 @dataclass(frozen=True)

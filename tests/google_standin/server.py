@@ -144,6 +144,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(fault.delay)
         status, body, headers, content_type = self._answer(route, params, query, raw, caller, fault)
         state.record(RequestRecord(self.command, url.path, route.kind, status, info.email))
+        if fault is not None and fault.kind == "lost":     # done, but the answer never arrives
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._send(status, body, headers, content_type,
                    pretty=(query.get("prettyPrint") or ["true"])[0].lower() != "false")
 

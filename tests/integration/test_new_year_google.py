@@ -7,6 +7,7 @@ import copy
 from click.testing import CliRunner
 
 from sync.cli import cli
+from sync.google import new_files
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.world import FOLDER
 from tests.integration.google_school import serve
@@ -205,3 +206,55 @@ def test_a_run_that_stops_before_sharing_is_finished_by_the_next(google, tmp_pat
     before = snapshot(google)
     assert "Finished sharing" not in run("--google", summary_id).output
     assert snapshot(google) == before
+
+
+def uploads(google: StandIn):
+    return lambda request: request.method == "POST" and request.path.endswith("/upload/drive/v3/files")
+
+
+def copies(google: StandIn, title: str) -> list[str]:
+    with google.world.lock:
+        return [i for i, item in google.world.files.items() if item.name == title and not item.trashed]
+
+
+def test_an_upload_whose_answer_was_lost_makes_one_spreadsheet(google, tmp_path):
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    on_a_shared_drive(google)
+    oak = titled(google, "2026-27 Oak (Year 3)")
+    with google.world.lock:
+        google.world.files[oak].shared_with.add(OAK_TEACHER)
+    assert run("--google", summary_id).exit_code == 0                    # the draft
+    lost = google.faults.add("lost", when=uploads(google))             # Oak is made; its answer never comes
+    made = run("--google", summary_id)
+    assert made.exit_code == 0, made.output
+    assert lost.hits == 1
+    assert "Created 2027-28 Oak (Year 4) with 3 pupils; shared as 2026-27 Oak (Year 3) is (1 share given)." in made.output
+    [new_oak] = copies(google, "2027-28 Oak (Year 4)")
+    assert OAK_TEACHER in google.world.files[new_oak].shared_with
+    assert len(copies(google, "2027-28 Ash (Year 1)")) == 1 and not google.world.files[new_oak].app_properties
+    assert sum(1 for r in google.requests if uploads(google)(r)) == 2   # Oak once, Ash once
+
+
+def test_a_second_copy_left_by_a_lost_answer_goes_to_the_bin_not_to_the_teacher(google, tmp_path, monkeypatch):
+    """Should Drive's listing lag behind its create, the look finds nothing and the upload is made
+    again: the first copy keeps its not-shared-yet mark, and the next run bins it."""
+    summary_id = serve(google, make_school(tmp_path / "school"))
+    on_a_shared_drive(google)
+    oak = titled(google, "2026-27 Oak (Year 3)")
+    with google.world.lock:
+        google.world.files[oak].shared_with.add(OAK_TEACHER)
+    assert run("--google", summary_id).exit_code == 0
+    google.faults.add("lost", when=uploads(google))
+    with monkeypatch.context() as behind:
+        behind.setattr(new_files, "_uploaded", lambda *args: None)    # Drive's listing is behind
+        assert run("--google", summary_id).exit_code == 0
+    first, second = copies(google, "2027-28 Oak (Year 4)")
+    assert google.world.files[first].app_properties.get("trackerSharing") == "unfinished"
+    assert not google.world.files[second].app_properties and OAK_TEACHER in google.world.files[second].shared_with
+
+    again = run("--google", summary_id)
+    assert again.exit_code == 0, again.output
+    assert ("Moved a second copy of 2027-28 Oak (Year 4) to the shared drive's bin: an earlier run made it "
+            "when Google's answer to the first was lost.") in again.output
+    assert copies(google, "2027-28 Oak (Year 4)") == [second]
+    assert OAK_TEACHER not in google.world.files[first].shared_with     # never shared with anybody

@@ -164,6 +164,20 @@ def test_a_second_copy_left_by_a_retried_upload_is_removed_on_the_next_run(googl
     assert google.world.files[twin.id].trashed
 
 
+def test_an_upload_or_folder_whose_answer_was_lost_is_made_once(google, oak, tmp_path):
+    reports = reports_folder(google)
+    folder_made = google.faults.add("lost", when=lambda r: r.method == "POST" and r.path.endswith("/drive/v3/files"))
+    pdf_made = google.faults.add("lost", when=lambda r: r.method == "POST" and r.path.endswith("/upload/drive/v3/files"))
+    write(oak, reports, tmp_path)
+    assert (folder_made.hits, pdf_made.hits) == (1, 1)      # each made on Google's side, its answer lost
+    [oak_folder] = children(google, reports)
+    files = children(google, oak_folder.id)
+    assert len(files) == 2 * PUPILS                         # a PDF and a Doc a pupil, none twice
+    assert len({f.name for f in files}) == 2 * PUPILS
+    uploads = [r for r in google.requests if r.method == "POST" and r.path.endswith("/upload/drive/v3/files")]
+    assert len(uploads) == 2 * PUPILS                        # the lost one was found, not sent again
+
+
 def test_erasing_a_pupil_bins_their_pdf_and_doc_of_every_window_and_nobody_elses(google, oak, tmp_path):
     reports = reports_folder(google)
     write(oak, reports, tmp_path)

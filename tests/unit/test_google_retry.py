@@ -170,3 +170,51 @@ def test_retries_are_counted():
     retry = retrier(clock, FixedRandom(0.5))
     retry.call(script(answer(500), answer(502), answer(200)), "testing")
     assert retry.retries == 2
+
+
+def creating(clock: FakeClock, session: Script, looks: list[dict | None]) -> tuple[dict, list[int]]:
+    """One POST that makes a file, with `made_already` answering from `looks` in turn; the answer's
+    JSON and the number of tries already sent when each look was made."""
+    client = TrackerHTTPClient(None, session, pacer=Pacer(), policy=RetryPolicy(),
+                               clock=clock, sleep=clock.sleep, rng=FixedRandom(0.5))
+    looked_after: list[int] = []
+
+    def made_already() -> dict | None:
+        looked_after.append(len(session.sent))
+        return looks.pop(0)
+
+    response = client.request("post", "https://www.googleapis.com/upload/drive/v3/files", made_already=made_already)
+    return response.json(), looked_after
+
+
+class Counting(Script):
+    def __init__(self, *outcomes: requests.Response | Exception) -> None:
+        super().__init__(*outcomes)
+        self.sent: list[int] = []
+
+    def request(self, *args, **kwargs) -> requests.Response:
+        self.sent.append(1)
+        return super().request(*args, **kwargs)
+
+
+def test_a_create_whose_answer_was_lost_is_found_not_made_again():
+    clock = FakeClock()
+    send = Counting(requests.ConnectionError("reset after sending"), answer(200, {"id": "second"}))
+    found, looked_after = creating(clock, send, [{"id": "first"}])
+    assert found == {"id": "first"}                 # the file the lost try made is the answer
+    assert send.sent == [1] and looked_after == [1]  # one try sent, one look, no second create
+
+
+def test_a_create_is_tried_again_when_the_look_finds_nothing_and_after_a_server_error():
+    clock = FakeClock()
+    send = Counting(answer(503), requests.Timeout("no answer"), answer(200, {"id": "made"}))
+    found, looked_after = creating(clock, send, [None, None])
+    assert found == {"id": "made"}
+    assert looked_after == [1, 2] and len(send.sent) == 3 and len(clock.sleeps) == 2
+
+
+def test_a_rate_limited_create_is_not_looked_for():
+    clock = FakeClock()      # a 429 is Google saying it did nothing: no look, just the wait
+    send = Counting(answer(429, Retry_After="2"), answer(200, {"id": "made"}))
+    found, looked_after = creating(clock, send, [])
+    assert found == {"id": "made"} and looked_after == [] and clock.sleeps == [2]
