@@ -139,17 +139,27 @@ def read_workbook_rows(name: str, workbook: Workbook, subjects: list[str], windo
 
 
 def _find_tabs(workbook: Workbook, known: list[str], problems: ProblemLog) -> dict[str, str]:
-    """Known tab name -> the title it has in this workbook; likely typos reported once."""
+    """Known tab name -> the title it has in this workbook; likely typos reported once.
+    Two tabs whose titles differ only in case or spacing ("Tests" and " tests") cannot both be
+    read: the one titled exactly as the contract spells it is (else the first), and the other is
+    reported as ignored, so that no cell of it is read or reported as if it were the other's."""
     lookup = canonical_lookup(known)
-    found: dict[str, str] = {}
+    titles: dict[str, list[str]] = {}
     for title in workbook:
         name = lookup.get(normalise(title))
         if name is not None:
-            found.setdefault(name, title)
+            titles.setdefault(name, []).append(title)
         elif normalise(title).removesuffix(BESIDE) in map(normalise, OWNED_TABS):
             continue
         elif (guess := likely_typo(title, known)) is not None:
             problems.add(title, "", title, f"a tab named {guess} (this tab is ignored)", WARNING)
+    found: dict[str, str] = {}
+    for name, same in titles.items():
+        found[name] = name if name in same else same[0]
+        for other in same:
+            if other != found[name]:
+                problems.add(other, "", other, f"one tab named {name}: '{found[name]}' is read and this tab "
+                             "is ignored (rename or delete one of them)", WARNING)
     return found
 
 

@@ -35,6 +35,8 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
 TABS = ["Class", "Pupils", "Judgements", "Tests", "Reading grid", "Comments", "Interventions"]
 REQUIRED = {"class": "Class", "pupils": "Pupils", "judgements": "Judgements"}
 MARK_TABS = ("judgements", "tests")
+KNOWN_TABS = {"class", "pupils", "judgements", "tests", "reading grid", "writing grid", "maths grid",
+              "comments", "interventions", "statutory"}
 WINDOWS = ["Autumn", "Spring", "Summer"]
 SPECIAL = ["=1/0", "=A1", "=SUM(A1:A3)", "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "",
            "   ", "x" * 32767, "😀📚✏️", "مرحبا بالعالم", "\u202egnp.exe", "שלום", "ABS", "NA",
@@ -147,11 +149,22 @@ def _norm(value: object) -> str:
     return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
+def read_titles(book: dict[str, list[list[object]]]) -> dict[str, str]:
+    """Normalised tab name -> the tab the sync reads under it: the one titled exactly as the
+    contract spells it (capitalised here), else the first."""
+    titles: dict[str, str] = {}
+    for title in book:
+        key = _norm(title)
+        if key not in titles or title == key.capitalize():
+            titles[key] = title
+    return titles
+
+
 def check_problems_cover(book: dict[str, list[list[object]]], problems: list[dict],
                          placed: bool) -> None:
     """Every unusable value under a mark column of Judgements or Tests, in a statement grid, in
     Comments' Approved column or in Interventions is answered in Problems."""
-    titles = {_norm(title): title for title in book}
+    titles = read_titles(book)
     for key, name in REQUIRED.items():
         if key not in titles:
             assert any(p["Tab"] == name and p["Cell"] == "" for p in problems), f"missing tab {name}"
@@ -179,6 +192,9 @@ def check_problems_cover(book: dict[str, list[list[object]]], problems: list[dic
                             or any((titles.get("pupils"), f"{_letter(c)}{r}") in addressed
                                    for r, c in pupil_rows.get(upn, [])))
                 assert answered, f"{title}!{cell} holds {row[i]!r} and Problems says nothing"
+    for title in book:     # a second tab of a known name is ignored, and Problems says so
+        if _norm(title) in KNOWN_TABS and titles[_norm(title)] != title:
+            assert (title, "") in addressed, f"the second tab {title!r} is read or ignored unsaid"
     answers = Answers(titles, addressed, pupil_rows)
     check_grid(book, answers)
     check_notes(book, answers)

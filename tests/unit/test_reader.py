@@ -228,3 +228,26 @@ def test_rows_of_a_pupil_left_out_go_in_that_workbook_only():
     kept = _without(cells, {("Ash.xlsx", ANN), ("Oak.xlsx", BOB)})
     assert kept["raw"].tolist() == ["16", "15"] and kept.index.tolist() == [0, 1]
     assert _without(cells, set())["raw"].tolist() == ["16", "17", "15", "14"]
+
+
+def test_of_two_tabs_titled_alike_the_exact_title_is_read_and_the_other_is_ignored_with_a_warning():
+    workbook = messy_workbook()
+    tests = workbook.pop("Tests")          # a teacher's " Tests " (a renamed tab) comes first
+    workbook = {**workbook, " Tests ": [["UPN", "Reading Autumn"], [ANN, "55"]], "Tests": tests}
+    data = read(workbook)
+    from_tests = data.cells[data.cells["tab"] == "Tests"]
+    assert sorted(from_tests["raw"]) == ["36/50", "72%"]                 # the exact "Tests", not "55"
+    warning = problem_at(data, " Tests ", "")
+    assert warning["severity"] == "warning"
+    assert warning["expected"] == ("one tab named Tests: 'Tests' is read and this tab is ignored "
+                                   "(rename or delete one of them)")
+
+
+def test_of_two_tabs_titled_alike_but_neither_exactly_the_first_is_read():
+    workbook = messy_workbook()
+    workbook.pop("Tests")
+    workbook = {**workbook, "tests": [["UPN", "Reading Autumn"], [ANN, "55"]],
+                " tests ": [["UPN", "Reading Autumn"], [ANN, "60"]]}
+    data = read(workbook)
+    assert list(data.cells.loc[data.cells["tab"] == "Tests", "raw"]) == ["55"]
+    assert "'tests' is read" in problem_at(data, " tests ", "")["expected"]
