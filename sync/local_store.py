@@ -351,8 +351,9 @@ class LocalStore:
 
     def _read(self, path: Path) -> Workbook:
         try:
-            _check_unpacked_size(path)
-            values, self._formula_blanks = read_values_and_blanks(path)
+            with _zip_of(path) as archive:
+                _check_unpacked_size(path, archive)
+                values, self._formula_blanks = read_values_and_blanks(path, archive)
             return values
         except UnreadableWorkbook:
             raise
@@ -413,14 +414,24 @@ def output_name(workbook: str) -> str:
     return workbook if workbook.endswith(".xlsx") else f"{workbook}.xlsx"
 
 
-def _check_unpacked_size(path: Path) -> None:
+@contextmanager
+def _zip_of(path: Path) -> Iterator[zipfile.ZipFile | None]:
+    """The file opened as a zip (its directory read once for the size check and the read), or
+    None when it is not one (.xls)."""
+    if not zipfile.is_zipfile(path):
+        yield None
+        return
+    with zipfile.ZipFile(path) as archive:
+        yield archive
+
+
+def _check_unpacked_size(path: Path, archive: zipfile.ZipFile | None) -> None:
     """Refuse a workbook whose parts would unpack past MAX_UNPACKED_BYTES, from the sizes its
     zip directory declares (a reader stops at a part's declared size), before any is read; a
-    file that is not a zip (.xls) is bounded by its own size."""
+    file that is not a zip (`archive` None: .xls) is bounded by its own size."""
     limit = f"{MAX_UNPACKED_BYTES // 2**20} MB"
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            total = sum(item.file_size for item in archive.infolist())
+    if archive is not None:
+        total = sum(item.file_size for item in archive.infolist())
     else:
         total = path.stat().st_size
     if total > MAX_UNPACKED_BYTES:

@@ -13,6 +13,7 @@ import warnings
 import weakref
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from math import isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -68,10 +69,11 @@ def read_values(path: Path) -> Workbook:
     return read_values_and_blanks(path)[0]
 
 
-def read_values_and_blanks(path: Path) -> tuple[Workbook, list[tuple[str, str]]]:
+def read_values_and_blanks(path: Path, archive: ZipFile | None = None) -> tuple[Workbook, list[tuple[str, str]]]:
     """`read_values`, and (tab title, cell) of every formula saved without its value (as some
-    tools save them): such a cell reads as blank, and the caller can say so."""
-    scan = _scan_cells(path)
+    tools save them): such a cell reads as blank, and the caller can say so. `archive`: the file
+    already opened as a zip by the caller (left open), so that its directory is read once."""
+    scan = _scan_cells(path, archive)
     if scan.has_errors:
         return _read_with_openpyxl(path), scan.uncached
     return _read_with_calamine(path, scan.percent), scan.uncached
@@ -156,7 +158,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-def _percent_cells(xml: bytes, percent_styles: set[int]) -> set[tuple[int, int]]:
+def _percent_cells(xml: bytes, percent_styles: frozenset[int]) -> set[tuple[int, int]]:
     """The (row, column) (0-based) of every cell of a worksheet's XML whose style is one of
     `percent_styles`."""
     cells = set()
@@ -169,32 +171,46 @@ def _percent_cells(xml: bytes, percent_styles: set[int]) -> set[tuple[int, int]]
     return cells
 
 
-def _percent_styles(styles: ElementTree.Element) -> set[int]:
+@lru_cache(maxsize=16)
+def _percent_styles(styles: bytes) -> frozenset[int]:
+    """The numbers of the cell styles of a workbook's styles part (xl/styles.xml) whose number
+    format is a percentage. Class workbooks made from one template have the same styles part:
+    it is parsed once."""
+    root = ElementTree.fromstring(styles)
     custom = {int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
-              for fmt in styles.iter(f"{_MAIN}numFmt")}
+              for fmt in root.iter(f"{_MAIN}numFmt")}
     percent_ids = set(_BUILTIN_PERCENT) | {number for number, code in custom.items()
                                            if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
-    cell_xfs = styles.find(f"{_MAIN}cellXfs")
+    cell_xfs = root.find(f"{_MAIN}cellXfs")
     if cell_xfs is None:
-        return set()
-    return {index for index, xf in enumerate(cell_xfs.iter(f"{_MAIN}xf"))
-            if int(xf.get("numFmtId", "0")) in percent_ids}
+        return frozenset()
+    return frozenset(index for index, xf in enumerate(cell_xfs.iter(f"{_MAIN}xf"))
+                     if int(xf.get("numFmtId", "0")) in percent_ids)
 
 
-def _sheet_parts(archive: ZipFile, names: set[str]) -> dict[str, str]:
-    """Sheet title -> its part in the archive ("xl/worksheets/sheet1.xml")."""
+def _sheet_parts(archive: ZipFile, names: set[str], workbook: bytes | None = None) -> dict[str, str]:
+    """Sheet title -> its part in the archive ("xl/worksheets/sheet1.xml"). `workbook`: the
+    workbook part (xl/workbook.xml) when the caller has read it already."""
     rels_name = "xl/_rels/workbook.xml.rels"
     if rels_name not in names:
         return {}
-    targets = {rel.get("Id"): rel.get("Target", "")
-               for rel in ElementTree.fromstring(read_part(archive, rels_name))}
-    parts = {}
-    for sheet in ElementTree.fromstring(read_part(archive, "xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+    if workbook is None:
+        workbook = read_part(archive, "xl/workbook.xml")
+    return {title: part for title, part in _sheet_targets(read_part(archive, rels_name), workbook)
+            if part in names}
+
+
+@lru_cache(maxsize=16)
+def _sheet_targets(rels: bytes, workbook: bytes) -> tuple[tuple[str, str], ...]:
+    """(title, part) of every sheet the workbook part lists, in its order, from it and its
+    relationships part. Class workbooks made from one template list the same tabs in the same
+    parts: the two are parsed once."""
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in ElementTree.fromstring(rels)}
+    found = []
+    for sheet in ElementTree.fromstring(workbook).iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if part in names:
-            parts[sheet.get("name", "")] = part
-    return parts
+        found.append((sheet.get("name", ""), target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return tuple(found)
 
 
 _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt\s*=\s*["']e["']""")
@@ -272,36 +288,48 @@ class _Scan(NamedTuple):
     percent: dict[str, set[tuple[int, int]]]    # tab title -> cells with a percent number format
 
 
-def _scan_cells(path: Path) -> _Scan:
+def _scan_cells(path: Path, archive: ZipFile | None = None) -> _Scan:
     """What calamine does not say, from the worksheets' XML in one pass over the file: whether
     any cell holds an error value, every formula cell saved without a value, and every cell with
     a percent number format (calamine gives a percent cell's number without its format, 1 for
     100%, and openpyxl would cost fifteen times the read: nothing to scan for when no style is a
     percentage). Only .xlsx and .xlsm: for .xls, .xlsb and .ods calamine's reading is all there
-    is."""
-    if not is_zipfile(path) or path.suffix.casefold() not in (".xlsx", ".xlsm"):
+    is. `archive`: the file opened as a zip already, if the caller has."""
+    if path.suffix.casefold() not in (".xlsx", ".xlsm"):
         return _Scan(False, [], {})
+    if archive is not None:
+        return _scan_archive(archive)
+    if not is_zipfile(path):
+        return _Scan(False, [], {})
+    with ZipFile(path) as opened:
+        return _scan_archive(opened)
+
+
+def _scan_archive(archive: ZipFile) -> _Scan:
+    """`_scan_cells` of an opened .xlsx or .xlsm file."""
     has_errors, uncached, percent = False, [], {}
-    with ZipFile(path) as archive:
-        names = archive.namelist()
-        titles = {part: title for title, part in _sheet_parts(archive, set(names)).items()}
-        percent_styles = (_percent_styles(ElementTree.fromstring(read_part(archive, "xl/styles.xml")))
-                          if "xl/styles.xml" in names and "xl/workbook.xml" in names else set())
-        for part in names:
-            if not part.endswith(".xml") or part.endswith("sharedStrings.xml"):
-                continue
-            xml = read_part(archive, part)
-            # each full pattern only where a quick one finds what it needs (a "t='e'" type, a
-            # formula element, not a <formula1> of a data validation): same answers, a fraction
-            # of the time on a school's workbooks
-            has_errors = has_errors or (_ERROR_TYPE.search(xml) is not None
-                                        and _ERROR_CELL.search(xml) is not None)
-            if part not in titles:
-                continue
-            if _has_formula_tag(xml):
-                uncached += [(titles[part], m.group(1).decode()) for m in _UNCACHED_FORMULA.finditer(xml)]
-            if percent_styles and (cells := _percent_cells(xml, percent_styles)):
-                percent[titles[part]] = cells
+    names = archive.namelist()
+    present = set(names)
+    # the workbook and styles parts are read first (the sheets' titles and the percent styles
+    # come from them), and are scanned as they were read
+    ahead = {name: read_part(archive, name) for name in ("xl/workbook.xml", "xl/styles.xml") if name in present}
+    titles = {part: title for title, part in _sheet_parts(archive, present, ahead.get("xl/workbook.xml")).items()}
+    percent_styles = (_percent_styles(ahead["xl/styles.xml"]) if len(ahead) == 2 else frozenset())
+    for part in names:
+        if not part.endswith(".xml") or part.endswith("sharedStrings.xml"):
+            continue
+        xml = ahead[part] if part in ahead else read_part(archive, part)
+        # each full pattern only where a quick one finds what it needs (a "t='e'" type, a
+        # formula element, not a <formula1> of a data validation): same answers, a fraction
+        # of the time on a school's workbooks
+        has_errors = has_errors or (_ERROR_TYPE.search(xml) is not None
+                                    and _ERROR_CELL.search(xml) is not None)
+        if part not in titles:
+            continue
+        if _has_formula_tag(xml):
+            uncached += [(titles[part], m.group(1).decode()) for m in _UNCACHED_FORMULA.finditer(xml)]
+        if percent_styles and (cells := _percent_cells(xml, percent_styles)):
+            percent[titles[part]] = cells
     return _Scan(has_errors, uncached, percent)
 
 

@@ -45,7 +45,7 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
     statements.add_rows(found)
     pupils = table.with_body([row for row in table.body if row.number > group_row])
     upns = pupil_rows(pupils, pupil_upns, list(columns.values()), problems)
-    for column in column_cells(table, upns, columns, "blank, WT, A or M", problems):
-        ticks.add(len(column.cells), workbook=workbook, academic_year=academic_year,
-                  upn=column.upns, subject=subject, statement_no=int(column.name),
-                  cell=column.cells, raw=column.raws)
+    marked = column_cells(table, upns, columns, "blank, WT, A or M", problems)
+    ticks.add(len(marked.cells), workbook=workbook, academic_year=academic_year, upn=marked.upns,
+              subject=subject, statement_no=marked.per_cell([int(name) for name in marked.names]),
+              cell=marked.cells, raw=marked.raws)

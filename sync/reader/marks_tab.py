@@ -1,6 +1,8 @@
 """`Judgements` and `Tests`: one row per pupil, one `<Subject> <Window>` column per cell kept."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import chain, repeat
 from typing import NamedTuple
 
 from sync.reader.problems import ProblemLog
@@ -59,24 +61,31 @@ def pupil_rows(table: Table, pupil_upns: set[str], used: list[int], problems: Pr
 
 
 class ColumnCells(NamedTuple):
-    """The non-empty cells of one column in the rows of some pupils, each list one entry a cell."""
+    """The non-empty cells of some columns in the rows of some pupils, column after column: one
+    entry a cell in `cells`, `upns` and `raws`; one entry a column in `names` and `counts` (how
+    many of the cells are that column's)."""
 
-    name: str
+    names: list[str]
+    counts: list[int]
     cells: list[str]
     upns: list[str]
     raws: list[object]
 
+    def per_cell(self, values: Sequence[object]) -> list[object]:
+        """`values`, one per column, each repeated for every cell of its column."""
+        return list(chain.from_iterable(map(repeat, values, self.counts)))
+
 
 def column_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int], expected: str,
-                 problems: ProblemLog) -> list[ColumnCells]:
+                 problems: ProblemLog) -> ColumnCells:
     """Every non-empty cell of `columns` (name -> position) in the rows of `pupils`, column by
     column; error values are reported as problems (`expected` says what belongs there) and
     left out."""
     numbers = [str(pupil.row.number) for pupil in pupils]
     upns = [pupil.upn for pupil in pupils]
     by_column = list(zip(*(pupil.row.values for pupil in pupils), strict=True))
-    found = []
-    for name, position in columns.items():
+    found = ColumnCells(list(columns), [], [], [], [])
+    for position in columns.values():
         letter = table.letter_at(position)
         raws = by_column[position] if pupils else ()
         # `filled`, inline: most cells are text or None
@@ -89,8 +98,10 @@ def column_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int], 
                     problems.add_cell(table.title, letter + numbers[at], raws[at], expected)
             kept = [at for at in kept if at not in errors]
         # each list by a map (no Python step per cell)
-        found.append(ColumnCells(name, list(map(letter.__add__, map(numbers.__getitem__, kept))),
-                                 list(map(upns.__getitem__, kept)), list(map(raws.__getitem__, kept))))
+        found.counts.append(len(kept))
+        found.cells.extend(map(letter.__add__, map(numbers.__getitem__, kept)))
+        found.upns.extend(map(upns.__getitem__, kept))
+        found.raws.extend(map(raws.__getitem__, kept))
     return found
 
 
@@ -102,8 +113,8 @@ def read_marks(table: Table, tab: str, workbook: str, academic_year: str, subjec
     known = mark_columns(subjects, windows)
     columns = {name: position for name, position in table.columns.items() if name in known}
     pupils = pupil_rows(table, pupil_upns, list(columns.values()), problems)
-    for column in column_cells(table, pupils, columns, "a value, not an error", problems):
-        subject, window = known[column.name]
-        cells.add(len(column.cells), workbook=workbook, academic_year=academic_year, tab=tab,
-                  cell=column.cells, upn=column.upns, subject=subject, window=window,
-                  raw=column.raws)
+    found = column_cells(table, pupils, columns, "a value, not an error", problems)
+    cells.add(len(found.cells), workbook=workbook, academic_year=academic_year, tab=tab,
+              cell=found.cells, upn=found.upns,
+              subject=found.per_cell([known[name][0] for name in found.names]),
+              window=found.per_cell([known[name][1] for name in found.names]), raw=found.raws)

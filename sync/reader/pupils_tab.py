@@ -73,19 +73,28 @@ def parsed_column(table: Table, name: str, parse: Callable[[object], object], ex
         return [blank] * len(table.body)
     at = table.columns[name]
     parsed = []
-    seen: dict[tuple[type, object], object] = {}   # a column holds few distinct values: each parsed once
+    # a column holds few distinct values: each is parsed, and its result checked, once
+    seen: dict[tuple[type, object], object] = {}
     for row in table.body:
         value = row.values[at]
-        if (not value.strip()) if type(value) is str else is_blank(value):
+        if value is None or ((not value.strip()) if type(value) is str else is_blank(value)):
             parsed.append(blank)
             continue
         key = (type(value), value)   # the type too: True and 1 are equal, and read differently
-        result = seen[key] if key in seen else seen.setdefault(key, parse(value))
-        if _missing(result):
+        result = seen.get(key, _NOT_SEEN)
+        if result is _NOT_SEEN:
+            result = parse(value)
+            result = seen[key] = _UNREADABLE if _missing(result) else result
+        if result is _UNREADABLE:
             problems.add_cell(table.title, table.cell(name, row), value, expected)
             result = None
         parsed.append(result)
     return parsed
+
+
+_NOT_SEEN = object()
+_UNREADABLE = object()
+"""`parsed_column`'s marks: a value not parsed yet; a value that cannot be read."""
 
 
 def _missing(value: object) -> bool:

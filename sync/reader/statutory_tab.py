@@ -22,6 +22,6 @@ def read_statutory(table: Table, workbook: str, academic_year: str, pupil_upns: 
                      "this one is not read", WARNING)
     columns = {name: at for name, at in table.columns.items() if name not in ("UPN", "Name")}
     pupils = pupil_rows(table, pupil_upns, list(columns.values()), problems)
-    for column in column_cells(table, pupils, columns, "a result, not an error", problems):
-        statutory.add(len(column.cells), workbook=workbook, academic_year=academic_year,
-                      cell=column.cells, upn=column.upns, column=column.name, raw=column.raws)
+    found = column_cells(table, pupils, columns, "a result, not an error", problems)
+    statutory.add(len(found.cells), workbook=workbook, academic_year=academic_year,
+                  cell=found.cells, upn=found.upns, column=found.per_cell(found.names), raw=found.raws)

@@ -207,3 +207,25 @@ def test_the_quick_formula_test_agrees_with_the_full_pattern(parts):
     from sync.xlsx import _FORMULA_TAG, _has_formula_tag
     xml = b"".join(parts)
     assert _has_formula_tag(xml) == (_FORMULA_TAG.search(xml) is not None)
+
+
+def test_percent_styles_and_sheet_parts_from_the_parts_bytes():
+    """The styles whose number format is a percentage (built-in 9 and 10, or a custom format
+    with a % outside quotes), and each tab's part; asked twice, the same answers."""
+    from sync.xlsx import _percent_styles, _sheet_targets
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    styles = (f'<styleSheet xmlns="{main}"><numFmts><numFmt numFmtId="164" formatCode="0.0%"/>'
+              '<numFmt numFmtId="165" formatCode="&quot;%&quot;0"/></numFmts><cellXfs>'
+              '<xf numFmtId="0"/><xf numFmtId="9"/><xf numFmtId="165"/><xf numFmtId="164"/>'
+              '<xf numFmtId="10"/><xf numFmtId="14"/></cellXfs></styleSheet>').encode()
+    assert _percent_styles(styles) == frozenset({1, 3, 4})
+    assert _percent_styles(styles) == frozenset({1, 3, 4})
+    assert _percent_styles(f'<styleSheet xmlns="{main}"/>'.encode()) == frozenset()
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>').encode()
+    workbook = (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Pupils" r:id="rId2"/>'
+                '<sheet name="Class" r:id="rId1"/><sheet name="Lost" r:id="rId9"/></sheets></workbook>').encode()
+    assert _sheet_targets(rels, workbook) == (("Pupils", "xl/worksheets/sheet2.xml"),
+                                              ("Class", "xl/worksheets/sheet1.xml"), ("Lost", "xl/"))
