@@ -78,7 +78,7 @@ def validate_pupils(pupils: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     first_workbook = pupils[on_roll].groupby(["academic_year", "upn"])["workbook"].transform("first")
     in_two = pd.Series(False, index=pupils.index)
     in_two[on_roll] = pupils.loc[on_roll].duplicated(["academic_year", "upn"])
-    problems = pd.concat([
+    problems = _joined([
         _problems(pupils, blank, "", "the pupil's UPN (this pupil is left out)", "error"),
         _problems(pupils, malformed, upns, "a UPN: a letter, 11 digits, then a digit or a letter "
                   "(this pupil is left out)", "error"),
@@ -88,18 +88,30 @@ def validate_pupils(pupils: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         _problems(pupils, in_two, "the same UPN on roll in " + first_workbook.reindex(pupils.index),
                   "one class at a time: a Left on date in the class the pupil moved from "
                   "(this row is left out)", "error"),
-    ], ignore_index=True)
+    ])
     keep = well_formed & ~repeated & ~in_two
     return pupils[keep].reset_index(drop=True), problems
 
 
 def _problems(pupils: pd.DataFrame, mask: pd.Series, found: object, expected: object,
-              severity: str) -> pd.DataFrame:
-    rows = pupils[mask]
+              severity: str) -> pd.DataFrame | None:
+    """The PROBLEMS rows of the pupils of `mask`, all text; None when there are none."""
+    if not mask.any():
+        return None
+    rows = pupils.loc[mask, ["workbook", "upn_cell"]]
     frame = pd.DataFrame({"workbook": rows["workbook"], "tab": "Pupils", "cell": rows["upn_cell"],
                           "found": found, "expected": expected, "severity": severity},
                          index=rows.index)
     return frame[PROBLEMS].astype(str)
+
+
+def _joined(problems: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """The PROBLEMS rows of each kind, one kind after another, numbered from 0 (text columns,
+    also when there are none)."""
+    found = [frame for frame in problems if frame is not None]
+    if not found:
+        return pd.DataFrame({column: pd.Series([], dtype="str") for column in PROBLEMS})
+    return pd.concat(found, ignore_index=True)
 
 
 def class_at_windows(pupils: pd.DataFrame, window_ends: list) -> pd.DataFrame:

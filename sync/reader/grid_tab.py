@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sync.reader.marks_tab import column_cells, pupil_rows
 from sync.reader.problems import ProblemLog
@@ -17,6 +18,14 @@ def parse_group(value: object) -> tuple[int, bool] | None:
         return None
     match = _GROUP.fullmatch(str(value).strip())
     return (int(match[1]), match[2] is not None) if match else None
+
+
+@lru_cache(maxsize=2048)
+def statement_heading(text: str) -> tuple[str, bool]:
+    """A statement's heading without its KPI mark (a leading `*` or `★`, a trailing `KPI` or
+    `(KPI)`), and whether it had one. The classes of a year group share their statements: each
+    heading is worked out once."""
+    return _KPI_TEXT.sub("", text).strip(), _KPI_TEXT.search(text) is not None
 
 
 def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
@@ -39,9 +48,9 @@ def read_grid(table: Table, workbook: str, academic_year: str, subject: str,
         group, kpi_mark = parsed
         statement_no = len(found) + 1
         columns[str(statement_no)] = position
-        found.append((workbook, subject, statement_no, table.letter_at(position),
-                      _KPI_TEXT.sub("", text).strip(), group,
-                      kpi_mark or bool(_KPI_TEXT.search(text))))
+        statement, kpi_text = statement_heading(text)
+        found.append((workbook, subject, statement_no, table.letter_at(position), statement, group,
+                      kpi_mark or kpi_text))
     statements.add_rows(found)
     pupils = table.with_body([row for row in table.body if row.number > group_row])
     upns = pupil_rows(pupils, pupil_upns, list(columns.values()), problems)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
@@ -78,9 +79,19 @@ class ColumnLists:
         column `object`, as an empty frame has."""
         if not self.length:
             return pd.DataFrame(columns=list(self.lists))
-        return pd.DataFrame({column: pd.Series(items, dtype="str" if (dtype := dtypes.get(column, str)) is str
-                                               else dtype)
+        return pd.DataFrame({column: _column(items, dtypes.get(column, str))
                              for column, items in self.lists.items()}, copy=False)
+
+
+def _column(items: list[object], dtype: type) -> pd.Series | np.ndarray | pd.api.extensions.ExtensionArray:
+    """One column of `ColumnLists.frame`: the array a Series of `items` with `dtype` holds (a
+    frame is made faster of arrays than of Series), but for `object`, a Series: pandas would
+    make an object array of text a text column."""
+    if dtype is str:
+        return pd.array(items, dtype="str")  # type: ignore[call-overload]  # the stubs lack "str"
+    if dtype is object:
+        return pd.Series(items, dtype=object)
+    return np.array(items, dtype=dtype)
 
 
 class BodyRow(NamedTuple):

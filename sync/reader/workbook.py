@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
 from functions import frames
@@ -256,10 +257,13 @@ def _without(frame: pd.DataFrame, left_out: set[tuple[str, str]]) -> pd.DataFram
     """The rows of `frame` but those whose (workbook, upn) is `left_out`, numbered from 0."""
     if not left_out or frame.empty:
         return frame.reset_index(drop=True)
-    # a row can be left out only where its UPN and its workbook are each left out somewhere
-    maybe = (frame["upn"].astype(str).isin({upn for _, upn in left_out}).to_numpy()
-             & frame["workbook"].astype(str).isin({workbook for workbook, _ in left_out}).to_numpy())
-    drop = maybe.copy()
-    drop[maybe] = [key in left_out for key in zip(frame["workbook"].astype(str).to_numpy()[maybe],
-                                                   frame["upn"].astype(str).to_numpy()[maybe], strict=True)]
+    # a row can be left out only where its UPN is left out somewhere: few rows, found by a set
+    upns = frame["upn"].astype(str).tolist()
+    left_out_upns = {upn for _, upn in left_out}
+    maybe = [at for at, upn in enumerate(upns) if upn in left_out_upns]
+    if not maybe:
+        return frame.reset_index(drop=True)
+    workbooks = frame["workbook"].astype(str).tolist()
+    drop = np.zeros(len(frame), dtype=bool)
+    drop[[at for at in maybe if (workbooks[at], upns[at]) in left_out]] = True
     return frame[~drop].reset_index(drop=True)

@@ -47,3 +47,14 @@ def test_per_cell_repeats_each_columns_value_for_each_of_its_cells():
                         raws=[1, 2, 3, 4, 5])
     assert found.per_cell(["Reading", "Maths", "Maths"]) == ["Reading", "Reading", "Maths", "Maths", "Maths"]
     assert found.per_cell([1, 2, 3]) == [1, 1, 3, 3, 3]
+
+
+def test_a_statement_heading_loses_its_kpi_mark_and_says_it_had_one():
+    from sync.reader.grid_tab import statement_heading
+    assert statement_heading("* Counts to 100 ") == ("Counts to 100", True)
+    assert statement_heading("★Counts to 100") == ("Counts to 100", True)
+    assert statement_heading("Counts to 100 (KPI)") == ("Counts to 100", True)
+    assert statement_heading("Counts to 100 kpi") == ("Counts to 100", True)
+    assert statement_heading("  Counts to 100  ") == ("Counts to 100", False)
+    assert statement_heading("Uses KPIs in context") == ("Uses KPIs in context", False)
+    assert statement_heading("Counts to 100 (KPI)") == ("Counts to 100", True)   # asked again
