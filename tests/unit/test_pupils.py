@@ -82,3 +82,16 @@ def test_the_same_upn_in_an_earlier_years_workbook_is_expected():
     kept, problems = validate_pupils(pupils({"workbook": "Oak 2025-26.xlsx", "academic_year": "2025-26"},
                                             {"workbook": "Ash.xlsx"}))
     assert len(kept) == 2 and problems.empty
+
+
+def test_problems_of_several_kinds_come_kind_after_kind_as_text_and_none_is_an_empty_frame_of_text():
+    kept, problems = validate_pupils(pupils(
+        {"upn": "C801200005001", "upn_cell": "A2"}, {"upn": "", "upn_cell": "A3"},
+        {"upn": "C801200005001", "upn_cell": "A4"}, {"upn": "X1", "upn_cell": "A5"}))
+    assert problems[["cell", "severity"]].values.tolist() == [
+        ["A3", "error"], ["A5", "error"], ["A2", "warning"], ["A4", "warning"], ["A4", "error"]]
+    assert problems.index.tolist() == [0, 1, 2, 3, 4]
+    assert kept["upn_cell"].tolist() == ["A2"]
+    _, none = validate_pupils(pupils({"upn": GOOD}))
+    assert none.empty and list(none.columns) == PROBLEMS
+    assert [str(dtype) for dtype in none.dtypes] == ["str"] * len(PROBLEMS)
