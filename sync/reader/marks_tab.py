@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import NamedTuple
 
 from sync.reader.problems import ProblemLog
@@ -88,20 +88,19 @@ def column_cells(table: Table, pupils: list[PupilRow], columns: dict[str, int], 
     for position in columns.values():
         letter = table.letter_at(position)
         raws = by_column[position] if pupils else ()
-        # `filled`, inline: most cells are text or None
-        kept = [at for at, raw in enumerate(raws)
-                if (raw.strip() if type(raw) is str else raw is not None and not is_blank(raw))]
-        if "#" in "".join(map(str, raws)):   # every error value has one: most columns have none
-            errors = {at for at in kept if is_error_value(raws[at])}
-            for at in kept:
-                if at in errors:
-                    problems.add_cell(table.title, letter + numbers[at], raws[at], expected)
-            kept = [at for at in kept if at not in errors]
-        # each list by a map (no Python step per cell)
-        found.counts.append(len(kept))
-        found.cells.extend(map(letter.__add__, map(numbers.__getitem__, kept)))
-        found.upns.extend(map(upns.__getitem__, kept))
-        found.raws.extend(map(raws.__getitem__, kept))
+        # which cells are kept: `filled`, inline (most cells are text or None)
+        kept = [raw.strip() if type(raw) is str else raw is not None and not is_blank(raw) for raw in raws]
+        if "#" in "".join([raw for raw in raws if type(raw) is str]):   # every error value has one
+            errors = [bool(keep) and is_error_value(raw) for keep, raw in zip(kept, raws, strict=True)]
+            for raw, number in compress(zip(raws, numbers, strict=True), errors):
+                problems.add_cell(table.title, letter + number, raw, expected)
+            kept = [bool(keep) and not error for keep, error in zip(kept, errors, strict=True)]
+        # each list by `compress` (no Python step per cell)
+        cells = list(map(letter.__add__, compress(numbers, kept)))
+        found.counts.append(len(cells))
+        found.cells.extend(cells)
+        found.upns.extend(compress(upns, kept))
+        found.raws.extend(compress(raws, kept))
     return found
 
 
