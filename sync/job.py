@@ -181,9 +181,9 @@ def run_sync(store: Store, *, full: bool = False, window: str | None = None,
         outcome.workbooks_read = len(refs)
         beside: list[dict] = []
         current = [ref for ref in refs if ref.name in set(results.current_workbooks)]
+        tabs_of = class_tabs(results, [ref.name for ref in current], settings.school_name)
         for done, ref in enumerate(current, start=1):
-            tabs, problems = write_beside(class_tabs(results, ref.name, settings.school_name),
-                                         store.foreign_tabs(ref), ref.name)
+            tabs, problems = write_beside(tabs_of[ref.name], store.foreign_tabs(ref), ref.name)
             beside += problems + list(store.write_class_outputs(ref, tabs))
             if progress:
                 progress("Writing class summaries", done, len(current))

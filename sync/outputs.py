@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from functions.owned_tabs import BESIDE, titles_beside
 from functions.school import PROBLEM_COLUMNS, SchoolResults
 from sync.store import Chart, Tab
 from sync.sync_log import SyncOutcome, sync_log_tab
-from sync.tabs import frame_to_tab, owned_tabs_layout
+from sync.tabs import columns_to_tab, frame_to_tab, owned_tabs_layout, plain_columns
 
 PROGRESS_TABS = ("Summary", "Groups", "Classes", "Governors")
 """Tabs with an Average progress column: their heading line says what its figures mean."""
@@ -25,17 +26,44 @@ def heading(results: SchoolResults, school_name: str) -> str:
     return f"{school_name}: {when}" if school_name else when
 
 
-def class_tabs(results: SchoolResults, workbook: str, school_name: str = "") -> list[Tab]:
-    """`Class summary` and `Problems` for one class workbook."""
+def class_tabs(results: SchoolResults, workbooks: list[str], school_name: str = "") -> dict[str, list[Tab]]:
+    """`Class summary` and `Problems` for each class workbook. The school's class summary (less
+    its workbook column) and Problems are made plain values once (`plain_columns`), then each
+    class's rows are picked from them by place: a pandas selection per class cost more than the
+    class's values."""
+    layout = owned_tabs_layout()
     summary, problems = results.class_summary, results.problems
-    # rows by place, then columns by place (a take each: a fraction of a boolean .loc's cost)
-    rows = summary.take(np.flatnonzero(summary["workbook"].to_numpy() == workbook))
-    rows = rows.take([at for at, column in enumerate(summary.columns) if column != "workbook"], axis=1)
+    summary_header, summary_columns = plain_columns(
+        "Class summary", summary.take([at for at, column in enumerate(summary.columns) if column != "workbook"],
+                                      axis=1), layout)
+    problem_header, problem_columns = plain_columns("Problems", problems[PROBLEM_COLUMNS], layout)
+    summary_of = Picker(summary_columns, summary["workbook"])
+    problems_of = Picker(problem_columns, problems["Workbook"])
     note = heading(results, school_name)
-    return [
-        frame_to_tab("Class summary", rows, note=note),
-        frame_to_tab("Problems", problems.loc[problems["Workbook"] == workbook, PROBLEM_COLUMNS]),
-    ]
+    return {workbook: [
+        columns_to_tab("Class summary", summary_header, *summary_of.rows(workbook), note=note, layout=layout),
+        columns_to_tab("Problems", problem_header, *problems_of.rows(workbook), layout=layout),
+    ] for workbook in workbooks}
+
+
+class Picker:
+    """Columns of plain values, whose rows are picked by the value of a key column."""
+
+    def __init__(self, columns: list[list[object]], keys: pd.Series) -> None:
+        self.columns = [_objects(column) for column in columns]
+        self.keys = cast(Any, keys).to_numpy(dtype=object, na_value=None)   # stubs: no None
+
+    def rows(self, key: str) -> tuple[list[list[object]], int]:
+        """The columns' values in the rows (in order) whose key is `key`, and how many rows."""
+        places = np.flatnonzero(self.keys == key)
+        return [column[places].tolist() for column in self.columns], len(places)
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    """The values as a numpy array of Python objects, each kept as it is."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def summary_tabs(results: SchoolResults, school_name: str = "") -> list[Tab]:

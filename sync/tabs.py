@@ -79,12 +79,27 @@ def frame_to_tab(title: str, frame: pd.DataFrame, *, note: str = "", chart: Char
                  layout: dict | None = None) -> Tab:
     """One tab from one frame: its columns are the header, its rows the data."""
     layout = layout or owned_tabs_layout()
+    header, columns = plain_columns(title, frame, layout)
+    return columns_to_tab(title, header, columns, len(frame), note=note, chart=chart, layout=layout)
+
+
+def plain_columns(title: str, frame: pd.DataFrame, layout: dict) -> tuple[list[str], list[list[object]]]:
+    """A frame's header and its columns of plain values (`plain_values`), the layout's text
+    columns for this tab (`[text_columns]`) shown as text."""
     header = [str(column) for column in frame.columns]
     as_text = set(layout.get("text_columns", {}).get(title, []))
     frame = frame.assign(**{c: frame[c].map(_text) for c in as_text if c in frame.columns})
     # column by column: iterating rows of pandas' text columns costs a call per value
-    columns = [plain_values(column) for _, column in frame.items()]   # by place: a name may repeat
-    rows = [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(len(frame))]
+    return header, [plain_values(column) for _, column in frame.items()]   # by place: a name may repeat
+
+
+def columns_to_tab(title: str, header: list[str], columns: list[list[object]], length: int, *,
+                   note: str = "", chart: Chart | None = None, layout: dict | None = None) -> Tab:
+    """One tab of `length` rows from its header and its columns of plain values
+    (`plain_columns`), styled by the layout: widths fitted to these values, wrapped columns,
+    print settings, formats, colours."""
+    layout = layout or owned_tabs_layout()
+    rows = [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(length)]
     colours = layout.get("colours", {})
     colour_by = {
         column: colours[palette]

@@ -109,11 +109,45 @@ def test_a_class_gets_its_own_rows_and_problems_without_the_workbook_column():
     results = SimpleNamespace(
         window_name="Autumn", academic_year="2026-27",
         class_summary=pd.DataFrame({"workbook": ["Oak.xlsx", "Ash.xlsx", "Oak.xlsx"],
-                                    "UPN": ["A1", "B2", "C3"], "Value": [16.0, 17.0, None]}),
+                                    "UPN": ["A1", "B2", "C3"], "Value": [16.0, 1234567.0, None]}),
         problems=pd.DataFrame([["Ash.xlsx", "Judgements", "C4", "banana", "a judgement", "error"],
                                ["Oak.xlsx", "Tests", "D5", "200%", "a mark", "error"]],
                               columns=["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"]))
-    summary, problems = class_tabs(results, "Oak.xlsx", "Oak Primary")
+    tabs = class_tabs(results, ["Oak.xlsx", "Ash.xlsx", "Elm.xlsx"], "Oak Primary")
+    summary, problems = tabs["Oak.xlsx"]
     assert summary.header == ["UPN", "Value"] and summary.rows == [["A1", 16.0], ["C3", None]]
     assert summary.note == "Oak Primary: Autumn 2026-27"
     assert problems.rows == [["Oak.xlsx", "Tests", "D5", "200%", "a mark", "error"]]
+    summary, problems = tabs["Ash.xlsx"]
+    # widths fitted to each class's own rows ("Value" in format "0", padding 1): Ash's 1234567
+    # 7 + 1; Oak's "Value" heading 5 + 1 (bold) + 1; "UPN" the least, 5 + 1
+    assert summary.rows == [["B2", 1234567.0]] and summary.widths == {"UPN": 6.0, "Value": 8.0}
+    assert tabs["Oak.xlsx"][0].widths == {"UPN": 6.0, "Value": 7.0}
+    assert problems.rows == [["Ash.xlsx", "Judgements", "C4", "banana", "a judgement", "error"]]
+    summary, problems = tabs["Elm.xlsx"]                 # a class with no rows: the headers only
+    assert (summary.header, summary.rows, problems.rows) == (["UPN", "Value"], [], [])
+
+
+def test_class_tabs_are_the_tabs_of_each_class_s_own_rows():
+    # picked from the school's plain values, each class's tabs are what its own frames give
+    from types import SimpleNamespace
+
+    from sync.outputs import class_tabs
+
+    summary = pd.DataFrame({"workbook": ["Oak.xlsx", "Ash.xlsx", "Oak.xlsx", "Ash.xlsx"],
+                            "UPN": pd.Series(["A1", "B2", None, "D4"], dtype="str"),
+                            "Year": [1, 2, 1, 2], "Value": [16.0, None, 17.5, 2.0],
+                            "Flag": [True, False, True, False], "Joined on": pd.to_datetime(
+                                ["2026-09-01", None, "2026-09-02", "2026-09-03"]),
+                            "Mixed": pd.Series([date(2026, 1, 1), 3, "x", None], dtype=object)})
+    problems = pd.DataFrame([["Ash.xlsx", "Tests", "D5", "200%", "a mark", "error"],
+                             [None, "Settings", "B2", "x", "y", "warning"]],
+                            columns=["Workbook", "Tab", "Cell", "Found", "Expected", "Severity"],
+                            dtype="string")   # pandas' text with pd.NA for a missing workbook
+    results = SimpleNamespace(window_name="Autumn", academic_year="2026-27", class_summary=summary,
+                              problems=problems)
+    for workbook, tabs in class_tabs(results, ["Oak.xlsx", "Ash.xlsx"]).items():
+        own = summary.loc[summary["workbook"] == workbook].drop(columns="workbook")
+        expected = [frame_to_tab("Class summary", own, note="Autumn 2026-27"),
+                    frame_to_tab("Problems", problems.loc[(problems["Workbook"] == workbook).fillna(False)])]
+        assert tabs == expected
