@@ -50,9 +50,10 @@ def _files(base: Path, *, skip: Path) -> list[tuple[str, os.stat_result]]:
 
 
 def _key(window: str | None, class_name: str | None, upn: str | None) -> str:
-    """The options of a run; the UPN is hashed, never stored."""
-    pupil = hashlib.sha256(upn.encode("utf-8")).hexdigest()[:20] if upn else ""
-    return json.dumps([window or "", class_name or "", pupil])
+    """The options of a run; the UPN is hashed, never stored. An option given blank is not an
+    option left out (`--class ""` is no class, whose full run says so; not every class)."""
+    pupil = hashlib.sha256(upn.encode("utf-8")).hexdigest()[:20] if upn is not None else None
+    return json.dumps([window, class_name, pupil])
 
 
 def _read(folder: Path) -> dict:
