@@ -1,9 +1,9 @@
 """The Google-mode sync of a small school under many seeded fault schedules (the team's quality bars,
 Reliability: "Outputs are never half-written").
 
-Each schedule puts 429s (some with Retry-After), 500s, 503s, non-retryable 403s, dropped connections
-and slow answers (some later than the read timeout, so Google applies a write whose answer we never
-saw) at random request numbers. For every schedule:
+Each schedule puts 429s (some with Retry-After), 500s, 503s, non-retryable 403s, dropped connections,
+lost answers (Google does the request, then the connection drops) and slow answers (some later than
+the read timeout, so Google applies a write whose answer we never saw) at random request numbers. For every schedule:
 - the run ends complete, or with a TrackerError whose exit code is 1 (never anything else);
 - every spreadsheet is cell for cell as before the run, or as a fault-free run leaves it;
 - every tab people made is unchanged;
@@ -39,8 +39,8 @@ READ_TIMEOUT = 2.0                 # a loaded machine answers a summary write in
 POLICY = RetryPolicy(first_delay=1.0, max_delay=4.0, give_up_after=6.0, timeout=(2.0, READ_TIMEOUT))
 FAULT_FREE = RetryPolicy(timeout=(10.0, 60.0))   # no timeout of its own on a busy machine
 LATE = READ_TIMEOUT + 0.2          # a slow answer that arrives after we stopped waiting
-KINDS = ("429", "500", "503", "403", "drop", "slow")
-WEIGHTS = (3, 2, 1, 1, 2, 1)
+KINDS = ("429", "500", "503", "403", "drop", "lost", "slow")
+WEIGHTS = (3, 2, 1, 1, 2, 2, 1)
 REQUESTS_PER_SYNC = 7              # summary, listing, two workbooks read, two written, summary written
 DEFAULT_SCHEDULES = 24
 SWEEP_SCHEDULES = 200
