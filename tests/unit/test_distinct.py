@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from functions.distinct import combined_key, distinct_rows, joined_runs, rows_in
+from functions.distinct import combined_key, distinct_rows, joined_runs, rows_in, small_codes
 
 
 def test_keys_are_equal_exactly_where_every_column_agrees():
@@ -48,3 +50,45 @@ def test_joined_runs_joins_each_run_of_rows_with_the_separator():
     # runs: rows 0 | 1, 2 | 3
     assert joined_runs(texts, np.array([0, 1, 3]), ", ").tolist() == ["Maths", "Reading, Writing", "Maths"]
     assert joined_runs(texts[:0], np.array([], dtype=int), ", ").tolist() == []
+
+
+def test_small_codes_use_flags_and_narrow_whole_numbers_as_they_are():
+    codes, size = small_codes(np.array([True, False, True]))
+    assert codes.tolist() == [1, 0, 1] and size == 2
+    codes, size = small_codes(np.array([3, 5, 3]))            # offset from the smallest, 3
+    assert codes.tolist() == [0, 2, 0] and size == 4
+    # whole floats 2..4 with a blank: 2 -> 0, 4 -> 2, NaN -> one past the largest, 3
+    codes, size = small_codes(np.array([2.0, np.nan, 2.0, 4.0, np.nan]))
+    assert codes.tolist() == [0, 3, 0, 2, 3] and size == 4
+
+
+def test_small_codes_number_anything_else_as_pd_factorize_does():
+    codes, size = small_codes(np.array([0.5, 1.5, 0.5]))      # not whole: numbered in order
+    assert codes.tolist() == [0, 1, 0] and size == 2
+    codes, size = small_codes(np.array([0, 10 ** 9, 0]))      # too wide a range for its length
+    assert codes.tolist() == [0, 1, 0] and size == 2
+    # texts in runs: the runs' first values b, a, b numbered 0, 1, 0 and spread over the runs
+    codes, size = small_codes(np.array(["b", "b", "a", "a", "b", np.nan, np.nan], dtype=object))
+    assert codes.tolist() == [0, 0, 1, 1, 0, 2, 2] and size == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["a", "b", ""]), st.none(), st.just(float("nan")),
+                          st.integers(-2, 2)), min_size=1, max_size=40),
+       st.lists(st.one_of(st.integers(-3, 3).map(float), st.just(float("nan")), st.just(0.5)),
+                min_size=1, max_size=40))
+def test_small_codes_agree_with_pd_factorize(texts, numbers):
+    for column in (np.array(texts, dtype=object), np.array(sorted(texts, key=str), dtype=object),
+                   np.array(numbers), np.array([int(n) for n in numbers if n == n and n != 0.5] or [0])):
+        codes, size = small_codes(column)
+        expected, distinct = pd.factorize(column, use_na_sentinel=False)
+        assert (codes[:, None] == codes[None, :]).tolist() == (expected[:, None] == expected[None, :]).tolist()
+        assert codes.min() >= 0 and codes.max() < size
+        if column.dtype == object:
+            assert codes.tolist() == expected.tolist() and size == len(distinct)
+
+
+def test_small_codes_of_values_that_cannot_be_compared_fall_back_to_pd_factorize():
+    column = np.array(["a", pd.NA, pd.NA, "a"], dtype=object)     # "a" != pd.NA has no truth value
+    codes, size = small_codes(column)
+    assert codes.tolist() == pd.factorize(column, use_na_sentinel=False)[0].tolist() and size == 2
