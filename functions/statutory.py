@@ -30,7 +30,7 @@ import pandas as pd
 from functions import frames
 from functions.academic_year import is_academic_year, shift_academic_year
 from functions.aggregates.governors import GOVERNORS_COLUMNS, SMALL, SUPPRESSED
-from functions.distinct import distinct_rows, labels_for, rows_in
+from functions.distinct import distinct_rows, labels_for, rows_at, rows_in
 from functions.rounding import round_half_up
 
 OUTCOMES = ("high", "expected", "not met", "left out")
@@ -476,22 +476,45 @@ def _phonics_by_year2(results: pd.DataFrame, pupils: pd.DataFrame, rules: Statut
     (else the figure would be the retake's alone) and the retake has been typed (before June it
     would be the Year 1 figure again)."""
     retake_year = next(c.year_group for c in rules.columns if c.check == "phonics_retake")
-    year2 = pupils[pupils["year"] == retake_year][["academic_year", "workbook", "upn"]] \
-        .drop_duplicates(["academic_year", "upn"], keep="last")
-    if year2.empty:
+    year2 = np.flatnonzero((pupils["year"] == retake_year).to_numpy())
+    if not len(year2):
         return pd.DataFrame(columns=MEASURES)
-    first = results[results["check"] == "phonics"][["academic_year", "upn", "outcome"]].copy()
-    first["academic_year"] = first["academic_year"].map(lambda y: shift_academic_year(y, 1))
-    retake = results[results["check"] == "phonics_retake"][["academic_year", "upn", "outcome"]]
-    rows = year2.merge(first.rename(columns={"outcome": "first"}), on=["academic_year", "upn"], how="left") \
-        .merge(retake.rename(columns={"outcome": "retake"}), on=["academic_year", "upn"], how="left")
-    known = rows["first"].isin(COUNTED) | rows["retake"].isin(COUNTED)
-    shown = (rows["academic_year"].isin(set(rows.loc[rows["first"].notna(), "academic_year"]))
-             & rows["academic_year"].isin(set(retake["academic_year"])))
-    rows = rows[known & shown]
-    return pd.DataFrame({"academic_year": rows["academic_year"], "workbook": rows["workbook"],
-                         "upn": rows["upn"], "measure": "phonics_year2", "counted": True,
-                         "met": rows["first"].isin(MET) | rows["retake"].isin(MET), "score": np.nan})
+    year, upn = (pupils[c].to_numpy(object)[year2] for c in ("academic_year", "upn"))
+    last = _last_rows([year, upn])                  # a pupil's last row of the year
+    year, upn, workbook = year[last], upn[last], pupils["workbook"].to_numpy(object)[year2[last]]
+    check = results["check"].to_numpy(object)
+    result_year, result_upn, outcome = (results[c].to_numpy(object)
+                                        for c in ("academic_year", "upn", "outcome"))
+    taken = {}           # each Year 2 pupil's Year 1 mark (a year earlier) and retake; NaN: none
+    for name, shift in (("phonics", 1), ("phonics_retake", 0)):
+        mine = np.flatnonzero(check == name)
+        years = _shifted_years(result_year[mine], shift) if shift else result_year[mine]
+        found = rows_at([year, upn], [years, result_upn[mine]])     # one result per pupil and year
+        taken[name] = np.append(outcome[mine], np.nan)[found]
+        if name == "phonics_retake":
+            retaken_in = set(years)
+    first, retake = taken["phonics"], taken["phonics_retake"]
+    known = np.isin(first, COUNTED) | np.isin(retake, COUNTED)
+    shown = (np.isin(year, list(set(year[pd.notna(first)]))) & np.isin(year, list(retaken_in)))
+    keep = known & shown
+    return pd.DataFrame({"academic_year": year[keep], "workbook": workbook[keep], "upn": upn[keep],
+                         "measure": "phonics_year2", "counted": True,
+                         "met": (np.isin(first, MET) | np.isin(retake, MET))[keep], "score": np.nan})
+
+
+def _last_rows(columns: list[np.ndarray]) -> np.ndarray:
+    """Positions of the last row of each distinct combination of `columns`, in row order (what
+    `drop_duplicates(keep="last")` keeps)."""
+    key = distinct_rows(columns)[1]
+    last = np.empty(int(key.max(initial=-1)) + 1, np.int64)
+    last[key] = np.arange(len(key))              # repeated indexes: the last write wins
+    return np.sort(last)
+
+
+def _shifted_years(years: np.ndarray, by: int) -> np.ndarray:
+    """Each academic year `by` years later, worked out once per distinct year."""
+    codes, distinct = pd.factorize(years)
+    return np.array([*(shift_academic_year(y, by) for y in distinct), np.nan], dtype=object)[codes]
 
 
 # ---------------------------------------------------------------------------------------------
