@@ -528,30 +528,42 @@ def eyfs_baselines(results: pd.DataFrame, rules: StatutoryRules, fw: Any, academ
     school has, a pupil with every listed goal typed gets the end-of-Reception expectation, less
     `eyfs_emerging[fw.kind]` when any of them is `emerging`."""
     year = shift_academic_year(academic_year, -1)
-    goals = results[(results["check"] == "eyfs") & (results["academic_year"] == year)] \
-        .drop_duplicates(["upn", "subject"], keep="last")
+    goals = np.flatnonzero((results["check"] == "eyfs").to_numpy() & (results["academic_year"] == year).to_numpy())
+    upn, subject, outcome = (results[c].to_numpy(object)[goals] for c in ("upn", "subject", "outcome"))
+    if len(goals):
+        last = _last_rows([upn, subject])          # a goal typed twice: the last one read
+        upn, subject, outcome = upn[last], subject[last], outcome[last]
     school_subject = {s.casefold(): s for s in subjects}
     below = rules.eyfs_emerging.get(fw.kind, 0)
-    parts = []
-    for subject, listed in rules.eyfs_baseline.items():
-        if subject.casefold() not in school_subject:
+    parts: list[tuple[np.ndarray, str, np.ndarray]] = []
+    for name, listed in rules.eyfs_baseline.items():
+        if name.casefold() not in school_subject:
             continue
-        mine = goals["subject"].isin(listed).to_numpy()
-        upns, pupil = np.unique(goals["upn"].to_numpy(object)[mine], return_inverse=True)
+        mine = _is_in(subject, listed)
+        upns, pupil = np.unique(upn[mine], return_inverse=True)
         typed = np.bincount(pupil, minlength=len(upns))
-        emerging = np.bincount(pupil, weights=goals["outcome"].to_numpy(object)[mine] != "expected",
-                               minlength=len(upns)) > 0
+        emerging = np.bincount(pupil, weights=outcome[mine] != "expected", minlength=len(upns)) > 0
         complete = typed == len(listed)
         values = np.maximum(fw.end_of_year_value(0) - np.where(emerging[complete], below, 0),
                             fw.scale_min).astype(float)
-        parts.append(pd.DataFrame({
-            "upn": upns[complete], "subject": school_subject[subject.casefold()],
-            "label": labels_for(values, np.zeros(len(values), bool), fw), "value": values, "gd": False,
-            "window": 0, "origin": f"EYFS Profile {year}"}))
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+        parts.append((upns[complete], school_subject[name.casefold()], values))
+    count = sum(len(part[0]) for part in parts)
+    if not count:
         return pd.DataFrame(columns=frames.BASELINES)
-    return pd.concat(parts, ignore_index=True)[frames.BASELINES]
+    values = np.concatenate([value for _, _, value in parts])
+    return pd.DataFrame({
+        "upn": np.concatenate([upns for upns, _, _ in parts]),
+        "subject": np.concatenate([np.full(len(upns), name, dtype=object) for upns, name, _ in parts]),
+        "label": labels_for(values, np.zeros(count, bool), fw), "value": values,
+        "gd": np.zeros(count, bool), "window": np.zeros(count, np.int64),
+        "origin": np.full(count, f"EYFS Profile {year}", dtype=object)}, columns=frames.BASELINES)
+
+
+def _is_in(values: np.ndarray, allowed: Sequence[str]) -> np.ndarray:
+    """Whether each value is one of `allowed` (as `Series.isin`), tested once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    wanted = set(allowed)
+    return np.array([value in wanted for value in distinct] + [False], dtype=bool)[codes]
 
 
 def with_eyfs_baselines(baselines: pd.DataFrame, results: pd.DataFrame, rules: StatutoryRules,
@@ -660,8 +672,11 @@ def statutory_table(measures: pd.DataFrame, national: NationalFigures, rules: St
     rows = []
     order = rules.measures()
     years = [shift_academic_year(academic_year, -back) for back in range(rules.years_shown)]
+    by_year: dict[str, dict[str, dict]] = {}       # year -> measure -> its figures (the last row)
+    for row in table.to_dict("records"):
+        by_year.setdefault(row["academic_year"], {})[row["measure"]] = row
     for year in years:
-        mine = {row["measure"]: row for row in table[table["academic_year"] == year].to_dict("records")}
+        mine = by_year.get(year, {})
         if not mine:
             rows.append([year, "", "no statutory results recorded", 0] + [np.nan] * 3 + [""]
                         + [np.nan] * 5 + [""])
