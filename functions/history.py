@@ -81,18 +81,23 @@ def merge_history(existing: pd.DataFrame, new: pd.DataFrame, locked_windows: Col
     }, index=pd.RangeIndex(old.size + len(added)))[HISTORY_COLUMNS]
 
     frozen = changed & locked
-    frozen_at = before[frozen]
-    places = existing.index.to_numpy() if len(existing) else np.zeros(0, np.int64)
-    frozen_rows = pd.DataFrame({
-        **{c: old.texts(c, old.codes[c][frozen_at]) for c in ["Academic year", "Window", "Subject",
-                                                              "Label"]},
-        "Label_new": old.texts("Label", incoming.codes["Label"][taken[frozen]]),
-    }, index=places[frozen_at])
-    late = history[(history.index >= old.size) & history["Window"].isin(list(locked_windows))]
-    late.index = late.index - old.size + int(existing.attrs.get("rows", old.size))
-    problems = pd.concat([_frozen_changes(frozen_rows, header_row, workbook),
-                          _late_additions(late, header_row, workbook)], ignore_index=True)
-    return history, problems
+    late = old.size + np.flatnonzero(incoming.is_in("Window", locked_windows)[added])
+    problems = []
+    if frozen.any():
+        frozen_at = before[frozen]
+        places = existing.index.to_numpy()
+        frozen_rows = pd.DataFrame({
+            **{c: old.texts(c, old.codes[c][frozen_at]) for c in ["Academic year", "Window", "Subject",
+                                                                  "Label"]},
+            "Label_new": old.texts("Label", incoming.codes["Label"][taken[frozen]]),
+        }, index=places[frozen_at])
+        problems.append(_frozen_changes(frozen_rows, header_row, workbook))
+    if len(late):
+        late_rows = history.iloc[late]
+        late_rows.index = late_rows.index - old.size + int(existing.attrs.get("rows", old.size))
+        problems.append(_late_additions(late_rows, header_row, workbook))
+    return history, (pd.concat(problems, ignore_index=True) if problems
+                     else pd.DataFrame(columns=PROBLEMS))
 
 
 def open_rows(history: pd.DataFrame, years: int = 2) -> pd.DataFrame:
@@ -169,8 +174,8 @@ def _text_codes(rows: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray
     if not isinstance(values.dtype, pd.StringDtype):
         values = values.astype(object).where(values.notna(), "").astype(str)
     codes, distinct = pd.factorize(values.to_numpy(object))  # NaN (blank) -> -1
-    texts = pd.Series(distinct, dtype=object).str.strip().to_numpy(object)
-    return codes, np.append(texts, "")  # code -1 picks the last text: ""
+    texts = np.array([text.strip() for text in distinct] + [""], dtype=object)
+    return codes, texts  # code -1 picks the last text: ""
 
 
 def _values(rows: pd.DataFrame) -> np.ndarray:
