@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from functions.aggregates._measures import average
-from functions.distinct import rows_in
+from functions.distinct import rows_at
 from functions.framework import Framework
 from functions.rounding import round_half_up
 
@@ -32,12 +32,16 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
         .map(index).clip(upper=window),
     }).dropna(subset=["start", "end"])
     spans = spans[spans["end"] > spans["start"]].astype({"start": int, "end": int})
-    involved = school.loc[school["upn"].isin(spans["upn"]).to_numpy(),
-                          ["upn", "subject", "window", "value", "baseline", "baseline_window"]]
-    prior = involved[involved["baseline_window"] == 0].drop_duplicates(["upn", "subject"])
-    start = _value_at(spans, "start", involved, "value")
-    start = np.where(spans["start"].to_numpy() == 0, _value_at(spans, None, prior, "baseline"), start)
-    end = _value_at(spans, "end", involved, "value")
+    upn, subject = spans["upn"].to_numpy(object), spans["subject"].to_numpy(object)
+    first, last = spans["start"].to_numpy(), spans["end"].to_numpy()
+    keys = [school[column].to_numpy() for column in ("upn", "subject", "window")]
+    value = np.append(school["value"].to_numpy(float), np.nan)          # -1: the NaN at the end
+    # from before this year: the baseline of the pupil's first row with a window-0 baseline
+    prior = np.flatnonzero(school["baseline_window"].to_numpy() == 0)[::-1]   # rows_at finds the last
+    baseline = np.append(school["baseline"].to_numpy(float)[prior], np.nan)[
+        rows_at([upn, subject], [keys[0][prior], keys[1][prior]])]
+    start = np.where(first == 0, baseline, value[rows_at([upn, subject, first], keys)])
+    end = value[rows_at([upn, subject, last], keys)]
     progress = end - start
     measured = ~np.isnan(progress)
     spans = spans.assign(
@@ -53,13 +57,3 @@ def interventions(school: pd.DataFrame, taken: pd.DataFrame, fw: Framework, wind
         "Difference": round_half_up(mean_progress - mean_expected),
     }).rename_axis(["Intervention", "Subject"]).reset_index()
     return table[INTERVENTIONS_COLUMNS]
-
-
-def _value_at(spans: pd.DataFrame, window: str | None, rows: pd.DataFrame, column: str) -> np.ndarray:
-    """`column` of the row of `rows` with each span's pupil and subject (and the window in its
-    column `window`); NaN where there is none."""
-    keys = ["upn", "subject"] if window is None else ["upn", "subject", "window"]
-    wanted = spans[["upn", "subject"]] if window is None else \
-        spans[["upn", "subject"]].assign(window=spans[window])
-    row = rows_in(wanted, rows, keys)
-    return np.append(rows[column].to_numpy(float), np.nan)[row]     # -1: the NaN at the end
