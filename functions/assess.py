@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.distinct import distinct_rows, labels_for, rows_in
+from functions.distinct import distinct_rows, labels_for, rows_at
 from functions.framework import Framework
 
 KEYS = ["upn", "subject"]
@@ -97,22 +97,32 @@ def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> p
 def _baselines(out: pd.DataFrame, groups: np.ndarray, baselines: pd.DataFrame,
                fw: Framework) -> dict[str, np.ndarray]:
     """Per pupil x subject (group): its BASELINES row, else its first position of this year."""
+    count = int(groups.max(initial=-1)) + 1
     group_rows = np.unique(groups, return_index=True)[1]
-    listed = baselines.drop_duplicates(KEYS)
-    row = rows_in(out.iloc[group_rows], listed, KEYS)
-    given = listed[["value", "gd", "window", "origin"]].reset_index(drop=True).reindex(row)
+    # the first BASELINES row of each pupil x subject: rows_at finds the last, so look in reverse
+    listed = np.arange(len(baselines))[::-1]
+    row = rows_at([out[key].to_numpy()[group_rows] for key in KEYS],
+                  [baselines[key].to_numpy()[listed] for key in KEYS])
+    row = np.append(listed, -1)[row]          # -1: none
+
+    def given(column: str, blank: float | str | bool, kind: type) -> np.ndarray:
+        """The baseline row's `column` for each group; `blank` where it has none."""
+        values = np.append(baselines[column].to_numpy(), [blank])[row]   # -1: the blank at the end
+        return np.where(pd.isna(values), blank, values).astype(kind)
+
     placed = np.flatnonzero(out["value"].notna().to_numpy())
     placed = placed[np.lexsort((out["window"].to_numpy()[placed], groups[placed]))]
     first_rows = placed[np.unique(groups[placed], return_index=True)[1]]
-    first = pd.DataFrame({"value": out["value"].to_numpy()[first_rows],
-                          "gd": out["gd"].to_numpy()[first_rows],
-                          "window": out["window"].to_numpy()[first_rows]},
-                         index=groups[first_rows]).reindex(range(len(group_rows)))
-    missing = given["value"].isna().to_numpy()
-    value = np.where(missing, first["value"], given["value"]).astype(float)
-    gd = np.where(missing, first["gd"].fillna(False), given["gd"].fillna(False)).astype(bool)
-    window = np.where(missing, first["window"].fillna(0), given["window"]).astype(float)
-    origin = np.where(missing, "", given["origin"].fillna("")).astype(object)
+    first_value, first_gd, first_window = np.full(count, np.nan), np.zeros(count, bool), np.zeros(count)
+    first_value[groups[first_rows]] = out["value"].to_numpy(float)[first_rows]
+    first_gd[groups[first_rows]] = out["gd"].to_numpy(bool)[first_rows]
+    first_window[groups[first_rows]] = out["window"].to_numpy()[first_rows]
+    given_value = given("value", np.nan, float)
+    missing = np.isnan(given_value)
+    value = np.where(missing, first_value, given_value)
+    gd = np.where(missing, first_gd, given("gd", False, bool))
+    window = np.where(missing, first_window, given("window", np.nan, float))
+    origin = np.where(missing, "", given("origin", "", object)).astype(object)
     return {"value": value, "gd": gd, "window": window, "origin": origin,
             "origin_code": pd.factorize(origin)[0], "label": labels_for(value, gd, fw)}
 
