@@ -50,8 +50,9 @@ def ceiling_of(years: np.ndarray, fw: Framework) -> np.ndarray:
     return np.array(fw.end_of_year, dtype=float)[years] + offset
 
 
-def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> pd.DataFrame:
-    """POSITIONS + the ASSESSED columns of functions/frames.py (a new frame, same row order)."""
+def assess(positions: pd.DataFrame, baselines: pd.DataFrame | None, fw: Framework) -> pd.DataFrame:
+    """POSITIONS + the ASSESSED columns of functions/frames.py (a new frame, same row order).
+    `baselines` None: none (each pupil's progress counts from their first position)."""
     out = positions.reset_index(drop=True)
     per_window = fw.per_window
     year, window = out["year"].to_numpy(int), out["window"].to_numpy(int)
@@ -60,7 +61,8 @@ def assess(positions: pd.DataFrame, baselines: pd.DataFrame, fw: Framework) -> p
     status = status_codes(value, gd, expected, ceiling_of(year, fw), fw)
 
     groups = distinct_rows([out[key].to_numpy() for key in KEYS])[1]    # pupil x subject
-    base = _baselines(out, groups, baselines, fw)
+    base = _baselines(out, groups, pd.DataFrame(columns=frames.BASELINES) if baselines is None
+                      else baselines, fw)
     base_value, base_window = base["value"][groups], base["window"][groups]
     measurable = ~np.isnan(value) & ~np.isnan(base_value) & (window > base_window)
     progress = np.where(measurable, value - base_value, np.nan)

@@ -144,8 +144,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
                                         this_year, params.subjects)
     all_problems.append(baseline_problems(baseline_cells, fw))
     school = _school_frame(assess(positions_now, baselines, fw), pupils_now, fw)
-    school_last = _school_frame(assess(last_positions, build_baselines(
-        cells.iloc[0:0], last_positions.iloc[0:0], fw), fw), last_pupils, fw)
+    school_last = _school_frame(assess(last_positions, None, fw), last_pupils, fw)
 
     history_rows = pd.concat([_history_rows(school, this_year), _history_rows(school_last, last_year)],
                              ignore_index=True)

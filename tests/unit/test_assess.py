@@ -142,6 +142,14 @@ def test_progress_from_first_position_of_the_year():
         in row["reasons"]
 
 
+def test_no_baselines_at_all_counts_from_the_first_position_too():
+    # None (last year's positions, which have no baselines): the same as an empty BASELINES frame
+    row = one(POINTS, 3, 3, "18", baselines=None, earlier=[(1, "15")])
+    assert (row["baseline"], row["baseline_window"], row["progress"], row["expected_progress"]) == (
+        15, 1, 3, 2)
+    assert row["progress_status"] == "more than expected"
+
+
 def test_no_progress_is_measured_at_the_baseline_window_itself():
     row = one(POINTS, 3, 1, "15")
     assert math.isnan(row["progress"]) and row["progress_status"] == ""
