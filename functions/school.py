@@ -262,9 +262,11 @@ def _school_frame(assessed: pd.DataFrame, pupils: pd.DataFrame, fw: Framework) -
 
 def _history_rows(school: pd.DataFrame, academic_year: str) -> pd.DataFrame:
     """One History row per pupil x subject x window with a position or a mark."""
-    recorded = school.loc[(school["label"] != "") | (school["mark"] != ""),
-                          ["window_name", "upn", "pupil", "year", "class_name", "subject", "label",
-                           "mark", "value", "source"]]
+    label, mark = school["label"].to_numpy(object), school["mark"].to_numpy(object)
+    rows = np.flatnonzero((label != "") | (mark != ""))
+    recorded = school[["window_name", "upn", "pupil", "year", "class_name", "subject", "value",
+                       "source"]].iloc[rows]
+    source = recorded["source"].to_numpy(object)
     return pd.DataFrame({
         "Academic year": academic_year,
         "Window": recorded["window_name"],
@@ -273,9 +275,11 @@ def _history_rows(school: pd.DataFrame, academic_year: str) -> pd.DataFrame:
         "Year": recorded["year"],
         "Class": recorded["class_name"],
         "Subject": recorded["subject"],
-        "Label": recorded["label"].where(recorded["label"] != "", recorded["mark"]),
+        "Label": pd.Series(np.where(label[rows] != "", label[rows], mark[rows]), index=recorded.index,
+                           dtype=school["label"].dtype),
         "Value": recorded["value"],
-        "Source": recorded["source"].where(recorded["source"] != "", "teacher"),
+        "Source": pd.Series(np.where(source != "", source, "teacher"), index=recorded.index,
+                            dtype=school["source"].dtype),
     }, columns=[c for c in HISTORY_COLUMNS if c != "Recorded at"])
 
 
