@@ -139,6 +139,7 @@ def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, a
     subjects, classes = rows["subject"].to_numpy(object), rows["class_name"].to_numpy(object)
     window_name = fw.windows[window - 1]
     members = membership(rows)
+    member_matrix = members.to_numpy(bool)
     out: list[dict] = []
     for subject in pd.unique(subjects):
         in_subject = subjects == subject
@@ -158,10 +159,11 @@ def judgements_against_tests(school: pd.DataFrame, fw: Framework, window: int, a
                             **{"Agreement %": round_half_up(agree),
                                "Mean difference": round_half_up(mean), "Leans": _leans(mean),
                                "Flag": flag}))
-        group_members = members[in_subject]
-        genders = [c for c in group_members.columns if c.startswith("Gender: ") and group_members[c].any()]
-        for group in group_members.columns:
-            inside = group_members[group].to_numpy()
+        group_members = member_matrix[in_subject]
+        genders = [c for i, c in enumerate(members.columns)
+                   if c.startswith("Gender: ") and group_members[:, i].any()]
+        for i, group in enumerate(members.columns):
+            inside = group_members[:, i]
             if not inside.any():
                 continue
             n, agree, mean, _ = _stats(mine[inside])

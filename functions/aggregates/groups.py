@@ -55,17 +55,17 @@ def groups(school: pd.DataFrame, window: int, counted_marks: Collection[str]) ->
     members = membership(rows)
     member_matrix = members.to_numpy(dtype=float)
     parts = counts(rows, counted_marks)[_SUMMED].to_numpy(dtype=float)
-    inside_by_subject, total_by_subject = [], []
-    for subject in subject_order(rows["subject"]):
-        in_subject = (rows["subject"] == subject).to_numpy()
-        inside = member_matrix[in_subject].T @ parts[in_subject]
-        inside_by_subject.append(pd.DataFrame(inside, columns=_SUMMED, index=pd.MultiIndex.from_product(
-            [[subject], members.columns], names=["Subject", "Group"])))
-        total_by_subject.append(np.broadcast_to(parts[in_subject].sum(axis=0), inside.shape))
-    if not inside_by_subject:
+    subject, listed = rows["subject"].to_numpy(object), subject_order(rows["subject"])
+    if not listed:
         return pd.DataFrame(columns=GROUPS_COLUMNS)
-    inside = pd.concat(inside_by_subject)
-    outside = pd.DataFrame(np.vstack(total_by_subject), columns=_SUMMED, index=inside.index) - inside
+    inside_by_subject, total_by_subject = [], []
+    for name in listed:
+        in_subject = subject == name
+        inside_by_subject.append(member_matrix[in_subject].T @ parts[in_subject])
+        total_by_subject.append(np.broadcast_to(parts[in_subject].sum(axis=0), inside_by_subject[-1].shape))
+    index = pd.MultiIndex.from_product([listed, members.columns], names=["Subject", "Group"])
+    inside = pd.DataFrame(np.vstack(inside_by_subject), columns=_SUMMED, index=index)
+    outside = pd.DataFrame(np.vstack(total_by_subject), columns=_SUMMED, index=index) - inside
     table = _compare(inside, outside)
     table = table[table["Pupils in group"] > 0].reset_index()
     subjects = {s: i for i, s in enumerate(subject_order(school["subject"]))}
