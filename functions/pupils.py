@@ -75,9 +75,10 @@ def validate_pupils(pupils: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     wrong_letter = well_formed & upns.str[0].ne(expected_letter)
     repeated = well_formed & pupils.duplicated(["workbook", "upn"])
     on_roll = well_formed & ~repeated & pupils["left_on"].isna()
-    first_workbook = pupils[on_roll].groupby(["academic_year", "upn"])["workbook"].transform("first")
+    rolls = pupils.loc[on_roll, ["academic_year", "upn", "workbook"]]
+    first_workbook = rolls.groupby(["academic_year", "upn"])["workbook"].transform("first")
     in_two = pd.Series(False, index=pupils.index)
-    in_two[on_roll] = pupils.loc[on_roll].duplicated(["academic_year", "upn"])
+    in_two[on_roll] = rolls.duplicated(["academic_year", "upn"])
     problems = _joined([
         _problems(pupils, blank, "", "the pupil's UPN (this pupil is left out)", "error"),
         _problems(pupils, malformed, upns, "a UPN: a letter, 11 digits, then a digit or a letter "

@@ -85,8 +85,8 @@ def _read_with_calamine(path: Path, percent: dict[str, set[tuple[int, int]]]) ->
     book = CalamineWorkbook.from_path(str(path))
     try:
         values = {
-            sheet.name: [[value if (kind := type(value)) is str and value else None if kind is str
-                          else _as_openpyxl_reads(value) for value in row]
+            # text as it is, empty text (a blank cell) as None; anything else converted
+            sheet.name: [[value or None if type(value) is str else _as_openpyxl_reads(value) for value in row]
                          for row in book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)]
             for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet
         }

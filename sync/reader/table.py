@@ -145,7 +145,7 @@ def read_table(title: str, rows: Rows, known: Iterable[str], problems: ProblemLo
     """
     known = list(known)
     lookup = canonical_lookup(known)
-    width = max((len(row) for row in rows), default=0)
+    width = max(map(len, rows), default=0)
     used = [BodyRow(number, row if len(row) == width else [*row, *[None] * (width - len(row))])
             for number, row in enumerate(rows, start=1)
             # most rows start with a value (a UPN), and are seen to be used without a loop
