@@ -25,9 +25,10 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -361,9 +362,10 @@ def _read_with_openpyxl(path: Path) -> Workbook:
         book.close()
 
 
-def _cell(sheet: AnySheet, value: Any) -> Cell:
-    """A cell whose text stays text: openpyxl would otherwise turn "=..." into a formula."""
-    cell = Cell(sheet, row=1, column=1, value=value)  # append() places it
+def _cell(sheet: AnySheet, value: Any, style: StyleArray | None = None) -> Cell:
+    """A cell whose text stays text: openpyxl would otherwise turn "=..." into a formula; in
+    this style (a copy of it), if given."""
+    cell = Cell(sheet, row=1, column=1, value=value, style_array=style)  # append() places it
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
@@ -386,13 +388,12 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
     """
     top = 2 if tab.note else 1
     last_row = top + max(len(tab.rows), 1)
-    for column, name in enumerate(tab.header, start=1):
-        width = tab.widths.get(name, max(10.0, min(40.0, len(name) + 3)))
+    widths = [float(tab.widths.get(name, max(10.0, min(40.0, len(name) + 3)))) for name in tab.header]
+    for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     if tab.freeze_rows or tab.freeze_cols:
         sheet.freeze_panes = f"{get_column_letter(tab.freeze_cols + 1)}{top + tab.freeze_rows}"
     _print_setup(sheet, tab, top)
-    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(tab.header) + 1)]
     _row_heights(sheet, tab, top, widths)
     if isinstance(sheet, WriteOnlyWorksheet):   # everything above the rows is set: write it
         writer = _StreamedSheetWriter(sheet)
@@ -402,10 +403,15 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
         note = _cell(sheet, tab.note)
         note.font = NOTE_FONT
         sheet.append([note])
-    sheet.append([_header_cell(sheet, name) for name in tab.header])
+    sheet.append(_header_cells(sheet, tab.header))
     wrapped = set(tab.wrap)
-    styles = [_number_style(sheet, tab.formats.get(name), name in wrapped, top=bool(wrapped))
-              for name in tab.header]
+    made: dict[tuple[str | None, bool], StyleArray | None] = {}   # columns alike share a style
+    styles = []
+    for name in tab.header:
+        kind = (tab.formats.get(name), name in wrapped)
+        if kind not in made:
+            made[kind] = _number_style(sheet, kind[0], kind[1], top=bool(wrapped))
+        styles.append(made[kind])
     if isinstance(sheet, WriteOnlyWorksheet):
         _stream_body(sheet, styles, top, written_as_they_are(tab.rows))
         for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
@@ -413,14 +419,16 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
     else:
         for values in tab.rows or [[]]:
             sheet.append(_body_row(sheet, values, styles))
+    fills: dict[str, int] = {}
     for column, name in enumerate(tab.header, start=1):
         letter = get_column_letter(column)
         for value, colour in tab.colour_by.get(name, {}).items():
+            if colour not in fills:
+                fills[colour] = _fill_style(sheet, colour)
+            # a rule as openpyxl's CellIsRule makes it, with its fill's number already known
             sheet.conditional_formatting.add(
                 f"{letter}{top + 1}:{letter}{last_row}",
-                CellIsRule(operator="equal", formula=[f'"{value}"'],
-                           fill=PatternFill("solid", fgColor=colour)),
-            )
+                Rule(type="cellIs", operator="equal", formula=[f'"{value}"'], dxfId=fills[colour]))
     if tab.header:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(tab.header))}{last_row}"
     if tab.hidden:
@@ -512,12 +520,27 @@ class _RowHeight(RowDimension):
         return iter(self._attributes)
 
 
-def _header_cell(sheet: AnySheet, name: str) -> Cell:
-    cell = _cell(sheet, name)
-    cell.font = HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = HEADER_ALIGNMENT
-    return cell
+def _fill_style(sheet: AnySheet, colour: str) -> int:
+    """The number of a colour's fill among the workbook's conditional formats' styles, as
+    openpyxl gives it to each rule with that fill when the sheet is written (the list gains the
+    fill then if new; a rule without a `dxf` of its own keeps its number): worked out once per
+    colour of a tab rather than compared with every style of the list for every rule."""
+    return cast(Any, sheet).parent._differential_styles.add(
+        DifferentialStyle(fill=PatternFill("solid", fgColor=colour)))
+
+
+def _header_cells(sheet: AnySheet, names: list[str]) -> list[Cell]:
+    """The header's cells: bold text on a fill, wrapped, at the top. The style is set on the
+    first (the workbook's lists of fonts, fills and alignments gain them then) and shared by the
+    others (each set would look them up again)."""
+    if not names:
+        return []
+    first = _cell(sheet, names[0])
+    first.font = HEADER_FONT
+    first.fill = HEADER_FILL
+    first.alignment = HEADER_ALIGNMENT
+    style = first._style  # type: ignore[attr-defined]  # openpyxl's style array
+    return [first, *(_cell(sheet, name, style) for name in names[1:])]
 
 
 def _number_style(sheet: AnySheet, number_format: str | None, wrap: bool = False,
@@ -560,16 +583,16 @@ def written_as_they_are(rows: list[list[object]]) -> bool:
     surrogate, U+FFFE and U+FFFF) or is longer than a cell holds (openpyxl cuts it). One search
     over all the texts, instead of openpyxl's check of each cell."""
     texts = [value for row in rows for value in row if type(value) is str]
-    joined = "".join(texts)
-    return (ILLEGAL_CHARACTERS_RE.search(joined) is None and _NOT_XML.search(joined) is None
+    return (_NOT_WRITTEN.search("".join(texts)) is None
             and max(map(len, texts), default=0) <= MAX_CELL_TEXT)
 
 
 MAX_CELL_TEXT = 32767
 """The most characters a cell holds (openpyxl cuts a longer text)."""
 
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
-"""Characters no XML text may hold that openpyxl lets through (lxml refuses them when it writes)."""
+_NOT_WRITTEN = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|[\ud800-\udfff\ufffe\uffff]")
+"""A character openpyxl refuses (ILLEGAL_CHARACTERS_RE: C0 controls but tab, line feed and
+carriage return) or one no XML text may hold that openpyxl lets through (lxml refuses it)."""
 
 
 class _Column(NamedTuple):
@@ -600,9 +623,10 @@ def _row_xml(values: list[Any], row_index: int, columns: list[_Column],
     row = str(row_index)
     parts = [f'<row r="{row}"', *(f' {name}="{value}"' for name, value in attributes), ">"]
     add = parts.append
-    width = len(columns)
-    for column, value in enumerate(values):
-        letter, style, keep_blank = columns[column] if column < width else (get_column_letter(column + 1), "", False)
+    if len(values) > len(columns):   # values beyond the header: unformatted
+        columns = [*columns, *(_Column(get_column_letter(column), "", False)
+                               for column in range(len(columns) + 1, len(values) + 1))]
+    for value, (letter, style, keep_blank) in zip(values, columns, strict=False):
         kind = type(value)
         if kind is str and value:
             space = ' xml:space="preserve"' if value != value.strip() else ""

@@ -238,3 +238,37 @@ def test_streamed_rows_are_byte_for_byte_what_openpyxl_writes(rows, formats, wra
     tab = Tab(title="Mixed", header=header, rows=rows, wrap=["Second"] if wrap else [],
               formats={name: found for name, found in zip(header, formats, strict=True) if found})
     assert _parts(tab, True) == _parts(tab, False)
+
+
+def test_the_written_check_finds_what_openpyxl_or_xml_refuses_and_nothing_else():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        character = chr(code)
+        refused = (ILLEGAL_CHARACTERS_RE.search(character) is not None
+                   or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF))
+        assert written_as_they_are([["a" + character]]) is not refused, hex(code)
+
+
+def test_header_cells_are_bold_on_their_fill_and_conditional_colours_keep_their_fills(tmp_path):
+    # two tabs sharing a colour and each with one of its own: every rule's fill is its colour
+    first = Tab(title="First", header=["Name", "Status", "Watch"], rows=[["a", "Behind", "Yes"]],
+                colour_by={"Status": {"Behind": "FFC7CE", "Ahead": "C6EFCE"}, "Watch": {"Yes": "FFC7CE"}})
+    second = Tab(title="Second", header=["Status"], rows=[["On track"]],
+                 colour_by={"Status": {"On track": "FFEB9C", "Behind": "FFC7CE"}})
+    book = Workbook(write_only=True)
+    for tab in (first, second):
+        render_tab(book.create_sheet(tab.title), tab)
+    book.save(tmp_path / "colours.xlsx")
+    written = load_workbook(tmp_path / "colours.xlsx")
+    for sheet, tab in zip(written.worksheets, (first, second), strict=True):
+        for cell in sheet[1]:
+            assert (cell.font.b, cell.fill.fgColor.rgb, cell.alignment.wrap_text, cell.alignment.vertical) == (
+                True, "00DDE5F0", True, "top")
+        fills = {(str(ranges.sqref), rule.formula[0]): rule.dxf.fill.fgColor.rgb
+                 for ranges in sheet.conditional_formatting for rule in ranges.rules}
+        expected = {(f"{letter}2", f'"{value}"'): f"00{colour}"
+                    for letter, name in zip("ABC", tab.header, strict=False)
+                    for value, colour in tab.colour_by.get(name, {}).items()}
+        assert fills == expected
+    assert len(written._differential_styles.dxf) == 3     # each colour's fill once
