@@ -12,6 +12,7 @@ import textwrap
 import warnings
 import weakref
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from datetime import date, datetime
 from functools import lru_cache
 from math import isfinite
@@ -413,9 +414,7 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
             made[kind] = _number_style(sheet, kind[0], kind[1], top=bool(wrapped))
         styles.append(made[kind])
     if isinstance(sheet, WriteOnlyWorksheet):
-        _stream_body(sheet, styles, top, written_as_they_are(tab.rows))
-        for values in tab.rows or [[]]:  # no rows: one empty row, formatted, under the header
-            sheet.append(values)
+        _stream_body(sheet, styles, top, tab.rows or [[]])  # no rows: one empty row, formatted
     else:
         for values in tab.rows or [[]]:
             sheet.append(_body_row(sheet, values, styles))
@@ -648,15 +647,18 @@ def _row_xml(values: list[Any], row_index: int, columns: list[_Column],
 
 
 class _StreamedSheetWriter(WorksheetWriter):
-    """openpyxl's writer of a write-only worksheet (3.1, pinned) that writes a row given as XML
-    (`_row_xml`) straight into the sheet's file, and every other row (note, header, a row with a
-    value of another kind) as openpyxl does.
+    """openpyxl's writer of a write-only worksheet (3.1, pinned) that also writes a tab's body
+    (`write_body`): each row of plain values as XML made here (`_row_xml`), straight into the
+    sheet's file, and any other row as openpyxl does.
 
     Why: openpyxl writes every cell through lxml's incremental writer, element by element (a
-    cell of text is three), which was most of a sync's writing time; a body row's XML is made
-    here as one string. lxml writes into this writer's own file, so what it holds is flushed
-    before a row is written beside it. The sheet's bytes are the same
+    cell of text is three), and takes each row through its generator of appended rows; that was
+    most of a sync's writing time. lxml writes into this writer's own file, so what it holds is
+    flushed before rows are written beside it. The sheet's bytes are the same
     (tests/unit/test_xlsx_stream.py compares them with openpyxl's)."""
+
+    ROWS_AT_ONCE = 500
+    """Body rows joined into one write (a bounded piece of a long tab held in memory)."""
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         path = create_temporary_file()   # openpyxl's: removed once the workbook is saved
@@ -664,13 +666,48 @@ class _StreamedSheetWriter(WorksheetWriter):
         self._close_file = weakref.finalize(self, self._file.close)
         super().__init__(sheet, out=self._file)   # lxml writes into the open file
         self.out = path                  # what the workbook's writer copies into the archive
+        self._rows_writer: Any = None
 
     def write_row(self, xf: Any, row: Any, row_idx: int) -> None:
-        if type(row) is bytes:
-            xf.flush()
-            self._file.write(row)
-        else:
-            super().write_row(xf, row, row_idx)
+        """An appended row (note, header), as openpyxl writes it; `xf` writes inside the
+        sheet's rows, where `write_body` then writes."""
+        self._rows_writer = xf
+        super().write_row(xf, row, row_idx)
+
+    def write_body(self, rows: list[list[Any]], first: int, columns: list[_Column],
+                   styles: list[StyleArray | None], checked: bool) -> None:
+        """The body's rows from row `first` on, right after the appended rows (at least one: the
+        header), each cell in its column's style: as XML made from its plain values
+        (`_row_xml`), or, for a row it does not make and for every row of a tab whose texts are
+        not `checked` (`written_as_they_are`: openpyxl must refuse or cut one), openpyxl's cells
+        made by `_body_row`. Nothing is appended after the body (openpyxl's count of rows does
+        not include it)."""
+        xf, sheet = self._rows_writer, cast(Any, self.ws)
+        heights = sheet.row_dimensions
+        made: list[bytes] = []
+        try:
+            for index, values in enumerate(rows, start=first):
+                xml = _row_xml(values, index, columns, heights.get(index, ())) if checked else None
+                if xml is None:
+                    self._write_made(made)
+                    super().write_row(xf, sheet._values_to_row(_body_row(sheet, values, styles), index), index)
+                    continue
+                made.append(xml)
+                if len(made) == self.ROWS_AT_ONCE:
+                    self._write_made(made)
+            self._write_made(made)
+        except BaseException as error:
+            # a row openpyxl refuses (a text it cannot write) ends its generator of rows, as it
+            # does when the row is appended: nothing is left half written for later
+            with suppress(BaseException):
+                sheet._rows.throw(error)
+            raise
+
+    def _write_made(self, made: list[bytes]) -> None:
+        if made:
+            self._rows_writer.flush()   # what lxml holds goes first
+            self._file.write(b"".join(made))
+            made.clear()
 
     def close(self) -> None:
         super().close()
@@ -678,12 +715,10 @@ class _StreamedSheetWriter(WorksheetWriter):
 
 
 def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top: int,
-                 checked: bool) -> None:
-    """Let a write-only sheet written by `_StreamedSheetWriter` write each body row (below row
-    `top`: note, header) as XML made from its plain values (`_row_xml`), each cell in its
-    column's style, as `_body_row` makes its cells for a normal sheet. A row `_row_xml` does not
-    make, and every row of a tab whose texts are not `checked` (`written_as_they_are`: openpyxl
-    must refuse or cut one), goes through `_body_row` and openpyxl's own writing."""
+                 rows: list[list[Any]]) -> None:
+    """Write a tab's body into a write-only sheet written by `_StreamedSheetWriter` (its note
+    and header appended): each row's cells in its column's style, as `_body_row` makes them for
+    a normal sheet."""
     book = cast(Any, sheet).parent
     # each style's number as openpyxl gives it when a cell is written (the workbook's list of
     # styles gains it here, once, column by column)
@@ -691,18 +726,8 @@ def _stream_body(sheet: WriteOnlyWorksheet, styles: list[StyleArray | None], top
                        f' s="{book._cell_styles.add(style)}"' if style is not None and any(style) else "",
                        style is not None and any(style))
                for column, style in enumerate(styles, start=1)]
-    writer = cast(Any, sheet)   # openpyxl calls its _values_to_row for every appended row
-    own = writer._values_to_row
-    rows = writer.row_dimensions
-
-    def values_to_row(values: list[Any], row_index: int) -> Any:
-        if row_index > top:
-            if checked and (xml := _row_xml(values, row_index, columns, rows.get(row_index, ()))) is not None:
-                return xml
-            values = _body_row(writer, values, styles)
-        return own(values, row_index)
-
-    writer._values_to_row = values_to_row
+    cast(_StreamedSheetWriter, cast(Any, sheet)._writer).write_body(
+        rows, top + 1, columns, styles, written_as_they_are(rows))
 
 
 def page_setup_properties(sheet: AnySheet) -> PageSetupProperties:

@@ -272,3 +272,14 @@ def test_header_cells_are_bold_on_their_fill_and_conditional_colours_keep_their_
                     for value, colour in tab.colour_by.get(name, {}).items()}
         assert fills == expected
     assert len(written._differential_styles.dxf) == 3     # each colour's fill once
+
+
+def test_a_long_body_with_rows_openpyxl_writes_among_them_is_byte_for_byte_openpyxl_s():
+    # rows joined a few hundred at a time, a row of other values (openpyxl's) between them
+    rows: list[list[object]] = [[f"pupil {at}", at * 0.5, None if at % 3 else "x"] for at in range(1201)]
+    rows[700][2] = True
+    rows[1000] = [date(2026, 9, 1)]
+    tab = Tab(title="Mixed", header=["Name", "Score", "Flag"], rows=rows, formats={"Score": "0.0"})
+    streamed = _parts(tab, True)
+    assert streamed == _parts(tab, False)
+    assert b'<row r="702"><c r="A702" t="inlineStr"><is><t>pupil 700</t></is></c>' in streamed["xl/worksheets/sheet1.xml"]
