@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.formatting.formatting import ConditionalFormatting
 from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
@@ -420,14 +421,16 @@ def render_tab(sheet: AnySheet, tab: Tab) -> None:
             sheet.append(_body_row(sheet, values, styles))
     fills: dict[str, int] = {}
     for column, name in enumerate(tab.header, start=1):
+        if not tab.colour_by.get(name):
+            continue
         letter = get_column_letter(column)
-        for value, colour in tab.colour_by.get(name, {}).items():
+        cells = ConditionalFormatting(f"{letter}{top + 1}:{letter}{last_row}")   # the column's rules'
+        for value, colour in tab.colour_by[name].items():
             if colour not in fills:
                 fills[colour] = _fill_style(sheet, colour)
             # a rule as openpyxl's CellIsRule makes it, with its fill's number already known
             sheet.conditional_formatting.add(
-                f"{letter}{top + 1}:{letter}{last_row}",
-                Rule(type="cellIs", operator="equal", formula=[f'"{value}"'], dxfId=fills[colour]))
+                cells, Rule(type="cellIs", operator="equal", formula=[f'"{value}"'], dxfId=fills[colour]))
     if tab.header:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(tab.header))}{last_row}"
     if tab.hidden:
