@@ -363,6 +363,13 @@ class LocalStore:
         except MemoryError:
             raise
         except Exception as error:   # noqa: BLE001 - a damaged file can fail in any parser's way
+            if _is_compound_file(path):
+                raise UnreadableWorkbook(
+                    f"{path.name} has a password to open it, or is an old .xls file.",
+                    found="a workbook with a password to open it (or an old .xls file renamed .xlsx)",
+                    expected=("the workbook without a password to open it, saved as .xlsx: in Excel, File > "
+                              "Info > Protect Workbook > Encrypt with Password, clear the password and save "
+                              "(this class is left out until then)")) from error
             raise UnreadableWorkbook(f"{path.name} is not a workbook Excel can open.") from error
 
     def _replace(self, path: Path, book: XlsxWorkbook) -> None:
@@ -423,6 +430,19 @@ def _zip_of(path: Path) -> Iterator[zipfile.ZipFile | None]:
         return
     with zipfile.ZipFile(path) as archive:
         yield archive
+
+
+COMPOUND_FILE = bytes.fromhex("d0cf11e0a1b11ae1")
+"""How an OLE compound file starts: what Excel saves a workbook with a password to open in (the
+.xlsx inside is encrypted), and the old .xls format."""
+
+
+def _is_compound_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(len(COMPOUND_FILE)) == COMPOUND_FILE
+    except OSError:
+        return False
 
 
 def _check_unpacked_size(path: Path, archive: zipfile.ZipFile | None) -> None:
