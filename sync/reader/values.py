@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from functions.academic_year import academic_year_starting
 from sync.reader.table import is_blank, is_error_value
@@ -61,7 +62,17 @@ def parse_text(value: object) -> str | None:
 
 
 def clean_upn(value: object) -> str:
-    """A UPN as compared everywhere: spaces removed, upper case; "" for a blank cell."""
-    if type(value) is str:   # most cells: without a call
+    """A UPN as compared everywhere: spaces removed, upper case; "" for a blank cell. A UPN
+    pasted from a web page or another program may carry characters nobody sees (a zero-width
+    space, a byte-order mark) or full-width digits: those are taken out or made plain."""
+    if type(value) is str and value.isascii():   # most cells: without a call
         return "".join(value.split()).upper()
-    return "" if is_blank(value) else "".join(str(value).split()).upper()
+    if is_blank(value):
+        return ""
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", str(value)))
+    return "".join(text.split()).upper()
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+"""Format characters that show as nothing: soft hyphen, zero-width spaces and joiners, direction
+marks and embeddings, word joiner, byte-order mark."""

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from sync.reader import check_pupils, read_class_workbook
 from sync.reader.table import is_blank
+from sync.reader.values import clean_upn
 from tests.unit.reader_workbooks import ANN, BOB, SUBJECTS, WINDOWS, class_tab
 
 cell_values = st.one_of(
@@ -44,3 +45,27 @@ def test_every_judgement_cell_is_a_cell_row_or_a_problem(judgements):
                 continue
             cell = f"{letter}{number}"
             assert cell in kept or cell in problems or f"A{number}" in problems, cell
+
+
+UPN_TEXT = st.from_regex(r"[A-Za-z][0-9]{12}", fullmatch=True)
+INVISIBLE = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u200e", "\u2060", "\ufeff", "\u00ad"])
+
+
+@given(UPN_TEXT, st.lists(st.tuples(st.integers(0, 13), INVISIBLE), max_size=3))
+def test_a_upn_pasted_with_invisible_characters_is_the_same_upn(upn, inserts):
+    pasted = upn
+    for at, character in inserts:
+        pasted = pasted[:at] + character + pasted[at:]
+    assert clean_upn(pasted) == upn.upper()
+
+
+@given(UPN_TEXT)
+def test_a_upn_in_full_width_characters_is_the_same_upn(upn):
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in upn)     # "Ａ１２…": what some input methods type
+    assert clean_upn(f" {wide}\u00a0") == upn.upper()
+
+
+def test_a_upn_is_upper_case_without_spaces():
+    assert clean_upn(" a123 456 789 012 ") == "A123456789012"
+    assert clean_upn("\ufeffA123456789012\u200b") == "A123456789012"
+    assert clean_upn(None) == "" and clean_upn("") == ""
