@@ -106,7 +106,7 @@ def current_window_index(cells: pd.DataFrame, fw: Framework, named: str | None) 
     with anything entered in Judgements this year, else the first."""
     if named:
         return list(fw.windows).index(named) + 1
-    judged = cells.loc[cells["tab"] == "Judgements", "window"]
+    judged = cells["window"].to_numpy(object)[cells["tab"].to_numpy(object) == "Judgements"]
     indexes = [fw.windows.index(name) + 1 for name in set(judged) if name in fw.windows]
     return max(indexes, default=1)
 
@@ -121,11 +121,15 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     this_year = params.academic_year
     last_year = previous_academic_year(this_year)
     by_year = {}
+    # each frame's academic years as an array, compared once per year (text Series compare slowly)
+    pupils_year, cells_year, ticks_year = (frame["academic_year"].to_numpy(object)
+                                           for frame in (pupils, cells, ticks))
+    in_baseline = cells["window"].to_numpy(object) == "Baseline"
     for year, ends in ((last_year, shift_year_ends(params.window_ends, -1)),
                        (this_year, params.window_ends)):
-        year_pupils = pupils[pupils["academic_year"] == year]
-        year_cells = cells[(cells["academic_year"] == year) & (cells["window"] != "Baseline")]
-        year_ticks = ticks[ticks["academic_year"] == year]
+        year_pupils = pupils[pupils_year == year]
+        year_cells = cells[(cells_year == year) & ~in_baseline]
+        year_ticks = ticks[ticks_year == year]
         window = (current_window_index(year_cells, fw, params.current_window)
                   if year == this_year else len(fw.windows))
         positions, year_problems = build_positions(year_cells, year_ticks, data.statements,
@@ -136,7 +140,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
 
     last_pupils, last_positions, _ = by_year[last_year]
     pupils_now, positions_now, window = by_year[this_year]
-    baseline_cells = cells[(cells["academic_year"] == this_year) & (cells["window"] == "Baseline")]
+    baseline_cells = cells[(cells_year == this_year) & in_baseline]
     baselines = build_baselines(baseline_cells, last_positions, fw, previous_year=last_year)
     statutory_results = _statutory_results(data, params, all_problems)
     if statutory_results is not None and params.statutory is not None:     # the EYFS Profile: Year 1's baseline when nothing else is
@@ -155,7 +159,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
     counted = fw.marks_in_percentages
     summary = aggregates.summary(school, window, counted)
     groups = aggregates.groups(school, window, counted)
-    interventions = data.interventions[data.interventions["upn"].isin(set(pupils_now["upn"]))]
+    interventions = data.interventions[data.interventions["upn"].isin(pupils_now["upn"].to_numpy(object))]
     current = school.loc[school["window"] == window, [*CLASS_SUMMARY_COLUMNS, *_CLASS_SUMMARY_READS]]
     governors = aggregates.governors(summary, groups)
     statutory = _statutory(statutory_results, data, params, school, school_last, window)
@@ -169,7 +173,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
         window_name=fw.windows[window - 1],
         school=school,
         class_summary=_class_summary(current, pupils_now, params.window_ends[window - 1]),
-        current_workbooks=sorted(set(pupils_now["workbook"]) | set(classes_now)),
+        current_workbooks=sorted(set(pupils_now["workbook"].to_numpy(object)) | set(classes_now)),
         problems=_problem_table(all_problems),
         summary=summary,
         groups=groups,
@@ -182,7 +186,7 @@ def assess_school(data, params: SchoolParameters, existing_history: pd.DataFrame
         governors=governors,
         history=history,
         **{key: value for key, value in statutory.items() if value is not None},
-        next_step=next_step(this_year, list(classes_now), set(pupils_now["workbook"])),
+        next_step=next_step(this_year, list(classes_now), set(pupils_now["workbook"].to_numpy(object))),
         progress_note=progress_note(fw, window),
     )
 
