@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from functions import frames
-from functions.distinct import distinct_rows, labels_for, rows_in
+from functions.distinct import distinct_rows, labels_for, rows_at, rows_in
 from functions.framework import Framework
 from functions.rounding import round_half_up, without_noise
 
@@ -42,14 +42,15 @@ def grid_suggestions(ticks: pd.DataFrame, statements: pd.DataFrame, bands: pd.Da
     # one grid tab per subject in a workbook: a statement's number names it
     statement = rows_in(ticks, statements, ["workbook", "subject", "statement_no"])
     tick = np.flatnonzero(valid & (statement >= 0))
-    first, pupil = distinct_rows([ticks[key].to_numpy()[tick] for key in KEYS])
-    firsts = ticks.iloc[tick[first]]
-    band_row = rows_in(firsts, bands, KEYS)
+    upn, subject, workbook = (ticks[key].to_numpy()[tick] for key in [*KEYS, "workbook"])
+    first, pupil = distinct_rows([upn, subject])
+    band_row = rows_at([upn[first], subject[first]], [bands[key].to_numpy() for key in KEYS])
     banded = band_row >= 0
     if not banded.any():
         return pd.DataFrame(columns=SUGGESTIONS), problems
-    pupils = pd.DataFrame({key: firsts[key].to_numpy()[banded] for key in [*KEYS, "workbook"]}) \
-        .assign(band=bands["band"].to_numpy()[band_row[banded]])
+    chosen = first[banded]
+    pupils = pd.DataFrame({"upn": upn[chosen], "subject": subject[chosen], "workbook": workbook[chosen],
+                           "band": bands["band"].to_numpy()[band_row[banded]]})
     band = pupils["band"].to_numpy()
     if fw.kind == "points":     # every point of the band, in order
         groups = (np.array(fw.end_of_year)[band - 1] + 1)[:, None] + np.arange(fw.per_year)
