@@ -43,6 +43,7 @@ def governors(summary: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def _suppress(table: pd.DataFrame, small: pd.Series, columns: list[str]) -> pd.DataFrame:
-    table = table.astype({column: object for column in columns})
-    table.loc[small.to_numpy(), columns] = SUPPRESSED
-    return table
+    """`columns` as objects (figures as Python numbers), SUPPRESSED on the `small` rows."""
+    hidden = small.to_numpy(bool)
+    return table.assign(**{column: pd.Series(np.where(hidden, SUPPRESSED, table[column].to_numpy(object)),
+                                             index=table.index, dtype=object) for column in columns})
