@@ -10,12 +10,16 @@ everywhere, by `without_noise`, before a number is compared with a threshold or 
 """
 from __future__ import annotations
 
+import math
 from typing import TypeVar, overload
 
 import numpy as np
 import pandas as pd
 
 NOISE_DECIMALS = 9
+ONE_BY_ONE_UNDER = 1e12
+"""A float this small is rounded in plain Python (no overflow on the way); NaN and larger ones by
+numpy."""
 
 T = TypeVar("T", pd.Series, np.ndarray)
 
@@ -50,6 +54,8 @@ def round_half_up(values, places: int = 1):
     (12.3, -0.3, 2.68)
     """
     scale = 10.0 ** places
+    if isinstance(values, float) and abs(values) < ONE_BY_ONE_UNDER:
+        return _round_half_up_one(values, scale)
     scaled = without_noise(np.asarray(values, dtype=float) * scale)
     rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
     rounded = rounded + 0.0  # turn -0.0 into 0.0
@@ -58,3 +64,14 @@ def round_half_up(values, places: int = 1):
     if np.ndim(rounded) == 0:
         return float(rounded)
     return rounded
+
+
+def _round_half_up_one(value: float, scale: float) -> float:
+    """`round_half_up` of one finite float in plain Python (one number through numpy costs more
+    than the sum), the same operations in the same order as the array path, so the same bits:
+    numpy's round to NOISE_DECIMALS multiplies by 10**9, rounds half to even (`round` of a float
+    does) and divides back."""
+    shift = 10.0 ** NOISE_DECIMALS
+    scaled = float(round(value * scale * shift)) / shift
+    sign = (scaled > 0) - (scaled < 0)
+    return sign * float(math.floor(abs(scaled) + 0.5)) / scale + 0.0

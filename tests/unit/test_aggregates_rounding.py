@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from functions.rounding import round_half_up
 
@@ -37,3 +37,20 @@ def test_series_keeps_index_and_nan():
 def test_tenths_are_left_as_they_are(tenths):
     value = tenths / 10
     assert round_half_up(np.array([value]))[0] == value
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.floats(-1e13, 1e13, allow_nan=False),
+                 st.integers(-10 ** 7, 10 ** 7).map(lambda n: n / 40),           # exact halves and quarters
+                 st.integers(-10 ** 6, 10 ** 6).map(lambda n: n / 100 + 0.005)),  # "halves" a hair off
+       st.integers(0, 2))
+def test_one_float_rounds_to_the_same_bits_as_an_array_of_it(value, places):
+    one = round_half_up(value, places)
+    many = round_half_up(np.array([value]), places)[0]
+    assert type(one) is float and one == many and math.copysign(1, one) == math.copysign(1, many)
+
+
+def test_one_float_by_hand():
+    assert (round_half_up(12.25), round_half_up(-0.25), round_half_up(2.675, 2), round_half_up(0.05),
+            round_half_up(-0.04)) == (12.3, -0.3, 2.68, 0.1, 0.0)
+    assert math.isnan(round_half_up(float("nan")))
