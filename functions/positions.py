@@ -49,14 +49,13 @@ def build_positions(cells: pd.DataFrame, ticks: pd.DataFrame, statements: pd.Dat
     graded, grid_problems = _grids(grid, found["value_j"], ticks[ticked_now], statements, fw,
                                    current_window)
     found |= _place(grid, (graded, GRADED))
-    positions = grid.assign(**_choose(found, fw.suggestions_fill_blanks), **{
-        column: found[column] for column in ("mark", "judgement", "test_label", "grid_label",
-                                             "test_reason", "grid_reason", "unreadable")})
+    columns = {**grid, **_choose(found, fw.suggestions_fill_blanks), **found}
+    positions = pd.DataFrame({column: columns[column] for column in frames.POSITIONS})
     found_problems = [part for part in (*judged_problems, *test_problems, grid_problems,
                                         _falls(cells, judged, fw)) if part is not None and len(part)]
     problems = (pd.concat(found_problems, ignore_index=True) if found_problems
                 else pd.DataFrame(columns=frames.PROBLEMS))
-    return positions[frames.POSITIONS], problems[frames.PROBLEMS]
+    return positions, problems[frames.PROBLEMS]
 
 
 JUDGED = {"judgement": "", "value_j": np.nan, "gd_j": False, "mark": ""}
@@ -65,33 +64,33 @@ GRADED = {"value_g": np.nan, "gd_g": False, "grid_label": "", "grid_reason": ""}
 """Columns found per pupil x subject x window, and their value where nothing was found."""
 
 
-def _skeleton(member: pd.DataFrame, subjects: list[str]) -> pd.DataFrame:
-    """A row per pupil x subject x window, in that order, from each pupil's row per window."""
+def _skeleton(member: pd.DataFrame, subjects: list[str]) -> dict[str, np.ndarray]:
+    """A row per pupil x subject x window, in that order, from each pupil's row per window (as
+    arrays: upn, window, workbook, year, on_roll, subject)."""
     count = len(member)
     upn = np.repeat(member["upn"].to_numpy(object), len(subjects))
     subject = np.tile(np.array(subjects, dtype=object), count)
     window = np.repeat(member["window"].to_numpy(int), len(subjects))
     order = np.lexsort((window, subject.astype(str), upn.astype(str)))
     of_member = np.repeat(np.arange(count), len(subjects))[order]
-    return pd.DataFrame({"upn": upn[order], "window": window[order],
-                         "workbook": member["workbook"].to_numpy(object)[of_member],
-                         "year": member["year"].to_numpy(int)[of_member],
-                         "on_roll": member["on_roll"].to_numpy(bool)[of_member],
-                         "subject": subject[order]})
+    return {"upn": upn[order], "window": window[order],
+            "workbook": member["workbook"].to_numpy(object)[of_member],
+            "year": member["year"].to_numpy(int)[of_member],
+            "on_roll": member["on_roll"].to_numpy(bool)[of_member], "subject": subject[order]}
 
 
-def _place(grid: pd.DataFrame, *parts: tuple[Mapping[str, Any] | pd.DataFrame, dict[str, object]]) -> dict[str, np.ndarray]:
-    """The columns of each part (arrays or a frame, at most one row per KEYS) named by its
-    blanks, on the rows of `grid`; each column's blank elsewhere."""
-    row = rows_at([np.concatenate([np.asarray(found[key]) for found, _ in parts]) for key in KEYS],
-                  [grid[key].to_numpy() for key in KEYS])
+def _place(grid: dict[str, np.ndarray], *parts: tuple[Mapping[str, Any], dict[str, object]]) -> dict[str, np.ndarray]:
+    """The columns of each part (arrays, at most one row per KEYS) named by its blanks, on the
+    rows of `grid` (`_skeleton`); each column's blank elsewhere."""
+    row = rows_at([np.concatenate([found[key] for found, _ in parts]) for key in KEYS],
+                  [grid[key] for key in KEYS])
     placed = {}
     for (found, blanks), at in zip(parts, np.split(row, np.cumsum([len(found[KEYS[0]]) for found, _ in parts])[:-1]),
                                    strict=True):
         there = at >= 0
         for column, blank in blanks.items():
-            values = np.full(len(grid), blank, dtype=object if isinstance(blank, str) else type(blank))
-            values[at[there]] = np.asarray(found[column])[there]
+            values = np.full(len(grid["upn"]), blank, dtype=object if isinstance(blank, str) else type(blank))
+            values[at[there]] = found[column][there]
             placed[column] = values
     return placed
 
@@ -204,23 +203,30 @@ def _tests(cells: pd.DataFrame, read: dict[str, np.ndarray], tab: str,
     return tested, problems
 
 
-def _grids(grid: pd.DataFrame, judged: np.ndarray, ticks: pd.DataFrame, statements: pd.DataFrame,
-           fw: Framework, current_window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _grids(grid: dict[str, np.ndarray], judged: np.ndarray, ticks: pd.DataFrame,
+           statements: pd.DataFrame, fw: Framework,
+           current_window: int) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     """Grid suggestions for the current window, in the band of the pupil's year (docs/rules.md,
-    section 7); `judged` is the value judged on each row of `grid`, `ticks` those of its pupils
-    and subjects at the current window."""
-    now = grid[grid["window"] == current_window]
-    band = now["year"]
+    section 7); `judged` is the value judged on each row of `grid` (`_skeleton`), `ticks` those
+    of its pupils and subjects at the current window."""
+    now = grid["window"] == current_window
+    band = grid["year"][now]
     if fw.kind == "steps":
-        latest = (grid.assign(value_j=judged)[grid["window"] <= current_window].dropna(subset=["value_j"])
+        before = grid["window"] <= current_window
+        latest = (pd.DataFrame({"upn": grid["upn"][before], "subject": grid["subject"][before],
+                                "value_j": judged[before]}).dropna(subset=["value_j"])
                   .groupby(["upn", "subject"], as_index=False)["value_j"].last())
-        latest = now[["upn", "subject"]].merge(latest, on=["upn", "subject"], how="left")["value_j"]
+        latest = pd.DataFrame({"upn": grid["upn"][now], "subject": grid["subject"][now]}) \
+            .merge(latest, on=["upn", "subject"], how="left")["value_j"]
         judged_band = np.floor((latest.to_numpy() - 1) / len(fw.steps)) + 1
-        band = pd.Series(np.fmin(band.to_numpy(), judged_band), index=now.index).clip(lower=1)
-    bands = pd.DataFrame({"upn": now["upn"], "subject": now["subject"], "band": band.astype(int)})
+        band = np.maximum(np.fmin(band, judged_band), 1)
+    bands = pd.DataFrame({"upn": grid["upn"][now], "subject": grid["subject"][now],
+                          "band": band.astype(int)})
     suggested, problems = grid_suggestions(ticks, statements, bands, fw)
-    graded = suggested.rename(columns={"value": "value_g", "gd": "gd_g", "label": "grid_label",
-                                       "reason": "grid_reason"}).assign(window=current_window)
+    graded = {"upn": suggested["upn"].to_numpy(), "subject": suggested["subject"].to_numpy(),
+              "window": np.full(len(suggested), current_window),
+              **{name: suggested[column].to_numpy() for column, name in
+                 (("value", "value_g"), ("gd", "gd_g"), ("label", "grid_label"), ("reason", "grid_reason"))}}
     return graded, problems
 
 
