@@ -120,7 +120,7 @@ def local_rows(run_: Run) -> list[tuple[str, str, str]]:
               f"the calamine floor (sync {r.get('CPU sync s', 0):.1f} s CPU, floor {r.get('CPU calamine floor s', 0):.1f} s); "
               f"{r.get('CPU ratio, openpyxl floor', 0):.2f}x an openpyxl-read floor; "
               f"{r.get('CPU ratio, calamine + streamed floor', 0):.2f}x a floor writing through the sync's own "
-              "streaming; "
+              "row writing (context, not the bar); "
               f"peak memory of a sync {r.get('peak MB', 0):,.0f} MB")
     if phases := r.get("CPU by phase s"):
         figure += "; CPU by phase: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items())
