@@ -14,10 +14,10 @@ import click
 from functions.academic_year import academic_year_of
 from sync.command_errors import plain_errors
 from sync.errors import SettingsError
-from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
 
 
 def create_school(folder: Path, name: str, today: date | None = None) -> Path:
+    from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
     from sync.templates import new_tracker_summary
 
     if not name.strip():
@@ -43,7 +43,7 @@ def new_school(school: str, name: str) -> None:
 
     Example: python -m sync new-school "Oak Lane Primary" --name "Oak Lane Primary School"
     """
-    create_school(Path(school), name)
-    click.echo(f"Started a school in {school}: check the Settings tab of {SUMMARY_FILE}, then "
+    summary = create_school(Path(school), name)
+    click.echo(f"Started a school in {school}: check the Settings tab of {summary.name}, then "
                f'make each class\'s workbook with python -m sync new-class "{school}" --name Oak '
                "--year 3 --pupils oak.csv.")

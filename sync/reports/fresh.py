@@ -18,7 +18,7 @@ import json
 import os
 from pathlib import Path
 
-from sync.templates import TEMPLATES_DIR
+from sync.templates_dir import TEMPLATES_DIR
 
 RECORD = ".reports-inputs.json"
 ROOT = Path(__file__).resolve().parents[2]

@@ -30,3 +30,15 @@ def test_a_blank_class_pupil_or_window_is_not_the_whole_school(tmp_path):
     assert up_to_date(school, window=None, class_name="", upn=None) is None
     assert up_to_date(school, window=None, class_name=None, upn="") is None
     assert up_to_date(school, window="", class_name=None, upn=None) is None
+
+
+def test_the_command_line_and_the_quick_look_import_nothing_heavy():
+    """`reports` with nothing changed answers before pandas or openpyxl is imported (their import
+    alone takes longer than the whole look): bench/demo.py's "again" bar, at most 5% of a run."""
+    import subprocess
+    import sys
+
+    code = ("import sys, sync.cli, sync.reports.fresh; "
+            "print(sorted(n for n in ('pandas', 'openpyxl', 'numpy', 'typst') if n in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
