@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from functions import aggregates  # noqa: E402
 from functions.assess import assess  # noqa: E402
-from functions.framework import Framework, load_framework  # noqa: E402
 from functions.frames import INTERVENTIONS, POSITIONS  # noqa: E402
+from functions.framework import Framework, load_framework  # noqa: E402
 from functions.history import HISTORY_COLUMNS, merge_history  # noqa: E402
 
 SUBJECTS = ["Reading", "Writing", "Maths"]

@@ -33,7 +33,7 @@ import copy
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from functions.academic_year import shift_academic_year
@@ -42,12 +42,12 @@ from sync.demo import build_demo
 from sync.google.store import GoogleStore
 from sync.job import run_sync
 from sync.local_store import CLASSES_FOLDER, SUMMARY_FILE
+from tests.fakes import SimClock
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.load import _set_setting, book_from_xlsx
 from tests.google_standin.world import FOLDER
-from tests.fakes import SimClock
 
-NOW = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 19, 0, tzinfo=UTC)
 THIS_YEAR = "2026-27"
 CLASS_OUTPUTS = 2             # Class summary, Problems
 CALLS_PER_NAIVE_WRITE = 3     # clear or add the worksheet, update the values, format the header

@@ -139,7 +139,7 @@ def simulate(schools: int, accounts: int, model: Model, seed: int = 1) -> dict:
     bucket = MemoryBucket()
     names: set[str] = set()
     lanes: dict[int, list[str]] = {k: [] for k in range(accounts)}
-    for attempt in range(2):          # the cron fires, then is retried: every task enqueued twice
+    for _attempt in range(2):          # the cron fires, then is retried: every task enqueued twice
         for i in range(schools):
             school = f"school{i:05d}"
             task = school_task(QUEUE.format(k=i % accounts), school, service_url="https://x",
@@ -160,7 +160,7 @@ def simulate(schools: int, accounts: int, model: Model, seed: int = 1) -> dict:
             with lease.hold():
                 if rng.random() < model.duplicates:
                     # the duplicate is dispatched (by another instance) while this one holds the lease
-                    other = Lease(bucket, school, clock=lambda: start + 1.0, holder=f"{school}-again")
+                    other = Lease(bucket, school, clock=lambda start=start: start + 1.0, holder=f"{school}-again")
                     try:
                         with other.hold():
                             night.syncs.setdefault(school, []).append((start + 1.0, start + 1.0))
@@ -180,7 +180,7 @@ def refused(times: list[float], limit: int) -> int:
 
 def report(schools: int, accounts: int, model: Model, night: Night) -> dict:
     over_account = over_project = 0
-    for kind, entries in night.log.items():
+    for entries in night.log.values():
         over_project += refused([t for t, _ in entries], model.project_quota)
         for account in range(accounts):
             over_account += refused([t for t, a in entries if a == account], 60)

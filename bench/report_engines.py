@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.reports import TEMPLATES, school_inputs, synthetic_inputs  # noqa: E402
-from sync.reports import write  # noqa: E402
 
 HTML_TEMPLATE = Path(__file__).resolve().parent / "weasyprint_report"   # the HTML template as it was
 LATIN = "U+0000-024F,U+2000-206F,U+20AC,U+2190-21FF"
@@ -90,7 +89,7 @@ def weasyprint_candidates(items: list[dict]) -> dict[str, float]:
                 "</head>", style + "</head>") for context in items]
             css_fonts = weasyprint.text.fonts.FontConfiguration()
             results["weasyprint-small-font"] = timed(
-                lambda: [weasyprint.HTML(string=p, base_url=base).write_pdf(
+                lambda small=small, css_fonts=css_fonts: [weasyprint.HTML(string=p, base_url=base).write_pdf(
                     full_fonts=True, font_config=css_fonts) for p in small])
     one = _one_document(pages)
     results["weasyprint-per-class"] = timed(

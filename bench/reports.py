@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from functions.framework import load_framework  # noqa: E402
 from sync.reports.render import render_pdf  # noqa: E402
-from tests.synthetic_school import synthetic_school  # noqa: E402
 from sync.reports.write import default_jobs, write_reports  # noqa: E402
+from tests.synthetic_school import synthetic_school  # noqa: E402
 
 TEMPLATES = ROOT / "sheets_templates"
 
@@ -51,7 +51,7 @@ def school_inputs(folder: Path) -> dict:
     from sync.local_store import LocalStore
 
     read = read_school(LocalStore(folder))
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     results = assess_school(read.data, parameters(read.settings, window=None, now=stamp),
                             existing_history=read.history)
     return dict(school=results.school, statements=read.data.statements, ticks=read.data.ticks,

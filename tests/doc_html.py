@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from zipfile import ZipFile
 from xml.etree import ElementTree
+from zipfile import ZipFile
 
 import pytest
 

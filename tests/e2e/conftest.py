@@ -9,7 +9,7 @@ import hashlib
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from sync.local_store import LocalStore
 from sync.xlsx import read_values
 from tests.demo_copies import demo_copy
 
-FIRST_SYNC = datetime(2026, 11, 22, 8, 0, 0, tzinfo=timezone.utc)
+FIRST_SYNC = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 PEOPLE_TABS = ("Settings", "Staff")
 
 

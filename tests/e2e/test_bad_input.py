@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sync.xlsx import read_values
-from tests.e2e.commands import REPO, invoke, one_sentence, school_lock_held
+from tests.e2e.commands import invoke, one_sentence, school_lock_held
 from tests.integration.fuzz_school import FIRST, GOOD, LAST, build_school, upn
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,10 +7,10 @@ pandas, never taken from the sync's own functions.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-from fractions import Fraction
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +21,15 @@ from openpyxl.utils import get_column_letter
 from sync.job import run_sync
 from sync.local_store import LocalStore
 from sync.xlsx import read_values
-from tests.e2e.conftest import (FIRST_SYNC, SyncedSchool, all_owned_cells, copy_school,
-                                file_digests, people_tabs, tab_frame)
+from tests.e2e.conftest import (
+    FIRST_SYNC,
+    SyncedSchool,
+    all_owned_cells,
+    copy_school,
+    file_digests,
+    people_tabs,
+    tab_frame,
+)
 
 CLASS_SUMMARY_COLUMNS = ["UPN", "Pupil", "Year", "Subject", "Window", "Judgement", "Value", "Source",
                          "Expected", "Status", "Baseline", "Progress", "Expected progress",
@@ -229,7 +236,7 @@ def test_the_demo_watchlist_is_short_enough_to_discuss_one_row_per_pupil(
         assert listed["UPN"].is_unique and list(listed["Rank"]) == list(range(1, len(listed) + 1))
         assert low * pupils <= len(listed) <= high * pupils, (name, len(listed), pupils)
         expected = rows[rows["Watchlist"] == name].groupby("UPN")["Subject"].apply(set)
-        assert {u: set(s.split(", ")) for u, s in zip(listed["UPN"], listed["Subjects"])} == \
+        assert {u: set(s.split(", ")) for u, s in zip(listed["UPN"], listed["Subjects"], strict=True)} == \
             expected.to_dict()
     assert list(watch["Watchlist"]) == sorted(watch["Watchlist"], key=["falling behind",
                                                                        "excelling"].index)

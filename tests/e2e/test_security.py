@@ -12,11 +12,10 @@ off App Engine); they are not repeated here.
 """
 from __future__ import annotations
 
-
 import io
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ from tests.demo_copies import demo_copy
 from tests.doc_html import parsed, reports_with_doc_html
 from tests.integration.fuzz_school import GOOD, build_school
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 HOSTILE = ['=IMPORTXML("http://x","//a")', "+1", "-1+2", "@SUM(1)"]
 SCRIPT = "<script>alert(1)</script>"
 FORMULA_START = ("=", "+", "-", "@")

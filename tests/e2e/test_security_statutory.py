@@ -3,7 +3,6 @@ pupil group named like a formula (it becomes a row of the Moderation tab) and a 
 is a script (it goes into the statutory sentence of their parent report)."""
 from __future__ import annotations
 
-
 from pathlib import Path
 
 import pandas as pd

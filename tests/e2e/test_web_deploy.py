@@ -28,7 +28,7 @@ def test_app_engine_runs_one_gunicorn_process_on_the_app_factory() -> None:
     module, factory = command[-1].split(":")
     assert factory == "create_app()"
     assert module == "sync.web"
-    assert isinstance(getattr(sync.web, "create_app")({}), Flask)
+    assert isinstance(sync.web.create_app({}), Flask)
 
 
 def test_more_than_one_instance_only_with_the_lease_bucket() -> None:

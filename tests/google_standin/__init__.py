@@ -16,7 +16,7 @@ import json
 import secrets
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,7 +27,7 @@ from .metadata import all_metadata
 from .model import read_values, typed
 from .oauth import Token, mint_id_token
 from .quotas import Quotas
-from .server import RequestRecord, StandInServer, State, TOKEN_PATH
+from .server import TOKEN_PATH, RequestRecord, StandInServer, State
 from .world import FOLDER, SPREADSHEET, World
 
 SERVICE_ACCOUNT = "tracker-sync@standin-project.iam.gserviceaccount.com"
@@ -50,7 +50,7 @@ class StandIn:
                                         daemon=True)
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "StandIn":
+    def start(self) -> StandIn:
         self._thread.start()
         return self
 
@@ -58,7 +58,7 @@ class StandIn:
         self.server.shutdown()
         self.server.server_close()
 
-    def __enter__(self) -> "StandIn":
+    def __enter__(self) -> StandIn:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -177,7 +177,7 @@ class StandIn:
             sheet = self.world.books[spreadsheet_id].sheet_by_title(tab)
             if sheet is None:
                 raise KeyError(tab)
-            sheet.cells[(row, col)] = typed(text, datetime.fromtimestamp(self.world.clock(), timezone.utc).date())
+            sheet.cells[(row, col)] = typed(text, datetime.fromtimestamp(self.world.clock(), UTC).date())
             self.world.touched(spreadsheet_id, by)
 
     def share(self, file_id: str, email: str) -> None:

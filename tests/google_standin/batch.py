@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .model import ApiError, Sheet, Spreadsheet, bad_request
 
@@ -336,7 +337,7 @@ def unmerge_cells(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
 
 @handles("setBasicFilter")
 def set_basic_filter(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    basic = copy.deepcopy((body.get("filter") or {}))
+    basic = copy.deepcopy(body.get("filter") or {})
     sheet = book.sheet_by_id((basic.get("range") or {}).get("sheetId"))
     basic["range"] = _without_sheet_id(basic.get("range") or {})
     sheet.basic_filter = basic

@@ -10,7 +10,8 @@ import email.policy
 import io
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import docs, fieldmask, schemas
 from .a1 import Box

@@ -11,8 +11,8 @@ answering, as when Google's answer is lost on the way (the client cannot tell th
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 KINDS = ("429", "500", "503", "403", "drop", "lost", "slow")
 

@@ -3,7 +3,8 @@ on a range of rows or columns (a `dimensionRange`: its data is those rows or col
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .a1 import clamp
 from .batch import handles

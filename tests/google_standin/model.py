@@ -369,7 +369,7 @@ def read_values(sheet: Sheet, box: Box, option: str, date_option: str,
     rows = [[render(sheet.cells.get((r, c), {}), option, date_option) for c in range(col0, col1)]
             for r in range(row0, row1)]
     if major == "COLUMNS":
-        rows = [list(col) for col in zip(*rows)] if rows else []
+        rows = [list(col) for col in zip(*rows, strict=False)] if rows else []
     for row in rows:
         while row and row[-1] == "":
             row.pop()

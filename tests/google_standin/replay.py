@@ -72,7 +72,8 @@ class Replay:
             self.skipped += 1
             return
         url = urlsplit(uri)
-        headers = {"Content-Type": h[0] for k, h in request["headers"].items() if k.lower() == "content-type"}
+        headers = {"Content-Type": h[0] for k, h in request["headers"].items()  # noqa: B035 - the recorded one, whatever its case
+                   if k.lower() == "content-type"}
         data = json.dumps(self._swap(body)) if isinstance(body, (dict, list)) else body
         answer = session.request(request["method"], f"{self.standin.api_root}/{url.netloc}{url.path}"
                                  + (f"?{url.query}" if url.query else ""), data=data, headers=headers)
@@ -110,7 +111,7 @@ class Replay:
                 elif key in actual:
                     self._learn(value, actual[key])
         elif isinstance(recorded, list) and isinstance(actual, list):
-            for old, new in zip(recorded, actual):
+            for old, new in zip(recorded, actual, strict=False):
                 self._learn(old, new)
 
     def _swap(self, value: Any, key: str = "") -> Any:
@@ -158,6 +159,6 @@ def shape_differences(recorded: Any, actual: Any, where: str = "") -> list[str]:
         return found
     if isinstance(recorded, list):
         # Lengths are data (how many files an account holds), not shape: compare the items both have.
-        return [d for i, (r, a) in enumerate(zip(recorded, actual))
+        return [d for i, (r, a) in enumerate(zip(recorded, actual, strict=False))
                 for d in shape_differences(r, a, f"{where}[{i}]")]
     return []

@@ -84,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     wbufsize = -1                       # one write per answer: no Nagle / delayed-ACK stalls
     disable_nagle_algorithm = True
-    server: "StandInServer"
+    server: StandInServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         """Quiet: the request log is the record."""

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import fieldmask, metadata
 from .a1 import Box, a1, clamp, quote_title

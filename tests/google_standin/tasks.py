@@ -7,7 +7,8 @@ seconds and 30 minutes.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .call import Call
 from .model import ApiError

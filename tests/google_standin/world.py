@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .model import ApiError, Spreadsheet, new_id, new_spreadsheet
 
@@ -15,7 +16,7 @@ DOCUMENT = "application/vnd.google-apps.document"
 
 
 def rfc3339(seconds: float) -> str:
-    stamp = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    stamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 

@@ -10,8 +10,7 @@ import pandas as pd
 
 from functions.framework import Framework, load_framework
 from functions.pupils import upn_check_letter
-from sync.templates import (TEMPLATES_DIR, judgement_labels, load_statements, new_class_workbook,
-                            new_tracker_summary)
+from sync.templates import TEMPLATES_DIR, judgement_labels, load_statements, new_class_workbook, new_tracker_summary
 
 SUBJECTS = ["Reading", "Writing", "Maths"]
 ACADEMIC_YEAR = "2026-27"

@@ -2,7 +2,7 @@
 served by the stand-in as a school's Google Drive would hold it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from tests.demo_copies import demo_copy
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.load import load_school
 
-NOW = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 19, 0, tzinfo=UTC)
 """A fixed sync time for both modes: the demo's Autumn 2026-27."""
 
 

@@ -20,10 +20,10 @@ from sync.google.pacer import Pacer
 from sync.google.retry import RetryPolicy
 from sync.google.store import GoogleStore
 from sync.google.transport import mount_api_root
+from tests.fakes import SimClock as FakeClock
 from tests.google_standin import TEACHER, StandIn
 from tests.google_standin.load import load_school
 from tests.integration.fuzz_school import build_school
-from tests.fakes import SimClock as FakeClock
 
 OWN_TABS_WITH_TIMES = {"Sync log"}   # finish times and request counts: differ on every run
 SYNC_STATE = "Sync state"            # Drive's modifiedTime of each workbook: kept to the ids

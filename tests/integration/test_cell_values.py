@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ from sync.reports.names import report_stems, safe_name
 from sync.xlsx import read_values
 from tests.integration.fuzz_school import FUZZED, GOOD, build_school
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 
 
 def problems(folder: Path) -> list[list]:

@@ -9,7 +9,7 @@ import struct
 import subprocess
 import tracemalloc
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from sync.local_store import MAX_UNPACKED_BYTES, LocalStore
 from sync.xlsx import read_values
 from tests.integration.fuzz_school import FUZZED, GOOD, build_school
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 
 
 def problems(folder: Path) -> list[list]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ from tests.google_standin import StandIn, mint_id_token
 from tests.integration.fuzz_school import GOOD, build_school
 from tests.integration.standin_school import ServedSchool, credentials, serve_school, snapshot, store_on_fake_clock
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 AUDIENCE = "1234-addon.apps.googleusercontent.com"
 HEAD = "head@fuzz.sch.uk"                      # the tiny school's Staff tab
 ASH = GOOD.removesuffix(".xlsx")

@@ -118,8 +118,8 @@ def test_dates_of_birth_fit_each_year_group(points_school):
         pupils = points_school.pupils(academic_year)
         born = pd.to_datetime(pupils["Date of birth"]).dt.date
         # year Y in the academic year starting in September S: born 1 Sept (S-Y-5) .. 31 Aug (S-Y-4)
-        first = pupils["year_group"].map(lambda y: date(start - y - 5, 9, 1))
-        last = pupils["year_group"].map(lambda y: date(start - y - 4, 8, 31))
+        first = pupils["year_group"].map(lambda y, start=start: date(start - y - 5, 9, 1))
+        last = pupils["year_group"].map(lambda y, start=start: date(start - y - 4, 8, 31))
         assert ((born >= first) & (born <= last)).all(), academic_year
 
 
@@ -273,7 +273,7 @@ def grid_share_secured(book: dict, subject: str) -> pd.DataFrame:
     """Per pupil and point: the share of that point's statements achieved (A or M)."""
     rows = book[f"{subject} grid"]
     points = rows[1][2:]
-    long = pd.DataFrame([(row[0], p, v in ("A", "M")) for row in rows[2:] for p, v in zip(points, row[2:])],
+    long = pd.DataFrame([(row[0], p, v in ("A", "M")) for row in rows[2:] for p, v in zip(points, row[2:], strict=False)],
                         columns=["UPN", "point", "achieved"])
     return long.groupby(["UPN", "point"])["achieved"].mean().unstack()
 

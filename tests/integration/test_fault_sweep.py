@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -29,10 +29,17 @@ from sync.errors import TrackerError
 from sync.google.retry import RetryPolicy
 from sync.job import run_sync
 from tests.google_standin import StandIn
-from tests.integration.standin_school import (ServedSchool, Snapshot, comparable, credentials, serve_school,
-                                              snapshot, store_on_fake_clock)
+from tests.integration.standin_school import (
+    ServedSchool,
+    Snapshot,
+    comparable,
+    credentials,
+    serve_school,
+    snapshot,
+    store_on_fake_clock,
+)
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 READ_TIMEOUT = 2.0                 # a loaded machine answers a summary write in well under this
 # Three failed tries of one request use up the budget: waits of 0.5-1 s, then 1-2 s, then 2-4 s
 # would pass the 6 s bound (on the fake clock), so long runs of faults end the sync.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ from sync.reader.values import clean_upn
 from sync.xlsx import read_values
 from tests.integration.fuzz_school import FUZZED, GOOD, SUBJECTS, build_school
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 TABS = ["Class", "Pupils", "Judgements", "Tests", "Reading grid", "Comments", "Interventions"]
 REQUIRED = {"class": "Class", "pupils": "Pupils", "judgements": "Judgements"}
 MARK_TABS = ("judgements", "tests")
@@ -312,7 +312,7 @@ def _letter(index: int) -> str:
 def _problems(folder: Path) -> list[dict]:
     rows = read_values(folder / "Tracker results.xlsx")["Problems"]
     header = rows[0]
-    return [dict(zip(header, ["" if v is None else str(v) for v in row])) for row in rows[1:]
+    return [dict(zip(header, ["" if v is None else str(v) for v in row], strict=False)) for row in rows[1:]
             if row and row[0] == FUZZED]
 
 
@@ -370,7 +370,7 @@ def test_a_fuzzed_spreadsheet_read_through_the_google_stand_in_gives_problems_no
     book = read_values(source / "classes" / FUZZED)
     judgements = [list(row) for row in book["Judgements"]]
     columns = range(2, min(len(judgements[0]), 2 + len(GOOGLE_VALUES)))
-    for column, value in zip(columns, GOOGLE_VALUES):
+    for column, value in zip(columns, GOOGLE_VALUES, strict=False):
         judgements[1][column] = value
     book["Judgements"] = judgements
     book["Pupils"] = [[v.date().isoformat() if isinstance(v, datetime) else v for v in row]
@@ -384,7 +384,7 @@ def test_a_fuzzed_spreadsheet_read_through_the_google_stand_in_gives_problems_no
         values = GoogleStore(summary, classes_folder=classes).read_workbook(WorkbookRef(spreadsheet, FUZZED))
     data = check_pupils(read_class_workbook(FUZZED, values, SUBJECTS, ["Autumn", "Spring", "Summer"]))
     assert len(data.pupils) == 6
-    written = dict(zip((f"{_letter(c)}2" for c in columns), GOOGLE_VALUES))
+    written = dict(zip((f"{_letter(c)}2" for c in columns), GOOGLE_VALUES, strict=False))
     errors = {cell for cell, value in written.items() if str(value).startswith("#")}
     problem_cells = set(data.problems.loc[data.problems["tab"] == "Judgements", "cell"])
     assert errors <= problem_cells

@@ -10,8 +10,8 @@ from sync.google import batch
 from sync.google.store import GoogleStore
 from sync.job import run_sync
 from sync.store import Tab, WorkbookRef
-from tests.google_standin import SERVICE_ACCOUNT, TEACHER
 from tests.fakes import SimClock
+from tests.google_standin import SERVICE_ACCOUNT, TEACHER
 from tests.integration.google_school import serve
 from tests.year_school import make_school
 

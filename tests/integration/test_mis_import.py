@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from sync.cli import cli
 from sync.mis.ctf import read_ctf
 from sync.new_class import create_class_workbook
 from sync.xlsx import read_values
-from tests.integration.google_school import serve
 from tests.ctf_files import OLD_NAMESPACE, ctf_xml, pupil_xml, upn
+from tests.integration.google_school import serve
 from tests.year_school import ASH, OAK, follow_import_to_do, make_school, write_csv
 
 OAK_BOOK = "classes/2026-27 Oak (Year 3).xlsx"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,8 @@ from sync.local_store import RESULTS_FILE, SUMMARY_FILE, LocalStore
 from sync.xlsx import read_values, sheet_parts
 from tests.integration.fuzz_school import FUZZED, GOOD, build_school
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
-LATER = datetime(2026, 11, 21, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
 
 TEXT_BOX = (
     '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '

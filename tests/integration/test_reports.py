@@ -17,9 +17,9 @@ from functions.report_context import report_context
 from sync.reports.docx import render_docx
 from sync.reports.local import DRAWN, MANIFEST, LocalFolderSink
 from sync.reports.render import render_pdf
-from tests.synthetic_school import synthetic_school
 from sync.reports.write import write_reports
 from tests.doc_html import parsed
+from tests.synthetic_school import synthetic_school
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "sheets_templates"

@@ -18,14 +18,14 @@ from sync.errors import SettingsError
 from sync.google.store import GoogleStore
 from sync.job import read_school
 from sync.report_job import write_reports_for_school
-from sync.year.forget import _erase_reports
 from sync.reports.google import GoogleDriveSink
 from sync.reports.names import pupil_key
-from tests.synthetic_school import synthetic_school
 from sync.reports.write import write_reports
+from sync.year.forget import _erase_reports
 from tests.google_standin import StandIn, docs
 from tests.google_standin.world import DOCUMENT, FOLDER
 from tests.integration.google_school import demo_school, serve
+from tests.synthetic_school import synthetic_school
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "sheets_templates"
@@ -65,7 +65,7 @@ def doc_text(item) -> str:
 
 def names(oak) -> dict[str, str]:
     people = oak[0].drop_duplicates("upn")
-    return dict(zip(people["upn"], people["first_name"] + " " + people["last_name"]))
+    return dict(zip(people["upn"], people["first_name"] + " " + people["last_name"], strict=True))
 
 
 def test_a_class_lands_as_a_pdf_and_a_doc_per_pupil_and_a_rerun_replaces_them(google, oak, tmp_path):
@@ -101,7 +101,7 @@ def test_each_doc_has_draft_as_a_heading_when_unapproved_and_the_chart_as_png(go
     reports = reports_folder(google)
     write(oak, reports, tmp_path)
     [oak_folder] = children(google, reports)
-    approved = dict(zip(oak[3]["upn"], oak[3]["approved"]))
+    approved = dict(zip(oak[3]["upn"], oak[3]["approved"], strict=True))
     who = names(oak)
     by_name = {f.name: f for f in children(google, oak_folder.id) if f.mime_type == DOCUMENT}
     for upn, full in who.items():

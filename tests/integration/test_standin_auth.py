@@ -5,8 +5,7 @@ import json
 
 import pytest
 import requests
-from google.auth import jwt
-from google.auth import crypt
+from google.auth import crypt, jwt
 from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import id_token, service_account
 

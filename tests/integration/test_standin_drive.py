@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-
 from tests.google_standin import StandIn
 
 FOLDER = "application/vnd.google-apps.folder"

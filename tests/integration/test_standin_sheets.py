@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from tests.google_standin import SERVICE_ACCOUNT, StandIn
 
 

@@ -50,5 +50,5 @@ def test_typed_results_read_back_as_the_rules_see_them(tmp_path):
     data = read_class_workbook(path.name, read_values(path), SUBJECTS, list(FW.windows))
     results, problems = parse_statutory(data.statutory, statutory_rules())
     assert problems.empty
-    assert sorted(zip(results["subject"], results["outcome"])) == [("Reading", "expected"),
+    assert sorted(zip(results["subject"], results["outcome"], strict=True)) == [("Reading", "expected"),
                                                                   ("Writing", "expected")]

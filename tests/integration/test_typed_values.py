@@ -3,10 +3,10 @@
 score belongs is a Problems row saying what the spreadsheet did, and a formula gives its result."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from pathlib import Path
 
-import math
 import openpyxl
 import pytest
 
@@ -14,9 +14,9 @@ from functions.scores import parse_score
 from sync.google.store import GoogleStore
 from sync.store import WorkbookRef
 from sync.xlsx import read_values
+from tests.fakes import SimClock
 from tests.google_standin import TEACHER
 from tests.google_standin.load import book_from_xlsx
-from tests.fakes import SimClock
 from tests.unit.engine_fixtures import shipped
 
 CELLS = {   # Tests cell -> (value stored, number format)

@@ -1,5 +1,5 @@
 """A file in the classes folder that is not a workbook is one Problems row; the school still syncs."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sync.job import run_sync
@@ -7,7 +7,7 @@ from sync.local_store import LocalStore
 from sync.xlsx import read_values
 from tests.integration.fuzz_school import GOOD, build_school
 
-NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 
 
 def test_a_corrupt_class_workbook_is_a_problem_and_the_other_classes_still_sync(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def year3() -> pd.DataFrame:
 
 
 def by_group(table: pd.DataFrame) -> dict:
-    return {g: r for g, r in zip(table["Group"], table.to_dict("records"))}
+    return {g: r for g, r in zip(table["Group"], table.to_dict("records"), strict=True)}
 
 
 def test_columns_and_the_pupil_premium_gap(year3):

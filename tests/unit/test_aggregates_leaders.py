@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from functions.aggregates import governors, interventions, trends, trends_by_year
-from functions.framework import load_framework
 from functions.frames import INTERVENTIONS
+from functions.framework import load_framework
 from tests.unit.aggregates_school import school
 
 COUNTED = ("NA",)   # the marks counted in percentages (points.toml: NA; ABS is left out)

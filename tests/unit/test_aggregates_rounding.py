@@ -3,7 +3,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from functions.rounding import round_half_up
 

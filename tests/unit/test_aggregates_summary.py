@@ -71,7 +71,7 @@ def test_key_stage_and_all_rows_pool_the_pupils_not_the_percentages(autumn_schoo
 
 def test_rows_come_subject_by_subject_in_year_then_key_stage_order(autumn_school):
     table = summary(autumn_school, 1, COUNTED)
-    assert list(zip(table["Subject"], table["Year"])) == [
+    assert list(zip(table["Subject"], table["Year"], strict=True)) == [
         ("Reading", 3), ("Reading", 4), ("Reading", "LKS2"), ("Reading", "All"),
         ("Writing", 3), ("Writing", "LKS2"), ("Writing", "All")]
 
@@ -98,7 +98,7 @@ def test_classes_gives_the_summary_measures_per_class_ordered_by_year(autumn_sch
     table = classes(autumn_school, 1, COUNTED)
     assert list(table.columns)[:7] == ["Year", "Class", "Subject", "Pupils", "Assessed",
                                        "% expected or above", "% greater depth or above"]
-    assert list(zip(table["Year"], table["Class"], table["Subject"])) == [
+    assert list(zip(table["Year"], table["Class"], table["Subject"], strict=True)) == [
         (3, "Oak", "Reading"), (3, "Oak", "Writing"), (4, "Ash", "Reading")]
     ash = row(table, Class="Ash")
     assert (ash["Pupils"], ash["% expected or above"], ash["Average progress"]) == (2, 100.0, 2.0)

@@ -5,13 +5,14 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from functions import frames
 from functions.assess import assess
+from functions.framework import FrameworkError, load_framework
 from tests.unit.assess_one import assess_pupil
 from tests.unit.engine_fixtures import framework_data, positions_frame, shipped
-from functions.framework import FrameworkError, load_framework
 
 POINTS, STEPS = shipped("points"), shipped("steps")
 NO_BASELINES = pd.DataFrame(columns=frames.BASELINES)
@@ -276,7 +277,7 @@ def test_one_pupil_path_agrees_with_vectorised_path(name, data):
     for (upn, subject), rows in positions.groupby(["upn", "subject"]):
         base = baselines[(baselines["upn"] == upn) & (baselines["subject"] == subject)]
         slow = assess_pupil(rows.to_dict("records"), base.iloc[0] if len(base) else None, fw)
-        for index, expected in zip(rows.index, slow):
+        for index, expected in zip(rows.index, slow, strict=True):
             got = fast.loc[index, frames.ASSESSED_EXTRA].to_dict()
             for column, want in expected.items():
                 if isinstance(want, float) and math.isnan(want):

@@ -39,7 +39,7 @@ def test_marks_and_earlier_windows_of_last_year_are_not_baselines():
 
 def test_unreadable_or_marked_baseline_cells_fall_back_to_last_year():
     out = build_baselines(baseline_cells(("U1", "E2", "twelve"), ("U2", "E3", "NA")), LAST_YEAR, POINTS)
-    assert dict(zip(out["upn"], out["label"])) == {"U1": "15", "U2": "14 GD"}
+    assert dict(zip(out["upn"], out["label"], strict=True)) == {"U1": "15", "U2": "14 GD"}
 
 
 def test_nothing_to_go_on_gives_no_rows():

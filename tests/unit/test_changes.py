@@ -4,8 +4,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from functions.changes import (SETTINGS_ROW_ID, STATE_HEADER, changed_workbooks, next_state, nothing_changed,
-                               parse_state, settings_fingerprint, state_rows)
+from functions.changes import (
+    SETTINGS_ROW_ID,
+    STATE_HEADER,
+    changed_workbooks,
+    next_state,
+    nothing_changed,
+    parse_state,
+    settings_fingerprint,
+    state_rows,
+)
 
 US = "tracker@school-sync.iam.gserviceaccount.com"
 TEACHER = "j.smith@school.org"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -126,7 +126,7 @@ def test_retry_after_shorter_than_the_backoff_does_not_shorten_it():
 
 
 def test_retry_after_as_an_http_date_counts_from_now():
-    now = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 2, 10, 0, 0, tzinfo=UTC)
     response = answer(503, Retry_After="Mon, 02 Mar 2026 10:00:45 GMT")
     assert retry_after(response, now=now) == 45
 

@@ -1,6 +1,7 @@
 """merge_history: every change is its own row, nothing is lost; locked windows stay frozen."""
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from functions.history import HISTORY_COLUMNS, KEY, merge_history
@@ -141,7 +142,7 @@ def test_merging_never_loses_or_changes_a_row_the_latest_counts_and_is_idempoten
     merged, _ = merge_history(existing, new_rows(*rows_of(after)), locked, NOW)
     assert_frame_equal(merged.iloc[:len(existing)], existing)          # old rows exactly as they were
     latest = merged.drop_duplicates(KEY, keep="last").set_index(KEY)
-    for w, u, s, label, value, source in rows_of(after):
+    for w, u, s, label, value, _source in rows_of(after):
         if (label or value == value) and w not in locked:
             last = [r for r in rows_of(after) if r[:3] == (w, u, s) and (r[3] or r[4] == r[4])][-1]
             assert latest.loc[("2026-27", w, u, s), "Label"] == last[3]

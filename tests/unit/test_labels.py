@@ -5,7 +5,8 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from functions.labels import parse_label, parse_labels
 from tests.unit.engine_fixtures import shipped
@@ -61,7 +62,7 @@ def test_parse_labels_matches_parse_label_row_by_row_even_with_a_repeated_index(
                       index=[1, 1, 2, 3, 4, 5, 6, 7, 8, 9], dtype=object)
     parsed = parse_labels(cells, POINTS)
     assert list(parsed.index) == list(cells.index)
-    for row, raw in zip(parsed.itertuples(index=False), cells):
+    for row, raw in zip(parsed.itertuples(index=False), cells, strict=True):
         one = parse_label(raw, POINTS)
         assert (row.label, row.gd, row.mark, row.error) == (one.label, one.gd, one.mark, one.error)
         assert row.value == one.value or (math.isnan(row.value) and math.isnan(one.value))

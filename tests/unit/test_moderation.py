@@ -6,10 +6,15 @@ import tomllib
 import pandas as pd
 import pytest
 
-from functions.moderation import (MODERATION_COLUMNS, ModerationRules, moderation_table,
-                                  statutory_against_judgements, judgements_against_tests)
-from functions.statutory import load_statutory_rules, parse_statutory
 from functions import frames
+from functions.moderation import (
+    MODERATION_COLUMNS,
+    ModerationRules,
+    judgements_against_tests,
+    moderation_table,
+    statutory_against_judgements,
+)
+from functions.statutory import load_statutory_rules, parse_statutory
 from sync.templates import TEMPLATES_DIR
 from tests.integration.fuzz_school import framework
 
@@ -90,7 +95,7 @@ def year6(judged_expected: int, met_of_them: int, judged_below: int, met_below: 
     frame = pd.DataFrame({"upn": upns, "subject": "Maths", "window": 2, "year": 6,
                           "source": "teacher", "status": status, "class_name": "Oak"})
     cells = pd.DataFrame([("w", "2025-26", f"C{i + 2}", upn, "KS2 Maths", 104 if ok else 96)
-                          for i, (upn, ok) in enumerate(zip(upns, met))], columns=frames.STATUTORY)
+                          for i, (upn, ok) in enumerate(zip(upns, met, strict=True))], columns=frames.STATUTORY)
     results, _ = parse_statutory(cells, STATUTORY)
     return frame, results
 

@@ -12,7 +12,10 @@ from tests.unit.engine_fixtures import shipped
 ENDS = [date(2026, 12, 20), date(2027, 3, 31), date(2027, 7, 20)]
 
 
-def params(fw=shipped("points")) -> SchoolParameters:
+POINTS = shipped("points")
+
+
+def params(fw=POINTS) -> SchoolParameters:
     return SchoolParameters(academic_year="2026-27", fw=fw, subjects=["Reading", "Maths"],
                             window_ends=ENDS, now="2026-11-22 09:00:00")
 

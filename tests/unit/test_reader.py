@@ -199,7 +199,7 @@ def test_combine_and_check_pupils_across_two_workbooks():
     school = check_pupils(combine([read_workbook_rows("Oak.xlsx", oak, SUBJECTS, WINDOWS),
                                    read_workbook_rows("Ash.xlsx", ash, SUBJECTS, WINDOWS)]))
     assert [c for c in school.pupils.columns if c.startswith("group:")] == ["group:Nurture"]
-    assert sorted(zip(school.pupils["workbook"], school.pupils["upn"])) == sorted(
+    assert sorted(zip(school.pupils["workbook"], school.pupils["upn"], strict=True)) == sorted(
         [("Oak.xlsx", ANN), ("Oak.xlsx", BOB), ("Ash.xlsx", "C801200005001")])
     ash_problems = school.problems[school.problems["workbook"] == "Ash.xlsx"]
     upn_problems = ash_problems[ash_problems["tab"] == "Pupils"].set_index("cell")

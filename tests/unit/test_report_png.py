@@ -49,7 +49,7 @@ def pixel(image: Image.Image, sx: float, sy: float) -> tuple[int, int, int]:
 
 
 def close(colour: tuple[int, int, int], wanted: tuple[int, int, int], tolerance: int = 12) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(colour, wanted))
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, wanted, strict=False))
 
 
 def test_the_png_is_twice_the_svg_size(chart):

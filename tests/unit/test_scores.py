@@ -5,7 +5,8 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from functions.scores import EXPECTED_SCORE, benchmark_suggestions, parse_score, parse_scores
 from tests.unit.engine_fixtures import shipped

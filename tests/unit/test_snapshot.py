@@ -9,8 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from functions.snapshot import SCHEMA_VERSION, Snapshot, history_rows, normalise_pupils
-from sync.snapshot import (FolderPlace, SnapshotUnreadable, from_parquet, read_snapshot, to_parquet,
-                           windows_synced, write_snapshot)
+from sync.snapshot import (
+    FolderPlace,
+    SnapshotUnreadable,
+    from_parquet,
+    read_snapshot,
+    to_parquet,
+    windows_synced,
+    write_snapshot,
+)
 from tests.unit.test_trust import A
 
 

@@ -10,10 +10,20 @@ import pandas as pd
 import pytest
 
 from functions import frames
-from functions.statutory import (MEASURES, NationalFigures, StatutoryError, governors_statutory,
-                                 load_national, load_statutory_rules, one_pupil_note,
-                                 parse_result, parse_statutory, pupil_lines, pupil_measures,
-                                 statutory_table)
+from functions.statutory import (
+    MEASURES,
+    NationalFigures,
+    StatutoryError,
+    governors_statutory,
+    load_national,
+    load_statutory_rules,
+    one_pupil_note,
+    parse_result,
+    parse_statutory,
+    pupil_lines,
+    pupil_measures,
+    statutory_table,
+)
 from sync.statutory import national_figures
 from sync.templates import TEMPLATES_DIR
 

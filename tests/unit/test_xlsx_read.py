@@ -222,9 +222,9 @@ def test_percent_styles_and_sheet_parts_from_the_parts_bytes():
     assert _percent_styles(styles) == frozenset({1, 3, 4})
     assert _percent_styles(f'<styleSheet xmlns="{main}"/>'.encode()) == frozenset()
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
-            '<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>').encode()
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            b'<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>')
     workbook = (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Pupils" r:id="rId2"/>'
                 '<sheet name="Class" r:id="rId1"/><sheet name="Lost" r:id="rId9"/></sheets></workbook>').encode()
     assert _sheet_targets(rels, workbook) == (("Pupils", "xl/worksheets/sheet2.xml"),

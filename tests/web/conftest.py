@@ -10,8 +10,18 @@ from collections.abc import Callable
 import pytest
 
 from sync.web import create_app
-from tests.web.fakes import (ADDON_AUDIENCE, OTHER_SCHOOL, SCHOOL, TEACHER, FakeJob, FakeStore, SigningKey,
-                             fake_google_session, web_config)
+from tests.web.fakes import (
+    ADDON_AUDIENCE,
+    OTHER_SCHOOL,
+    SCHOOL,
+    TEACHER,
+    FakeJob,
+    FakeStore,
+    SigningKey,
+    fake_google_session,
+    web_config,
+)
+
 
 @pytest.fixture(scope="module")
 def key() -> SigningKey:

@@ -3,6 +3,7 @@ known, bodies have a size limit, and JSON nested too deep is a 400, never a 500.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -71,3 +72,6 @@ def test_deeply_nested_json_is_400_not_500(school: School, depth: int) -> None:
                                          "Content-Type": "application/json"})
     assert answer.status_code == 400
     assert "JSON" in answer.json["error"]
+
+if TYPE_CHECKING:
+    from tests.web.conftest import School

@@ -4,12 +4,21 @@ Tokens are real RS256 signatures; certificates come through the injected fake Go
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 import requests
 
 from sync.errors import SchoolNotFound, StoreUnavailable
-from tests.web.fakes import (ADDON_AUDIENCE, OTHER_SCHOOL, SCHEDULER_AUDIENCE, SCHEDULER_EMAIL, SCHOOL, TEACHER,
-                             FakeStore, SigningKey)
+from tests.web.fakes import (
+    ADDON_AUDIENCE,
+    OTHER_SCHOOL,
+    SCHEDULER_AUDIENCE,
+    SCHEDULER_EMAIL,
+    SCHOOL,
+    TEACHER,
+    SigningKey,
+)
 
 API_ROUTES = ["sync", "status", "reports", "new-year"]
 
@@ -244,3 +253,6 @@ def test_a_cloud_task_needs_the_scheduler_token(school: School) -> None:
                                 headers={"Authorization": f"Bearer {school.token()}"})
     assert answer.status_code == 401   # a staff token has the add-on's audience, not the service's
     assert school.job.runs == []
+
+if TYPE_CHECKING:
+    from tests.web.conftest import School

@@ -18,9 +18,17 @@ from sync.google.transport import mount_api_root
 from sync.web import create_app, tasks
 from sync.web.schools import SchoolRegistry, run_each
 from sync.web.tasks import school_task
-from tests.web.fakes import (OTHER_SCHOOL, SCHEDULER_AUDIENCE, SCHEDULER_EMAIL, SCHOOL,
-                                        FakeJob, FakeStore, SigningKey, fake_google_session,
-                                        web_config)
+from tests.web.fakes import (
+    OTHER_SCHOOL,
+    SCHEDULER_AUDIENCE,
+    SCHEDULER_EMAIL,
+    SCHOOL,
+    FakeJob,
+    FakeStore,
+    SigningKey,
+    fake_google_session,
+    web_config,
+)
 
 QUEUE = "projects/trust-project/locations/europe-west2/queues/tracker-sync"
 

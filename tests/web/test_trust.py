@@ -8,8 +8,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import pytest
-
 from sync.errors import AlreadyRunning
 from sync.web import create_app
 from sync.web.service import TRUST_WAITS
