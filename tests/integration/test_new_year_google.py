@@ -184,13 +184,20 @@ def test_a_google_school_rolled_into_2027_28_syncs_takes_a_ctf_and_forgets_a_lea
     assert kofi not in forgot.output and "Kofi" not in forgot.output
 
 
-def test_a_run_that_stops_before_sharing_is_finished_by_the_next(google, tmp_path):
+def drafted_with_oak_shared(google: StandIn, tmp_path) -> str:
+    """A school on a shared drive whose Oak is shared with its teacher, with next year's classes
+    drafted (new-year's first run); Tracker summary's id."""
     summary_id = serve(google, make_school(tmp_path / "school"))
     on_a_shared_drive(google)
     oak = titled(google, "2026-27 Oak (Year 3)")
     with google.world.lock:
         google.world.files[oak].shared_with.add(OAK_TEACHER)
-    assert run("--google", summary_id).exit_code == 0                    # the draft
+    assert run("--google", summary_id).exit_code == 0
+    return summary_id
+
+
+def test_a_run_that_stops_before_sharing_is_finished_by_the_next(google, tmp_path):
+    summary_id = drafted_with_oak_shared(google, tmp_path)
     google.faults.add("403", when=lambda r: r.method == "POST" and r.path.endswith("/permissions"))
     stopped = run("--google", summary_id)
     assert stopped.exit_code != 0 and "Traceback" not in stopped.output
@@ -208,8 +215,8 @@ def test_a_run_that_stops_before_sharing_is_finished_by_the_next(google, tmp_pat
     assert snapshot(google) == before
 
 
-def uploads(google: StandIn):
-    return lambda request: request.method == "POST" and request.path.endswith("/upload/drive/v3/files")
+def is_upload(request) -> bool:
+    return request.method == "POST" and request.path.endswith("/upload/drive/v3/files")
 
 
 def copies(google: StandIn, title: str) -> list[str]:
@@ -218,13 +225,8 @@ def copies(google: StandIn, title: str) -> list[str]:
 
 
 def test_an_upload_whose_answer_was_lost_makes_one_spreadsheet(google, tmp_path):
-    summary_id = serve(google, make_school(tmp_path / "school"))
-    on_a_shared_drive(google)
-    oak = titled(google, "2026-27 Oak (Year 3)")
-    with google.world.lock:
-        google.world.files[oak].shared_with.add(OAK_TEACHER)
-    assert run("--google", summary_id).exit_code == 0                    # the draft
-    lost = google.faults.add("lost", when=uploads(google))             # Oak is made; its answer never comes
+    summary_id = drafted_with_oak_shared(google, tmp_path)
+    lost = google.faults.add("lost", when=is_upload)             # Oak is made; its answer never comes
     made = run("--google", summary_id)
     assert made.exit_code == 0, made.output
     assert lost.hits == 1
@@ -232,19 +234,14 @@ def test_an_upload_whose_answer_was_lost_makes_one_spreadsheet(google, tmp_path)
     [new_oak] = copies(google, "2027-28 Oak (Year 4)")
     assert OAK_TEACHER in google.world.files[new_oak].shared_with
     assert len(copies(google, "2027-28 Ash (Year 1)")) == 1 and not google.world.files[new_oak].app_properties
-    assert sum(1 for r in google.requests if uploads(google)(r)) == 2   # Oak once, Ash once
+    assert sum(1 for r in google.requests if is_upload(r)) == 2   # Oak once, Ash once
 
 
 def test_a_second_copy_left_by_a_lost_answer_goes_to_the_bin_not_to_the_teacher(google, tmp_path, monkeypatch):
     """Should Drive's listing lag behind its create, the look finds nothing and the upload is made
     again: the first copy keeps its not-shared-yet mark, and the next run bins it."""
-    summary_id = serve(google, make_school(tmp_path / "school"))
-    on_a_shared_drive(google)
-    oak = titled(google, "2026-27 Oak (Year 3)")
-    with google.world.lock:
-        google.world.files[oak].shared_with.add(OAK_TEACHER)
-    assert run("--google", summary_id).exit_code == 0
-    google.faults.add("lost", when=uploads(google))
+    summary_id = drafted_with_oak_shared(google, tmp_path)
+    google.faults.add("lost", when=is_upload)
     with monkeypatch.context() as behind:
         behind.setattr(new_files, "_uploaded", lambda *args: None)    # Drive's listing is behind
         assert run("--google", summary_id).exit_code == 0
