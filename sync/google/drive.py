@@ -36,3 +36,11 @@ def check_shared_drive_folder(client: TrackerHTTPClient, folder_id: str, setting
 def quoted(text: str) -> str:
     """`text` inside a single-quoted Drive query string."""
     return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def to_bin(client: TrackerHTTPClient, file_id: str, what: str) -> None:
+    """Move a file to its shared drive's bin: a Content manager may (only a Manager may delete),
+    and Drive empties the bin after 30 days. `what` names the work for error messages."""
+    with client.doing(what):
+        client.request("patch", f"{DRIVE_FILES}/{quote(file_id, safe='')}",
+                       params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})

@@ -93,9 +93,7 @@ def _uploaded(client: TrackerHTTPClient, folder_id: str, token: str) -> dict | N
     """The file an upload marked with `token` made in the folder, if Drive lists one."""
     query = (f"'{quoted(folder_id)}' in parents and appProperties has {{ key='{UPLOAD}' and "
              f"value='{quoted(token)}' }} and trashed = false")
-    params = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "fields": "files(id)", "q": query}
-    with client.doing("looking for a spreadsheet whose upload's answer was lost"):
-        found = client.request("get", DRIVE_FILES, params=params).json().get("files", [])
+    found = _listed(client, query, "looking for a spreadsheet whose upload's answer was lost")
     return found[0] if found else None
 
 
@@ -149,13 +147,6 @@ def finished_titles(client: TrackerHTTPClient, folder_id: str) -> set[str]:
     return {str(item.get("name", "")) for item in _listed(
         client, f"'{quoted(folder_id)}' in parents and mimeType = '{SPREADSHEET_MIME}' and trashed = false",
         "listing the Classes folder") if (item.get("appProperties") or {}).get(SHARING) != UNFINISHED}
-
-
-def to_bin(client: TrackerHTTPClient, file_id: str, title: str) -> None:
-    """Move a file to the shared drive's bin (a Content manager may; Drive empties it after 30 days)."""
-    with client.doing(f"moving a second copy of '{title}' to the bin"):
-        client.request("patch", f"{DRIVE_FILES}/{quote(file_id, safe='')}",
-                       params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
 
 
 def _listed(client: TrackerHTTPClient, query: str, what: str) -> list[dict]:

@@ -287,7 +287,8 @@ class GoogleStore:
 
     def finish_sharing(self) -> list[str]:
         """Share each class spreadsheet an earlier run made but stopped before sharing."""
-        from sync.google.new_files import SHARING_FROM, finished_titles, mark_shared, share_like, to_bin, unfinished
+        from sync.google.drive import to_bin
+        from sync.google.new_files import SHARING_FROM, finished_titles, mark_shared, share_like, unfinished
 
         client = http(self.drive)
         lines: list[str] = []
@@ -296,7 +297,7 @@ class GoogleStore:
         for item in left:
             title, source = str(item.get("name", "")), str((item.get("appProperties") or {}).get(SHARING_FROM, ""))
             if title in finished:   # an upload made twice (its first answer lost): never shared, never used
-                to_bin(client, item["id"], title)
+                to_bin(client, item["id"], f"moving a second copy of '{title}' to the bin")
                 lines.append(f"Moved a second copy of {title} to the shared drive's bin: an earlier run made "
                              "it when Google's answer to the first was lost.")
                 continue

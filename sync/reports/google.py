@@ -40,7 +40,15 @@ from gspread.urls import DRIVE_FILES_API_V3_URL as DRIVE_FILES
 
 from sync.errors import SettingsError
 from sync.google.client import TrackerHTTPClient, build_client, http
-from sync.google.drive import ALL_DRIVES, DRIVE_SCOPES, DRIVE_UPLOAD, FOLDER_MIME, check_shared_drive_folder, quoted
+from sync.google.drive import (
+    ALL_DRIVES,
+    DRIVE_SCOPES,
+    DRIVE_UPLOAD,
+    FOLDER_MIME,
+    check_shared_drive_folder,
+    quoted,
+    to_bin,
+)
 from sync.google.pacer import Pacer
 from sync.reports.docx import DOCX_MIME
 from sync.reports.local import ReportTarget
@@ -117,9 +125,7 @@ class GoogleDriveSink:
             for key, items in found.items():
                 self.existing[key] = items[0]
                 for extra in items[1:]:   # a second copy (a create that was retried): to the bin
-                    with self.client.doing("removing a duplicate parent report"):
-                        self.client.request("patch", f"{DRIVE_FILES}/{quote(extra.id, safe='')}",
-                                            params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
+                    to_bin(self.client, extra.id, "removing a duplicate parent report")
 
     def erase(self, keys: set[str], *, dry_run: bool) -> int:
         """Move every file of these pupils in the Reports folder (each window's PDF and Google Doc)
@@ -130,9 +136,7 @@ class GoogleDriveSink:
                  if (item.get("appProperties") or {}).get("trackerPupil") in keys]
         if not dry_run:
             for item in files:
-                with self.client.doing("moving a parent report to the bin"):
-                    self.client.request("patch", f"{DRIVE_FILES}/{quote(item['id'], safe='')}",
-                                        params={**ALL_DRIVES, "fields": "id"}, json={"trashed": True})
+                to_bin(self.client, item["id"], "moving a parent report to the bin")
         return sum(1 for item in files if item["appProperties"].get("trackerKind") == "pdf")
 
     def _check_shared_drive(self) -> None:
